@@ -427,7 +427,7 @@ public final class IndexReader implements AutoCloseable {
     DecodeBuffer head = new DecodeBuffer(read(at, headLen), name, at);
     int len = head.uvarintInt();
     long bodyAt = at + head.position();
-    if (bodyAt + len + 4 > seriesEnd) {
+    if (len > Integer.MAX_VALUE - 4 || bodyAt + len + 4 > seriesEnd) {
       throw new CorruptDataException(name, at, "series entry length " + len + " runs past the end of the series "
           + "section (" + seriesEnd + ")");
     }
