@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +26,10 @@ import static java.util.Objects.requireNonNull;
  * <p>What is retried, and how:
  * <ul>
  *   <li>{@code exists}, {@code attributes}, {@code delete}: the whole call.
- *   <li>{@code get}, {@code getRange}: opening the stream, and reading it: a retryable failure while reading
- *       re-opens the rest of the range with {@code getRange} at the position reached, so the caller sees one
- *       unbroken stream (objects are immutable; a replaced object would mix versions, which Thanos' layout never
- *       does).
+ *   <li>{@code get}, {@code getRange}: opening the stream. With {@link Builder#resumeReads(boolean)} also
+ *       reading it: a retryable failure while reading re-opens the rest of the range with {@code getRange} at the
+ *       position reached, so the caller sees one unbroken stream. Only for buckets whose objects are never
+ *       replaced (Thanos' block layout): a replacement between the two requests would mix two versions.
  *   <li>{@code upload(key, byte[])} and {@code upload(key, Path)}: the whole upload, since the body can be read
  *       again. {@code upload(key, InputStream, length)}: only while not a single byte of the stream was consumed.
  *   <li>{@code iterate}: the whole listing; keys the visitor already saw are not reported again (the wrapper keeps
@@ -62,6 +63,7 @@ public final class RetryingBucket extends ForwardingBucket {
   private final Sleeper sleeper;
   private final RandomGenerator random;
   private final ReentrantLock randomLock = new ReentrantLock();
+  private final boolean resumeReads;
 
   private RetryingBucket(Builder builder) {
     super(builder.delegate);
@@ -71,6 +73,7 @@ public final class RetryingBucket extends ForwardingBucket {
     this.retryable = builder.retryable;
     this.sleeper = builder.sleeper;
     this.random = builder.random;
+    this.resumeReads = builder.resumeReads;
   }
 
   /**
@@ -138,14 +141,14 @@ public final class RetryingBucket extends ForwardingBucket {
   @Override
   public InputStream get(String key) throws IOException {
     InputStream in = withRetries("get", key, () -> delegate.get(key));
-    return new ResumingInputStream(in, key, 0, -1);
+    return resumeReads ? new ResumingInputStream(in, key, 0, -1) : in;
   }
 
   @Override
   public InputStream getRange(String key, long offset, long length) throws IOException {
     ObjectKeys.checkRange(offset, length);
     InputStream in = withRetries("get_range", key, () -> delegate.getRange(key, offset, length));
-    return new ResumingInputStream(in, key, offset, length);
+    return resumeReads ? new ResumingInputStream(in, key, offset, length) : in;
   }
 
   @Override
@@ -275,7 +278,7 @@ public final class RetryingBucket extends ForwardingBucket {
   private final class ResumingInputStream extends InputStream {
     private final String key;
     private final long length;
-    private InputStream in;
+    private @Nullable InputStream in;
     private long position;
     private long consumed;
     private int failures;
@@ -298,6 +301,10 @@ public final class RetryingBucket extends ForwardingBucket {
     public int read(byte[] buffer, int offset, int count) throws IOException {
       while (true) {
         try {
+          if (in == null) {
+            long remaining = length == -1 ? -1 : length - consumed;
+            in = remaining == 0 ? InputStream.nullInputStream() : delegate.getRange(key, position, remaining);
+          }
           int n = in.read(buffer, offset, count);
           if (n > 0) {
             position += n;
@@ -309,30 +316,29 @@ public final class RetryingBucket extends ForwardingBucket {
           if (!shouldRetry(e, failures)) {
             throw e;
           }
+          if (in != null) {
+            try {
+              in.close();
+            } catch (IOException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+            in = null;
+          }
           backoff("get_range", key, failures, e);
-          reopen(e);
         }
       }
     }
 
-    private void reopen(IOException cause) throws IOException {
-      try {
-        in.close();
-      } catch (IOException suppressed) {
-        cause.addSuppressed(suppressed);
-      }
-      long remaining = length == -1 ? -1 : length - consumed;
-      in = remaining == 0 ? InputStream.nullInputStream() : delegate.getRange(key, position, remaining);
-    }
-
     @Override
     public int available() throws IOException {
-      return in.available();
+      return in == null ? 0 : in.available();
     }
 
     @Override
     public void close() throws IOException {
-      in.close();
+      if (in != null) {
+        in.close();
+      }
     }
   }
 
@@ -345,6 +351,7 @@ public final class RetryingBucket extends ForwardingBucket {
     private Predicate<IOException> retryable = e -> e instanceof RetryableBucketException;
     private Sleeper sleeper = duration -> Thread.sleep(duration);
     private RandomGenerator random = new SplittableRandom();
+    private boolean resumeReads;
 
     private Builder(Bucket delegate) {
       this.delegate = requireNonNull(delegate, "delegate is null");
@@ -412,6 +419,18 @@ public final class RetryingBucket extends ForwardingBucket {
      */
     public Builder random(RandomGenerator random) {
       this.random = requireNonNull(random, "random is null");
+      return this;
+    }
+
+    /**
+     * Makes read streams resume after a retryable failure part-way (default off). Enable only for buckets whose
+     * objects are immutable once written, as every object of Thanos' block layout is.
+     *
+     * @param resume whether to resume
+     * @return this builder
+     */
+    public Builder resumeReads(boolean resume) {
+      this.resumeReads = resume;
       return this;
     }
 

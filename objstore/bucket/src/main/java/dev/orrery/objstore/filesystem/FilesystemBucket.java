@@ -39,8 +39,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Uploads are atomic: the body goes to a temporary file under {@code <root>/.orrery-tmp/}, is forced to disk and
  * then renamed over the target, so readers see the old object or the new one, never a partial file. Deletion removes
- * directories that become empty, up to the root, and flat iteration skips empty directories (as Thanos' filesystem
- * bucket does). Keys are checked by {@link ObjectKeys#checkKey} and then resolved inside the root only: a key or a
+ * directories that become empty, up to the root, and flat iteration skips directories without objects (as Thanos'
+ * filesystem bucket skips empty ones). Keys are checked by {@link ObjectKeys#checkKey} and then resolved inside the root only: a key or a
  * symbolic link that would lead outside the root is refused with {@link IllegalArgumentException}.
  *
  * <p>Thread-safe; several processes may share one root. The bucket holds no open files between calls, so {@link
@@ -273,7 +273,7 @@ public final class FilesystemBucket implements Bucket {
           continue;
         }
         if (attributes.isDirectory()) {
-          if (!isEmptyDirectory(child)) {
+          if (hasFileBelow(child)) {
             entries.add(dir + fileName + ObjectKeys.DELIMITER);
           }
         } else if (attributes.isRegularFile()) {
@@ -320,11 +320,17 @@ public final class FilesystemBucket implements Bucket {
     return key.toString();
   }
 
-  private static boolean isEmptyDirectory(Path directory) throws IOException {
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-      return !stream.iterator().hasNext();
+  /** Whether a directory holds an object at any depth; stops at the first one (Thanos skips empty directories). */
+  private static boolean hasFileBelow(Path directory) throws IOException {
+    try (Stream<Path> walk = Files.walk(directory)) {
+      return walk.anyMatch(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS));
     } catch (NoSuchFileException e) {
-      return true;
+      return false;
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return false;
+      }
+      throw e.getCause();
     }
   }
 
