@@ -23,9 +23,12 @@ public final class Block implements Queryable, AutoCloseable {
   private final IndexReader index;
   private final ChunkSegmentReader chunks;
   private final Tombstones tombstones;
+  private final ByteSource indexSource;
 
-  private Block(Path dir, BlockMeta meta, IndexReader index, ChunkSegmentReader chunks, Tombstones tombstones) {
+  private Block(Path dir, BlockMeta meta, ByteSource indexSource, IndexReader index, ChunkSegmentReader chunks,
+      Tombstones tombstones) {
     this.dir = dir;
+    this.indexSource = indexSource;
     this.meta = meta;
     this.index = index;
     this.chunks = chunks;
@@ -48,7 +51,7 @@ public final class Block implements Queryable, AutoCloseable {
       index = IndexReader.open(indexSource);
       chunks = ChunkSegmentReader.open(dir.resolve("chunks"), name + "/chunks");
       Tombstones tombstones = Tombstones.read(dir.resolve(Tombstones.FILE_NAME), name + "/tombstones");
-      return new Block(dir, meta, index, chunks, tombstones);
+      return new Block(dir, meta, indexSource, index, chunks, tombstones);
     } catch (IOException | RuntimeException e) {
       closeQuietly(e, chunks, index, indexSource);
       throw e;
@@ -101,7 +104,7 @@ public final class Block implements Queryable, AutoCloseable {
   @Override
   public void close() throws IOException {
     IOException first = null;
-    for (AutoCloseable c : new AutoCloseable[] {chunks, index}) {
+    for (AutoCloseable c : new AutoCloseable[] {chunks, index, indexSource}) {
       try {
         c.close();
       } catch (Exception e) {

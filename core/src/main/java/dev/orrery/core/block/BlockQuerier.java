@@ -88,7 +88,8 @@ final class BlockQuerier implements Querier {
     public boolean next() {
       while (postings.next()) {
         long ref = postings.at();
-        Labels labels = block.index().series(ref, builder, metas);
+        block.index().series(ref, builder, metas);
+        Labels labels = builder.build();
         ChunkMetas kept = new ChunkMetas(metas.size());
         for (int i = 0; i < metas.size(); i++) {
           if (metas.maxTime(i) >= mint && metas.minTime(i) <= maxt) {

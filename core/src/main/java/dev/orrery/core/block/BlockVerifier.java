@@ -46,7 +46,11 @@ public final class BlockVerifier {
       if (!meta.ulid().toString().equals(dir.getFileName().toString())) {
         problems.add("meta.json: ulid " + meta.ulid() + " differs from the directory name");
       }
-      problems.addAll(block.index().verify());
+      try {
+        block.index().verify();
+      } catch (IOException | OrreryException e) {
+        problems.add(e.getMessage());
+      }
       problems.addAll(block.chunks().verify());
       LabelsBuilder builder = new LabelsBuilder();
       ChunkMetas metas = new ChunkMetas();
@@ -57,7 +61,8 @@ public final class BlockVerifier {
         long ref = all.at();
         Labels labels;
         try {
-          labels = block.index().series(ref, builder, metas);
+          block.index().series(ref, builder, metas);
+          labels = builder.build();
         } catch (OrreryException e) {
           problems.add(e.getMessage());
           continue;

@@ -122,7 +122,9 @@ public final class BlockWriter implements AutoCloseable {
       });
     }
     try (ChunkSegmentWriter chunks = new ChunkSegmentWriter(chunksDir, segmentBytes);
-        IndexWriter index = IndexWriter.create(tmp.resolve("index"), symbols, legacyIndexLayout)) {
+        IndexWriter index = IndexWriter.create(tmp.resolve("index"),
+            legacyIndexLayout ? IndexWriter.Layout.LEGACY : IndexWriter.Layout.CURRENT)) {
+      index.addSymbols(symbols);
       XorAppender appender = new XorAppender();
       ChunkMetas metas = new ChunkMetas();
       List<byte[]> chunkBytes = new ArrayList<>();

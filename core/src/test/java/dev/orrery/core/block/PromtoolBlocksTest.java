@@ -119,7 +119,7 @@ class PromtoolBlocksTest {
         XorAppender appender = new XorAppender(WriterCompatibility.PROMETHEUS_2);
         SampleIterator it = null;
         while (all.next()) {
-          Labels labels = block.index().series(all.at(), b, metas);
+          Labels labels = block.index().series(all.at(), metas);
           for (int i = 0; i < metas.size(); i++) {
             Chunk c = block.chunks().chunk(metas.ref(i));
             assertThat(c.encoding()).isEqualTo(ChunkEncoding.XOR);
