@@ -70,6 +70,19 @@ public final class BitWriter {
       return;
     }
     lastWidth = n;
+    put(u, n);
+  }
+
+  /**
+   * Writes {@code n} bits ({@code 1 <= n <= 64}) that stand for several of Prometheus' writes, the last of which was
+   * {@code lastWriteBits} wide (for the {@link WriterCompatibility#PROMETHEUS_2} spare byte).
+   */
+  void writeFields(long u, int n, int lastWriteBits) {
+    lastWidth = lastWriteBits;
+    put(u, n);
+  }
+
+  private void put(long u, int n) {
     long v = u << (64 - n);
     int used = accBits;
     acc |= v >>> used;

@@ -69,28 +69,85 @@ public final class XorAppender {
    */
   public void appendBits(long t, long valueBits) {
     int n = num;
+    if (n < 2 || n == XorChunk.MAX_SAMPLES) {
+      appendFirstTwo(t, valueBits);
+      return;
+    }
+    // Sample n >= 2: the dod code and the value code are gathered in one word when they fit (they almost always
+    // do), so the common sample costs one write; the bits are the same as Prometheus' separate writes.
+    long delta = t - this.t;
+    long dod = delta - tDelta;
+    this.t = t;
+    tDelta = delta;
+    num = n + 1;
+    long code;
+    int bits;
+    if (dod == 0) {
+      code = 0;
+      bits = 1;
+    } else if (dod >= -8191 && dod <= 8192) {
+      code = (0b10L << 14) | (dod & 0x3FFF);
+      bits = 16;
+    } else if (dod >= -65535 && dod <= 65536) {
+      code = (0b110L << 17) | (dod & 0x1FFFF);
+      bits = 20;
+    } else if (dod >= -524287 && dod <= 524288) {
+      code = (0b1110L << 20) | (dod & 0xFFFFF);
+      bits = 24;
+    } else {
+      writer.writeBits(0b1111, 4);
+      writer.writeBits(dod, 64);
+      code = 0;
+      bits = 0;
+    }
+
+    long x = valueBits ^ vBits;
+    vBits = valueBits;
+    if (x == 0) {
+      // '0': unchanged; bits is at most 24 here.
+      writer.writeFields(code << 1, bits + 1, 1);
+      return;
+    }
+    int lz = Long.numberOfLeadingZeros(x);
+    if (lz >= 32) {
+      lz = 31;
+    }
+    int tz = Long.numberOfTrailingZeros(x);
+    // leading == UNSET (255) never passes the first test, so the first changed value opens a window.
+    if (lz >= leading && tz >= trailing) {
+      // '10' + the reused window.
+      int size = 64 - leading - trailing;
+      int total = bits + 2 + size;
+      if (total <= 64) {
+        writer.writeFields((code << 1 << (1 + size)) | (0b10L << size) | (x >>> trailing), total, size);
+      } else {
+        if (bits > 0) {
+          writer.writeFields(code, bits, bits);
+        }
+        writer.writePrefixed(0b10, 2, x >>> trailing, size);
+      }
+      return;
+    }
+    leading = lz;
+    trailing = tz;
+    int sig = 64 - lz - tz;
+    // '11', 5 bits leading zeros, 6 bits significant bits (64 is written as 0), then the window.
+    long head = (0b11L << 11) | ((long) lz << 6) | (sig & 63);
+    int total = bits + 13 + sig;
+    if (total <= 64) {
+      writer.writeFields((((code << 13) | head) << 1 << (sig - 1)) | (x >>> tz), total, sig);
+    } else {
+      writer.writeFields((code << 13) | head, bits + 13, 13);
+      writer.writeBits(x >>> tz, sig);
+    }
+  }
+
+  private void appendFirstTwo(long t, long valueBits) {
+    int n = num;
     if (n == XorChunk.MAX_SAMPLES) {
       throw new IllegalStateException("XOR chunk is full: " + XorChunk.MAX_SAMPLES + " samples");
     }
-    if (n >= 2) {
-      long delta = t - this.t;
-      long dod = delta - tDelta;
-      BitWriter w = writer;
-      if (dod == 0) {
-        w.writeBits(0, 1);
-      } else if (dod >= -8191 && dod <= 8192) {
-        w.writeBits((0b10L << 14) | (dod & 0x3FFF), 16);
-      } else if (dod >= -65535 && dod <= 65536) {
-        w.writeBits((0b110L << 17) | (dod & 0x1FFFF), 20);
-      } else if (dod >= -524287 && dod <= 524288) {
-        w.writeBits((0b1110L << 20) | (dod & 0xFFFFF), 24);
-      } else {
-        w.writeBits(0b1111, 4);
-        w.writeBits(dod, 64);
-      }
-      tDelta = delta;
-      writeValue(valueBits);
-    } else if (n == 0) {
+    if (n == 0) {
       writer.writeVarint(t);
       writer.writeBits(valueBits, 64);
       firstT = t;
@@ -118,7 +175,6 @@ public final class XorAppender {
       lz = 31;
     }
     int tz = Long.numberOfTrailingZeros(delta);
-    // leading == UNSET (255) never passes the first test, so the first changed value opens a window.
     if (lz >= leading && tz >= trailing) {
       w.writePrefixed(0b10, 2, delta >>> trailing, 64 - leading - trailing);
       return;
@@ -126,7 +182,6 @@ public final class XorAppender {
     leading = lz;
     trailing = tz;
     int sig = 64 - lz - tz;
-    // '11', 5 bits leading zeros, 6 bits significant bits (64 is written as 0), then the window.
     w.writeBits((0b11L << 11) | ((long) lz << 6) | (sig & 63), 13);
     w.writeBits(delta >>> tz, sig);
   }

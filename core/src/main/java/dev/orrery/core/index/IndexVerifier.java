@@ -72,6 +72,9 @@ final class IndexVerifier {
       long ref = entry >>> 4;
       DecodeBuffer d = r.seriesEntry(ref);
       int n = d.uvarintInt();
+      if (n > d.remaining() / 2) {
+        throw d.corrupt(0, "series " + ref + " claims " + n + " labels in " + d.remaining() + " bytes");
+      }
       int[] labels = new int[2 * n];
       for (int i = 0; i < n; i++) {
         int at = d.position();

@@ -20,8 +20,13 @@ record IndexFixture(List<Labels> series, List<ChunkMetas> chunks) {
       "\uD83D\uDE00", "with \"quote\"", "new\nline"};
 
   static IndexFixture random(Random rnd, int maxSeries) {
+    return random(rnd, 0, maxSeries);
+  }
+
+  /** Between {@code minSeries} and {@code maxSeries} label sets are drawn; duplicates collapse, so fewer may remain. */
+  static IndexFixture random(Random rnd, int minSeries, int maxSeries) {
     TreeSet<Labels> set = new TreeSet<>();
-    int n = maxSeries == 0 ? 0 : rnd.nextInt(maxSeries + 1);
+    int n = minSeries + rnd.nextInt(maxSeries - minSeries + 1);
     for (int i = 0; i < n; i++) {
       LabelsBuilder b = new LabelsBuilder();
       int labels = 1 + rnd.nextInt(4);

@@ -34,6 +34,7 @@ class IndexPromtoolInteropTest {
   @TempDir
   static Path dir;
   private static Path index;
+  private static Path tombstones;
 
   @BeforeAll
   static void createBlock() throws Exception {
@@ -57,6 +58,7 @@ class IndexPromtoolInteropTest {
       List<Path> ids = s.filter(Files::isDirectory).toList();
       assertThat(ids).as("promtool wrote one block").hasSize(1);
       index = ids.get(0).resolve("index");
+      tombstones = ids.get(0).resolve("tombstones");
     }
   }
 
@@ -179,6 +181,12 @@ class IndexPromtoolInteropTest {
         }
       }
     }
+  }
+
+  @Test
+  void promtoolWritesTheEmptyTombstonesFileWeWrite() throws IOException {
+    assertThat(Files.readAllBytes(tombstones)).isEqualTo(Tombstones.empty().encode());
+    assertThat(Tombstones.read(tombstones).isEmpty()).isTrue();
   }
 
   static int firstDifference(byte[] a, byte[] b) {

@@ -261,9 +261,10 @@ public final class BucketProviders {
     return trimmed.isEmpty() ? bucket : new PrefixedBucket(bucket, trimmed);
   }
 
-  /** Removes user info (access keys) from a URL before it goes into a message. */
-  private static String redact(String url) {
-    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1***@");
+  /** Removes user info and credential parameters from a URL before it goes into a message. */
+  static String redact(String url) {
+    return url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1***@")
+        .replaceAll("(?i)\\b((access_key|secret_key|session_token|service_account)=)[^&]*", "$1***");
   }
 
   @Override

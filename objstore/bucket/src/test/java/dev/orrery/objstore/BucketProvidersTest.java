@@ -82,6 +82,8 @@ class BucketProvidersTest {
   void credentialsInUrlsAreNotEchoed() {
     assertThat(configError("ftp://AKIAKEY:secret@host/x").getMessage()).doesNotContain("secret")
         .doesNotContain("AKIAKEY");
+    assertThat(BucketProviders.redact("s3://b/p?endpoint=h&access_key=AKIA&secret_key=SECRET&x=1"))
+        .isEqualTo("s3://b/p?endpoint=h&access_key=***&secret_key=***&x=1");
   }
 
   @Test
