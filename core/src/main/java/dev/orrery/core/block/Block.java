@@ -50,7 +50,7 @@ public final class Block implements Queryable, AutoCloseable {
     try {
       index = IndexReader.open(indexSource);
       chunks = ChunkSegmentReader.open(dir.resolve("chunks"), name + "/chunks");
-      Tombstones tombstones = Tombstones.read(dir.resolve(Tombstones.FILE_NAME), name + "/tombstones");
+      Tombstones tombstones = Tombstones.read(dir.resolve(Tombstones.FILE_NAME));
       return new Block(dir, meta, indexSource, index, chunks, tombstones);
     } catch (IOException | RuntimeException e) {
       closeQuietly(e, chunks, index, indexSource);

@@ -99,8 +99,8 @@ final class BlockQuerier implements Querier {
         if (kept.isEmpty()) {
           continue;
         }
-        Intervals deleted = block.tombstones().intervals(ref);
-        if (deleted.coversAll(kept.minTime(0), kept.maxTime(kept.size() - 1))) {
+        Intervals deleted = block.tombstones().get(ref);
+        if (deleted.covers(kept.minTime(0), kept.maxTime(kept.size() - 1))) {
           continue;
         }
         at = new BlockSeries(labels, kept, deleted);

@@ -1,6 +1,6 @@
 package dev.orrery.core.block;
 
-import dev.orrery.core.chunk.ChunkEncoding;
+import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.ChunkSegmentWriter;
 import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.core.index.ChunkMetas;
@@ -127,21 +127,21 @@ public final class BlockWriter implements AutoCloseable {
       index.addSymbols(symbols);
       XorAppender appender = new XorAppender();
       ChunkMetas metas = new ChunkMetas();
-      List<byte[]> chunkBytes = new ArrayList<>();
+      List<Chunk> chunkList = new ArrayList<>();
       for (Map.Entry<Labels, SeriesSamples> e : sorted) {
         SeriesSamples s = e.getValue();
         metas.clear();
-        chunkBytes.clear();
+        chunkList.clear();
         for (int from = 0; from < s.size; from += samplesPerChunk) {
           int to = Math.min(s.size, from + samplesPerChunk);
           appender.reset();
           for (int i = from; i < to; i++) {
             appender.append(s.t[i], s.v[i]);
           }
-          chunkBytes.add(appender.bytes());
+          chunkList.add(appender.toChunk());
           metas.add(s.t[from], s.t[to - 1], 0);
         }
-        long[] refs = chunks.writeSeries(ChunkEncoding.XOR, chunkBytes);
+        long[] refs = chunks.writeSeries(chunkList);
         for (int i = 0; i < refs.length; i++) {
           metas.set(i, metas.minTime(i), metas.maxTime(i), refs[i]);
         }
@@ -152,7 +152,7 @@ public final class BlockWriter implements AutoCloseable {
         numChunks += refs.length;
       }
     }
-    Files.write(tmp.resolve(Tombstones.FILE_NAME), Tombstones.EMPTY_FILE);
+    Tombstones.empty().write(tmp.resolve(Tombstones.FILE_NAME));
     BlockMeta.ThanosMeta thanos = externalLabels == null ? null : thanosSection(tmp);
     BlockMeta meta = new BlockMeta(ulid, minTime, maxTime + 1, BlockMeta.Stats.of(numSamples, sorted.size(),
         numChunks), BlockMeta.Compaction.level1(ulid), thanos);

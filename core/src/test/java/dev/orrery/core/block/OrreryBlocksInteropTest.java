@@ -74,8 +74,8 @@ class OrreryBlocksInteropTest {
   void promtoolAnalyzeAcceptsTheBlock() throws Exception {
     String out = Environment.run(120, dataDir, Environment.promtool().toString(), "tsdb", "analyze",
         dataDir.toString(), meta.ulid().toString());
-    assertThat(out).contains("Block ID: " + meta.ulid()).contains("Series: 40")
-        .contains("Total Series: 40");
+    assertThat(out).contains("Block ID: " + meta.ulid()).contains("Series: 40\n").contains("Label names: 4\n")
+        .contains("Postings (unique label pairs): 45\n").contains("Postings entries (total label pairs): 160\n");
   }
 
   @Test
