@@ -117,6 +117,8 @@ public final class BlockVerifier {
         check(problems, "numChunks", st.numChunks(), chunks);
         check(problems, "numSamples", st.numSamples(), samples);
       }
+    } catch (java.nio.file.NoSuchFileException e) {
+      problems.add("missing file " + e.getFile());
     } catch (IOException | OrreryException e) {
       problems.add(e.getMessage());
     }
