@@ -1,0 +1,41 @@
+package dev.orrery.core.chunk;
+
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Histogram;
+
+/**
+ * A pull cursor over the samples of one series or chunk, in increasing time order (Prometheus'
+ * {@code chunkenc.Iterator}). Values are primitives: a float sample never allocates. Histogram samples are returned as
+ * objects that the iterator may reuse on the next call; copy to keep.
+ *
+ * <p>Confined to one thread. Accessors are valid only after {@link #next()} or {@link #seek(long)} returned something
+ * other than {@link ValueType#NONE}. Corruption found while decoding throws
+ * {@link dev.orrery.core.io.CorruptDataException}.
+ */
+public interface SampleIterator {
+  /** Advances to the next sample; {@link ValueType#NONE} when exhausted. */
+  ValueType next();
+
+  /**
+   * Advances to the first sample with timestamp {@code >= t}; stays put if the current sample already qualifies.
+   * Returns {@link ValueType#NONE} when there is none.
+   */
+  ValueType seek(long t);
+
+  /** Timestamp of the current sample, in milliseconds. */
+  long atT();
+
+  /** Value of the current float sample; raw bits preserved (stale NaN stays stale NaN). */
+  double atV();
+
+  /** The current integer histogram sample. Only for {@link ValueType#HISTOGRAM}. */
+  Histogram atHistogram();
+
+  /** The current histogram sample as a float histogram; for {@link ValueType#HISTOGRAM} it is converted. */
+  FloatHistogram atFloatHistogram();
+
+  /** An iterator with no samples. */
+  static SampleIterator empty() {
+    return EmptySampleIterator.INSTANCE;
+  }
+}
