@@ -208,10 +208,11 @@ public final class BitReader {
   }
 
   /**
-   * Reads the XOR value code of FORMATS.md 2.3 against {@code previousBits}, with the window state in
-   * {@code window[0]} (leading zeros) and {@code window[1]} (trailing zeros); returns the new raw bits.
+   * Reads the XOR value code of FORMATS.md 2.3 against {@code previousBits}, with the window state of this field in
+   * {@code window[at]} (leading zeros) and {@code window[at + 1]} (trailing zeros), both 0 for a new reader; returns
+   * the new raw bits.
    */
-  long readXorValue(long previousBits, int[] window) {
+  long readXorValue(long previousBits, int[] window, int at) {
     checkNotPastEnd();
     long w = peek();
     if (w >= 0) {
@@ -220,9 +221,8 @@ public final class BitReader {
     }
     if ((w << 1) >= 0) {
       pos += 2;
-      int leading = window[0];
-      int trailing = window[1];
-      return previousBits ^ (readBits(64 - leading - trailing) << trailing);
+      int trailing = window[at + 1];
+      return previousBits ^ (readBits(64 - window[at] - trailing) << trailing);
     }
     int leading = (int) ((w << 2) >>> 59);
     int sig = (int) ((w << 7) >>> 58);
@@ -231,11 +231,12 @@ public final class BitReader {
     }
     int trailing = 64 - leading - sig;
     if (trailing < 0) {
-      throw corrupt(pos, "XOR window of " + leading + " leading zeros and " + sig + " significant bits exceeds 64 bits");
+      throw corrupt(pos, "corrupt XOR value in chunk",
+          "window of " + leading + " leading zeros and " + sig + " significant bits exceeds 64 bits");
     }
     pos += 13;
-    window[0] = leading;
-    window[1] = trailing;
+    window[at] = leading;
+    window[at + 1] = trailing;
     return previousBits ^ (readBits(sig) << trailing);
   }
 

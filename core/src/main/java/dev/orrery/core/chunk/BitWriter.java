@@ -181,6 +181,38 @@ public final class BitWriter {
     }
   }
 
+  /** Window state of a field that has not opened an XOR window yet (FORMATS.md 2.3: the writer starts "unset"). */
+  static final int XOR_UNSET = 0xFF;
+
+  /**
+   * Writes {@code bits} in the XOR value code of FORMATS.md 2.3 against {@code previousBits}, with the writer's window
+   * state of this field in {@code window[at]} (leading zeros, {@link #XOR_UNSET} at first) and {@code window[at + 1]}
+   * (trailing zeros). Makes the same writes as Prometheus' {@code xorWrite}.
+   */
+  void writeXorValue(long bits, long previousBits, int[] window, int at) {
+    long delta = bits ^ previousBits;
+    if (delta == 0) {
+      writeBits(0, 1);
+      return;
+    }
+    int lz = Long.numberOfLeadingZeros(delta);
+    if (lz >= 32) {
+      lz = 31;
+    }
+    int tz = Long.numberOfTrailingZeros(delta);
+    int leading = window[at];
+    int trailing = window[at + 1];
+    if (lz >= leading && tz >= trailing) {
+      writePrefixed(0b10, 2, delta >>> trailing, 64 - leading - trailing);
+      return;
+    }
+    window[at] = lz;
+    window[at + 1] = tz;
+    int sig = 64 - lz - tz;
+    writeBits((0b11L << 11) | ((long) lz << 6) | (sig & 63), 13);
+    writeBits(delta >>> tz, sig);
+  }
+
   /**
    * Prometheus' {@code bitRange(x, n)}: {@code -(2^(n-1) - 1) <= x <= 2^(n-1)}, shifted by one against two's
    * complement (FORMATS.md 2.3).

@@ -54,9 +54,11 @@ public interface Chunk {
     requireNonNull(resource, "resource is null");
     return switch (encoding) {
       case XOR -> new XorChunk(data, resource, offset);
-      case HISTOGRAM, FLOAT_HISTOGRAM, XOR2, HISTOGRAM_ST, FLOAT_HISTOGRAM_ST ->
-          throw new OrreryException(OrreryException.ErrorCode.UNSUPPORTED,
-              "chunk encoding " + encoding + " (" + encoding.code() + ") is not decoded yet, in " + resource);
+      case HISTOGRAM -> new HistogramChunk(data, resource, offset);
+      case FLOAT_HISTOGRAM -> new FloatHistogramChunk(data, resource, offset);
+      case XOR2 -> new Xor2Chunk(data, resource, offset);
+      case HISTOGRAM_ST -> new HistogramStChunk(data, resource, offset);
+      case FLOAT_HISTOGRAM_ST -> new FloatHistogramStChunk(data, resource, offset);
       case AGGR -> throw new OrreryException(OrreryException.ErrorCode.UNSUPPORTED,
           "chunk encoding AGGR (255, Thanos downsampled aggregate) cannot be decoded by Chunk.of in " + resource
               + (offset >= 0 ? " at offset " + offset : "") + "; read it with the downsample module's AggrChunk");

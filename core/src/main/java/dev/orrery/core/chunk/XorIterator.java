@@ -201,7 +201,7 @@ final class XorIterator implements SampleIterator {
       t += tDelta;
       // The reader's window starts at 0/0 (a '10' before any '11' reuses a 64-bit window).
       int[] window = {0, 0};
-      vBits = r.readXorValue(vBits, window);
+      vBits = r.readXorValue(vBits, window, 0);
       leading = window[0];
       trailing = window[1];
       if (r.overrun()) {

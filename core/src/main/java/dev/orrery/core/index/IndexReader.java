@@ -525,7 +525,15 @@ public final class IndexReader implements AutoCloseable {
     return new IndexVerifier(this).verify();
   }
 
-  /** What {@link #verify()} found in a healthy index. */
+  /**
+   * What {@link #verify()} found in a healthy index.
+   *
+   * @param series number of series entries
+   * @param chunks number of chunk references over all series
+   * @param symbols number of symbols
+   * @param postingsLists number of postings lists, including the all-postings list
+   * @param postingsEntries number of refs over all postings lists
+   */
   public record VerifyReport(long series, long chunks, long symbols, long postingsLists, long postingsEntries) {}
 
   private void checkOpen() {

@@ -33,12 +33,13 @@ class IndexPromtoolInteropTest {
 
   @TempDir
   static Path dir;
+  private static Path promtool;
   private static Path index;
   private static Path tombstones;
 
   @BeforeAll
   static void createBlock() throws Exception {
-    Path promtool = findPromtool();
+    promtool = findPromtool();
     if (promtool == null) {
       String why = "promtool not found on PATH or at /usr/bin/promtool (install it: apt-get install -y prometheus)";
       if ("true".equals(System.getenv("CI"))) {
@@ -49,17 +50,23 @@ class IndexPromtoolInteropTest {
     Path om = dir.resolve("data.om");
     Files.writeString(om, openMetrics(), StandardCharsets.UTF_8);
     Path blocks = dir.resolve("blocks");
-    Process p = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", om.toString(),
-        blocks.toString()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-    assertThat(p.exitValue()).as("promtool exit status, output:%n%s", output).isZero();
+    run(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", om.toString(), blocks.toString());
     try (Stream<Path> s = Files.list(blocks)) {
       List<Path> ids = s.filter(Files::isDirectory).toList();
       assertThat(ids).as("promtool wrote one block").hasSize(1);
       index = ids.get(0).resolve("index");
       tombstones = ids.get(0).resolve("tombstones");
     }
+  }
+
+  /** Runs a command, fails on a non-zero exit status, returns its standard output (stderr separate). */
+  static String run(String... command) throws IOException, InterruptedException {
+    Path err = Files.createTempFile(dir, "stderr", ".txt");
+    Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", List.of(command)).isTrue();
+    assertThat(p.exitValue()).as("exit status of %s, stderr:%n%s", List.of(command), Files.readString(err)).isZero();
+    return output;
   }
 
   static Path findPromtool() {
@@ -181,6 +188,29 @@ class IndexPromtoolInteropTest {
         }
       }
     }
+  }
+
+  @Test
+  void prometheusReadsOurCurrentLayoutIndexLikeItsOwn() throws Exception {
+    // Prometheus 2.42's reader on a copy of the block whose index we rewrote without the legacy sections.
+    Path block = index.getParent();
+    Path copyDb = dir.resolve("copy-db");
+    Path copy = copyDb.resolve(block.getFileName());
+    Files.createDirectories(copy.resolve("chunks"));
+    for (String f : List.of("meta.json", "tombstones", "chunks/000001")) {
+      Files.copy(block.resolve(f), copy.resolve(f));
+    }
+    try (IndexReader r = IndexReader.open(index)) {
+      Files.write(copy.resolve("index"), rewrite(r, IndexWriter.Layout.CURRENT));
+    }
+    Path originalDb = block.getParent();
+    Files.createDirectories(originalDb.resolve("wal")); // tsdb dump needs a WAL directory (harness README)
+    Files.createDirectories(copyDb.resolve("wal"));
+    String want = run(promtool.toString(), "tsdb", "dump", originalDb.toString());
+    String got = run(promtool.toString(), "tsdb", "dump", copyDb.toString());
+    assertThat(want).contains("http_requests_total");
+    assertThat(got).isEqualTo(want);
+    assertThat(run(promtool.toString(), "tsdb", "analyze", copyDb.toString())).contains("Label names:");
   }
 
   @Test

@@ -113,6 +113,34 @@ class IndexRoundTripTest {
   }
 
   @Test
+  void oneReaderServesManyThreads(@TempDir Path dir) throws Exception {
+    IndexFixture f = IndexFixture.random(new Random(9), 200, 400);
+    Path file = dir.resolve("index");
+    Files.write(file, f.write(IndexWriter.Layout.LEGACY));
+    try (IndexReader r = IndexReader.open(file)) {
+      List<Thread> threads = new ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int t = 0; t < 4; t++) {
+        Thread th = new Thread(() -> {
+          try {
+            for (int i = 0; i < 20; i++) {
+              assertContent(r, f, f.symbols());
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        });
+        threads.add(th);
+        th.start();
+      }
+      for (Thread th : threads) {
+        th.join();
+      }
+      assertThat(failures).isEmpty();
+    }
+  }
+
+  @Test
   void streamingAndBufferedWritersProduceTheSameBytes() {
     IndexFixture f = IndexFixture.random(new Random(3), 200);
     for (IndexWriter.Layout layout : IndexWriter.Layout.values()) {

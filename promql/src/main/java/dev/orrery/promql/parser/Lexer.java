@@ -261,12 +261,20 @@ final class Lexer {
           nextRune();
           return emit(TokenType.LTE);
         }
+        if (peek() == '/') {
+          nextRune();
+          return emit(TokenType.TRIM_UPPER);
+        }
         return emit(TokenType.LSS);
       }
       case '>' -> {
         if (peek() == '=') {
           nextRune();
           return emit(TokenType.GTE);
+        }
+        if (peek() == '/') {
+          nextRune();
+          return emit(TokenType.TRIM_LOWER);
         }
         return emit(TokenType.GTR);
       }

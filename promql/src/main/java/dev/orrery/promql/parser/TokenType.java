@@ -35,6 +35,8 @@ enum TokenType {
   LSS(Kind.OPERATOR, "<"),
   GTE(Kind.OPERATOR, ">="),
   GTR(Kind.OPERATOR, ">"),
+  TRIM_UPPER(Kind.OPERATOR, "</"),
+  TRIM_LOWER(Kind.OPERATOR, ">/"),
   EQL_REGEX(Kind.OPERATOR, "=~"),
   NEQ_REGEX(Kind.OPERATOR, "!~"),
   AT(Kind.OPERATOR, "@"),
