@@ -646,6 +646,9 @@ final class Parser {
       grouping = parseGroupingLabels();
     }
     PositionRange pos = new PositionRange(opTok.start(), prevEnd);
+    if (args.isEmpty()) {
+      throw error(pos, "no arguments for aggregate expression provided");
+    }
     int desired = op.hasParam() ? 2 : 1;
     if (args.size() != desired) {
       throw error(pos, "wrong number of arguments for aggregate expression provided, expected " + desired + ", got "
@@ -729,8 +732,15 @@ final class Parser {
     if (fn == null) {
       throw error(nameTok.positionRange(), "unknown function with name " + Token.goQuote(nameTok.text()));
     }
-    if (fn == Function.INFO && args.size() > 1 && args.get(1) instanceof VectorSelector vs) {
-      // The label selector of info() may consist of matchers that all match the empty string.
+    if (fn == Function.INFO && args.size() > 1) {
+      // The second argument of info() is a bare label selector, whose matchers may all match the empty string.
+      Expr selector = args.get(1);
+      if (!(selector instanceof VectorSelector vs)) {
+        throw error(selector.positionRange(), "expected label selectors only");
+      }
+      if (!vs.name().isEmpty()) {
+        throw error(selector.positionRange(), "expected label selectors only, got vector selector instead");
+      }
       List<Expr> patched = new ArrayList<>(args);
       patched.set(1, vs.withBypassEmptyMatcherCheck(true));
       args = patched;
@@ -906,10 +916,12 @@ final class Parser {
     Expr inner = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
     depth--;
     expect(TokenType.RIGHT_PAREN, null, null);
+    PositionRange pos = new PositionRange(open.start(), prevEnd);
     if (inner instanceof DurationExpr d) {
-      return new DurationExpr(d.op(), d.lhs(), d.rhs(), true, new PositionRange(open.start(), prevEnd));
+      return new DurationExpr(d.op(), d.lhs(), d.rhs(), true, pos);
     }
-    return inner; // as Prometheus: parentheses around a single literal are not kept
+    // As Prometheus: a literal in parentheses becomes a wrapped unary '+', so the parentheses print back.
+    return new DurationExpr(DurationOp.PLUS, null, inner, true, pos);
   }
 
   // step(), range(), min_of(a, b), max_of(a, b)
