@@ -2,8 +2,8 @@ package dev.orrery.promql.ast;
 
 /**
  * The binary operators of PromQL with Prometheus' precedence ({@code promql/parser/lex.go}, {@code
- * ItemType.Precedence}): {@code or} 1; {@code and unless} 2; comparisons 3; {@code + -} 4; {@code * / % atan2} 5;
- * {@code ^} 6. All are left-associative except {@code ^}.
+ * ItemType.Precedence}): {@code or} 1; {@code and unless} 2; comparisons and the histogram trim operators {@code </}
+ * {@code >/} 3; {@code + -} 4; {@code * / % atan2} 5; {@code ^} 6. All are left-associative except {@code ^}.
  */
 public enum BinaryOp {
   /** {@code +} */
@@ -32,6 +32,10 @@ public enum BinaryOp {
   GTE(">=", 3, Kind.COMPARISON),
   /** {@code <=} */
   LTE("<=", 3, Kind.COMPARISON),
+  /** {@code </}: trims a native histogram's observations above the right-hand value (Prometheus 3.11). */
+  TRIM_UPPER("</", 3, Kind.TRIM),
+  /** {@code >/}: trims a native histogram's observations below the right-hand value (Prometheus 3.11). */
+  TRIM_LOWER(">/", 3, Kind.TRIM),
   /** {@code and} */
   AND("and", 2, Kind.SET),
   /** {@code or} */
@@ -48,7 +52,8 @@ public enum BinaryOp {
   private enum Kind {
     ARITHMETIC,
     COMPARISON,
-    SET
+    SET,
+    TRIM
   }
 
   private final String symbol;
@@ -84,6 +89,11 @@ public enum BinaryOp {
   /** True for {@code and or unless}, which match many-to-many and only between instant vectors. */
   public boolean isSetOperator() {
     return kind == Kind.SET;
+  }
+
+  /** True for the native histogram trim operators {@code </} and {@code >/}. */
+  public boolean isTrim() {
+    return kind == Kind.TRIM;
   }
 
   /** True for {@code + - * / % ^ atan2}. */

@@ -113,6 +113,10 @@ public enum Function {
   LOG2("log2", List.of(ValueType.VECTOR), 0, ValueType.VECTOR, false),
   /** {@code mad_over_time} (experimental). */
   MAD_OVER_TIME("mad_over_time", List.of(ValueType.MATRIX), 0, ValueType.VECTOR, true),
+  /** {@code max_of} (experimental). */
+  MAX_OF("max_of", List.of(ValueType.SCALAR, ValueType.SCALAR), 0, ValueType.SCALAR, true),
+  /** {@code min_of} (experimental). */
+  MIN_OF("min_of", List.of(ValueType.SCALAR, ValueType.SCALAR), 0, ValueType.SCALAR, true),
   /** {@code max_over_time}. */
   MAX_OVER_TIME("max_over_time", List.of(ValueType.MATRIX), 0, ValueType.VECTOR, false),
   /** {@code min_over_time}. */
