@@ -34,6 +34,14 @@ public interface SampleIterator {
   /** The current histogram sample as a float histogram; for {@link ValueType#HISTOGRAM} it is converted. */
   FloatHistogram atFloatHistogram();
 
+  /**
+   * Start timestamp of the current sample in milliseconds (the time its counter started), as stored by the chunk
+   * encodings that carry one (XOR2, and the ST histogram encodings); 0 when unknown or not stored.
+   */
+  default long atST() {
+    return 0;
+  }
+
   /** An iterator with no samples. */
   static SampleIterator empty() {
     return EmptySampleIterator.INSTANCE;

@@ -1,0 +1,155 @@
+package dev.orrery.core.block;
+
+import dev.orrery.core.chunk.ChunkSegmentReader;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.index.ChunkMetas;
+import dev.orrery.core.index.Intervals;
+
+/**
+ * Iterates one series' samples across its chunks in a block, decoding each chunk only when reached, restricted to
+ * {@code [mint, maxt]} and without samples deleted by tombstones. Re-usable through {@link #reset}. Confined to one
+ * thread.
+ */
+final class BlockSeriesIterator implements SampleIterator {
+  private ChunkSegmentReader reader;
+  private ChunkMetas chunks;
+  private long mint;
+  private long maxt;
+  private Intervals deleted;
+  private int chunkIndex;
+  private SampleIterator cur;
+  private SampleIterator spare;
+  private ValueType curType;
+  private boolean exhausted;
+
+  BlockSeriesIterator(ChunkSegmentReader reader, ChunkMetas chunks, long mint, long maxt, Intervals deleted) {
+    reset(reader, chunks, mint, maxt, deleted);
+  }
+
+  void reset(ChunkSegmentReader reader, ChunkMetas chunks, long mint, long maxt, Intervals deleted) {
+    this.reader = reader;
+    this.chunks = chunks;
+    this.mint = mint;
+    this.maxt = maxt;
+    this.deleted = deleted;
+    this.chunkIndex = -1;
+    if (cur != null) {
+      spare = cur;
+    }
+    this.cur = null;
+    this.curType = ValueType.NONE;
+    this.exhausted = false;
+  }
+
+  private boolean openNextChunk() {
+    chunkIndex++;
+    if (chunkIndex >= chunks.size() || chunks.minTime(chunkIndex) > maxt) {
+      return false;
+    }
+    cur = reader.chunk(chunks.ref(chunkIndex)).iterator(spare);
+    spare = null;
+    return true;
+  }
+
+  private void dropChunk() {
+    spare = cur;
+    cur = null;
+  }
+
+  @Override
+  public ValueType next() {
+    if (exhausted) {
+      return ValueType.NONE;
+    }
+    while (true) {
+      ValueType vt;
+      if (cur == null) {
+        if (!openNextChunk()) {
+          return done();
+        }
+        // Only the first chunks can start before mint; seek skips their early samples.
+        vt = chunks.minTime(chunkIndex) < mint ? cur.seek(mint) : cur.next();
+      } else {
+        vt = cur.next();
+      }
+      if (vt == ValueType.NONE) {
+        dropChunk();
+        continue;
+      }
+      long t = cur.atT();
+      if (t > maxt) {
+        return done();
+      }
+      if (!deleted.contains(t)) {
+        curType = vt;
+        return vt;
+      }
+    }
+  }
+
+  @Override
+  public ValueType seek(long t) {
+    if (exhausted) {
+      return ValueType.NONE;
+    }
+    if (curType != ValueType.NONE && cur != null && cur.atT() >= t) {
+      return curType;
+    }
+    long target = Math.max(t, mint);
+    if (cur != null && chunks.maxTime(chunkIndex) < target) {
+      dropChunk();
+    }
+    if (cur == null) {
+      // Skip whole chunks that end before the target without decoding them.
+      while (chunkIndex + 1 < chunks.size() && chunks.maxTime(chunkIndex + 1) < target) {
+        chunkIndex++;
+      }
+      if (!openNextChunk()) {
+        return done();
+      }
+    }
+    ValueType vt = cur.seek(target);
+    if (vt == ValueType.NONE) {
+      dropChunk();
+      return next();
+    }
+    long ts = cur.atT();
+    if (ts > maxt) {
+      return done();
+    }
+    if (deleted.contains(ts)) {
+      return next();
+    }
+    curType = vt;
+    return vt;
+  }
+
+  private ValueType done() {
+    exhausted = true;
+    curType = ValueType.NONE;
+    return ValueType.NONE;
+  }
+
+  @Override
+  public long atT() {
+    return cur.atT();
+  }
+
+  @Override
+  public double atV() {
+    return cur.atV();
+  }
+
+  @Override
+  public Histogram atHistogram() {
+    return cur.atHistogram();
+  }
+
+  @Override
+  public FloatHistogram atFloatHistogram() {
+    return cur.atFloatHistogram();
+  }
+}

@@ -1,0 +1,140 @@
+package dev.orrery.core.block;
+
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.storage.MergeSeriesSet;
+import dev.orrery.core.storage.Querier;
+import dev.orrery.core.storage.Queryable;
+import dev.orrery.core.storage.SelectHints;
+import dev.orrery.core.storage.SeriesSet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Several open blocks queried as one: a querier selects from every block whose time range overlaps the query and
+ * merges the results in label order, chaining the same series across blocks. Thread-safe; owns its blocks and closes
+ * them.
+ */
+public final class BlockSet implements Queryable, AutoCloseable {
+  private final List<Block> blocks;
+  private final boolean withExternalLabels;
+
+  /** Takes ownership of {@code blocks}; series are shown with their own labels only. */
+  public BlockSet(List<Block> blocks) {
+    this(blocks, false);
+  }
+
+  private BlockSet(List<Block> blocks, boolean withExternalLabels) {
+    this.blocks = List.copyOf(blocks);
+    this.withExternalLabels = withExternalLabels;
+  }
+
+  /**
+   * The same blocks, with each block's external labels (meta.json's Thanos section) added to its series, as a store
+   * gateway serves a bucket. Blocks of different clusters then hold different series. Shares the blocks: close only
+   * one of the two sets.
+   */
+  public BlockSet withExternalLabels() {
+    return new BlockSet(blocks, true);
+  }
+
+  /** Opens every block directly under {@code dir} (see {@link BlockDirectory#blockDirs}). */
+  public static BlockSet open(Path dir) throws IOException {
+    List<Block> opened = new ArrayList<>();
+    try {
+      for (Path p : BlockDirectory.blockDirs(dir)) {
+        opened.add(Block.open(p));
+      }
+    } catch (IOException | RuntimeException e) {
+      for (Block b : opened) {
+        try {
+          b.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    return new BlockSet(opened);
+  }
+
+  /** The blocks, in ULID order. */
+  public List<Block> blocks() {
+    return blocks;
+  }
+
+  @Override
+  public Querier querier(long minTimeMillis, long maxTimeMillis) {
+    List<Querier> queriers = new ArrayList<>();
+    for (Block b : blocks) {
+      BlockMeta m = b.meta();
+      if (m.minTimeMillis() <= maxTimeMillis && m.maxTimeMillis() > minTimeMillis) {
+        Querier q = b.querier(minTimeMillis, maxTimeMillis);
+        if (withExternalLabels && m.thanos() != null && !m.thanos().labels().isEmpty()) {
+          q = new ExternalLabelsQuerier(q, m.thanos().labels());
+        }
+        queriers.add(q);
+      }
+    }
+    return new MergeQuerier(queriers);
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (Block b : blocks) {
+      try {
+        b.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** Merges the answers of several queriers. */
+  private record MergeQuerier(List<Querier> queriers) implements Querier {
+    @Override
+    public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
+      List<SeriesSet> sets = new ArrayList<>(queriers.size());
+      for (Querier q : queriers) {
+        sets.add(q.select(true, hints, matchers));
+      }
+      return MergeSeriesSet.of(sets);
+    }
+
+    @Override
+    public List<String> labelNames(Matcher... matchers) {
+      TreeSet<String> out = new TreeSet<>(Utf8Order.COMPARATOR);
+      for (Querier q : queriers) {
+        out.addAll(q.labelNames(matchers));
+      }
+      return List.copyOf(out);
+    }
+
+    @Override
+    public List<String> labelValues(String name, Matcher... matchers) {
+      TreeSet<String> out = new TreeSet<>(Utf8Order.COMPARATOR);
+      for (Querier q : queriers) {
+        out.addAll(q.labelValues(name, matchers));
+      }
+      return List.copyOf(out);
+    }
+
+    @Override
+    public void close() {
+      for (Querier q : queriers) {
+        q.close();
+      }
+    }
+  }
+}

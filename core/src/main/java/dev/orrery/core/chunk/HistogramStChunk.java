@@ -1,0 +1,56 @@
+package dev.orrery.core.chunk;
+
+import dev.orrery.core.histogram.CounterResetHint;
+import java.nio.ByteBuffer;
+
+/**
+ * An integer native histogram chunk with start timestamps (encoding 5, Prometheus 3.14+, FORMATS.md 2.8): a big-endian
+ * 16-bit word holding the counter-reset header (bits 15-14) and the sample count (bits 13-0), the ST header byte, then
+ * the bit stream of {@link HistogramChunk} with an optional start timestamp after each sample
+ * ({@link SampleIterator#atST()}).
+ *
+ * <p>Immutable view of its bytes; thread-safe.
+ */
+public final class HistogramStChunk extends StoredChunk {
+  /** Bytes before the bit stream. */
+  public static final int HEADER_BYTES = 3;
+  /** Most samples the chunk can hold (the count has 14 bits). */
+  public static final int MAX_SAMPLES = 0x3FFF;
+
+  private final int numSamples;
+  private final CounterResetHint header;
+
+  /** Wraps the bytes between {@code data}'s position and limit (not copied). */
+  public HistogramStChunk(ByteBuffer data) {
+    this(data, "chunk", -1);
+  }
+
+  /** Wraps the bytes between {@code data}'s position and limit; {@code resource} and {@code offset} name it in errors. */
+  public HistogramStChunk(ByteBuffer data, String resource, long offset) {
+    super(data, resource, offset, HEADER_BYTES);
+    this.numSamples = be16(0) & MAX_SAMPLES;
+    this.header = CounterResetHeader.decode(u8(0));
+  }
+
+  @Override
+  public ChunkEncoding encoding() {
+    return ChunkEncoding.HISTOGRAM_ST;
+  }
+
+  @Override
+  public int numSamples() {
+    return numSamples;
+  }
+
+  /** What the chunk header says about a counter reset before the chunk, or that it holds gauge histograms. */
+  public CounterResetHint counterResetHeader() {
+    return header;
+  }
+
+  @Override
+  public SampleIterator iterator(SampleIterator reuse) {
+    HistogramIterator it = reuse instanceof HistogramIterator h ? h : new HistogramIterator();
+    it.reset(this, HEADER_BYTES, numSamples, header, true, u8(2));
+    return it;
+  }
+}

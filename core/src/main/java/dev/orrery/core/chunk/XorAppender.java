@@ -1,0 +1,247 @@
+package dev.orrery.core.chunk;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Encodes float samples into an XOR chunk (FORMATS.md 2.3), producing the same bytes as Prometheus for the same
+ * samples: the 3.x form by default, or the 2.x form (spare trailing byte, see {@link WriterCompatibility}) to compare
+ * with chunks written by promtool 2.x.
+ *
+ * <p>Samples must be appended in increasing time order; the appender does not check (as Prometheus' does not), and a
+ * decreasing timestamp still round-trips. Cutting chunks (Prometheus stops at about 120 samples or 1 KiB) is the
+ * caller's decision. Values are encoded by their raw bits, so stale NaN markers survive.
+ *
+ * <p>Confined to one thread. {@link #reset()} makes it reusable without allocation.
+ */
+public final class XorAppender {
+  /** "No window yet": makes the first changed value open a window (FORMATS.md 2.3). */
+  private static final int UNSET = 0xFF;
+
+  private final BitWriter writer;
+  private int num;
+  private long firstT;
+  private long t;
+  private long tDelta;
+  private long vBits;
+  private int leading = UNSET;
+  private int trailing;
+
+  /** An empty chunk in Prometheus 3.x form. */
+  public XorAppender() {
+    this(WriterCompatibility.PROMETHEUS_3);
+  }
+
+  /** An empty chunk in the form written by {@code compatibility}. */
+  public XorAppender(WriterCompatibility compatibility) {
+    this.writer = new BitWriter(XorChunk.HEADER_BYTES, requireNonNull(compatibility, "compatibility is null"));
+  }
+
+  /**
+   * An appender that continues {@code chunk}, as Prometheus does when it re-opens a head chunk: the state is rebuilt by
+   * decoding, so the window state is the reader's (FORMATS.md 2.3, "Resuming an encoder").
+   */
+  public static XorAppender resume(XorChunk chunk, WriterCompatibility compatibility) {
+    XorAppender a = new XorAppender(compatibility);
+    XorIterator it = (XorIterator) chunk.iterator(null);
+    while (it.next() != ValueType.NONE) {
+      a.appendBits(it.atT(), it.atVBits());
+    }
+    if (a.num > 0) {
+      // Re-encoding reproduces the bits; the window state must be the reader's, which starts at 0/0 rather than
+      // "unset" when no window was opened yet.
+      a.leading = it.leading();
+      a.trailing = it.trailing();
+    }
+    return a;
+  }
+
+  /** Appends a sample; {@code v} is stored by its raw bits. */
+  public void append(long t, double v) {
+    appendBits(t, Double.doubleToRawLongBits(v));
+  }
+
+  /**
+   * Appends a sample given the raw IEEE-754 bits of its value.
+   *
+   * @throws IllegalStateException if the chunk already holds {@value XorChunk#MAX_SAMPLES} samples
+   */
+  public void appendBits(long t, long valueBits) {
+    int n = num;
+    if (n < 2 || n == XorChunk.MAX_SAMPLES) {
+      appendFirstTwo(t, valueBits);
+      return;
+    }
+    // Sample n >= 2: the dod code and the value code are gathered in one word when they fit (they almost always
+    // do), so the common sample costs one write; the bits are the same as Prometheus' separate writes.
+    long delta = t - this.t;
+    long dod = delta - tDelta;
+    this.t = t;
+    tDelta = delta;
+    num = n + 1;
+    long code;
+    int bits;
+    if (dod == 0) {
+      code = 0;
+      bits = 1;
+    } else if (dod >= -8191 && dod <= 8192) {
+      code = (0b10L << 14) | (dod & 0x3FFF);
+      bits = 16;
+    } else if (dod >= -65535 && dod <= 65536) {
+      code = (0b110L << 17) | (dod & 0x1FFFF);
+      bits = 20;
+    } else if (dod >= -524287 && dod <= 524288) {
+      code = (0b1110L << 20) | (dod & 0xFFFFF);
+      bits = 24;
+    } else {
+      writer.writeBits(0b1111, 4);
+      writer.writeBits(dod, 64);
+      code = 0;
+      bits = 0;
+    }
+
+    long x = valueBits ^ vBits;
+    vBits = valueBits;
+    if (x == 0) {
+      // '0': unchanged; bits is at most 24 here.
+      writer.writeFields(code << 1, bits + 1, 1);
+      return;
+    }
+    int lz = Long.numberOfLeadingZeros(x);
+    if (lz >= 32) {
+      lz = 31;
+    }
+    int tz = Long.numberOfTrailingZeros(x);
+    // leading == UNSET (255) never passes the first test, so the first changed value opens a window.
+    if (lz >= leading && tz >= trailing) {
+      // '10' + the reused window.
+      int size = 64 - leading - trailing;
+      int total = bits + 2 + size;
+      if (total <= 64) {
+        writer.writeFields((code << 1 << (1 + size)) | (0b10L << size) | (x >>> trailing), total, size);
+      } else {
+        if (bits > 0) {
+          writer.writeFields(code, bits, bits);
+        }
+        writer.writePrefixed(0b10, 2, x >>> trailing, size);
+      }
+      return;
+    }
+    leading = lz;
+    trailing = tz;
+    int sig = 64 - lz - tz;
+    // '11', 5 bits leading zeros, 6 bits significant bits (64 is written as 0), then the window.
+    long head = (0b11L << 11) | ((long) lz << 6) | (sig & 63);
+    int total = bits + 13 + sig;
+    if (total <= 64) {
+      writer.writeFields((((code << 13) | head) << 1 << (sig - 1)) | (x >>> tz), total, sig);
+    } else {
+      writer.writeFields((code << 13) | head, bits + 13, 13);
+      writer.writeBits(x >>> tz, sig);
+    }
+  }
+
+  private void appendFirstTwo(long t, long valueBits) {
+    int n = num;
+    if (n == XorChunk.MAX_SAMPLES) {
+      throw new IllegalStateException("XOR chunk is full: " + XorChunk.MAX_SAMPLES + " samples");
+    }
+    if (n == 0) {
+      writer.writeVarint(t);
+      writer.writeBits(valueBits, 64);
+      firstT = t;
+      vBits = valueBits;
+    } else {
+      long delta = t - this.t;
+      writer.writeUvarint(delta);
+      tDelta = delta;
+      writeValue(valueBits);
+    }
+    this.t = t;
+    num = n + 1;
+  }
+
+  private void writeValue(long bits) {
+    long delta = bits ^ vBits;
+    vBits = bits;
+    BitWriter w = writer;
+    if (delta == 0) {
+      w.writeBits(0, 1);
+      return;
+    }
+    int lz = Long.numberOfLeadingZeros(delta);
+    if (lz >= 32) {
+      lz = 31;
+    }
+    int tz = Long.numberOfTrailingZeros(delta);
+    if (lz >= leading && tz >= trailing) {
+      w.writePrefixed(0b10, 2, delta >>> trailing, 64 - leading - trailing);
+      return;
+    }
+    leading = lz;
+    trailing = tz;
+    int sig = 64 - lz - tz;
+    w.writeBits((0b11L << 11) | ((long) lz << 6) | (sig & 63), 13);
+    w.writeBits(delta >>> tz, sig);
+  }
+
+  /** Number of samples appended. */
+  public int numSamples() {
+    return num;
+  }
+
+  /** Timestamp of the first sample. */
+  public long minTimeMillis() {
+    checkNotEmpty();
+    return firstT;
+  }
+
+  /** Timestamp of the last sample. */
+  public long maxTimeMillis() {
+    checkNotEmpty();
+    return t;
+  }
+
+  private void checkNotEmpty() {
+    if (num == 0) {
+      throw new IllegalStateException("no samples appended");
+    }
+  }
+
+  /** Length of {@link #bytes()}. */
+  public int byteLength() {
+    return writer.byteLength();
+  }
+
+  /** A new array with the chunk data: sample count and bit stream. */
+  public byte[] bytes() {
+    writer.setHeaderByte(0, num >>> 8);
+    writer.setHeaderByte(1, num);
+    return writer.toByteArray();
+  }
+
+  /** Copies the chunk data ({@link #byteLength()} bytes) into {@code dst} at {@code offset}. */
+  public void copyTo(byte[] dst, int offset) {
+    writer.setHeaderByte(0, num >>> 8);
+    writer.setHeaderByte(1, num);
+    writer.copyTo(dst, offset);
+  }
+
+  /** The chunk so far, over a copy of its bytes. */
+  public XorChunk toChunk() {
+    return new XorChunk(ByteBuffer.wrap(bytes()));
+  }
+
+  /** Empties the chunk for reuse, keeping the buffer. */
+  public void reset() {
+    writer.reset();
+    num = 0;
+    firstT = 0;
+    t = 0;
+    tDelta = 0;
+    vBits = 0;
+    leading = UNSET;
+    trailing = 0;
+  }
+}
