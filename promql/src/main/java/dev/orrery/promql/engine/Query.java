@@ -127,7 +127,7 @@ public final class Query implements AutoCloseable {
     if (!isInstant()) {
       warnIneffectiveSorts(expr);
     }
-    OperatorBuilder builder = new OperatorBuilder(ctx, stepMillis, endMillis - startMillis);
+    OperatorBuilder builder = new OperatorBuilder(ctx, startMillis, endMillis, stepMillis);
     if (type == ValueType.MATRIX) {
       return rangeVectorResult(builder, bare, grid);
     }

@@ -226,10 +226,7 @@ final class FunctionBuilder {
       case TIME -> new StepScalarOperator(grid, t -> t / 1000.0, name);
       case PI -> new StepScalarOperator(grid, t -> Math.PI, name);
       case TIMESTAMP -> {
-        Expr a = args.get(0);
-        while (a instanceof ParenExpr p) {
-          a = p.expr();
-        }
+        Expr a = unwrap(args.get(0));
         if (a instanceof VectorSelector vs) {
           yield new VectorSelectorOperator(ctx, grid, vs.matchers(), builder.offsetMillis(vs), vs.timestampMillis(),
               true, vs.toString());
@@ -240,7 +237,12 @@ final class FunctionBuilder {
           (v, a, b, t) -> Math.max(v, a), scalars(args.subList(1, 2), grid), name);
       case MIN_OF -> new ElementFunctionOperator(ctx, builder.build(args.get(0), grid),
           (v, a, b, t) -> Math.min(v, a), scalars(args.subList(1, 2), grid), name);
-      case START, END, RANGE, STEP, INFO, INTEGRAL, START_TIMESTAMP -> throw QueryException.execution(
+      case START -> new StepScalarOperator(grid, t -> builder.queryStartMillis() / 1000.0, name);
+      case END -> new StepScalarOperator(grid, t -> builder.queryEndMillis() / 1000.0, name);
+      case RANGE -> new StepScalarOperator(grid, t -> (builder.queryEndMillis() - builder.queryStartMillis()) / 1000.0,
+          name);
+      case STEP -> new StepScalarOperator(grid, t -> builder.queryStepMillis() / 1000.0, name);
+      case INFO, INTEGRAL, START_TIMESTAMP -> throw QueryException.execution(
           "function " + name + "() is not supported by this engine yet");
     };
   }

@@ -36,23 +36,36 @@ import dev.orrery.promql.exec.scan.VectorSelectorOperator;
  */
 public final class OperatorBuilder {
   private final QueryContext ctx;
+  private final long queryStartMillis;
+  private final long queryEndMillis;
   private final long queryStepMillis;
   private final long queryRangeMillis;
   private final FunctionBuilder functions;
 
   /**
-   * @param queryStepMillis the query's step (0 for instant queries), for {@code step()} in durations
-   * @param queryRangeMillis end minus start, for {@code range()} in durations
+   * @param queryStartMillis the query's start, for {@code start()}
+   * @param queryEndMillis the query's end, for {@code end()}; with the start it gives {@code range()}
+   * @param queryStepMillis the query's step (0 for instant queries), for {@code step()}
    */
-  public OperatorBuilder(QueryContext ctx, long queryStepMillis, long queryRangeMillis) {
+  public OperatorBuilder(QueryContext ctx, long queryStartMillis, long queryEndMillis, long queryStepMillis) {
     this.ctx = ctx;
+    this.queryStartMillis = queryStartMillis;
+    this.queryEndMillis = queryEndMillis;
     this.queryStepMillis = queryStepMillis;
-    this.queryRangeMillis = queryRangeMillis;
+    this.queryRangeMillis = queryEndMillis - queryStartMillis;
     this.functions = new FunctionBuilder(ctx, this);
   }
 
-  QueryContext context() {
-    return ctx;
+  long queryStartMillis() {
+    return queryStartMillis;
+  }
+
+  long queryEndMillis() {
+    return queryEndMillis;
+  }
+
+  long queryStepMillis() {
+    return queryStepMillis;
   }
 
   /** The operator computing {@code e} (an instant vector or scalar) at every step of {@code grid}. */

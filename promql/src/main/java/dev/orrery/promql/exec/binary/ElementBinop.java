@@ -107,7 +107,12 @@ final class ElementBinop {
         if (r.customBoundsReconciled()) {
           annotations.info("mismatched custom buckets were reconciled during " + what, position);
         }
-        histogram = HistogramArithmetic.compact(r.value());
+        FloatHistogram res = r.value();
+        if (op == BinaryOp.SUB) {
+          // The difference of two histograms is a gauge (Prometheus' FloatHistogram.Sub).
+          res = HistogramArithmetic.withHint(res, dev.orrery.core.histogram.CounterResetHint.GAUGE);
+        }
+        histogram = HistogramArithmetic.compact(res);
         return true;
       }
       case EQLC, NEQ -> {

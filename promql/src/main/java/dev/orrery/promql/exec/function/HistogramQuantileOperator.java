@@ -268,9 +268,9 @@ public final class HistogramQuantileOperator implements VectorOperator {
     HistogramQuantiles.QuantileResult r = HistogramQuantiles.quantile(args[k][i], h);
     switch (r.nan()) {
       case RESULT_NAN -> ctx.annotations().info("input to histogram_quantile has NaN observations, result is NaN"
-          + " for metric name \"" + name + "\"", paramPosition);
+          + " for metric name \"" + name + "\"", vectorPosition);
       case SKEWED -> ctx.annotations().info("input to histogram_quantile has NaN observations, result is skewed "
-          + "higher for metric name \"" + name + "\"", paramPosition);
+          + "higher for metric name \"" + name + "\"", vectorPosition);
       case NONE -> { }
     }
     return r.value();
