@@ -153,14 +153,14 @@ public final class OperatorBuilder {
           a.without(), pos, paramPos);
       case COUNT_VALUES -> {
         Expr p = a.param();
-        while (p instanceof ParenExpr pe) {
-          p = pe.expr();
-        }
-        if (p instanceof StepInvariantExpr si) {
-          p = si.expr();
+        while (p instanceof ParenExpr || p instanceof StepInvariantExpr) {
+          p = p instanceof ParenExpr pe ? pe.expr() : ((StepInvariantExpr) p).expr();
         }
         if (!(p instanceof StringLiteral label)) {
           throw QueryException.execution("count_values needs a string parameter");
+        }
+        if (!LabelNames.isValid(label.value())) {
+          throw QueryException.execution("invalid label name " + GoQuoting.quote(label.value()));
         }
         yield new CountValuesOperator(ctx, child, label.value(), a.grouping(), a.without(), grid);
       }

@@ -253,6 +253,11 @@ public final class OverTimeKernels {
       w.info(ignoredInfo(w));
     }
     int n = w.floatCount();
+    for (int i = w.floatFrom; i < w.floatTo; i++) {
+      if (Double.isNaN(w.floatValues[i])) {
+        return out.set(Double.NaN);
+      }
+    }
     double[] buf = new double[n];
     System.arraycopy(w.floatValues, w.floatFrom, buf, 0, n);
     double median = FloatQuantiles.quantile(0.5, buf, n);

@@ -277,8 +277,13 @@ public final class HistogramQuantileOperator implements VectorOperator {
   }
 
   /** The label value carrying quantile {@code k} for QUANTILES (Go's %v of the float). */
-  String quantileLabelValue(double q) {
-    return GoFloats.formatV(q);
+  static String quantileLabelValue(double q) {
+    String s = GoFloats.formatV(q);
+    // Whole numbers keep a ".0", as in the le labels Prometheus writes.
+    if (s.matches("-?\\d+")) {
+      s += ".0";
+    }
+    return s;
   }
 
   @Override
