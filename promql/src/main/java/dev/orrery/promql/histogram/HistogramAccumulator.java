@@ -279,7 +279,8 @@ public final class HistogramAccumulator {
     }
   }
 
-  private boolean overflowed() {
+  /** True when a field of the running sum is infinite. */
+  public boolean overflowed() {
     for (double v : value) {
       if (Double.isInfinite(v)) {
         return true;
@@ -394,5 +395,10 @@ public final class HistogramAccumulator {
   public FloatHistogram mean() {
     FloatHistogram h = current(true);
     return HistogramArithmetic.compact(incremental ? h : HistogramArithmetic.divide(h, n));
+  }
+
+  /** Number of histograms added, the first included. */
+  public long count() {
+    return n;
   }
 }
