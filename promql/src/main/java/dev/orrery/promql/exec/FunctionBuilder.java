@@ -229,7 +229,7 @@ final class FunctionBuilder {
         Expr a = unwrap(args.get(0));
         if (a instanceof VectorSelector vs) {
           yield new VectorSelectorOperator(ctx, grid, vs.matchers(), builder.offsetMillis(vs), vs.timestampMillis(),
-              true, vs.toString());
+              true, false, vs.toString());
         }
         yield new StepTimestampOperator(builder.build(args.get(0), grid));
       }

@@ -15,12 +15,13 @@ public final class MatrixSelectorSource implements RangeSource {
   private final long offsetMillis;
   private final Long atMillis;
   private final String function;
+  private final boolean statsOnly;
   private final String text;
   private List<SeriesData> data;
 
   /** A source for {@code grid}; {@code function} is the enclosing function's name for the select hints. */
   public MatrixSelectorSource(QueryContext ctx, StepGrid grid, List<Matcher> matchers, long rangeMillis,
-      long offsetMillis, Long atMillis, String function, String text) {
+      long offsetMillis, Long atMillis, String function, boolean statsOnly, String text) {
     this.ctx = ctx;
     this.grid = grid;
     this.matchers = matchers;
@@ -28,6 +29,7 @@ public final class MatrixSelectorSource implements RangeSource {
     this.offsetMillis = offsetMillis;
     this.atMillis = atMillis;
     this.function = function;
+    this.statsOnly = statsOnly;
     this.text = text;
   }
 
@@ -48,7 +50,7 @@ public final class MatrixSelectorSource implements RangeSource {
       long mint = windowEnd(grid.startMillis()) - rangeMillis + 1;
       SelectHints hints = new SelectHints(mint, maxt, grid.stepMillis(), function, rangeMillis, List.of(), false,
           true, List.of(), true, 0);
-      data = SeriesLoader.load(ctx, matchers, mint, maxt, hints, false);
+      data = SeriesLoader.load(ctx, matchers, mint, maxt, hints, false, statsOnly);
     }
     return data;
   }

@@ -22,6 +22,7 @@ public final class VectorSelectorOperator implements VectorOperator {
   private final long offsetMillis;
   private final Long atMillis;
   private final boolean emitTimestamps;
+  private final boolean statsOnly;
   private final String text;
   private List<SeriesData> data;
   private List<SeriesInfo> series;
@@ -29,13 +30,14 @@ public final class VectorSelectorOperator implements VectorOperator {
 
   /** A selector over {@code grid}; {@code atMillis} null without {@code @}. */
   public VectorSelectorOperator(QueryContext ctx, StepGrid grid, List<Matcher> matchers, long offsetMillis,
-      Long atMillis, boolean emitTimestamps, String text) {
+      Long atMillis, boolean emitTimestamps, boolean statsOnly, String text) {
     this.ctx = ctx;
     this.grid = grid;
     this.matchers = matchers;
     this.offsetMillis = offsetMillis;
     this.atMillis = atMillis;
     this.emitTimestamps = emitTimestamps;
+    this.statsOnly = statsOnly;
     this.text = text;
   }
 
@@ -52,7 +54,7 @@ public final class VectorSelectorOperator implements VectorOperator {
     long mint = minT - ctx.lookbackDeltaMillis() + 1;
     SelectHints hints = new SelectHints(mint, maxT, grid.stepMillis(), "", 0, List.of(), false, true, List.of(),
         true, 0);
-    data = SeriesLoader.load(ctx, matchers, mint, maxT, hints, true);
+    data = SeriesLoader.load(ctx, matchers, mint, maxT, hints, true, statsOnly);
     series = new ArrayList<>(data.size());
     for (SeriesData d : data) {
       series.add(new SeriesInfo(d.labels(), emitTimestamps));
