@@ -6,7 +6,7 @@ package dev.orrery.promql.engine;
  * @param severity warning or info
  * @param message the text without prefix or position, e.g. {@code encountered a mix of histograms and floats for
  *     aggregation}
- * @param positionStart offset (in characters) into the query string of the expression the annotation is about, or
+ * @param positionStart offset (in UTF-8 bytes) into the query string of the expression the annotation is about, or
  *     -1 when unknown
  */
 public record Annotation(Severity severity, String message, int positionStart) {
@@ -32,23 +32,23 @@ public record Annotation(Severity severity, String message, int positionStart) {
 
   /**
    * The annotation as the HTTP API renders it: prefix, message and, when the position is known, {@code (line:column)}
-   * of the expression within {@code query} (both 1-based, the column counted in characters as Prometheus does).
+   * of the expression within {@code query} (both 1-based, the column counted in UTF-8 bytes as Prometheus does).
    */
   public String render(String query) {
     StringBuilder sb = new StringBuilder(severity.prefix()).append(message);
     if (positionStart >= 0 && query != null && !query.isEmpty()) {
+      // Positions count UTF-8 bytes, as Prometheus' PositionRange does.
+      byte[] utf8 = query.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int end = Math.min(positionStart, utf8.length);
       int line = 1;
-      int col = 1;
-      int end = Math.min(positionStart, query.length());
+      int lastBreak = -1;
       for (int i = 0; i < end; i++) {
-        if (query.charAt(i) == '\n') {
+        if (utf8[i] == '\n') {
           line++;
-          col = 1;
-        } else {
-          col++;
+          lastBreak = i;
         }
       }
-      sb.append(" (").append(line).append(':').append(col).append(')');
+      sb.append(" (").append(line).append(':').append(end - lastBreak).append(')');
     }
     return sb.toString();
   }

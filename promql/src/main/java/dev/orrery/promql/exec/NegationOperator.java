@@ -39,7 +39,8 @@ public final class NegationOperator implements VectorOperator {
       StepVector v = buf[i];
       for (int k = 0; k < v.size; k++) {
         if (v.histograms[k] != null) {
-          v.histograms[k] = HistogramArithmetic.scale(v.histograms[k], -1);
+          v.histograms[k] = HistogramArithmetic.withHint(HistogramArithmetic.scale(v.histograms[k], -1),
+              dev.orrery.core.histogram.CounterResetHint.GAUGE);
         } else {
           v.values[k] = -v.values[k];
         }

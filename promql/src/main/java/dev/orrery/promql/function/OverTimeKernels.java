@@ -1,7 +1,7 @@
 package dev.orrery.promql.function;
 
 import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.promql.histogram.HistogramArithmetic;
+import dev.orrery.promql.histogram.HistogramAccumulator;
 
 /** The {@code *_over_time} functions (Prometheus' {@code funcXxxOverTime}). */
 public final class OverTimeKernels {
@@ -22,24 +22,11 @@ public final class OverTimeKernels {
       if (w.histCount() == 0) {
         return false;
       }
-      FloatHistogram mean = w.histograms[w.histFrom];
+      HistogramAccumulator acc = new HistogramAccumulator(w.histograms[w.histFrom]);
       for (int i = w.histFrom + 1; i < w.histTo; i++) {
-        double count = i - w.histFrom + 1;
-        FloatHistogram left = HistogramArithmetic.divide(w.histograms[i], count);
-        FloatHistogram right = HistogramArithmetic.divide(mean, count);
-        HistogramArithmetic.Result d = HistogramArithmetic.sub(left, right);
-        if (d.incompatible()) {
-          w.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
-              + w.metricName + "\"");
-          return false;
-        }
-        HistogramArithmetic.Result m = HistogramArithmetic.add(mean, d.value());
-        if (m.incompatible()) {
-          return false;
-        }
-        mean = m.value();
+        acc.addForMean(w.histograms[i]);
       }
-      return out.set(HistogramArithmetic.compact(mean));
+      return finish(w, out, acc, acc.incompatible() ? null : acc.mean(), "avg_over_time");
     }
     double[] v = w.floatValues;
     double sum = v[w.floatFrom];
@@ -84,17 +71,11 @@ public final class OverTimeKernels {
       if (w.histCount() == 0) {
         return false;
       }
-      FloatHistogram sum = w.histograms[w.histFrom];
+      HistogramAccumulator acc = new HistogramAccumulator(w.histograms[w.histFrom]);
       for (int i = w.histFrom + 1; i < w.histTo; i++) {
-        HistogramArithmetic.Result r = HistogramArithmetic.add(sum, w.histograms[i]);
-        if (r.incompatible()) {
-          w.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
-              + w.metricName + "\"");
-          return false;
-        }
-        sum = r.value();
+        acc.add(w.histograms[i]);
       }
-      return out.set(HistogramArithmetic.compact(sum));
+      return finish(w, out, acc, acc.incompatible() ? null : acc.sum(), "sum_over_time");
     }
     double sum = 0;
     double c = 0;
@@ -108,6 +89,22 @@ public final class OverTimeKernels {
     }
     return out.set(sum + c);
   };
+
+  private static boolean finish(RangeWindow w, KernelOutput out, HistogramAccumulator acc, FloatHistogram result,
+      String function) {
+    if (acc.incompatible()) {
+      w.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
+          + w.metricName + "\"");
+      return false;
+    }
+    if (acc.counterResetCollision()) {
+      w.warn("conflicting counter resets during histogram aggregation");
+    }
+    if (acc.customBoundsReconciled()) {
+      w.info("mismatched custom buckets were reconciled during aggregation");
+    }
+    return out.set(result);
+  }
 
   /** {@code count_over_time}. */
   public static final RangeKernel COUNT = (w, out) -> {
@@ -256,6 +253,11 @@ public final class OverTimeKernels {
       w.info(ignoredInfo(w));
     }
     int n = w.floatCount();
+    for (int i = w.floatFrom; i < w.floatTo; i++) {
+      if (Double.isNaN(w.floatValues[i])) {
+        return out.set(Double.NaN);
+      }
+    }
     double[] buf = new double[n];
     System.arraycopy(w.floatValues, w.floatFrom, buf, 0, n);
     double median = FloatQuantiles.quantile(0.5, buf, n);

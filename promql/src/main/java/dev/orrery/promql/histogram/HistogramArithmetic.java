@@ -3,6 +3,7 @@ package dev.orrery.promql.histogram;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.histogram.Span;
 import java.util.Arrays;
 
 /**
@@ -167,6 +168,12 @@ public final class HistogramArithmetic {
 
   /** {@code h / divisor}. */
   public static FloatHistogram divide(FloatHistogram h, double divisor) {
+    if (divisor == 0) {
+      // Division by zero removes all buckets (Prometheus' FloatHistogram.Div).
+      return new FloatHistogram(h.counterResetHint(), h.schema(), h.zeroThreshold(), h.zeroCount() / divisor,
+          h.count() / divisor, h.sum() / divisor, new Span[0], new double[0], new Span[0], new double[0],
+          h.customValues());
+    }
     double[] pos = h.positiveBuckets().clone();
     for (int i = 0; i < pos.length; i++) {
       pos[i] /= divisor;

@@ -112,8 +112,13 @@ final class InMemoryStorage implements Queryable {
         hint = h.counterResetHint() == CounterResetHint.COUNTER_RESET ? CounterResetHint.COUNTER_RESET
             : CounterResetHint.UNKNOWN;
         inChunk = 0;
-      } else if (h.counterResetHint() == CounterResetHint.COUNTER_RESET || isReset(prev, h)) {
+      } else if (h.counterResetHint() == CounterResetHint.COUNTER_RESET) {
         hint = CounterResetHint.COUNTER_RESET;
+        inChunk = 0;
+      } else if (isReset(prev, h)) {
+        // A detected reset cuts a new chunk, but Prometheus reads its first sample back as "unknown"
+        // (prometheus/prometheus#15346, which the test files document).
+        hint = CounterResetHint.UNKNOWN;
         inChunk = 0;
       } else if (h.schema() != prev.schema() || h.zeroThreshold() != prev.zeroThreshold()) {
         hint = CounterResetHint.UNKNOWN;

@@ -290,7 +290,11 @@ final class SeriesDescParser {
         pos += 2;
         break;
       }
-      String key = name();
+      int keyStart = pos;
+      while (pos < in.length() && (Character.isLetter(in.charAt(pos)) || in.charAt(pos) == '_')) {
+        pos++;
+      }
+      String key = in.substring(keyStart, pos);
       if (key.isEmpty() || !peek(':')) {
         throw error("expected histogram field");
       }
@@ -309,7 +313,11 @@ final class SeriesDescParser {
         }
         fields.put(key, list);
       } else if (key.equals("counter_reset_hint")) {
-        fields.put(key, name());
+        int hs = pos;
+        while (pos < in.length() && (Character.isLetter(in.charAt(pos)) || in.charAt(pos) == '_')) {
+          pos++;
+        }
+        fields.put(key, in.substring(hs, pos));
       } else {
         fields.put(key, number());
       }

@@ -10,7 +10,7 @@ import dev.orrery.promql.exec.VectorOperator;
 import dev.orrery.promql.function.FloatQuantiles;
 import dev.orrery.promql.function.GoFloats;
 import dev.orrery.promql.function.KahanSum;
-import dev.orrery.promql.histogram.HistogramArithmetic;
+import dev.orrery.promql.histogram.HistogramAccumulator;
 import java.util.Arrays;
 import java.util.List;
 
@@ -43,7 +43,7 @@ public final class AggregateOperator implements VectorOperator {
   private double[] comp;
   private double[] mean;
   private double[] count;
-  private FloatHistogram[] hist;
+  private HistogramAccumulator[] hist;
   private double[][] values;
   private int[] valueCount;
 
@@ -78,7 +78,7 @@ public final class AggregateOperator implements VectorOperator {
       comp = new double[g];
       mean = new double[g];
       count = new double[g];
-      hist = new FloatHistogram[g];
+      hist = new HistogramAccumulator[g];
       if (op == AggregateOp.QUANTILE) {
         values = new double[g][];
         valueCount = new int[g];
@@ -165,7 +165,7 @@ public final class AggregateOperator implements VectorOperator {
           if (h == null) {
             hasFloat[g] = true;
           } else {
-            hist[g] = h;
+            hist[g] = new HistogramAccumulator(h);
             hasHist[g] = true;
           }
         }
@@ -202,16 +202,9 @@ public final class AggregateOperator implements VectorOperator {
       case SUM -> {
         if (h != null) {
           hasHist[g] = true;
-          if (hist[g] != null) {
-            HistogramArithmetic.Result r = HistogramArithmetic.add(hist[g], h);
-            if (r.incompatible()) {
-              ctx.annotations().warn("vector contains a mix of histograms with exponential and custom buckets "
-                  + "schemas for metric name \"" + metricName + "\"", exprPosition);
-              incompatible[g] = true;
-            } else {
-              hist[g] = r.value();
-              noteCollisions(r, "aggregation");
-            }
+          if (hist[g] != null && !incompatible[g]) {
+            hist[g].add(h);
+            checkAccumulator(g, metricName);
           }
         } else {
           hasFloat[g] = true;
@@ -225,19 +218,8 @@ public final class AggregateOperator implements VectorOperator {
         if (h != null) {
           hasHist[g] = true;
           if (hist[g] != null && !incompatible[g]) {
-            FloatHistogram left = HistogramArithmetic.divide(h, count[g]);
-            FloatHistogram right = HistogramArithmetic.divide(hist[g], count[g]);
-            HistogramArithmetic.Result d = HistogramArithmetic.sub(left, right);
-            HistogramArithmetic.Result s = d.incompatible() ? d : HistogramArithmetic.add(hist[g], d.value());
-            if (s.incompatible()) {
-              ctx.annotations().warn("vector contains a mix of histograms with exponential and custom buckets "
-                  + "schemas for metric name \"" + metricName + "\"", exprPosition);
-              incompatible[g] = true;
-            } else {
-              hist[g] = s.value();
-              noteCollisions(d, "aggregation");
-              noteCollisions(s, "aggregation");
-            }
+            hist[g].addForMean(h);
+            checkAccumulator(g, metricName);
           }
         } else {
           hasFloat[g] = true;
@@ -298,12 +280,20 @@ public final class AggregateOperator implements VectorOperator {
     }
   }
 
-  private void noteCollisions(HistogramArithmetic.Result r, String what) {
-    if (r.counterResetCollision()) {
-      ctx.annotations().warn("conflicting counter resets during histogram " + what, exprPosition);
+  private void checkAccumulator(int g, String metricName) {
+    if (hist[g].incompatible()) {
+      ctx.annotations().warn("vector contains a mix of histograms with exponential and custom buckets "
+          + "schemas for metric name \"" + metricName + "\"", exprPosition);
+      incompatible[g] = true;
     }
-    if (r.customBoundsReconciled()) {
-      ctx.annotations().info("mismatched custom buckets were reconciled during " + what, exprPosition);
+  }
+
+  private void noteCollisions(HistogramAccumulator acc) {
+    if (acc.counterResetCollision()) {
+      ctx.annotations().warn("conflicting counter resets during histogram aggregation", exprPosition);
+    }
+    if (acc.customBoundsReconciled()) {
+      ctx.annotations().info("mismatched custom buckets were reconciled during aggregation", exprPosition);
     }
   }
 
@@ -327,7 +317,8 @@ public final class AggregateOperator implements VectorOperator {
           return;
         }
         if (hasHist[g]) {
-          out.addHistogram(g, HistogramArithmetic.compact(hist[g]));
+          noteCollisions(hist[g]);
+          out.addHistogram(g, op == AggregateOp.SUM ? hist[g].sum() : hist[g].mean());
           return;
         }
         if (op == AggregateOp.SUM) {

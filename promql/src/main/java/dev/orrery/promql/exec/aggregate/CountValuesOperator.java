@@ -62,7 +62,7 @@ public final class CountValuesOperator implements VectorOperator {
         StepVector v = buf[i];
         Map<Integer, double[]> counts = new LinkedHashMap<>();
         for (int k = 0; k < v.size; k++) {
-          String value = v.histograms[k] != null ? v.histograms[k].toString() : GoFloats.formatV(v.values[k]);
+          String value = v.histograms[k] != null ? HistogramText.of(v.histograms[k]) : GoFloats.formatV(v.values[k]);
           Labels l = keys[v.ids[k]].toBuilder().set(label, value).build();
           Integer id = ids.get(l);
           if (id == null) {

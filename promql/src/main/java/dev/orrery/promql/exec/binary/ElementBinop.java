@@ -5,6 +5,7 @@ import dev.orrery.promql.ast.BinaryOp;
 import dev.orrery.promql.engine.Annotations;
 import dev.orrery.promql.function.HistogramEquality;
 import dev.orrery.promql.histogram.HistogramArithmetic;
+import dev.orrery.promql.histogram.HistogramTrim;
 
 /**
  * One binary operation on two sample values, floats or histograms (Prometheus' {@code vectorElemBinop}). The result
@@ -66,6 +67,13 @@ final class ElementBinop {
 
   boolean apply(double fl, FloatHistogram hl, double fr, FloatHistogram hr) {
     histogram = null;
+    if (op.isTrim()) {
+      if (hl != null && hr == null) {
+        histogram = HistogramTrim.trim(hl, fr, op == BinaryOp.TRIM_UPPER);
+        return true;
+      }
+      return incompatible(hl != null ? "histogram" : "float", hr != null ? "histogram" : "float");
+    }
     if (hl == null && hr == null) {
       if (op.isComparison()) {
         value = fl;
@@ -107,7 +115,12 @@ final class ElementBinop {
         if (r.customBoundsReconciled()) {
           annotations.info("mismatched custom buckets were reconciled during " + what, position);
         }
-        histogram = HistogramArithmetic.compact(r.value());
+        FloatHistogram res = r.value();
+        if (op == BinaryOp.SUB) {
+          // The difference of two histograms is a gauge (Prometheus' FloatHistogram.Sub).
+          res = HistogramArithmetic.withHint(res, dev.orrery.core.histogram.CounterResetHint.GAUGE);
+        }
+        histogram = HistogramArithmetic.compact(res);
         return true;
       }
       case EQLC, NEQ -> {

@@ -170,8 +170,13 @@ public final class VectorBinaryOperator implements VectorOperator {
         int sig = oneSig[one.ids[k]];
         if (oneAt[sig] >= 0) {
           String side = swapped() ? "left" : "right";
-          Labels a = oneSeries.get(one.ids[k]).labels();
-          Labels b = oneSeries.get(one.ids[oneAt[sig]]).labels();
+          Labels a = oneSeries.get(one.ids[oneAt[sig]]).labels();
+          Labels b = oneSeries.get(one.ids[k]).labels();
+          if (a.compareTo(b) > 0) {
+            Labels t = a;
+            a = b;
+            b = t;
+          }
           throw QueryException.execution("found duplicate series for the match group " + sigKeys.get(sig)
               + " on the " + side + " hand-side of the operation: [" + a + ", " + b + "]"
               + ";many-to-many matching not allowed: matching labels must be unique on one side");
@@ -229,6 +234,11 @@ public final class VectorBinaryOperator implements VectorOperator {
             hr = th;
           }
           out = pairOut.get(((long) many.ids[k] << 32) | one.ids[ok]);
+          // Prometheus checks one-to-one uniqueness before filtering, so a comparison cannot hide it.
+          if (matching.card() == Cardinality.ONE_TO_ONE && matchedAt[sig]++ > 0) {
+            throw QueryException.execution(
+                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+          }
         }
         boolean keep = binop.apply(fl, hl, fr, hr);
         double value = binop.value;
@@ -243,12 +253,7 @@ public final class VectorBinaryOperator implements VectorOperator {
           continue;
         }
         if (ok >= 0) {
-          if (matching.card() == Cardinality.ONE_TO_ONE) {
-            if (matchedAt[sig]++ > 0) {
-              throw QueryException.execution(
-                  "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-            }
-          } else {
+          if (matching.card() != Cardinality.ONE_TO_ONE) {
             List<Integer> outs = seenPerSig.computeIfAbsent(sig, x -> new ArrayList<>());
             if (outs.contains(out)) {
               throw QueryException.execution("multiple matches for labels: grouping labels must ensure unique matches");

@@ -21,6 +21,7 @@ public final class ElementFunctionOperator implements VectorOperator {
   private final String name;
   private List<SeriesInfo> series;
   private StepVector[][] paramScratch;
+  private boolean emptyWhenArgsCross;
 
   /** {@code params} are scalar operators for the function's extra arguments (at most two). */
   public ElementFunctionOperator(QueryContext ctx, VectorOperator child, ElementFunction fn,
@@ -30,6 +31,12 @@ public final class ElementFunctionOperator implements VectorOperator {
     this.fn = fn;
     this.params = params;
     this.name = name;
+  }
+
+  /** Makes steps where the second argument is below the first yield nothing ({@code clamp} with max < min). */
+  public ElementFunctionOperator emptyWhenArgsCross() {
+    this.emptyWhenArgsCross = true;
+    return this;
   }
 
   @Override
@@ -59,6 +66,10 @@ public final class ElementFunctionOperator implements VectorOperator {
     }
     for (int i = 0; i < n; i++) {
       StepVector v = buf[i];
+      if (emptyWhenArgsCross && args[1][i] < args[0][i]) {
+        v.reset(v.t);
+        continue;
+      }
       int w = 0;
       for (int k = 0; k < v.size; k++) {
         if (v.histograms[k] != null) {

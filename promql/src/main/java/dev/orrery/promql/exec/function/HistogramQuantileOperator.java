@@ -268,17 +268,22 @@ public final class HistogramQuantileOperator implements VectorOperator {
     HistogramQuantiles.QuantileResult r = HistogramQuantiles.quantile(args[k][i], h);
     switch (r.nan()) {
       case RESULT_NAN -> ctx.annotations().info("input to histogram_quantile has NaN observations, result is NaN"
-          + " for metric name \"" + name + "\"", paramPosition);
+          + " for metric name \"" + name + "\"", vectorPosition);
       case SKEWED -> ctx.annotations().info("input to histogram_quantile has NaN observations, result is skewed "
-          + "higher for metric name \"" + name + "\"", paramPosition);
+          + "higher for metric name \"" + name + "\"", vectorPosition);
       case NONE -> { }
     }
     return r.value();
   }
 
   /** The label value carrying quantile {@code k} for QUANTILES (Go's %v of the float). */
-  String quantileLabelValue(double q) {
-    return GoFloats.formatV(q);
+  static String quantileLabelValue(double q) {
+    String s = GoFloats.formatV(q);
+    // Whole numbers keep a ".0", as in the le labels Prometheus writes.
+    if (s.matches("-?\\d+")) {
+      s += ".0";
+    }
+    return s;
   }
 
   @Override

@@ -28,7 +28,18 @@ public final class ScalarOfVectorOperator implements VectorOperator {
     int n = child.next(buf);
     for (int i = 0; i < n; i++) {
       StepVector v = buf[i];
-      double value = v.size == 1 && v.histograms[0] == null ? v.values[0] : Double.NaN;
+      // Only float samples count; histograms are ignored.
+      double value = Double.NaN;
+      int floats = 0;
+      for (int k = 0; k < v.size; k++) {
+        if (v.histograms[k] == null) {
+          floats++;
+          value = v.values[k];
+        }
+      }
+      if (floats != 1) {
+        value = Double.NaN;
+      }
       v.reset(v.t);
       v.add(0, value);
     }

@@ -37,6 +37,20 @@ public final class SortOperator implements VectorOperator {
     List<SeriesInfo> series = child.series();
     for (int i = 0; i < n; i++) {
       StepVector v = buf[i];
+      if (kind == Kind.ASC || kind == Kind.DESC) {
+        // Value sorts ignore histogram samples.
+        int w = 0;
+        for (int k = 0; k < v.size; k++) {
+          if (v.histograms[k] == null) {
+            v.ids[w] = v.ids[k];
+            v.values[w++] = v.values[k];
+          }
+        }
+        for (int k = w; k < v.size; k++) {
+          v.histograms[k] = null;
+        }
+        v.size = w;
+      }
       Integer[] order = new Integer[v.size];
       for (int k = 0; k < v.size; k++) {
         order[k] = k;

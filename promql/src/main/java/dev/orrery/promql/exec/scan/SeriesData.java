@@ -60,6 +60,17 @@ public final class SeriesData {
     return floatCount + histCount;
   }
 
+  /** The samples in {@code (startExclusive, endInclusive]} as a result series (name dropped if it is to be). */
+  public dev.orrery.promql.engine.TimeSeries window(long startExclusive, long endInclusive) {
+    int f0 = upperBound(floatTs, floatCount, startExclusive);
+    int f1 = upperBound(floatTs, floatCount, endInclusive);
+    int h0 = upperBound(histTs, histCount, startExclusive);
+    int h1 = upperBound(histTs, histCount, endInclusive);
+    return new dev.orrery.promql.engine.TimeSeries(dropName ? labels.withoutMetricName() : labels,
+        Arrays.copyOfRange(floatTs, f0, f1), Arrays.copyOfRange(floatValues, f0, f1),
+        Arrays.copyOfRange(histTs, h0, h1), Arrays.copyOfRange(histograms, h0, h1));
+  }
+
   /** Index of the first entry in {@code ts[0, n)} greater than {@code t}. */
   static int upperBound(long[] ts, int n, long t) {
     int lo = 0;
