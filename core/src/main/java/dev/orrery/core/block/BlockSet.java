@@ -20,10 +20,25 @@ import java.util.TreeSet;
  */
 public final class BlockSet implements Queryable, AutoCloseable {
   private final List<Block> blocks;
+  private final boolean withExternalLabels;
 
-  /** Takes ownership of {@code blocks}. */
+  /** Takes ownership of {@code blocks}; series are shown with their own labels only. */
   public BlockSet(List<Block> blocks) {
+    this(blocks, false);
+  }
+
+  private BlockSet(List<Block> blocks, boolean withExternalLabels) {
     this.blocks = List.copyOf(blocks);
+    this.withExternalLabels = withExternalLabels;
+  }
+
+  /**
+   * The same blocks, with each block's external labels (meta.json's Thanos section) added to its series, as a store
+   * gateway serves a bucket. Blocks of different clusters then hold different series. Shares the blocks: close only
+   * one of the two sets.
+   */
+  public BlockSet withExternalLabels() {
+    return new BlockSet(blocks, true);
   }
 
   /** Opens every block directly under {@code dir} (see {@link BlockDirectory#blockDirs}). */
@@ -57,7 +72,11 @@ public final class BlockSet implements Queryable, AutoCloseable {
     for (Block b : blocks) {
       BlockMeta m = b.meta();
       if (m.minTimeMillis() <= maxTimeMillis && m.maxTimeMillis() > minTimeMillis) {
-        queriers.add(b.querier(minTimeMillis, maxTimeMillis));
+        Querier q = b.querier(minTimeMillis, maxTimeMillis);
+        if (withExternalLabels && m.thanos() != null && !m.thanos().labels().isEmpty()) {
+          q = new ExternalLabelsQuerier(q, m.thanos().labels());
+        }
+        queriers.add(q);
       }
     }
     return new MergeQuerier(queriers);

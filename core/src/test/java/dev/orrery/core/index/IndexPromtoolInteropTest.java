@@ -219,6 +219,33 @@ class IndexPromtoolInteropTest {
     assertThat(Tombstones.read(tombstones).isEmpty()).isTrue();
   }
 
+  /**
+   * Optional, for bigger data: every block under {@code $ORRERY_INTEROP_BLOCKS} (e.g. the harness's
+   * {@code /var/tmp/promref/blocks}) must pass verify, and its index and tombstones must be reproduced byte for byte.
+   */
+  @Test
+  void externalPrometheusBlocksRewriteByteIdentical() throws IOException {
+    String blocksDir = System.getenv("ORRERY_INTEROP_BLOCKS");
+    Assumptions.assumeTrue(blocksDir != null, "ORRERY_INTEROP_BLOCKS not set");
+    List<Path> blocks;
+    try (Stream<Path> s = Files.list(Path.of(blocksDir))) {
+      blocks = s.filter(p -> Files.isRegularFile(p.resolve("index"))).sorted().toList();
+    }
+    assertThat(blocks).isNotEmpty();
+    for (Path block : blocks) {
+      Path idx = block.resolve("index");
+      try (IndexReader r = IndexReader.open(idx)) {
+        r.verify();
+        assertThat(firstDifference(Files.readAllBytes(idx), rewrite(r, IndexWriter.Layout.LEGACY)))
+            .as("first differing byte of %s", idx).isEqualTo(-1);
+      }
+      Path t = block.resolve("tombstones");
+      if (Files.exists(t)) {
+        assertThat(Tombstones.read(t).encode()).as("%s", t).isEqualTo(Files.readAllBytes(t));
+      }
+    }
+  }
+
   static int firstDifference(byte[] a, byte[] b) {
     int n = Math.min(a.length, b.length);
     for (int i = 0; i < n; i++) {
