@@ -132,16 +132,20 @@ class ChunkSegmentCorruptionPropertiesTest {
       try (ChunkSegmentReader r = reader) {
         boolean corrupted = flips > 0 || truncate;
         int failures = 0;
+        boolean onlyRefsPastTheEnd = true;
         for (Map.Entry<Long, String> e : expected.entrySet()) {
           try {
             assertThat(decode(r.chunk(e.getKey()))).as("chunk %s", ChunkRef.toString(e.getKey()))
                 .isEqualTo(e.getValue());
           } catch (CorruptDataException expectedFailure) {
             failures++;
+            onlyRefsPastTheEnd &= expectedFailure.getMessage().contains("out of range");
           }
         }
         List<String> problems = r.verify();
-        if (failures > 0) {
+        // A file cut exactly at a record boundary still tiles into whole records: only the index's references can
+        // tell, which the block verifier checks. Every other damage must show in verify() too.
+        if (failures > 0 && !(truncate && onlyRefsPastTheEnd)) {
           assertThat(problems).as("verify finds what chunk() found").isNotEmpty();
         }
         if (!corrupted) {
