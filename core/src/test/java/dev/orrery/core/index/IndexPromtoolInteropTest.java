@@ -220,13 +220,15 @@ class IndexPromtoolInteropTest {
   }
 
   /**
-   * Optional, for bigger data: every block under {@code $ORRERY_INTEROP_BLOCKS} (e.g. the harness's
-   * {@code /var/tmp/promref/blocks}) must pass verify, and its index and tombstones must be reproduced byte for byte.
+   * Every block of the harness' multi-cluster data set (or, for bigger data, every block under
+   * {@code $ORRERY_INTEROP_BLOCKS}, e.g. the harness's {@code /var/tmp/promref/blocks}) must pass verify, and its index
+   * and tombstones must be reproduced byte for byte.
    */
   @Test
-  void externalPrometheusBlocksRewriteByteIdentical() throws IOException {
-    String blocksDir = System.getenv("ORRERY_INTEROP_BLOCKS");
-    Assumptions.assumeTrue(blocksDir != null, "ORRERY_INTEROP_BLOCKS not set");
+  void harnessBlocksRewriteByteIdentical() throws Exception {
+    String fromEnv = System.getenv("ORRERY_INTEROP_BLOCKS");
+    String blocksDir = fromEnv != null ? fromEnv
+        : dev.orrery.core.testing.HarnessDataSet.SMALL.promtoolBlocks().toString();
     List<Path> blocks;
     try (Stream<Path> s = Files.list(Path.of(blocksDir))) {
       blocks = s.filter(p -> Files.isRegularFile(p.resolve("index"))).sorted().toList();

@@ -269,9 +269,7 @@ final class Parser {
     }
     Token opTok = tok;
     advance();
-    enterNesting();
     Expr operand = parseExpr(BinaryOp.POW.precedence());
-    depth--;
     PositionRange pos = new PositionRange(opTok.start(), operand.positionRange().end());
     if (operand instanceof NumberLiteral n) {
       double v = opTok.type() == TokenType.SUB ? -n.value() : n.value();
@@ -331,9 +329,7 @@ final class Parser {
   private Expr parseParen() {
     Token open = tok;
     advance();
-    enterNesting();
     Expr inner = parseExpr(BinaryOp.LOWEST_PRECEDENCE);
-    depth--;
     if (tok.type() != TokenType.RIGHT_PAREN) {
       throw unexpected(null, null);
     }
@@ -756,7 +752,6 @@ final class Parser {
       advance();
       return args;
     }
-    enterNesting();
     while (true) {
       args.add(parseExpr(BinaryOp.LOWEST_PRECEDENCE));
       if (tok.type() == TokenType.COMMA) {
@@ -769,7 +764,6 @@ final class Parser {
       }
       if (tok.type() == TokenType.RIGHT_PAREN) {
         advance();
-        depth--;
         return args;
       }
       throw unexpected(null, null);
@@ -878,9 +872,7 @@ final class Parser {
     if (tok.type() == TokenType.ADD || tok.type() == TokenType.SUB) {
       Token sign = tok;
       advance();
-      enterNesting();
       Expr operand = parseDurationExpr(BinaryOp.POW.precedence());
-      depth--;
       return applySign(sign, operand);
     }
     return switch (tok.type()) {
@@ -912,9 +904,7 @@ final class Parser {
   private Expr parseDurationParen() {
     Token open = tok;
     advance();
-    enterNesting();
     Expr inner = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-    depth--;
     expect(TokenType.RIGHT_PAREN, null, null);
     PositionRange pos = new PositionRange(open.start(), prevEnd);
     if (inner instanceof DurationExpr d) {
@@ -935,11 +925,9 @@ final class Parser {
       return new DurationExpr(op, null, null, false, new PositionRange(name.start(), prevEnd));
     }
     boolean min = name.type() == TokenType.MIN_OF || name.text().toLowerCase(Locale.ROOT).startsWith("min");
-    enterNesting();
     Expr a = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
     expect(TokenType.COMMA, null, null);
     Expr b = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-    depth--;
     expect(TokenType.RIGHT_PAREN, null, null);
     return new DurationExpr(min ? DurationOp.MIN_OF : DurationOp.MAX_OF, a, b, false,
         new PositionRange(name.start(), prevEnd));

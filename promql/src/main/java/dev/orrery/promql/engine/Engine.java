@@ -1,0 +1,170 @@
+package dev.orrery.promql.engine;
+
+import dev.orrery.core.storage.Queryable;
+import dev.orrery.promql.ast.Expr;
+import dev.orrery.promql.parser.PromqlParseException;
+import dev.orrery.promql.parser.PromqlParser;
+import dev.orrery.promql.plan.Optimizer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The PromQL engine: evaluates instant and range queries over any {@link Queryable} with Prometheus 3 semantics
+ * (lookback delta, staleness, left-open range windows, {@code @} and {@code offset}, subqueries, delayed name removal,
+ * annotations). Immutable and thread-safe; build one and share it.
+ *
+ * {@snippet :
+ * Engine engine = Engine.builder().lookbackDelta(Duration.ofMinutes(5)).timeout(Duration.ofMinutes(2)).build();
+ * try (Query q = engine.rangeQuery(queryable, "sum by (job) (rate(http_requests_total[5m]))", start, end, 15_000)) {
+ *   QueryResult result = q.execute();
+ * }
+ * }
+ */
+public final class Engine {
+  /** Prometheus' limit on points per series of a range query. */
+  public static final int MAX_POINTS_PER_SERIES = 11_000;
+
+  private final Settings settings;
+
+  private Engine(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** A builder with Prometheus' defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this engine's settings. */
+  public Builder newBuilder() {
+    Builder b = new Builder();
+    b.lookbackDeltaMillis = settings.lookbackDeltaMillis;
+    b.maxSamples = settings.maxSamples;
+    b.timeoutNanos = settings.timeoutNanos;
+    b.defaultSubqueryStepMillis = settings.defaultSubqueryStepMillis;
+    b.optimizers = settings.optimizers;
+    return b;
+  }
+
+  /**
+   * An instant query of {@code expr} at {@code timeMillis}.
+   *
+   * @throws QueryException of type {@code bad_data} when {@code expr} does not parse (with the parser's message)
+   */
+  public Query instantQuery(Queryable queryable, String expr, long timeMillis) {
+    return new Query(settings, Objects.requireNonNull(queryable, "queryable is null"), expr, parse(expr), timeMillis,
+        timeMillis, 0);
+  }
+
+  /** An instant query of an already parsed expression. */
+  public Query instantQuery(Queryable queryable, Expr expr, long timeMillis) {
+    return new Query(settings, Objects.requireNonNull(queryable, "queryable is null"), "", expr, timeMillis,
+        timeMillis, 0);
+  }
+
+  /**
+   * A range query of {@code expr} from {@code startMillis} to {@code endMillis} every {@code stepMillis}.
+   *
+   * @throws QueryException of type {@code bad_data} when {@code expr} does not parse, the step is not positive, end
+   *     is before start, or the query would have more than {@value #MAX_POINTS_PER_SERIES} points per series
+   */
+  public Query rangeQuery(Queryable queryable, String expr, long startMillis, long endMillis, long stepMillis) {
+    checkRange(startMillis, endMillis, stepMillis);
+    return new Query(settings, Objects.requireNonNull(queryable, "queryable is null"), expr, parse(expr), startMillis,
+        endMillis, stepMillis);
+  }
+
+  /** A range query of an already parsed expression. */
+  public Query rangeQuery(Queryable queryable, Expr expr, long startMillis, long endMillis, long stepMillis) {
+    checkRange(startMillis, endMillis, stepMillis);
+    return new Query(settings, Objects.requireNonNull(queryable, "queryable is null"), "", expr, startMillis,
+        endMillis, stepMillis);
+  }
+
+  private static void checkRange(long startMillis, long endMillis, long stepMillis) {
+    if (stepMillis <= 0) {
+      throw QueryException.badData("zero or negative query resolution step widths are not accepted. Try a positive "
+          + "integer");
+    }
+    if (endMillis < startMillis) {
+      throw QueryException.badData("end timestamp must not be before start time");
+    }
+    if ((endMillis - startMillis) / stepMillis > MAX_POINTS_PER_SERIES) {
+      throw QueryException.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the "
+          + "query resolution (?step=XX)");
+    }
+  }
+
+  private static Expr parse(String expr) {
+    Objects.requireNonNull(expr, "expr is null");
+    try {
+      return PromqlParser.parse(expr);
+    } catch (PromqlParseException e) {
+      throw new QueryException(QueryException.ErrorType.BAD_DATA, e.getMessage(), e);
+    }
+  }
+
+  /** The engine's configuration. */
+  record Settings(long lookbackDeltaMillis, long maxSamples, long timeoutNanos, long defaultSubqueryStepMillis,
+      List<Optimizer> optimizers) {}
+
+  /** Configures an {@link Engine}. Not thread-safe. */
+  public static final class Builder {
+    private long lookbackDeltaMillis = 5 * 60_000;
+    private long maxSamples = 50_000_000;
+    private long timeoutNanos = Duration.ofMinutes(2).toNanos();
+    private long defaultSubqueryStepMillis = 60_000;
+    private List<Optimizer> optimizers = Optimizer.defaults();
+
+    private Builder() {}
+
+    /** How far back an instant selector looks for a sample (default 5m). */
+    public Builder lookbackDelta(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("lookback delta must be positive: " + d);
+      }
+      lookbackDeltaMillis = d.toMillis();
+      return this;
+    }
+
+    /** The most samples a query may hold in memory (default 50,000,000); 0 for no limit. */
+    public Builder maxSamples(long n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("max samples must not be negative: " + n);
+      }
+      maxSamples = n;
+      return this;
+    }
+
+    /** How long a query may run (default 2m); zero for no limit. */
+    public Builder timeout(Duration d) {
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("timeout must not be negative: " + d);
+      }
+      timeoutNanos = d.toNanos();
+      return this;
+    }
+
+    /** The step of subqueries that give none ({@code x[1h:]}); default 1m, Prometheus' evaluation interval. */
+    public Builder defaultSubqueryStep(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("default subquery step must be positive: " + d);
+      }
+      defaultSubqueryStepMillis = d.toMillis();
+      return this;
+    }
+
+    /** The logical-plan optimisers, in order (default {@link Optimizer#defaults()}). */
+    public Builder optimizers(List<Optimizer> list) {
+      optimizers = List.copyOf(list);
+      return this;
+    }
+
+    /** The engine. */
+    public Engine build() {
+      return new Engine(new Settings(lookbackDeltaMillis, maxSamples, timeoutNanos, defaultSubqueryStepMillis,
+          optimizers));
+    }
+  }
+}

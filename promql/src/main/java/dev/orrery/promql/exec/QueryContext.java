@@ -1,0 +1,123 @@
+package dev.orrery.promql.exec;
+
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.storage.Querier;
+import dev.orrery.core.storage.Queryable;
+import dev.orrery.promql.engine.Annotations;
+import dev.orrery.promql.engine.QueryException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What every operator of one query shares: the storage, the lookback delta, the annotations raised so far, the sample
+ * budget, the deadline and the cancellation flag. Queriers it opens are closed with it. Confined to the query's thread
+ * except {@link #cancel()}.
+ */
+public final class QueryContext implements AutoCloseable {
+  private final Queryable queryable;
+  private final long lookbackDeltaMillis;
+  private final long maxSamples;
+  private final long deadlineNanos;
+  private final long defaultSubqueryStepMillis;
+  private final Annotations annotations = Annotations.create();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final List<Querier> queriers = new ArrayList<>();
+  private long currentSamples;
+  private long peakSamples;
+
+  /** A context; {@code deadlineNanos} is a {@link System#nanoTime()} value, {@code Long.MAX_VALUE} for none. */
+  public QueryContext(Queryable queryable, long lookbackDeltaMillis, long maxSamples, long deadlineNanos,
+      long defaultSubqueryStepMillis) {
+    this.queryable = queryable;
+    this.lookbackDeltaMillis = lookbackDeltaMillis;
+    this.maxSamples = maxSamples;
+    this.deadlineNanos = deadlineNanos;
+    this.defaultSubqueryStepMillis = defaultSubqueryStepMillis;
+  }
+
+  /** The lookback delta for instant selectors. */
+  public long lookbackDeltaMillis() {
+    return lookbackDeltaMillis;
+  }
+
+  /** The subquery step used when a subquery names none. */
+  public long defaultSubqueryStepMillis() {
+    return defaultSubqueryStepMillis;
+  }
+
+  /** Annotations of this query. */
+  public Annotations annotations() {
+    return annotations;
+  }
+
+  /** Opens a querier over {@code [mint, maxt]}, closed when the query is. */
+  public Querier querier(long mint, long maxt) {
+    try {
+      Querier q = queryable.querier(mint, maxt);
+      queriers.add(q);
+      return q;
+    } catch (IOException e) {
+      throw new QueryException(QueryException.ErrorType.INTERNAL, "opening querier: " + e.getMessage(), e);
+    } catch (OrreryException e) {
+      throw StorageErrors.toQueryException(e);
+    }
+  }
+
+  /** Requests cancellation; the query stops at its next check. Thread-safe. */
+  public void cancel() {
+    cancelled.set(true);
+  }
+
+  /** Throws when the query was cancelled or ran past its deadline; operators call it once per batch. */
+  public void checkInterrupted() {
+    if (cancelled.get()) {
+      throw new QueryException(QueryException.ErrorType.CANCELED, "query was canceled");
+    }
+    if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+      throw new QueryException(QueryException.ErrorType.TIMEOUT, "query timed out in query execution");
+    }
+  }
+
+  /** Accounts {@code n} more samples held in memory; fails past the limit with Prometheus' message. */
+  public void addSamples(long n) {
+    currentSamples += n;
+    if (currentSamples > peakSamples) {
+      peakSamples = currentSamples;
+    }
+    if (maxSamples > 0 && currentSamples > maxSamples) {
+      throw QueryException.execution("query processing would load too many samples into memory in query execution");
+    }
+  }
+
+  /** Releases {@code n} samples from the accounting. */
+  public void releaseSamples(long n) {
+    currentSamples -= n;
+  }
+
+  /** The most samples held at once so far. */
+  public long peakSamples() {
+    return peakSamples;
+  }
+
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (Querier q : queriers) {
+      try {
+        q.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    queriers.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package dev.orrery.promql.exec.aggregate;
+
+import dev.orrery.promql.ast.AggregateOp;
+import dev.orrery.promql.engine.QueryException;
+import dev.orrery.promql.exec.Batches;
+import dev.orrery.promql.exec.QueryContext;
+import dev.orrery.promql.exec.SeriesInfo;
+import dev.orrery.promql.exec.StepVector;
+import dev.orrery.promql.exec.VectorOperator;
+import dev.orrery.promql.function.GoFloats;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code topk}, {@code bottomk}, {@code limitk} and {@code limit_ratio}: per group and step a subset of the input
+ * samples, which keep their own labels. {@code topk}/{@code bottomk} emit each group's samples sorted (NaN last) and
+ * ignore histograms; {@code limitk} keeps the first k in input order; {@code limit_ratio} keeps a stable
+ * hash-selected share of the series.
+ */
+public final class TopKOperator implements VectorOperator {
+  private final QueryContext ctx;
+  private final VectorOperator child;
+  private final AggregateOp op;
+  private final VectorOperator param;
+  private final List<String> grouping;
+  private final boolean without;
+  private final int position;
+  private final int paramPosition;
+  private Grouping groups;
+  private StepVector[] paramScratch;
+  private double[] hashOffset;
+
+  /** {@code param} yields k (or the ratio) per step. */
+  public TopKOperator(QueryContext ctx, VectorOperator child, AggregateOp op, VectorOperator param,
+      List<String> grouping, boolean without, int position, int paramPosition) {
+    this.ctx = ctx;
+    this.child = child;
+    this.op = op;
+    this.param = param;
+    this.grouping = grouping;
+    this.without = without;
+    this.position = position;
+    this.paramPosition = paramPosition;
+  }
+
+  @Override
+  public List<SeriesInfo> series() {
+    if (groups == null) {
+      List<SeriesInfo> in = child.series();
+      groups = Grouping.of(in, grouping, without);
+      if (op == AggregateOp.LIMIT_RATIO) {
+        hashOffset = new double[in.size()];
+        for (int i = 0; i < in.size(); i++) {
+          long h = in.get(i).labels().hash();
+          double unsigned = (double) (h >>> 1) * 2.0 + (h & 1);
+          hashOffset[i] = unsigned / 18446744073709551615.0;
+        }
+      }
+    }
+    return child.series();
+  }
+
+  @Override
+  public int next(StepVector[] buf) {
+    series();
+    int n = child.next(buf);
+    if (n == 0) {
+      return 0;
+    }
+    double[] p = new double[n];
+    paramScratch = Batches.readScalars(param, n, p, paramScratch);
+    int groupCount = groups.groups.size();
+    for (int i = 0; i < n; i++) {
+      StepVector v = buf[i];
+      double pv = p[i];
+      long k = 0;
+      double ratio = 0;
+      if (op == AggregateOp.LIMIT_RATIO) {
+        if (Double.isNaN(pv)) {
+          throw QueryException.execution("Ratio value is NaN");
+        }
+        ratio = pv;
+        if (pv < -1) {
+          ratio = -1;
+        } else if (pv > 1) {
+          ratio = 1;
+        }
+        if (ratio != pv) {
+          ctx.annotations().warn("ratio value should be between -1 and 1, got " + GoFloats.formatG(pv)
+              + ", capping to " + GoFloats.formatG(ratio), paramPosition);
+        }
+      } else {
+        if (Double.isNaN(pv)) {
+          throw QueryException.execution("Parameter value is NaN");
+        }
+        if (pv >= 9.223372036854775807E18 || pv < -9.223372036854775808E18) {
+          throw QueryException.execution("Scalar value " + GoFloats.formatV(pv) + " overflows int64");
+        }
+        k = (long) pv;
+        if (k > v.size) {
+          k = v.size;
+        }
+      }
+      // Collect per group the indexes of the chosen samples.
+      List<List<Integer>> chosen = new ArrayList<>(groupCount);
+      for (int g = 0; g < groupCount; g++) {
+        chosen.add(null);
+      }
+      boolean skip = op != AggregateOp.LIMIT_RATIO ? k < 1 : ratio == 0;
+      if (!skip) {
+        for (int s = 0; s < v.size; s++) {
+          int g = groups.groupOf[v.ids[s]];
+          List<Integer> c = chosen.get(g);
+          if (c == null) {
+            c = new ArrayList<>();
+            chosen.set(g, c);
+          }
+          switch (op) {
+            case TOPK, BOTTOMK -> {
+              if (v.histograms[s] != null) {
+                ctx.annotations().info("ignored histogram in " + op.symbol() + " aggregation", position);
+                continue;
+              }
+              if (c.size() < k) {
+                c.add(s);
+              } else {
+                int worst = worstIndex(v, c);
+                if (better(v.values[s], v.values[c.get(worst)])) {
+                  c.set(worst, s);
+                }
+              }
+            }
+            case LIMITK -> {
+              if (c.size() < k) {
+                c.add(s);
+              }
+            }
+            case LIMIT_RATIO -> {
+              double off = hashOffset[v.ids[s]];
+              if ((ratio >= 0 && off < ratio) || (ratio < 0 && off >= 1.0 + ratio)) {
+                c.add(s);
+              }
+            }
+            default -> throw new IllegalStateException(op.toString());
+          }
+        }
+      }
+      int total = 0;
+      for (List<Integer> c : chosen) {
+        if (c != null) {
+          total += c.size();
+        }
+      }
+      int[] ids = new int[total];
+      double[] vals = new double[total];
+      dev.orrery.core.histogram.FloatHistogram[] hs = new dev.orrery.core.histogram.FloatHistogram[total];
+      int w = 0;
+      for (List<Integer> c : chosen) {
+        if (c == null) {
+          continue;
+        }
+        Integer[] order = c.toArray(new Integer[0]);
+        if (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK) {
+          Arrays.sort(order, (a, b) -> {
+            double x = v.values[a];
+            double y = v.values[b];
+            boolean nx = Double.isNaN(x);
+            boolean ny = Double.isNaN(y);
+            if (nx || ny) {
+              return Boolean.compare(nx, ny);
+            }
+            return op == AggregateOp.TOPK ? Double.compare(y, x) : Double.compare(x, y);
+          });
+        }
+        for (int s : order) {
+          ids[w] = v.ids[s];
+          vals[w] = v.values[s];
+          hs[w++] = v.histograms[s];
+        }
+      }
+      long t = v.t;
+      v.reset(t);
+      for (int s = 0; s < total; s++) {
+        if (hs[s] != null) {
+          v.addHistogram(ids[s], hs[s]);
+        } else {
+          v.add(ids[s], vals[s]);
+        }
+      }
+    }
+    return n;
+  }
+
+  // True when a should replace b in the top/bottom set (NaN is always worst).
+  private boolean better(double a, double b) {
+    if (op == AggregateOp.TOPK) {
+      return b < a || (Double.isNaN(b) && !Double.isNaN(a));
+    }
+    return b > a || (Double.isNaN(b) && !Double.isNaN(a));
+  }
+
+  private int worstIndex(StepVector v, List<Integer> c) {
+    int worst = 0;
+    for (int j = 1; j < c.size(); j++) {
+      if (better(v.values[c.get(worst)], v.values[c.get(j)])) {
+        worst = j;
+      }
+    }
+    return worst;
+  }
+
+  @Override
+  public List<VectorOperator> children() {
+    return List.of(child, param);
+  }
+
+  @Override
+  public String describe() {
+    return op.symbol() + (without ? " without " : " by ") + grouping;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.orrery.promql.exec.scan;
+
+import dev.orrery.promql.exec.QueryContext;
+import dev.orrery.promql.exec.SeriesInfo;
+import dev.orrery.promql.exec.StepGrid;
+import dev.orrery.promql.exec.StepVector;
+import dev.orrery.promql.exec.VectorOperator;
+import dev.orrery.promql.function.KernelOutput;
+import dev.orrery.promql.function.RangeKernel;
+import dev.orrery.promql.function.RangeWindow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A range function ({@code rate(x[5m])}, {@code quantile_over_time(0.9, y[1h:1m])}, ...): for every step and series
+ * the window {@code (end - range, end]} of the source is handed to the kernel. Scalar arguments are evaluated per step
+ * by {@code params} operators.
+ */
+public final class RangeFunctionOperator implements VectorOperator {
+  private final QueryContext ctx;
+  private final StepGrid grid;
+  private final RangeSource source;
+  private final RangeKernel kernel;
+  private final String name;
+  private final boolean dropName;
+  private final List<VectorOperator> params;
+  private final int argPosition;
+  private final RangeWindow window = new RangeWindow();
+  private final KernelOutput result = new KernelOutput();
+  private List<SeriesInfo> series;
+  private StepVector[] paramBuf;
+  private int step;
+
+  /**
+   * @param params operators yielding one scalar per step (the non-range arguments in order)
+   * @param dropName whether the function removes the metric name
+   * @param argPosition query offset of the range argument, for annotations
+   */
+  public RangeFunctionOperator(QueryContext ctx, StepGrid grid, RangeSource source, RangeKernel kernel, String name,
+      boolean dropName, List<VectorOperator> params, int argPosition) {
+    this.ctx = ctx;
+    this.grid = grid;
+    this.source = source;
+    this.kernel = kernel;
+    this.name = name;
+    this.dropName = dropName;
+    this.params = params;
+    this.argPosition = argPosition;
+  }
+
+  @Override
+  public List<SeriesInfo> series() {
+    if (series == null) {
+      List<SeriesData> data = source.series();
+      series = new ArrayList<>(data.size());
+      for (SeriesData d : data) {
+        series.add(new SeriesInfo(d.labels(), dropName || d.dropName()));
+      }
+    }
+    return series;
+  }
+
+  @Override
+  public int next(StepVector[] buf) {
+    series();
+    ctx.checkInterrupted();
+    List<SeriesData> data = source.series();
+    int steps = grid.steps();
+    int n = Math.min(buf.length, steps - step);
+    if (n <= 0) {
+      return 0;
+    }
+    double[][] paramValues = new double[params.size()][];
+    if (!params.isEmpty()) {
+      if (paramBuf == null || paramBuf.length < n) {
+        paramBuf = StepVector.newBatch(n);
+      }
+      for (int p = 0; p < params.size(); p++) {
+        StepVector[] pb = paramBuf.length == n ? paramBuf : java.util.Arrays.copyOf(paramBuf, n);
+        int got = params.get(p).next(pb);
+        paramValues[p] = new double[n];
+        for (int i = 0; i < n; i++) {
+          paramValues[p][i] = i < got && pb[i].size > 0 ? pb[i].values[0] : Double.NaN;
+        }
+      }
+    }
+    window.annotations = ctx.annotations();
+    window.argPosition = argPosition;
+    window.rangeMillis = source.rangeMillis();
+    for (int i = 0; i < n; i++) {
+      long t = grid.at(step + i);
+      long end = source.windowEnd(t);
+      long start = end - source.rangeMillis();
+      StepVector out = buf[i];
+      out.reset(t);
+      out.ensureCapacity(data.size());
+      window.rangeStartMillis = start;
+      window.rangeEndMillis = end;
+      window.stepMillis = t;
+      for (int p = 0; p < params.size(); p++) {
+        window.params[p] = paramValues[p][i];
+      }
+      long inWindow = 0;
+      for (int id = 0; id < data.size(); id++) {
+        SeriesData d = data.get(id);
+        window.floatTs = d.floatTs;
+        window.floatValues = d.floatValues;
+        window.floatFrom = SeriesData.upperBound(d.floatTs, d.floatCount, start);
+        window.floatTo = SeriesData.upperBound(d.floatTs, d.floatCount, end);
+        window.histTs = d.histTs;
+        window.histograms = d.histograms;
+        window.histFrom = SeriesData.upperBound(d.histTs, d.histCount, start);
+        window.histTo = SeriesData.upperBound(d.histTs, d.histCount, end);
+        if (window.floatFrom == window.floatTo && window.histFrom == window.histTo) {
+          continue;
+        }
+        inWindow += window.floatCount() + window.histCount();
+        window.metricName = d.labels().metricName();
+        if (kernel.apply(window, result)) {
+          if (result.histogram != null) {
+            out.addHistogram(id, result.histogram);
+          } else {
+            out.add(id, result.value);
+          }
+        }
+      }
+      ctx.addSamples(inWindow);
+      ctx.releaseSamples(inWindow);
+    }
+    step += n;
+    return n;
+  }
+
+  @Override
+  public List<VectorOperator> children() {
+    return params;
+  }
+
+  @Override
+  public String describe() {
+    return name + "(" + source.describe() + ")";
+  }
+}

@@ -1,0 +1,23 @@
+package dev.orrery.promql.exec.scan;
+
+import java.util.List;
+
+/**
+ * Where range windows come from: a matrix selector (samples from storage) or a subquery (an inner evaluation
+ * materialized per series). The series cover every window the outer grid needs.
+ */
+public interface RangeSource {
+  /** The series with their samples. */
+  List<SeriesData> series();
+
+  /** The window length. */
+  long rangeMillis();
+
+  /** The window end for outer step {@code t}: {@code (@ or t) - offset}. */
+  long windowEnd(long t);
+
+  /** The metric name selected, or "" when unknown (for annotations). */
+  default String describe() {
+    return "";
+  }
+}

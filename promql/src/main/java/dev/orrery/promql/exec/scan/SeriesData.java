@@ -1,0 +1,88 @@
+package dev.orrery.promql.exec.scan;
+
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.labels.Labels;
+import java.util.Arrays;
+
+/**
+ * The samples of one series in the time range a query needs, split into float and histogram arrays (each in time
+ * order), the form range windows index into. Built once per query; confined to its thread.
+ */
+public final class SeriesData {
+  final Labels labels;
+  final boolean dropName;
+  long[] floatTs = new long[8];
+  double[] floatValues = new double[8];
+  int floatCount;
+  long[] histTs = new long[0];
+  FloatHistogram[] histograms = new FloatHistogram[0];
+  int histCount;
+
+  /** An empty series. */
+  public SeriesData(Labels labels, boolean dropName) {
+    this.labels = labels;
+    this.dropName = dropName;
+  }
+
+  /** The labels. */
+  public Labels labels() {
+    return labels;
+  }
+
+  /** Whether the name is dropped when the result is assembled. */
+  public boolean dropName() {
+    return dropName;
+  }
+
+  /** Appends a float sample (timestamps must increase). */
+  public void addFloat(long t, double v) {
+    if (floatCount == floatTs.length) {
+      floatTs = Arrays.copyOf(floatTs, floatCount * 2);
+      floatValues = Arrays.copyOf(floatValues, floatCount * 2);
+    }
+    floatTs[floatCount] = t;
+    floatValues[floatCount++] = v;
+  }
+
+  /** Appends a histogram sample (timestamps must increase). */
+  public void addHistogram(long t, FloatHistogram h) {
+    if (histCount == histTs.length) {
+      int n = Math.max(8, histCount * 2);
+      histTs = Arrays.copyOf(histTs, n);
+      histograms = Arrays.copyOf(histograms, n);
+    }
+    histTs[histCount] = t;
+    histograms[histCount++] = h;
+  }
+
+  /** Total samples held. */
+  public int size() {
+    return floatCount + histCount;
+  }
+
+  /** The samples in {@code (startExclusive, endInclusive]} as a result series (name dropped if it is to be). */
+  public dev.orrery.promql.engine.TimeSeries window(long startExclusive, long endInclusive) {
+    int f0 = upperBound(floatTs, floatCount, startExclusive);
+    int f1 = upperBound(floatTs, floatCount, endInclusive);
+    int h0 = upperBound(histTs, histCount, startExclusive);
+    int h1 = upperBound(histTs, histCount, endInclusive);
+    return new dev.orrery.promql.engine.TimeSeries(dropName ? labels.withoutMetricName() : labels,
+        Arrays.copyOfRange(floatTs, f0, f1), Arrays.copyOfRange(floatValues, f0, f1),
+        Arrays.copyOfRange(histTs, h0, h1), Arrays.copyOfRange(histograms, h0, h1));
+  }
+
+  /** Index of the first entry in {@code ts[0, n)} greater than {@code t}. */
+  static int upperBound(long[] ts, int n, long t) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ts[mid] <= t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.orrery.promql.exec.scan;
+
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Span;
+import dev.orrery.promql.histogram.CounterResets;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.storage.Querier;
+import dev.orrery.core.storage.SelectHints;
+import dev.orrery.core.storage.Series;
+import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.promql.exec.QueryContext;
+import dev.orrery.promql.exec.StorageErrors;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Selects series from storage and decodes their samples in a time range into {@link SeriesData}. */
+final class SeriesLoader {
+  static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+
+  private SeriesLoader() {}
+
+  static boolean isStale(double v) {
+    return Double.doubleToRawLongBits(v) == STALE_NAN_BITS;
+  }
+
+  /**
+   * The series matching {@code matchers} with their samples in {@code [mint, maxt]}, in label order. Stale markers
+   * are kept when {@code keepStale} (instant selectors need them), else dropped (range windows ignore them).
+   */
+  static List<SeriesData> load(QueryContext ctx, List<Matcher> matchers, long mint, long maxt, SelectHints hints,
+      boolean keepStale, boolean statsOnly) {
+    List<SeriesData> out = new ArrayList<>();
+    try {
+      Querier q = ctx.querier(mint, maxt);
+      SeriesSet set = q.select(true, hints, matchers.toArray(new Matcher[0]));
+      SampleIterator it = null;
+      while (set.next()) {
+        Series s = set.at();
+        SeriesData d = new SeriesData(s.labels(), false);
+        it = s.iterator(it);
+        FloatHistogram previous = null;
+        for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
+          long t = it.atT();
+          if (t < mint) {
+            continue;
+          }
+          if (t > maxt) {
+            break;
+          }
+          switch (vt) {
+            case FLOAT -> {
+              double v = it.atV();
+              if (keepStale || !isStale(v)) {
+                d.addFloat(t, v);
+              }
+            }
+            case HISTOGRAM, FLOAT_HISTOGRAM -> {
+              FloatHistogram h = it.atFloatHistogram();
+              if (isStale(h.sum())) {
+                if (keepStale) {
+                  d.addFloat(t, h.sum());
+                }
+              } else if (statsOnly) {
+                d.addHistogram(t, statsOf(h, previous));
+                previous = copy(h);
+              } else {
+                d.addHistogram(t, copy(h));
+              }
+            }
+            case NONE -> throw new IllegalStateException("unreachable");
+          }
+        }
+        if (d.size() > 0) {
+          out.add(d);
+        }
+      }
+    } catch (OrreryException e) {
+      throw StorageErrors.toQueryException(e);
+    }
+    return out;
+  }
+
+  /**
+   * Count and sum only, as Prometheus' {@code HistogramStatsIterator} returns them: an unknown counter reset hint is
+   * replaced by on-the-fly detection against the previous histogram, since the buckets will not be seen later.
+   */
+  private static FloatHistogram statsOf(FloatHistogram h, FloatHistogram previous) {
+    CounterResetHint hint = h.counterResetHint();
+    if (hint == CounterResetHint.UNKNOWN && previous != null) {
+      hint = CounterResets.detectReset(previous, h) ? CounterResetHint.COUNTER_RESET
+          : CounterResetHint.NOT_COUNTER_RESET;
+    }
+    return new FloatHistogram(hint, h.schema(), h.zeroThreshold(), 0, h.count(), h.sum(), new Span[0],
+        new double[0], new Span[0], new double[0], new double[0]);
+  }
+
+  // Iterators may reuse the arrays of the histogram they return; keep our own.
+  private static FloatHistogram copy(FloatHistogram h) {
+    return new FloatHistogram(h.counterResetHint(), h.schema(), h.zeroThreshold(), h.zeroCount(), h.count(), h.sum(),
+        h.positiveSpans().clone(), h.positiveBuckets().clone(), h.negativeSpans().clone(),
+        h.negativeBuckets().clone(), h.customValues());
+  }
+}

@@ -1,0 +1,65 @@
+package dev.orrery.promql.function;
+
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.promql.engine.Annotations;
+
+/**
+ * The samples of one series inside one range window {@code (rangeStart, rangeEnd]}, as views into the series'
+ * arrays: floats {@code [floatFrom, floatTo)} and histograms {@code [histFrom, histTo)}, each in time order. Also
+ * carries the step's scalar arguments and where to report annotations. Reused for every window; confined to one
+ * thread.
+ */
+public final class RangeWindow {
+  /** Float sample timestamps of the whole series. */
+  public long[] floatTs;
+  /** Float sample values of the whole series. */
+  public double[] floatValues;
+  /** First float index in the window. */
+  public int floatFrom;
+  /** End (exclusive) of the floats in the window. */
+  public int floatTo;
+  /** Histogram sample timestamps of the whole series. */
+  public long[] histTs;
+  /** Histogram samples of the whole series. */
+  public FloatHistogram[] histograms;
+  /** First histogram index in the window. */
+  public int histFrom;
+  /** End (exclusive) of the histograms in the window. */
+  public int histTo;
+  /** Exclusive lower bound of the window. */
+  public long rangeStartMillis;
+  /** Inclusive upper bound of the window (the evaluation time minus offset). */
+  public long rangeEndMillis;
+  /** The range of the selector or subquery. */
+  public long rangeMillis;
+  /** The step's evaluation timestamp (before offset and {@code @}). */
+  public long stepMillis;
+  /** Scalar arguments of the call at this step (e.g. the quantile), in argument order, matrix argument skipped. */
+  public double[] params = new double[2];
+  /** The series' metric name, for annotations. */
+  public String metricName = "";
+  /** Where annotations go. */
+  public Annotations annotations;
+  /** Query offset of the range argument, for annotation positions. */
+  public int argPosition = -1;
+
+  /** Number of float samples in the window. */
+  public int floatCount() {
+    return floatTo - floatFrom;
+  }
+
+  /** Number of histogram samples in the window. */
+  public int histCount() {
+    return histTo - histFrom;
+  }
+
+  /** Raises a warning about the range argument. */
+  public void warn(String message) {
+    annotations.warn(message, argPosition);
+  }
+
+  /** Raises an info annotation about the range argument. */
+  public void info(String message) {
+    annotations.info(message, argPosition);
+  }
+}

@@ -1,0 +1,267 @@
+package dev.orrery.promql.function;
+
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.promql.histogram.CounterResets;
+import dev.orrery.promql.histogram.HistogramArithmetic;
+
+/**
+ * {@code rate}, {@code increase}, {@code delta} (Prometheus 3's {@code extrapolatedRate}, with counter resets and
+ * extrapolation to the window bounds) and {@code irate}, {@code idelta} ({@code instantValue}), for floats and native
+ * histograms.
+ */
+public final class RateKernels {
+  private RateKernels() {}
+
+  /** {@code rate}. */
+  public static final RangeKernel RATE = (w, out) -> extrapolatedRate(w, out, true, true);
+  /** {@code increase}. */
+  public static final RangeKernel INCREASE = (w, out) -> extrapolatedRate(w, out, true, false);
+  /** {@code delta}. */
+  public static final RangeKernel DELTA = (w, out) -> extrapolatedRate(w, out, false, false);
+  /** {@code irate}. */
+  public static final RangeKernel IRATE = (w, out) -> instantValue(w, out, true);
+  /** {@code idelta}. */
+  public static final RangeKernel IDELTA = (w, out) -> instantValue(w, out, false);
+
+  static String mixedWarning(String metricName) {
+    return "encountered a mix of histograms and floats for metric name \"" + metricName + "\"";
+  }
+
+  private static boolean extrapolatedRate(RangeWindow w, KernelOutput out, boolean isCounter, boolean isRate) {
+    int nf = w.floatCount();
+    int nh = w.histCount();
+    if (nf > 0 && nh > 0) {
+      w.warn(mixedWarning(w.metricName));
+      return false;
+    }
+    double resultFloat = 0;
+    FloatHistogram resultHistogram = null;
+    long firstT;
+    long lastT;
+    int numSamplesMinusOne;
+    if (nh > 1) {
+      numSamplesMinusOne = nh - 1;
+      firstT = w.histTs[w.histFrom];
+      lastT = w.histTs[w.histTo - 1];
+      resultHistogram = histogramRate(w, isCounter);
+      if (resultHistogram == null) {
+        return false;
+      }
+    } else if (nf > 1) {
+      numSamplesMinusOne = nf - 1;
+      double[] v = w.floatValues;
+      firstT = w.floatTs[w.floatFrom];
+      lastT = w.floatTs[w.floatTo - 1];
+      resultFloat = v[w.floatTo - 1] - v[w.floatFrom];
+      if (isCounter) {
+        double prev = v[w.floatFrom];
+        for (int i = w.floatFrom + 1; i < w.floatTo; i++) {
+          if (v[i] < prev) {
+            resultFloat += prev;
+          }
+          prev = v[i];
+        }
+      }
+    } else {
+      return false;
+    }
+    double durationToStart = (firstT - w.rangeStartMillis) / 1000.0;
+    double durationToEnd = (w.rangeEndMillis - lastT) / 1000.0;
+    double sampledInterval = (lastT - firstT) / 1000.0;
+    double averageDurationBetweenSamples = sampledInterval / numSamplesMinusOne;
+    double extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+    if (durationToStart >= extrapolationThreshold) {
+      durationToStart = averageDurationBetweenSamples / 2;
+    }
+    if (isCounter) {
+      double durationToZero = durationToStart;
+      if (resultFloat > 0 && nf > 0 && w.floatValues[w.floatFrom] >= 0) {
+        durationToZero = sampledInterval * (w.floatValues[w.floatFrom] / resultFloat);
+      } else if (resultHistogram != null && resultHistogram.count() > 0 && nh > 0
+          && w.histograms[w.histFrom].count() >= 0) {
+        durationToZero = sampledInterval * (w.histograms[w.histFrom].count() / resultHistogram.count());
+      }
+      if (durationToZero < durationToStart) {
+        durationToStart = durationToZero;
+      }
+    }
+    if (durationToEnd >= extrapolationThreshold) {
+      durationToEnd = averageDurationBetweenSamples / 2;
+    }
+    double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+    if (isRate) {
+      factor /= w.rangeMillis / 1000.0;
+    }
+    if (resultHistogram == null) {
+      return out.set(resultFloat * factor);
+    }
+    return out.set(HistogramArithmetic.scale(resultHistogram, factor));
+  }
+
+  /** Prometheus' {@code histogramRate}: last minus first, plus every value lost to a counter reset. */
+  private static FloatHistogram histogramRate(RangeWindow w, boolean isCounter) {
+    FloatHistogram[] hs = w.histograms;
+    FloatHistogram prev = hs[w.histFrom];
+    FloatHistogram last = hs[w.histTo - 1];
+    boolean custom = HistogramArithmetic.usesCustomBuckets(prev);
+    int minSchema = Math.min(prev.schema(), last.schema());
+    if (HistogramArithmetic.usesCustomBuckets(last) != custom) {
+      if (isCounter && w.histCount() == 2) {
+        // A switch between exponential and custom buckets is a counter reset: the increase is the last value.
+        if (last.counterResetHint() == CounterResetHint.GAUGE) {
+          w.warn("this native histogram metric is not a counter: \"" + w.metricName + "\"");
+        }
+        return HistogramArithmetic.compact(HistogramArithmetic.withHint(last, CounterResetHint.GAUGE));
+      }
+      w.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
+          + w.metricName + "\"");
+      return null;
+    }
+    boolean notCounter = false;
+    for (int i = w.histFrom; i < w.histTo; i++) {
+      FloatHistogram h = hs[i];
+      if (h.counterResetHint() == CounterResetHint.GAUGE) {
+        notCounter = true;
+      }
+      if (i > w.histFrom && i < w.histTo - 1) {
+        minSchema = Math.min(minSchema, h.schema());
+        if (HistogramArithmetic.usesCustomBuckets(h) != custom) {
+          w.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
+              + w.metricName + "\"");
+          return null;
+        }
+      }
+    }
+    if (isCounter && notCounter) {
+      w.warn("this native histogram metric is not a counter: \"" + w.metricName + "\"");
+    }
+    HistogramArithmetic.Result r = HistogramArithmetic.sub(HistogramArithmetic.reduceResolution(last, minSchema), prev);
+    if (r.incompatible()) {
+      return null;
+    }
+    FloatHistogram h = r.value();
+    boolean reconciled = r.customBoundsReconciled();
+    if (isCounter) {
+      for (int i = w.histFrom + 1; i < w.histTo; i++) {
+        FloatHistogram curr = hs[i];
+        if (CounterResets.detectReset(prev, curr)) {
+          HistogramArithmetic.Result a = HistogramArithmetic.add(h, prev);
+          if (a.incompatible()) {
+            return null;
+          }
+          reconciled |= a.customBoundsReconciled();
+          h = a.value();
+        }
+        prev = curr;
+      }
+    } else if (hs[w.histFrom].counterResetHint() != CounterResetHint.GAUGE
+        || last.counterResetHint() != CounterResetHint.GAUGE) {
+      w.warn("this native histogram metric is not a gauge: \"" + w.metricName + "\"");
+    }
+    if (reconciled) {
+      w.info("mismatched custom buckets were reconciled during subtraction");
+    }
+    return HistogramArithmetic.compact(HistogramArithmetic.withHint(h, CounterResetHint.GAUGE));
+  }
+
+  private static boolean instantValue(RangeWindow w, KernelOutput out, boolean isRate) {
+    // The last two samples of either kind, in time order.
+    long t0 = 0;
+    long t1 = 0;
+    double f0 = 0;
+    double f1 = 0;
+    FloatHistogram h0 = null;
+    FloatHistogram h1 = null;
+    int n = 0;
+    for (int i = Math.max(w.floatFrom, w.floatTo - 2); i < w.floatTo; i++) {
+      if (n == 0) {
+        t0 = w.floatTs[i];
+        f0 = w.floatValues[i];
+      } else {
+        t1 = w.floatTs[i];
+        f1 = w.floatValues[i];
+      }
+      n++;
+    }
+    for (int i = Math.max(w.histFrom, w.histTo - 2); i < w.histTo; i++) {
+      long t = w.histTs[i];
+      FloatHistogram h = w.histograms[i];
+      if (n == 0) {
+        t0 = t;
+        h0 = h;
+        n = 1;
+      } else if (n == 1) {
+        if (t < t0) {
+          t1 = t0;
+          f1 = f0;
+          h1 = h0;
+          t0 = t;
+          h0 = h;
+        } else {
+          t1 = t;
+          h1 = h;
+        }
+        n = 2;
+      } else if (t < t0) {
+        // older than both: ignore
+      } else if (t > t1) {
+        t0 = t1;
+        f0 = f1;
+        h0 = h1;
+        t1 = t;
+        h1 = h;
+      } else {
+        t0 = t;
+        h0 = h;
+      }
+    }
+    if (n < 2) {
+      return false;
+    }
+    double resultValue = 0;
+    FloatHistogram resultHistogram = null;
+    if (h0 == null && h1 == null) {
+      resultValue = isRate && f1 < f0 ? f1 : f1 - f0;
+    } else if (h0 != null && h1 != null) {
+      boolean gauge0 = h0.counterResetHint() == CounterResetHint.GAUGE;
+      boolean gauge1 = h1.counterResetHint() == CounterResetHint.GAUGE;
+      if (isRate && (gauge0 || gauge1)) {
+        w.warn("this native histogram metric is not a counter: \"" + w.metricName + "\"");
+      }
+      if (!isRate && !(gauge0 && gauge1)) {
+        w.warn("this native histogram metric is not a gauge: \"" + w.metricName + "\"");
+      }
+      if (isRate && CounterResets.detectReset(h0, h1)) {
+        resultHistogram = h1;
+      } else {
+        HistogramArithmetic.Result r = HistogramArithmetic.sub(h1, h0);
+        if (r.incompatible()) {
+          w.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
+              + w.metricName + "\"");
+          return false;
+        }
+        if (r.customBoundsReconciled()) {
+          w.info("mismatched custom buckets were reconciled during subtraction");
+        }
+        resultHistogram = r.value();
+      }
+      resultHistogram = HistogramArithmetic.compact(HistogramArithmetic.withHint(resultHistogram,
+          CounterResetHint.GAUGE));
+    } else {
+      w.warn(mixedWarning(w.metricName));
+      return false;
+    }
+    if (isRate) {
+      long interval = t1 - t0;
+      if (interval == 0) {
+        return false;
+      }
+      if (resultHistogram != null) {
+        return out.set(HistogramArithmetic.divide(resultHistogram, interval / 1000.0));
+      }
+      return out.set(resultValue / (interval / 1000.0));
+    }
+    return resultHistogram != null ? out.set(resultHistogram) : out.set(resultValue);
+  }
+}
