@@ -49,17 +49,32 @@ public final class ProxyQueryable implements Queryable {
   private final EndpointSet endpoints;
   private final Duration timeout;
   private final List<String> replicaLabels;
+  private final boolean dedup;
+  private final boolean partialResponse;
 
   /**
+   * A querier with deduplication and partial response allowed (each query's hints still decide).
+   *
    * @param endpoints the stores; not owned
    * @param timeout deadline of each endpoint's Series call
    * @param replicaLabels labels that tell replicas apart ({@code --query.replica-label}); used when a query's hints
    *     name none
    */
   public ProxyQueryable(EndpointSet endpoints, Duration timeout, List<String> replicaLabels) {
+    this(endpoints, timeout, replicaLabels, true, true);
+  }
+
+  /**
+   * A querier with defaults for deduplication and partial response: a query deduplicates only if both {@code dedup}
+   * and its hints allow it, and tolerates failing stores only if both {@code partialResponse} and its hints do.
+   */
+  public ProxyQueryable(EndpointSet endpoints, Duration timeout, List<String> replicaLabels, boolean dedup,
+      boolean partialResponse) {
     this.endpoints = requireNonNull(endpoints, "endpoints is null");
     this.timeout = requireNonNull(timeout, "timeout is null");
     this.replicaLabels = List.copyOf(replicaLabels);
+    this.dedup = dedup;
+    this.partialResponse = partialResponse;
   }
 
   @Override
@@ -108,11 +123,12 @@ public final class ProxyQueryable implements Queryable {
     public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
       SelectHints h = hints != null ? hints : SelectHints.ofRange(minTime, maxTime);
       List<String> replicas = h.replicaLabels().isEmpty() ? replicaLabels : h.replicaLabels();
-      boolean dedup = h.dedup() && !replicas.isEmpty();
+      boolean dedup = ProxyQueryable.this.dedup && h.dedup() && !replicas.isEmpty();
+      boolean partial = partialResponse && h.partialResponse();
       SeriesRequest.Builder req = SeriesRequest.newBuilder()
           .setMinTime(hints != null ? h.startMillis() : minTime)
           .setMaxTime(hints != null ? h.endMillis() : maxTime)
-          .setPartialResponseStrategy(h.partialResponse() ? PartialResponseStrategy.WARN
+          .setPartialResponseStrategy(partial ? PartialResponseStrategy.WARN
               : PartialResponseStrategy.ABORT);
       for (Matcher m : matchers) {
         req.addMatchers(WireLabels.toWire(m));
