@@ -13,7 +13,6 @@ import dev.orrery.storeapi.WireLabels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -179,13 +178,13 @@ final class BucketBlock implements AutoCloseable {
   }
 
   /**
-   * Reads the chunk records {@code refs[0..n)} (ascending) with coalesced range reads, storing each record's data
-   * (without encoding byte and CRC) in {@code data} and its encoding byte in {@code encodings}. Data buffers are views
-   * of the fetched ranges.
+   * Reads the chunk records {@code refs[0..n)} (ascending) with coalesced range reads, storing where each record's
+   * data (without encoding byte and CRC) lies: {@code buffers[i]} from {@code offsets[i]} for {@code lengths[i]}
+   * bytes, views of the fetched ranges; and its encoding byte in {@code encodings[i]}.
    *
    * @throws CorruptChunkException if a record is malformed or fails its CRC32C
    */
-  void readChunks(long[] refs, int n, ByteBuffer[] data, int[] encodings, RequestStats stats) {
+  void readChunks(long[] refs, int n, ChunkBytes out, RequestStats stats) {
     int estimate = chunkSizeEstimate();
     int i = 0;
     while (i < n) {
@@ -201,14 +200,14 @@ final class BucketBlock implements AutoCloseable {
       byte[] buf = readRange(key, start, end - start, stats);
       for (int k = i; k < j; k++) {
         long off = refs[k] & 0xFFFFFFFFL;
-        parseRecord(key, buf, start, off, k, data, encodings, stats);
+        parseRecord(key, buf, start, off, k, out, stats);
       }
       i = j;
     }
   }
 
-  private void parseRecord(String key, byte[] buf, long bufStart, long off, int k, ByteBuffer[] data,
-      int[] encodings, RequestStats stats) {
+  private void parseRecord(String key, byte[] buf, long bufStart, long off, int k, ChunkBytes out,
+      RequestStats stats) {
     int at = (int) (off - bufStart);
     long len = 0;
     int shift = 0;
@@ -217,7 +216,7 @@ final class BucketBlock implements AutoCloseable {
       if (p >= buf.length) {
         // The record starts near the end of the fetched range: read it on its own.
         byte[] own = readRange(key, off, 5 + 1 + DEFAULT_CHUNK_ESTIMATE, stats);
-        parseRecord(key, own, off, off, k, data, encodings, stats);
+        parseRecord(key, own, off, off, k, out, stats);
         return;
       }
       int b = buf[p++] & 0xFF;
@@ -242,7 +241,7 @@ final class BucketBlock implements AutoCloseable {
             "segment doesn't include enough bytes to read the chunk", "required " + recordLen + ", available "
                 + own.length);
       }
-      parseRecord(key, own, off, off, k, data, encodings, stats);
+      parseRecord(key, own, off, off, k, out, stats);
       return;
     }
     int encAt = p;
@@ -255,16 +254,19 @@ final class BucketBlock implements AutoCloseable {
       throw new CorruptChunkException(bucket.name() + ":" + key, off, "chunk CRC32C mismatch",
           String.format("expected %08x, actual %08x", want, got));
     }
-    encodings[k] = buf[encAt] & 0xFF;
-    data[k] = ByteBuffer.wrap(buf, encAt + 1, dataLen).slice().asReadOnlyBuffer();
+    out.encodings[k] = buf[encAt] & 0xFF;
+    out.buffers[k] = buf;
+    out.offsets[k] = encAt + 1;
+    out.lengths[k] = dataLen;
     stats.chunksTouched(recordLen);
   }
 
   private byte[] readRange(String key, long offset, long length, RequestStats stats) {
     try (InputStream in = bucket.getRange(key, offset, length)) {
-      byte[] b = in.readNBytes((int) length);
-      stats.chunksFetched(b.length);
-      return b;
+      byte[] b = new byte[(int) length];
+      int n = in.readNBytes(b, 0, b.length);
+      stats.chunksFetched(n);
+      return n == b.length ? b : java.util.Arrays.copyOf(b, n);
     } catch (IOException e) {
       throw new OrreryException(ErrorCode.STORAGE, "reading " + bucket.name() + ":" + key + " at " + offset + " ("
           + length + " bytes): " + e.getMessage(), e);
@@ -294,6 +296,21 @@ final class BucketBlock implements AutoCloseable {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Where the data of a batch's chunks lies after {@link #readChunks}; parallel arrays indexed by chunk. */
+  static final class ChunkBytes {
+    final byte[][] buffers;
+    final int[] offsets;
+    final int[] lengths;
+    final int[] encodings;
+
+    ChunkBytes(int n) {
+      buffers = new byte[n][];
+      offsets = new int[n];
+      lengths = new int[n];
+      encodings = new int[n];
     }
   }
 

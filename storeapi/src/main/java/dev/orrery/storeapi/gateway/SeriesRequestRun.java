@@ -314,51 +314,102 @@ final class SeriesRequestRun {
 
   /** The chunk bytes of one block's series in a batch, by position in its {@link BlockSeries} arrays. */
   private static final class ChunkData {
-    final Map<Integer, Integer> slotOfPosition = new HashMap<>();
-    ByteBuffer[] data;
-    int[] enc;
+    int firstPosition;
+    /** For chunk position {@code p}, its slot in {@link #bytes} is {@code slotOfPosition[p - firstPosition]}. */
+    int[] slotOfPosition;
+    BucketBlock.ChunkBytes bytes;
+
+    int slot(int position) {
+      return slotOfPosition[position - firstPosition];
+    }
   }
 
   private Map<BlockSeries, ChunkData> readChunks(List<Out> batch) {
-    Map<BlockSeries, List<Integer>> positions = new IdentityHashMap<>();
+    // Per block: the range of chunk positions the batch touches (series of one block arrive in position order).
+    Map<BlockSeries, int[]> ranges = new IdentityHashMap<>();
     for (Out o : batch) {
       for (int i = 0; i < o.sets.size(); i++) {
         BlockSeries set = o.sets.get(i);
         int s = o.idx.get(i);
-        List<Integer> l = positions.computeIfAbsent(set, k -> new ArrayList<>());
-        for (int c = set.chunkFrom[s]; c < set.chunkFrom[s + 1]; c++) {
-          l.add(c);
-        }
+        int[] r = ranges.computeIfAbsent(set, k -> new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, 0});
+        r[0] = Math.min(r[0], set.chunkFrom[s]);
+        r[1] = Math.max(r[1], set.chunkFrom[s + 1]);
       }
     }
     Map<BlockSeries, ChunkData> out = new IdentityHashMap<>();
-    for (Map.Entry<BlockSeries, List<Integer>> e : positions.entrySet()) {
+    for (Out o : batch) {
+      for (int i = 0; i < o.sets.size(); i++) {
+        BlockSeries set = o.sets.get(i);
+        if (out.containsKey(set)) {
+          continue;
+        }
+        int[] r = ranges.get(set);
+        ChunkData cd = new ChunkData();
+        cd.firstPosition = r[0];
+        cd.slotOfPosition = new int[r[1] - r[0]];
+        java.util.Arrays.fill(cd.slotOfPosition, -1);
+        out.put(set, cd);
+      }
+    }
+    // Mark the positions in use, then read them in reference order.
+    for (Out o : batch) {
+      for (int i = 0; i < o.sets.size(); i++) {
+        BlockSeries set = o.sets.get(i);
+        int s = o.idx.get(i);
+        ChunkData cd = out.get(set);
+        for (int c = set.chunkFrom[s]; c < set.chunkFrom[s + 1]; c++) {
+          cd.slotOfPosition[c - cd.firstPosition] = 0;
+        }
+      }
+    }
+    for (Map.Entry<BlockSeries, ChunkData> e : out.entrySet()) {
       BlockSeries set = e.getKey();
-      List<Integer> pos = e.getValue();
-      pos.sort((a, b) -> Long.compareUnsigned(set.ref[a], set.ref[b]));
-      int n = pos.size();
+      ChunkData cd = e.getValue();
+      int n = 0;
+      for (int v : cd.slotOfPosition) {
+        n += v == 0 ? 1 : 0;
+      }
+      int[] pos = new int[n];
+      int k = 0;
+      boolean sorted = true;
+      for (int p = 0; p < cd.slotOfPosition.length; p++) {
+        if (cd.slotOfPosition[p] == 0) {
+          int position = p + cd.firstPosition;
+          if (k > 0 && Long.compareUnsigned(set.ref[pos[k - 1]], set.ref[position]) > 0) {
+            sorted = false;
+          }
+          pos[k++] = position;
+        }
+      }
+      if (!sorted) {
+        // Rare (a block whose chunk references are not in series order): sort positions by reference.
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+          boxed[i] = pos[i];
+        }
+        java.util.Arrays.sort(boxed, (a, b) -> Long.compareUnsigned(set.ref[a], set.ref[b]));
+        for (int i = 0; i < n; i++) {
+          pos[i] = boxed[i];
+        }
+      }
       long[] refs = new long[n];
-      ChunkData cd = new ChunkData();
       int m = 0;
       for (int i = 0; i < n; i++) {
-        long r = set.ref[pos.get(i)];
-        if (m == 0 || refs[m - 1] != r) {
-          refs[m++] = r;
+        long ref = set.ref[pos[i]];
+        if (m == 0 || refs[m - 1] != ref) {
+          refs[m++] = ref;
         }
-        cd.slotOfPosition.put(pos.get(i), m - 1);
+        cd.slotOfPosition[pos[i] - cd.firstPosition] = m - 1;
       }
-      cd.data = new ByteBuffer[m];
-      cd.enc = new int[m];
-      set.block.readChunks(refs, m, cd.data, cd.enc, stats);
-      out.put(set, cd);
+      cd.bytes = new BucketBlock.ChunkBytes(m);
+      set.block.readChunks(refs, m, cd.bytes, stats);
     }
     return out;
   }
 
   private void addChunks(Series.Builder s, BlockSeries set, int idx, ChunkData cd) {
     for (int c = set.chunkFrom[idx]; c < set.chunkFrom[idx + 1]; c++) {
-      int slot = cd.slotOfPosition.get(c);
-      s.addChunks(aggrChunk(set, c, cd.enc[slot], cd.data[slot]));
+      s.addChunks(aggrChunk(set, c, cd.bytes, cd.slot(c)));
     }
   }
 
@@ -369,8 +420,7 @@ final class SeriesRequestRun {
       int idx = o.idx.get(i);
       ChunkData cd = data.get(set);
       for (int c = set.chunkFrom[idx]; c < set.chunkFrom[idx + 1]; c++) {
-        int slot = cd.slotOfPosition.get(c);
-        all.add(aggrChunk(set, c, cd.enc[slot], cd.data[slot]));
+        all.add(aggrChunk(set, c, cd.bytes, cd.slot(c)));
       }
     }
     all.sort((a, b) -> a.getMinTime() != b.getMinTime() ? Long.compare(a.getMinTime(), b.getMinTime())
@@ -378,66 +428,71 @@ final class SeriesRequestRun {
     s.addAllChunks(all);
   }
 
-  private AggrChunk aggrChunk(BlockSeries set, int c, int enc, ByteBuffer data) {
+  private AggrChunk aggrChunk(BlockSeries set, int c, BucketBlock.ChunkBytes bytes, int slot) {
     AggrChunk.Builder a = AggrChunk.newBuilder().setMinTime(set.minTime[c]).setMaxTime(set.maxTime[c]);
-    if (enc == ChunkEncoding.AGGR.code()) {
-      ByteBuffer[] slots = new ByteBuffer[5];
-      int[] encs = new int[5];
-      String resource = set.block.id() + "/chunks";
-      AggrChunkSlots.split(data, slots, encs, resource);
-      List<Aggr> wanted = request.getAggregatesList();
-      if (wanted.isEmpty()) {
-        wanted = List.of(Aggr.COUNT, Aggr.SUM);
-      }
-      for (Aggr aggr : wanted) {
-        int k = switch (aggr) {
-          case COUNT -> AggrChunkSlots.COUNT;
-          case SUM -> AggrChunkSlots.SUM;
-          case MIN -> AggrChunkSlots.MIN;
-          case MAX -> AggrChunkSlots.MAX;
-          case COUNTER -> AggrChunkSlots.COUNTER;
-          case RAW, UNRECOGNIZED -> throw new OrreryException(ErrorCode.BAD_QUERY, "aggregate " + aggr
-              + " cannot be read from downsampled block " + set.block.id());
-        };
-        if (slots[k] == null) {
-          throw new OrreryException(ErrorCode.CORRUPT_DATA, "aggregate " + aggr + " missing in a chunk of block "
-              + set.block.id());
-        }
-        dev.orrery.storeapi.proto.thanos.Chunk ch = wireChunk(encs[k], slots[k], set);
-        switch (aggr) {
-          case COUNT -> a.setCount(ch);
-          case SUM -> a.setSum(ch);
-          case MIN -> a.setMin(ch);
-          case MAX -> a.setMax(ch);
-          case COUNTER -> a.setCounter(ch);
-          case RAW, UNRECOGNIZED -> throw new IllegalStateException("unreachable");
-        }
-      }
-      return a.build();
+    int enc = bytes.encodings[slot];
+    if (enc != ChunkEncoding.AGGR.code()) {
+      return a.setRaw(wireChunk(enc, bytes.buffers[slot], bytes.offsets[slot], bytes.lengths[slot], set)).build();
     }
-    return a.setRaw(wireChunk(enc, data, set)).build();
+    ByteBuffer data = ByteBuffer.wrap(bytes.buffers[slot], bytes.offsets[slot], bytes.lengths[slot]).slice();
+    ByteBuffer[] slots = new ByteBuffer[5];
+    int[] encs = new int[5];
+    String resource = set.block.id() + "/chunks";
+    AggrChunkSlots.split(data, slots, encs, resource);
+    List<Aggr> wanted = request.getAggregatesList();
+    if (wanted.isEmpty()) {
+      wanted = List.of(Aggr.COUNT, Aggr.SUM);
+    }
+    for (Aggr aggr : wanted) {
+      int k = switch (aggr) {
+        case COUNT -> AggrChunkSlots.COUNT;
+        case SUM -> AggrChunkSlots.SUM;
+        case MIN -> AggrChunkSlots.MIN;
+        case MAX -> AggrChunkSlots.MAX;
+        case COUNTER -> AggrChunkSlots.COUNTER;
+        case RAW, UNRECOGNIZED -> throw new OrreryException(ErrorCode.BAD_QUERY, "aggregate " + aggr
+            + " cannot be read from downsampled block " + set.block.id());
+      };
+      if (slots[k] == null) {
+        throw new OrreryException(ErrorCode.CORRUPT_DATA, "aggregate " + aggr + " missing in a chunk of block "
+            + set.block.id());
+      }
+      ByteBuffer sub = slots[k];
+      dev.orrery.storeapi.proto.thanos.Chunk ch = wireChunk(encs[k], sub.array(), sub.arrayOffset()
+          + sub.position(), sub.remaining(), set);
+      switch (aggr) {
+        case COUNT -> a.setCount(ch);
+        case SUM -> a.setSum(ch);
+        case MIN -> a.setMin(ch);
+        case MAX -> a.setMax(ch);
+        case COUNTER -> a.setCounter(ch);
+        case RAW, UNRECOGNIZED -> throw new IllegalStateException("unreachable");
+      }
+    }
+    return a.build();
   }
 
   // 8.4: file encodings 1, 2, 3 map to wire types 0, 1, 2; XOR2 is re-encoded as XOR.
-  private static dev.orrery.storeapi.proto.thanos.Chunk wireChunk(int enc, ByteBuffer data, BlockSeries set) {
+  private static dev.orrery.storeapi.proto.thanos.Chunk wireChunk(int enc, byte[] buf, int off, int len,
+      BlockSeries set) {
     dev.orrery.storeapi.proto.thanos.Chunk.Encoding type;
     ByteString bytes;
     switch (enc) {
       case 1 -> {
         type = dev.orrery.storeapi.proto.thanos.Chunk.Encoding.XOR;
-        bytes = UnsafeByteOperations.unsafeWrap(data);
+        bytes = UnsafeByteOperations.unsafeWrap(buf, off, len);
       }
       case 2 -> {
         type = dev.orrery.storeapi.proto.thanos.Chunk.Encoding.HISTOGRAM;
-        bytes = UnsafeByteOperations.unsafeWrap(data);
+        bytes = UnsafeByteOperations.unsafeWrap(buf, off, len);
       }
       case 3 -> {
         type = dev.orrery.storeapi.proto.thanos.Chunk.Encoding.FLOAT_HISTOGRAM;
-        bytes = UnsafeByteOperations.unsafeWrap(data);
+        bytes = UnsafeByteOperations.unsafeWrap(buf, off, len);
       }
       case 4 -> {
         type = dev.orrery.storeapi.proto.thanos.Chunk.Encoding.XOR;
-        bytes = ByteString.copyFrom(reencodeXor2(data, set));
+        bytes = ByteString.copyFrom(reencodeXor2(ByteBuffer.wrap(buf, off, len).slice(), set));
       }
       default -> throw new OrreryException(ErrorCode.UNSUPPORTED, "chunk encoding " + enc + " of block "
           + set.block.id() + " cannot be sent over the StoreAPI (only XOR, histogram, float histogram and XOR2)");
