@@ -14,4 +14,14 @@ public interface SeriesSink {
    * @throws dev.orrery.core.OrreryException with code {@code CANCELLED} when the receiver has gone away
    */
   void send(SeriesResponse response);
+
+  /**
+   * Sends one frame that is already encoded. The default decodes it and calls {@link #send(SeriesResponse)}; the
+   * gRPC binding passes the bytes through unchanged.
+   *
+   * @throws dev.orrery.core.OrreryException with code {@code CANCELLED} when the receiver has gone away
+   */
+  default void send(EncodedSeriesFrame frame) {
+    send(frame.decode());
+  }
 }

@@ -15,10 +15,19 @@ import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import dev.orrery.storeapi.proto.thanos.SeriesResponse;
 import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import io.grpc.BindableService;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -53,7 +62,81 @@ public final class StoreServices {
   public static List<BindableService> of(StoreApi store, Executor executor) {
     requireNonNull(store, "store is null");
     requireNonNull(executor, "executor is null");
-    return List.of(new StoreService(store, executor), new InfoService(store));
+    StoreService service = new StoreService(store, executor);
+    ServerServiceDefinition definition = ServerServiceDefinition.builder(StoreGrpc.SERVICE_NAME)
+        .addMethod(SERIES, ServerCalls.asyncServerStreamingCall(service::series))
+        .addMethod(StoreGrpc.getLabelNamesMethod(), ServerCalls.asyncUnaryCall(service::labelNames))
+        .addMethod(StoreGrpc.getLabelValuesMethod(), ServerCalls.asyncUnaryCall(service::labelValues))
+        .build();
+    BindableService storeService = () -> definition;
+    return List.of(storeService, new InfoService(store));
+  }
+
+  /**
+   * {@code /thanos.Store/Series} with a response marshaller that takes either a {@link SeriesResponse} or an {@link
+   * EncodedSeriesFrame}, whose bytes go to the transport as they are.
+   */
+  private static final MethodDescriptor<SeriesRequest, Object> SERIES = StoreGrpc.getSeriesMethod().toBuilder(
+      ProtoUtils.marshaller(SeriesRequest.getDefaultInstance()), new FrameMarshaller()).build();
+
+  private static final class FrameMarshaller implements MethodDescriptor.Marshaller<Object> {
+    private final MethodDescriptor.Marshaller<SeriesResponse> proto =
+        ProtoUtils.marshaller(SeriesResponse.getDefaultInstance());
+
+    @Override
+    public InputStream stream(Object value) {
+      if (value instanceof EncodedSeriesFrame f) {
+        return new FrameStream(f);
+      }
+      return proto.stream((SeriesResponse) value);
+    }
+
+    @Override
+    public Object parse(InputStream stream) {
+      return proto.parse(stream);
+    }
+  }
+
+  /** The bytes of an encoded frame, drained straight into gRPC's buffers. */
+  private static final class FrameStream extends InputStream implements KnownLength, Drainable {
+    private final byte[] bytes;
+    private int pos;
+    private final int end;
+
+    FrameStream(EncodedSeriesFrame f) {
+      this.bytes = f.bytes();
+      this.pos = f.offset();
+      this.end = f.offset() + f.length();
+    }
+
+    @Override
+    public int read() {
+      return pos < end ? bytes[pos++] & 0xFF : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (pos >= end) {
+        return -1;
+      }
+      int n = Math.min(len, end - pos);
+      System.arraycopy(bytes, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public int available() {
+      return end - pos;
+    }
+
+    @Override
+    public int drainTo(OutputStream target) throws IOException {
+      int n = end - pos;
+      target.write(bytes, pos, n);
+      pos = end;
+      return n;
+    }
   }
 
   /** The gRPC status for a failure of a store call. */
@@ -76,7 +159,7 @@ public final class StoreServices {
     return Status.INTERNAL.withDescription(String.valueOf(t)).withCause(t);
   }
 
-  private static final class StoreService extends StoreGrpc.StoreImplBase {
+  private static final class StoreService {
     private final StoreApi store;
     private final Executor executor;
 
@@ -85,16 +168,15 @@ public final class StoreServices {
       this.executor = executor;
     }
 
-    @Override
-    public void series(SeriesRequest request, StreamObserver<SeriesResponse> observer) {
-      ServerCallStreamObserver<SeriesResponse> call = (ServerCallStreamObserver<SeriesResponse>) observer;
+    void series(SeriesRequest request, StreamObserver<Object> observer) {
+      ServerCallStreamObserver<Object> call = (ServerCallStreamObserver<Object>) observer;
       FlowControl flow = new FlowControl(call);
       call.setOnReadyHandler(flow::signal);
       call.setOnCancelHandler(flow::cancel);
       try {
         executor.execute(() -> {
           try {
-            store.series(request, flow::send);
+            store.series(request, flow);
             call.onCompleted();
           } catch (RuntimeException e) {
             fail(call, e);
@@ -105,8 +187,7 @@ public final class StoreServices {
       }
     }
 
-    @Override
-    public void labelNames(LabelNamesRequest request, StreamObserver<LabelNamesResponse> observer) {
+    void labelNames(LabelNamesRequest request, StreamObserver<LabelNamesResponse> observer) {
       try {
         observer.onNext(store.labelNames(request));
         observer.onCompleted();
@@ -115,8 +196,7 @@ public final class StoreServices {
       }
     }
 
-    @Override
-    public void labelValues(LabelValuesRequest request, StreamObserver<LabelValuesResponse> observer) {
+    void labelValues(LabelValuesRequest request, StreamObserver<LabelValuesResponse> observer) {
       try {
         observer.onNext(store.labelValues(request));
         observer.onCompleted();
@@ -145,13 +225,13 @@ public final class StoreServices {
   }
 
   /** Blocks the producing thread while the call is not ready; woken by the call's on-ready and cancel callbacks. */
-  private static final class FlowControl {
-    private final ServerCallStreamObserver<SeriesResponse> call;
+  private static final class FlowControl implements SeriesSink {
+    private final ServerCallStreamObserver<Object> call;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private volatile boolean cancelled;
 
-    FlowControl(ServerCallStreamObserver<SeriesResponse> call) {
+    FlowControl(ServerCallStreamObserver<Object> call) {
       this.call = call;
     }
 
@@ -169,7 +249,19 @@ public final class StoreServices {
       signal();
     }
 
-    void send(SeriesResponse response) {
+    @Override
+    public void send(SeriesResponse response) {
+      awaitReady();
+      call.onNext(response);
+    }
+
+    @Override
+    public void send(EncodedSeriesFrame frame) {
+      awaitReady();
+      call.onNext(frame);
+    }
+
+    private void awaitReady() {
       if (!call.isReady()) {
         lock.lock();
         try {
@@ -187,7 +279,6 @@ public final class StoreServices {
       if (cancelled || call.isCancelled()) {
         throw new OrreryException(ErrorCode.CANCELLED, "client cancelled the Series call");
       }
-      call.onNext(response);
     }
   }
 

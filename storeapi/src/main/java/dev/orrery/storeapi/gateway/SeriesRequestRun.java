@@ -16,14 +16,12 @@ import dev.orrery.core.index.Postings;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.LabelsBuilder;
 import dev.orrery.core.labels.Matcher;
+import dev.orrery.storeapi.EncodedSeriesFrame;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.proto.hints.Block;
 import dev.orrery.storeapi.proto.hints.SeriesResponseHints;
 import dev.orrery.storeapi.proto.thanos.Aggr;
 import dev.orrery.storeapi.proto.thanos.AggrChunk;
-import dev.orrery.storeapi.proto.thanos.Label;
-import dev.orrery.storeapi.proto.thanos.Series;
-import dev.orrery.storeapi.proto.thanos.SeriesBatch;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import dev.orrery.storeapi.proto.thanos.SeriesResponse;
 import dev.orrery.storeapi.proto.thanos.ShardInfo;
@@ -31,7 +29,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +46,8 @@ final class SeriesRequestRun {
   private static final int BATCH_SERIES = 1024;
   /** Chunks per batch before its chunks are read. */
   private static final int BATCH_CHUNKS = 8192;
+  /** A batched frame is sent once it holds this many bytes, whatever its series count. */
+  private static final int MAX_FRAME_BYTES = 1 << 20;
 
   private final SeriesRequest request;
   private final Matcher[] matchers;
@@ -61,7 +60,8 @@ final class SeriesRequestRun {
   private final RequestStats stats;
   private final AtomicLong seriesCount = new AtomicLong();
   private final AtomicLong chunkCount = new AtomicLong();
-  private final Map<String, Label> labelProtos = new HashMap<>();
+  private final int batchSize;
+  private final SeriesFrameEncoder encoder;
 
   SeriesRequestRun(SeriesRequest request, Matcher[] matchers, List<BucketBlock> blocks, StoreLimits limits,
       Executor executor) {
@@ -74,6 +74,8 @@ final class SeriesRequestRun {
     this.maxTime = request.getMaxTime();
     this.withoutReplica = request.getWithoutReplicaLabelsList().toArray(new String[0]);
     this.stats = new RequestStats(limits.maxBytes());
+    this.batchSize = (int) Math.max(1, Math.min(request.getResponseBatchSize(), 1 << 16));
+    this.encoder = new SeriesFrameEncoder(batchSize > 1);
   }
 
   /**
@@ -258,6 +260,10 @@ final class SeriesRequestRun {
     if (!batch.isEmpty()) {
       flush(batch, sink);
     }
+    EncodedSeriesFrame last = encoder.finishFrame();
+    if (last != null) {
+      sink.send(last);
+    }
   }
 
   private static void advance(PriorityQueue<Cursor> heap, Cursor c) {
@@ -270,46 +276,62 @@ final class SeriesRequestRun {
   private void flush(List<Out> batch, SeriesSink sink) {
     boolean skipChunks = request.getSkipChunks();
     Map<BlockSeries, ChunkData> data = skipChunks ? Map.of() : readChunks(batch);
-    int batchSize = (int) Math.max(1, request.getResponseBatchSize());
-    SeriesBatch.Builder sb = batchSize > 1 ? SeriesBatch.newBuilder() : null;
     for (Out o : batch) {
-      Series.Builder s = Series.newBuilder();
-      for (int i = 0; i < o.labels.size(); i++) {
-        s.addLabels(labelProto(o.labels.name(i), o.labels.value(i)));
-      }
+      encoder.beginSeries(o.labels);
       if (!skipChunks) {
         if (o.sets.size() == 1) {
-          addChunks(s, o.sets.get(0), o.idx.get(0), data.get(o.sets.get(0)));
+          BlockSeries set = o.sets.get(0);
+          int idx = o.idx.get(0);
+          ChunkData cd = data.get(set);
+          for (int c = set.chunkFrom[idx]; c < set.chunkFrom[idx + 1]; c++) {
+            addChunk(set, c, cd.bytes, cd.slot(c));
+          }
         } else {
-          addMergedChunks(s, o, data);
+          addMergedChunks(o, data);
         }
       }
-      if (sb == null) {
-        sink.send(SeriesResponse.newBuilder().setSeries(s).build());
-      } else {
-        sb.addSeries(s);
-        if (sb.getSeriesCount() >= batchSize) {
-          sink.send(SeriesResponse.newBuilder().setBatch(sb).build());
-          sb = SeriesBatch.newBuilder();
-        }
+      encoder.endSeries();
+      if (encoder.seriesInFrame() >= batchSize || encoder.frameBytes() >= MAX_FRAME_BYTES) {
+        sink.send(encoder.finishFrame());
       }
-    }
-    if (sb != null && sb.getSeriesCount() > 0) {
-      sink.send(SeriesResponse.newBuilder().setBatch(sb).build());
     }
   }
 
-  private Label labelProto(String name, String value) {
-    // Label sets repeat heavily across series; a small per-request table avoids rebuilding the same messages.
-    String key = name + '\u0000' + value;
-    Label l = labelProtos.get(key);
-    if (l == null) {
-      l = Label.newBuilder().setName(name).setValue(value).build();
-      if (labelProtos.size() < 65536) {
-        labelProtos.put(key, l);
+  // Chunks of one label set from several blocks, in time order.
+  private void addMergedChunks(Out o, Map<BlockSeries, ChunkData> data) {
+    int n = 0;
+    for (int i = 0; i < o.sets.size(); i++) {
+      BlockSeries set = o.sets.get(i);
+      int idx = o.idx.get(i);
+      n += set.chunkFrom[idx + 1] - set.chunkFrom[idx];
+    }
+    long[][] keys = new long[n][];
+    int k = 0;
+    for (int i = 0; i < o.sets.size(); i++) {
+      BlockSeries set = o.sets.get(i);
+      int idx = o.idx.get(i);
+      for (int c = set.chunkFrom[idx]; c < set.chunkFrom[idx + 1]; c++) {
+        keys[k++] = new long[] {set.minTime[c], set.maxTime[c], i, c};
       }
     }
-    return l;
+    Arrays.sort(keys, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    for (long[] key : keys) {
+      BlockSeries set = o.sets.get((int) key[2]);
+      int c = (int) key[3];
+      ChunkData cd = data.get(set);
+      addChunk(set, c, cd.bytes, cd.slot(c));
+    }
+  }
+
+  private void addChunk(BlockSeries set, int c, BucketBlock.ChunkBytes bytes, int slot) {
+    int enc = bytes.encodings[slot];
+    if (enc >= 1 && enc <= 3) {
+      // 8.4: file encodings 1, 2, 3 are wire types 0, 1, 2; the bytes pass through.
+      encoder.addRawChunk(set.minTime[c], set.maxTime[c], enc - 1, bytes.buffers[slot], bytes.offsets[slot],
+          bytes.lengths[slot]);
+    } else {
+      encoder.addChunk(aggrChunk(set, c, bytes, slot));
+    }
   }
 
   /** The chunk bytes of one block's series in a batch, by position in its {@link BlockSeries} arrays. */
@@ -405,27 +427,6 @@ final class SeriesRequestRun {
       set.block.readChunks(refs, m, cd.bytes, stats);
     }
     return out;
-  }
-
-  private void addChunks(Series.Builder s, BlockSeries set, int idx, ChunkData cd) {
-    for (int c = set.chunkFrom[idx]; c < set.chunkFrom[idx + 1]; c++) {
-      s.addChunks(aggrChunk(set, c, cd.bytes, cd.slot(c)));
-    }
-  }
-
-  private void addMergedChunks(Series.Builder s, Out o, Map<BlockSeries, ChunkData> data) {
-    List<AggrChunk> all = new ArrayList<>();
-    for (int i = 0; i < o.sets.size(); i++) {
-      BlockSeries set = o.sets.get(i);
-      int idx = o.idx.get(i);
-      ChunkData cd = data.get(set);
-      for (int c = set.chunkFrom[idx]; c < set.chunkFrom[idx + 1]; c++) {
-        all.add(aggrChunk(set, c, cd.bytes, cd.slot(c)));
-      }
-    }
-    all.sort((a, b) -> a.getMinTime() != b.getMinTime() ? Long.compare(a.getMinTime(), b.getMinTime())
-        : Long.compare(a.getMaxTime(), b.getMaxTime()));
-    s.addAllChunks(all);
   }
 
   private AggrChunk aggrChunk(BlockSeries set, int c, BucketBlock.ChunkBytes bytes, int slot) {
