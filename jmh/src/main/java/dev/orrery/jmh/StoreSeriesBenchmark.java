@@ -60,8 +60,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 8, time = 2)
+@Warmup(iterations = 10, time = 3)
+@Measurement(iterations = 8, time = 3)
 public class StoreSeriesBenchmark {
   static final int SERIES = 2_000;
   static final int BLOCKS = 4;
@@ -159,18 +159,56 @@ public class StoreSeriesBenchmark {
   @Benchmark
   @OperationsPerInvocation(SAMPLES)
   public long seriesAllSamples() {
+    calls++;
     return series();
   }
 
+  long cpuAtStart;
+  long calls;
+
   /**
-   * The same request served in process, each frame serialised to bytes but not sent: the store's share of {@link
+   * On a shared machine wall time includes other processes' turns on the core; the process CPU time per sample
+   * (server, client, transport and GC threads together) is printed per iteration as the load-independent figure.
+   */
+  @Setup(Level.Iteration)
+  public void startIteration() {
+    cpuAtStart = processCpuNanos();
+    calls = 0;
+  }
+
+  @TearDown(Level.Iteration)
+  public void endIteration() {
+    if (calls > 0) {
+      System.out.printf("  [cpu] %.2f ns/sample of process CPU time (%d calls)%n",
+          (processCpuNanos() - cpuAtStart) / (double) (calls * SAMPLES), calls);
+    }
+  }
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /**
+   * The same request served in process, each frame encoded but not sent: the store's share of {@link
    * #seriesAllSamples}.
    */
   @Benchmark
   @OperationsPerInvocation(SAMPLES)
   public long seriesInProcess() {
+    calls++;
     long[] bytes = new long[1];
-    store.series(request, r -> bytes[0] += r.toByteArray().length);
+    store.series(request, new dev.orrery.storeapi.SeriesSink() {
+      @Override
+      public void send(SeriesResponse r) {
+        bytes[0] += r.getSerializedSize();
+      }
+
+      @Override
+      public void send(dev.orrery.storeapi.EncodedSeriesFrame f) {
+        bytes[0] += f.length();
+      }
+    });
     return bytes[0];
   }
 

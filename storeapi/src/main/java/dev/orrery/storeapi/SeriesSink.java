@@ -16,8 +16,9 @@ public interface SeriesSink {
   void send(SeriesResponse response);
 
   /**
-   * Sends one frame that is already encoded. The default decodes it and calls {@link #send(SeriesResponse)}; the
-   * gRPC binding passes the bytes through unchanged.
+   * Sends one frame that is already encoded; the sink owns the frame afterwards (transports may read its bytes after
+   * this call returns, as gRPC's in-process transport does). The default decodes it and calls {@link
+   * #send(SeriesResponse)}; the gRPC binding hands the bytes to the transport unchanged.
    *
    * @throws dev.orrery.core.OrreryException with code {@code CANCELLED} when the receiver has gone away
    */

@@ -184,7 +184,7 @@ final class BucketBlock implements AutoCloseable {
    *
    * @throws CorruptChunkException if a record is malformed or fails its CRC32C
    */
-  void readChunks(long[] refs, int n, ChunkBytes out, RequestStats stats) {
+  void readChunks(long[] refs, int n, ChunkBytes out, ReadBuffers buffers, RequestStats stats) {
     int estimate = chunkSizeEstimate();
     int i = 0;
     while (i < n) {
@@ -197,26 +197,32 @@ final class BucketBlock implements AutoCloseable {
       }
       long end = (refs[j - 1] & 0xFFFFFFFFL) + estimate;
       String key = segmentKey(seg);
-      byte[] buf = readRange(key, start, end - start, stats);
+      byte[] buf = buffers.take((int) (end - start));
+      int valid = readRange(key, start, buf, (int) (end - start), stats);
       for (int k = i; k < j; k++) {
         long off = refs[k] & 0xFFFFFFFFL;
-        parseRecord(key, buf, start, off, k, out, stats);
+        parseRecord(key, buf, valid, start, off, k, out, stats);
       }
       i = j;
     }
   }
 
-  private void parseRecord(String key, byte[] buf, long bufStart, long off, int k, ChunkBytes out,
+  // Parses the record at file offset off from buf, whose first valid bytes [0, valid) hold file bytes from bufStart.
+  private void parseRecord(String key, byte[] buf, int valid, long bufStart, long off, int k, ChunkBytes out,
       RequestStats stats) {
     int at = (int) (off - bufStart);
     long len = 0;
     int shift = 0;
     int p = at;
     while (true) {
-      if (p >= buf.length) {
+      if (p >= valid) {
+        if (bufStart == off) {
+          throw new CorruptChunkException(bucket.name() + ":" + key, off, "truncated chunk length",
+              "varint runs past the end of the segment");
+        }
         // The record starts near the end of the fetched range: read it on its own.
-        byte[] own = readRange(key, off, 5 + 1 + DEFAULT_CHUNK_ESTIMATE, stats);
-        parseRecord(key, own, off, off, k, out, stats);
+        byte[] own = new byte[5 + 1 + DEFAULT_CHUNK_ESTIMATE];
+        parseRecord(key, own, readRange(key, off, own, own.length, stats), off, off, k, out, stats);
         return;
       }
       int b = buf[p++] & 0xFF;
@@ -234,14 +240,14 @@ final class BucketBlock implements AutoCloseable {
     if (len > Integer.MAX_VALUE - 16) {
       throw new CorruptChunkException(bucket.name() + ":" + key, off, "chunk length out of range", len + " bytes");
     }
-    if (at + recordLen > buf.length) {
-      byte[] own = readRange(key, off, recordLen, stats);
-      if (own.length < recordLen) {
+    if (at + recordLen > valid) {
+      if (bufStart == off) {
         throw new CorruptChunkException(bucket.name() + ":" + key, off,
             "segment doesn't include enough bytes to read the chunk", "required " + recordLen + ", available "
-                + own.length);
+                + (valid - at));
       }
-      parseRecord(key, own, off, off, k, out, stats);
+      byte[] own = new byte[(int) recordLen];
+      parseRecord(key, own, readRange(key, off, own, own.length, stats), off, off, k, out, stats);
       return;
     }
     int encAt = p;
@@ -261,12 +267,12 @@ final class BucketBlock implements AutoCloseable {
     stats.chunksTouched(recordLen);
   }
 
-  private byte[] readRange(String key, long offset, long length, RequestStats stats) {
+  // Reads up to length bytes at offset (clipped to the object's end) into dst; returns how many were read.
+  private int readRange(String key, long offset, byte[] dst, int length, RequestStats stats) {
     try (InputStream in = bucket.getRange(key, offset, length)) {
-      byte[] b = new byte[(int) length];
-      int n = in.readNBytes(b, 0, b.length);
+      int n = in.readNBytes(dst, 0, length);
       stats.chunksFetched(n);
-      return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+      return n;
     } catch (IOException e) {
       throw new OrreryException(ErrorCode.STORAGE, "reading " + bucket.name() + ":" + key + " at " + offset + " ("
           + length + " bytes): " + e.getMessage(), e);

@@ -23,7 +23,7 @@ final class SeriesFrameEncoder {
 
   private final boolean batch;
   private final Map<String, byte[]> labelCache = new HashMap<>();
-  private byte[] buf = new byte[64 * 1024];
+  private byte[] buf = new byte[16 * 1024];
   private int pos = RESERVE;
   private int series;
 
@@ -200,7 +200,8 @@ final class SeriesFrameEncoder {
   }
 
   /**
-   * Ends the current frame and returns it; the next frame starts empty. The returned frame owns its buffer.
+   * Ends the current frame and returns it; the frame owns its buffer and the next frame starts in a new one (sized
+   * like this one), since a transport may read a frame after it was handed over.
    *
    * @return the frame, or {@code null} when it holds no series
    */
@@ -219,7 +220,7 @@ final class SeriesFrameEncoder {
       start = RESERVE;
     }
     EncodedSeriesFrame f = new EncodedSeriesFrame(buf, start, pos - start);
-    buf = new byte[Math.max(64 * 1024, Math.min(buf.length, 4 << 20))];
+    buf = new byte[Math.max(1024, Math.min(pos + (pos >> 3) + 64, 4 << 20))];
     pos = RESERVE;
     series = 0;
     return f;

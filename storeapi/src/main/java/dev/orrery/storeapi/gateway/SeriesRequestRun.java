@@ -62,6 +62,7 @@ final class SeriesRequestRun {
   private final AtomicLong chunkCount = new AtomicLong();
   private final int batchSize;
   private final SeriesFrameEncoder encoder;
+  private final ReadBuffers readBuffers = new ReadBuffers();
 
   SeriesRequestRun(SeriesRequest request, Matcher[] matchers, List<BucketBlock> blocks, StoreLimits limits,
       Executor executor) {
@@ -295,6 +296,8 @@ final class SeriesRequestRun {
         sink.send(encoder.finishFrame());
       }
     }
+    // Every chunk of the batch is in a frame now (frames copy the bytes): the read buffers can be reused.
+    readBuffers.releaseAll();
   }
 
   // Chunks of one label set from several blocks, in time order.
@@ -424,7 +427,7 @@ final class SeriesRequestRun {
         cd.slotOfPosition[pos[i] - cd.firstPosition] = m - 1;
       }
       cd.bytes = new BucketBlock.ChunkBytes(m);
-      set.block.readChunks(refs, m, cd.bytes, stats);
+      set.block.readChunks(refs, m, cd.bytes, readBuffers, stats);
     }
     return out;
   }
