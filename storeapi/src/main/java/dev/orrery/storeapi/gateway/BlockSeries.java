@@ -44,7 +44,7 @@ final class BlockSeries {
       labels = Arrays.copyOf(labels, size * 2);
       chunkFrom = Arrays.copyOf(chunkFrom, size * 2 + 1);
     }
-    if (size > 0 && sorted && labels[size - 1].compareTo(l) > 0) {
+    if (size > 0 && sorted && LabelOrder.compare(labels[size - 1], l) > 0) {
       sorted = false;
     }
     labels[size++] = l;
@@ -68,7 +68,7 @@ final class BlockSeries {
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> labels[a].compareTo(labels[b]));
+    Arrays.sort(order, (a, b) -> LabelOrder.compare(labels[a], labels[b]));
     Labels[] l2 = new Labels[size];
     int[] from2 = new int[size + 1];
     long[] min2 = new long[chunks];

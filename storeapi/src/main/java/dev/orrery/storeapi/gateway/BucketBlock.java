@@ -144,6 +144,11 @@ final class BucketBlock implements AutoCloseable {
     return source;
   }
 
+  /** The remote index's table of contents; valid while the block is acquired. */
+  dev.orrery.core.index.Toc indexToc() {
+    return header.toc();
+  }
+
   int seriesSizeEstimate() {
     long s = meta.thanos() == null ? 0 : meta.thanos().indexStats().seriesMaxSize();
     return s > 0 && s < (1 << 20) ? (int) s : DEFAULT_SERIES_ESTIMATE;

@@ -22,7 +22,8 @@ final class SeriesFrameEncoder {
   private static final int MAX_CACHED_LABELS = 1 << 16;
 
   private final boolean batch;
-  private final Map<String, byte[]> labelCache = new HashMap<>();
+  private final Map<String, Map<String, byte[]>> labelCache = new HashMap<>();
+  private int cachedLabels;
   private byte[] buf = new byte[16 * 1024];
   private int pos = RESERVE;
   private int series;
@@ -71,8 +72,12 @@ final class SeriesFrameEncoder {
 
   // One Label message as a field of Series: tag 0x0a, length, name (field 1) and value (field 2).
   private byte[] label(String name, String value) {
-    String key = name + '\u0000' + value;
-    byte[] enc = labelCache.get(key);
+    Map<String, byte[]> byValue = labelCache.get(name);
+    if (byValue == null) {
+      byValue = new HashMap<>();
+      labelCache.put(name, byValue);
+    }
+    byte[] enc = byValue.get(value);
     if (enc != null) {
       return enc;
     }
@@ -95,8 +100,9 @@ final class SeriesFrameEncoder {
       p = putVarint(enc, p, v.length);
       System.arraycopy(v, 0, enc, p, v.length);
     }
-    if (labelCache.size() < MAX_CACHED_LABELS) {
-      labelCache.put(key, enc);
+    if (cachedLabels < MAX_CACHED_LABELS) {
+      byValue.put(value, enc);
+      cachedLabels++;
     }
     return enc;
   }

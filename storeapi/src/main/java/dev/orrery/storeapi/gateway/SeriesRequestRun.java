@@ -10,7 +10,6 @@ import dev.orrery.core.chunk.ChunkEncoding;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.chunk.XorAppender;
-import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.IndexReader;
 import dev.orrery.core.index.Postings;
 import dev.orrery.core.labels.Labels;
@@ -140,16 +139,16 @@ final class SeriesRequestRun {
       }
       block.source().prefetch(IndexCache.Area.SERIES, refs, n, block.seriesSizeEstimate());
       LabelsBuilder builder = new LabelsBuilder();
-      ChunkMetas metas = new ChunkMetas();
+      SeriesEntryReader entries = new SeriesEntryReader(reader, block.source(), block.indexToc());
       Labels ext = block.externalLabels();
       ShardInfo shard = request.hasShardInfo() && request.getShardInfo().getTotalShards() > 0
           ? request.getShardInfo() : null;
       for (int i = 0; i < n; i++) {
-        reader.series(refs[i] / 16, builder, metas);
+        entries.read(refs[i] / 16, builder);
         int added = 0;
-        for (int c = 0; c < metas.size(); c++) {
-          if (metas.minTime(c) <= maxTime && metas.maxTime(c) >= minTime) {
-            out.addChunk(metas.minTime(c), metas.maxTime(c), metas.ref(c));
+        for (int c = 0; c < entries.chunks; c++) {
+          if (entries.chunkMin[c] <= maxTime && entries.chunkMax[c] >= minTime) {
+            out.addChunk(entries.chunkMin[c], entries.chunkMax[c], entries.chunkRef[c]);
             added++;
           }
         }
@@ -225,7 +224,7 @@ final class SeriesRequestRun {
 
   private void stream(List<BlockSeries> selected, SeriesSink sink) {
     PriorityQueue<Cursor> heap = new PriorityQueue<>(Math.max(1, selected.size()),
-        (a, b) -> a.labels().compareTo(b.labels()));
+        (a, b) -> LabelOrder.compare(a.labels(), b.labels()));
     for (BlockSeries s : selected) {
       if (s.size > 0) {
         heap.add(new Cursor(s));
