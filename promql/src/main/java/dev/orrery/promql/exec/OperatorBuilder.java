@@ -100,8 +100,11 @@ public final class OperatorBuilder {
       case UnaryExpr u -> u.op() == UnaryOp.SUB
           ? new NegationOperator(build(u.expr(), grid), u.expr().type() == ValueType.VECTOR)
           : build(u.expr(), grid);
-      case VectorSelector v -> new VectorSelectorOperator(ctx, grid, v.matchers(), offsetMillis(v), v.timestampMillis(),
-          false, statsOnly.contains(v), v.toString());
+      case VectorSelector v -> {
+        VectorSelectorOperator op = new VectorSelectorOperator(ctx, grid, v.matchers(), offsetMillis(v),
+            v.timestampMillis(), false, statsOnly.contains(v), v.toString());
+        yield v.smoothed() ? op.smoothed() : op;
+      }
       case MatrixSelector m -> throw QueryException.execution("range vector " + m + " where an instant vector is needed");
       case SubqueryExpr s -> throw QueryException.execution("subquery " + s + " where an instant vector is needed");
       case Call c -> functions.build(c, grid);
@@ -129,8 +132,11 @@ public final class OperatorBuilder {
     if (e instanceof MatrixSelector m) {
       VectorSelector vs = m.vectorSelector();
       long range = m.rangeExpr() != null && m.rangeMillis() == 0 ? durationMillis(m.rangeExpr()) : m.rangeMillis();
+      long lookback = ctx.lookbackDeltaMillis();
+      long before = vs.anchored() || vs.smoothed() ? lookback : 0;
+      long after = vs.smoothed() ? lookback : 0;
       return new MatrixSelectorSource(ctx, grid, vs.matchers(), range, offsetMillis(vs), vs.timestampMillis(),
-          function, statsOnly.contains(vs), m.toString());
+          function, statsOnly.contains(vs), before, after, m.toString());
     }
     if (e instanceof SubqueryExpr s) {
       long range = s.rangeExpr() != null && s.rangeMillis() == 0 ? durationMillis(s.rangeExpr()) : s.rangeMillis();

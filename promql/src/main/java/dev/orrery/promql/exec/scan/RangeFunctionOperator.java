@@ -87,6 +87,7 @@ public final class RangeFunctionOperator implements VectorOperator {
     window.annotations = ctx.annotations();
     window.argPosition = argPosition;
     window.rangeMillis = source.rangeMillis();
+    window.lookbackMillis = ctx.lookbackDeltaMillis();
     for (int i = 0; i < n; i++) {
       long t = grid.at(step + i);
       long end = source.windowEnd(t);
@@ -105,13 +106,14 @@ public final class RangeFunctionOperator implements VectorOperator {
         SeriesData d = data.get(id);
         window.floatTs = d.floatTs;
         window.floatValues = d.floatValues;
+        window.floatCount = d.floatCount;
         window.floatFrom = SeriesData.upperBound(d.floatTs, d.floatCount, start);
         window.floatTo = SeriesData.upperBound(d.floatTs, d.floatCount, end);
         window.histTs = d.histTs;
         window.histograms = d.histograms;
         window.histFrom = SeriesData.upperBound(d.histTs, d.histCount, start);
         window.histTo = SeriesData.upperBound(d.histTs, d.histCount, end);
-        if (window.floatFrom == window.floatTo && window.histFrom == window.histTo) {
+        if (window.floatFrom == window.floatTo && window.histFrom == window.histTo && !source.looksOutside()) {
           continue;
         }
         inWindow += window.floatCount() + window.histCount();
