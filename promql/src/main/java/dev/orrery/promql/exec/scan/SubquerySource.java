@@ -88,17 +88,15 @@ public final class SubquerySource implements RangeSource {
           }
           held += v.size;
         }
-        ctx.addSamples(0);
+        ctx.checkInterrupted();
       }
-      ctx.releaseSamples(0);
+      // The materialized points stay in memory for the rest of the query.
+      ctx.addSamples(held);
       data = new ArrayList<>();
       for (SeriesData d : all) {
         if (d.size() > 0) {
           data.add(d);
         }
-      }
-      if (held < 0) {
-        throw new IllegalStateException("negative sample count");
       }
     }
     return data;
