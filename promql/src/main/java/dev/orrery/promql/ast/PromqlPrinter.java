@@ -390,7 +390,10 @@ public final class PromqlPrinter {
         case '\t' -> sb.append("\\t");
         case 0x0B -> sb.append("\\v");
         default -> {
-          if (isGoPrintable(cp)) {
+          if (cp >= 0xDC80 && cp <= 0xDCFF) {
+            // A byte that was not UTF-8 in the query (the parser's surrogate escape): print it as Go does.
+            sb.append(String.format("\\x%02x", cp - 0xDC00));
+          } else if (isGoPrintable(cp)) {
             sb.appendCodePoint(cp);
           } else if (cp < 0x80) {
             sb.append(String.format("\\x%02x", cp));

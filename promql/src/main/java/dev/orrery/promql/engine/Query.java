@@ -127,7 +127,8 @@ public final class Query implements AutoCloseable {
     if (!isInstant()) {
       warnIneffectiveSorts(expr);
     }
-    OperatorBuilder builder = new OperatorBuilder(ctx, startMillis, endMillis, stepMillis);
+    OperatorBuilder builder = new OperatorBuilder(ctx, startMillis, endMillis, stepMillis,
+        plan().statsOnlySelectors());
     if (type == ValueType.MATRIX) {
       return rangeVectorResult(builder, bare, grid);
     }

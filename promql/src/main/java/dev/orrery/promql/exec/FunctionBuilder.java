@@ -33,6 +33,7 @@ import dev.orrery.promql.exec.function.VectorOfScalarOperator;
 import dev.orrery.promql.exec.scan.RangeFunctionOperator;
 import dev.orrery.promql.exec.scan.RangeSource;
 import dev.orrery.promql.exec.scan.VectorSelectorOperator;
+import dev.orrery.promql.function.ExtendedRangeKernels;
 import dev.orrery.promql.function.GoFloats;
 import dev.orrery.promql.function.MathFunctions;
 import dev.orrery.promql.function.MathFunctions.DateField;
@@ -229,7 +230,7 @@ final class FunctionBuilder {
         Expr a = unwrap(args.get(0));
         if (a instanceof VectorSelector vs) {
           yield new VectorSelectorOperator(ctx, grid, vs.matchers(), builder.offsetMillis(vs), vs.timestampMillis(),
-              true, vs.toString());
+              true, false, vs.toString());
         }
         yield new StepTimestampOperator(builder.build(args.get(0), grid));
       }
@@ -279,33 +280,42 @@ final class FunctionBuilder {
   private VectorOperator rangeWithArg(Call c, StepGrid grid, RangeKernel kernel, int argIndex, List<Expr> params,
       boolean dropName) {
     Expr arg = c.args().get(argIndex);
-    checkExtendedModifiers(c.func(), unwrap(arg));
+    RangeKernel extended = extendedKernel(c.func(), unwrap(arg));
+    if (extended != null) {
+      kernel = extended;
+    }
     RangeSource src = builder.rangeSource(arg, grid, c.func().functionName());
     return new RangeFunctionOperator(ctx, grid, src, kernel, c.func().functionName(), dropName,
         scalars(params, grid), arg.positionRange().start());
   }
 
-  private static void checkExtendedModifiers(Function f, Expr arg) {
+  /** The kernel for the anchored/smoothed modifiers, null without them; a modifier the function rejects fails. */
+  private static RangeKernel extendedKernel(Function f, Expr arg) {
     if (!(arg instanceof MatrixSelector m)) {
-      return;
+      return null;
     }
     VectorSelector vs = m.vectorSelector();
     if (vs.anchored()) {
-      switch (f) {
-        case CHANGES, DELTA, INCREASE, RATE, RESETS -> throw QueryException.execution(
-            "the anchored modifier is not supported by this engine yet");
+      return switch (f) {
+        case RATE -> ExtendedRangeKernels.anchored(true, true);
+        case INCREASE -> ExtendedRangeKernels.anchored(true, false);
+        case DELTA -> ExtendedRangeKernels.anchored(false, false);
+        case CHANGES -> ExtendedRangeKernels.anchoredTransitions(false);
+        case RESETS -> ExtendedRangeKernels.anchoredTransitions(true);
         default -> throw QueryException.execution("anchored modifier can only be used with: changes, delta, "
             + "increase, rate, resets - not with " + f.functionName());
-      }
+      };
     }
     if (vs.smoothed()) {
-      switch (f) {
-        case DELTA, INCREASE, RATE -> throw QueryException.execution(
-            "the smoothed modifier is not supported by this engine yet");
+      return switch (f) {
+        case RATE -> ExtendedRangeKernels.smoothed(true, true);
+        case INCREASE -> ExtendedRangeKernels.smoothed(true, false);
+        case DELTA -> ExtendedRangeKernels.smoothed(false, false);
         default -> throw QueryException.execution("smoothed modifier can only be used with: delta, increase, rate - "
             + "not with " + f.functionName());
-      }
+      };
     }
+    return null;
   }
 
   /** Prometheus' {@code createLabelsForAbsentFunction}. */

@@ -29,6 +29,7 @@ import dev.orrery.promql.exec.scan.MatrixSelectorSource;
 import dev.orrery.promql.exec.scan.RangeSource;
 import dev.orrery.promql.exec.scan.SubquerySource;
 import dev.orrery.promql.exec.scan.VectorSelectorOperator;
+import java.util.Set;
 
 /**
  * Maps each node of the logical plan to its physical operator for a step grid (promql-engine's {@code
@@ -41,13 +42,17 @@ public final class OperatorBuilder {
   private final long queryStepMillis;
   private final long queryRangeMillis;
   private final FunctionBuilder functions;
+  private final Set<VectorSelector> statsOnly;
 
   /**
    * @param queryStartMillis the query's start, for {@code start()}
    * @param queryEndMillis the query's end, for {@code end()}; with the start it gives {@code range()}
    * @param queryStepMillis the query's step (0 for instant queries), for {@code step()}
+   * @param statsOnly selectors (by identity) that may decode histograms as count and sum only
    */
-  public OperatorBuilder(QueryContext ctx, long queryStartMillis, long queryEndMillis, long queryStepMillis) {
+  public OperatorBuilder(QueryContext ctx, long queryStartMillis, long queryEndMillis, long queryStepMillis,
+      Set<VectorSelector> statsOnly) {
+    this.statsOnly = statsOnly;
     this.ctx = ctx;
     this.queryStartMillis = queryStartMillis;
     this.queryEndMillis = queryEndMillis;
@@ -95,8 +100,11 @@ public final class OperatorBuilder {
       case UnaryExpr u -> u.op() == UnaryOp.SUB
           ? new NegationOperator(build(u.expr(), grid), u.expr().type() == ValueType.VECTOR)
           : build(u.expr(), grid);
-      case VectorSelector v -> new VectorSelectorOperator(ctx, grid, v.matchers(), offsetMillis(v), v.timestampMillis(),
-          false, v.toString());
+      case VectorSelector v -> {
+        VectorSelectorOperator op = new VectorSelectorOperator(ctx, grid, v.matchers(), offsetMillis(v),
+            v.timestampMillis(), false, statsOnly.contains(v), v.toString());
+        yield v.smoothed() ? op.smoothed() : op;
+      }
       case MatrixSelector m -> throw QueryException.execution("range vector " + m + " where an instant vector is needed");
       case SubqueryExpr s -> throw QueryException.execution("subquery " + s + " where an instant vector is needed");
       case Call c -> functions.build(c, grid);
@@ -124,8 +132,11 @@ public final class OperatorBuilder {
     if (e instanceof MatrixSelector m) {
       VectorSelector vs = m.vectorSelector();
       long range = m.rangeExpr() != null && m.rangeMillis() == 0 ? durationMillis(m.rangeExpr()) : m.rangeMillis();
+      long lookback = ctx.lookbackDeltaMillis();
+      long before = vs.anchored() || vs.smoothed() ? lookback : 0;
+      long after = vs.smoothed() ? lookback : 0;
       return new MatrixSelectorSource(ctx, grid, vs.matchers(), range, offsetMillis(vs), vs.timestampMillis(),
-          function, m.toString());
+          function, statsOnly.contains(vs), before, after, m.toString());
     }
     if (e instanceof SubqueryExpr s) {
       long range = s.rangeExpr() != null && s.rangeMillis() == 0 ? durationMillis(s.rangeExpr()) : s.rangeMillis();

@@ -2,6 +2,7 @@ package dev.orrery.promql.function;
 
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.promql.histogram.HistogramAccumulator;
+import dev.orrery.promql.histogram.HistogramArithmetic;
 
 /** The {@code *_over_time} functions (Prometheus' {@code funcXxxOverTime}). */
 public final class OverTimeKernels {
@@ -24,7 +25,16 @@ public final class OverTimeKernels {
       }
       HistogramAccumulator acc = new HistogramAccumulator(w.histograms[w.histFrom]);
       for (int i = w.histFrom + 1; i < w.histTo; i++) {
-        acc.addForMean(w.histograms[i]);
+        acc.add(w.histograms[i]);
+      }
+      if (acc.overflowed()) {
+        // The count of samples is known: sum h/n instead, which cannot overflow.
+        double n = w.histCount();
+        acc = new HistogramAccumulator(HistogramArithmetic.divide(w.histograms[w.histFrom], n));
+        for (int i = w.histFrom + 1; i < w.histTo; i++) {
+          acc.add(HistogramArithmetic.divide(w.histograms[i], n));
+        }
+        return finish(w, out, acc, acc.incompatible() ? null : acc.sum(), "avg_over_time");
       }
       return finish(w, out, acc, acc.incompatible() ? null : acc.mean(), "avg_over_time");
     }

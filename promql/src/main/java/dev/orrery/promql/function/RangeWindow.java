@@ -18,6 +18,10 @@ public final class RangeWindow {
   public int floatFrom;
   /** End (exclusive) of the floats in the window. */
   public int floatTo;
+  /** Number of float samples of the whole series (the arrays may be longer). */
+  public int floatCount;
+  /** The lookback delta, for modifiers that look before the window. */
+  public long lookbackMillis;
   /** Histogram sample timestamps of the whole series. */
   public long[] histTs;
   /** Histogram samples of the whole series. */

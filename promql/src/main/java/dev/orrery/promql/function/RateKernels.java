@@ -107,6 +107,13 @@ public final class RateKernels {
     boolean custom = HistogramArithmetic.usesCustomBuckets(prev);
     int minSchema = Math.min(prev.schema(), last.schema());
     if (HistogramArithmetic.usesCustomBuckets(last) != custom) {
+      if (isCounter && w.histCount() == 2) {
+        // A switch between exponential and custom buckets is a counter reset: the increase is the last value.
+        if (last.counterResetHint() == CounterResetHint.GAUGE) {
+          w.warn("this native histogram metric is not a counter: \"" + w.metricName + "\"");
+        }
+        return HistogramArithmetic.compact(HistogramArithmetic.withHint(last, CounterResetHint.GAUGE));
+      }
       w.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
           + w.metricName + "\"");
       return null;
@@ -153,7 +160,7 @@ public final class RateKernels {
       w.warn("this native histogram metric is not a gauge: \"" + w.metricName + "\"");
     }
     if (reconciled) {
-      w.info("mismatched custom buckets were reconciled during " + (isCounter ? "rate" : "delta"));
+      w.info("mismatched custom buckets were reconciled during subtraction");
     }
     return HistogramArithmetic.compact(HistogramArithmetic.withHint(h, CounterResetHint.GAUGE));
   }
@@ -217,10 +224,12 @@ public final class RateKernels {
     if (h0 == null && h1 == null) {
       resultValue = isRate && f1 < f0 ? f1 : f1 - f0;
     } else if (h0 != null && h1 != null) {
-      if (isRate && h1.counterResetHint() == CounterResetHint.GAUGE) {
+      boolean gauge0 = h0.counterResetHint() == CounterResetHint.GAUGE;
+      boolean gauge1 = h1.counterResetHint() == CounterResetHint.GAUGE;
+      if (isRate && (gauge0 || gauge1)) {
         w.warn("this native histogram metric is not a counter: \"" + w.metricName + "\"");
       }
-      if (!isRate && h1.counterResetHint() != CounterResetHint.GAUGE) {
+      if (!isRate && !(gauge0 && gauge1)) {
         w.warn("this native histogram metric is not a gauge: \"" + w.metricName + "\"");
       }
       if (isRate && CounterResets.detectReset(h0, h1)) {
@@ -231,6 +240,9 @@ public final class RateKernels {
           w.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
               + w.metricName + "\"");
           return false;
+        }
+        if (r.customBoundsReconciled()) {
+          w.info("mismatched custom buckets were reconciled during subtraction");
         }
         resultHistogram = r.value();
       }

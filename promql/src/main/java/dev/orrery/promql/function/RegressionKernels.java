@@ -95,6 +95,10 @@ public final class RegressionKernels {
     if (l < 2) {
       return false;
     }
+    if (w.histCount() > 0) {
+      w.info("ignored histograms in a range containing both floats and histograms for metric name \""
+          + w.metricName + "\"");
+    }
     double sf = w.params[0];
     double tf = w.params[1];
     double[] v = w.floatValues;

@@ -23,10 +23,8 @@ public final class CounterResets {
       return true;
     }
     boolean customCur = HistogramArithmetic.usesCustomBuckets(cur);
-    if (customCur) {
-      if (!HistogramArithmetic.usesCustomBuckets(prev) || !Arrays.equals(cur.customValues(), prev.customValues())) {
-        return true;
-      }
+    if (customCur != HistogramArithmetic.usesCustomBuckets(prev)) {
+      return true;
     }
     if (cur.schema() > prev.schema()) {
       return true;
@@ -46,8 +44,15 @@ public final class CounterResets {
       return true;
     }
     if (HistogramArithmetic.usesCustomBuckets(cur)) {
-      return decreased(Buckets.of(prev.positiveSpans(), prev.positiveBuckets()),
-          Buckets.of(cur.positiveSpans(), cur.positiveBuckets()));
+      // Differing custom bounds are no reset: compare on the bounds both have.
+      Buckets p = Buckets.of(prev.positiveSpans(), prev.positiveBuckets());
+      Buckets c = Buckets.of(cur.positiveSpans(), cur.positiveBuckets());
+      if (!Arrays.equals(prev.customValues(), cur.customValues())) {
+        double[] common = HistogramArithmetic.intersect(prev.customValues(), cur.customValues());
+        p = HistogramArithmetic.remapCustom(p, prev.customValues(), common);
+        c = HistogramArithmetic.remapCustom(c, cur.customValues(), common);
+      }
+      return decreased(p, c);
     }
     FloatHistogram p = prev;
     if (p.schema() > cur.schema()) {

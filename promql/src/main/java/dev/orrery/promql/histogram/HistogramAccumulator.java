@@ -37,7 +37,7 @@ public final class HistogramAccumulator {
     schema = h.schema();
     zeroThreshold = h.zeroThreshold();
     customValues = h.customValues();
-    hint = h.counterResetHint();
+    note(h.counterResetHint());
     value[0] = h.count();
     value[1] = h.sum();
     value[2] = h.zeroCount();
@@ -50,6 +50,32 @@ public final class HistogramAccumulator {
     nbv = ng.counts();
     nbc = new double[nbv.length];
     n = 1;
+  }
+
+  // Hints seen so far: a gauge makes the result a gauge; "reset" next to "not reset" anywhere in the sum is a
+  // collision; otherwise mixed hints give "unknown".
+  private boolean sawGauge;
+  private boolean sawReset;
+  private boolean sawNotReset;
+  private boolean sawUnknown;
+
+  private void note(CounterResetHint h) {
+    switch (h) {
+      case GAUGE -> sawGauge = true;
+      case COUNTER_RESET -> sawReset = true;
+      case NOT_COUNTER_RESET -> sawNotReset = true;
+      case UNKNOWN -> sawUnknown = true;
+    }
+    collision = sawReset && sawNotReset;
+    if (sawGauge) {
+      hint = CounterResetHint.GAUGE;
+    } else if (sawReset && !sawNotReset && !sawUnknown) {
+      hint = CounterResetHint.COUNTER_RESET;
+    } else if (sawNotReset && !sawReset && !sawUnknown) {
+      hint = CounterResetHint.NOT_COUNTER_RESET;
+    } else {
+      hint = CounterResetHint.UNKNOWN;
+    }
   }
 
   /** True when a counter reset hint collided with a not-reset hint. */
@@ -77,19 +103,7 @@ public final class HistogramAccumulator {
       incompatible = true;
       return null;
     }
-    CounterResetHint other = h.counterResetHint();
-    if (other == hint || hint == CounterResetHint.GAUGE) {
-      // unchanged
-    } else if (other == CounterResetHint.GAUGE) {
-      hint = CounterResetHint.GAUGE;
-    } else if (hint == CounterResetHint.UNKNOWN) {
-      // stays unknown
-    } else if (other == CounterResetHint.UNKNOWN) {
-      hint = CounterResetHint.UNKNOWN;
-    } else {
-      hint = CounterResetHint.UNKNOWN;
-      collision = true;
-    }
+    note(h.counterResetHint());
     if (hc) {
       if (!Arrays.equals(customValues, h.customValues())) {
         double[] bounds = HistogramArithmetic.intersect(customValues, h.customValues());
@@ -279,7 +293,8 @@ public final class HistogramAccumulator {
     }
   }
 
-  private boolean overflowed() {
+  /** True when a field of the running sum is infinite. */
+  public boolean overflowed() {
     for (double v : value) {
       if (Double.isInfinite(v)) {
         return true;
@@ -394,5 +409,10 @@ public final class HistogramAccumulator {
   public FloatHistogram mean() {
     FloatHistogram h = current(true);
     return HistogramArithmetic.compact(incremental ? h : HistogramArithmetic.divide(h, n));
+  }
+
+  /** Number of histograms added, the first included. */
+  public long count() {
+    return n;
   }
 }

@@ -108,7 +108,8 @@ final class InMemoryStorage implements Queryable {
       CounterResetHint hint;
       if (h.counterResetHint() == CounterResetHint.GAUGE) {
         hint = CounterResetHint.GAUGE;
-      } else if (prev == null || inChunk >= SAMPLES_PER_CHUNK) {
+      } else if (prev == null || inChunk >= SAMPLES_PER_CHUNK
+          || prev.counterResetHint() == CounterResetHint.GAUGE) {
         hint = h.counterResetHint() == CounterResetHint.COUNTER_RESET ? CounterResetHint.COUNTER_RESET
             : CounterResetHint.UNKNOWN;
         inChunk = 0;

@@ -37,8 +37,8 @@ public final class VectorBinaryOperator implements VectorOperator {
   private int sigCount;
   private List<Labels> sigKeys;
   private final Map<Long, Integer> pairOut = new HashMap<>();
-  private int[] lhsAloneOut;
-  private int[] rhsAloneOut;
+  private int[] manyAloneOut;
+  private int[] sigAloneOut;
   private StepVector[] rhsBuf;
   private final Map<Labels, Integer> outIds = new HashMap<>();
 
@@ -120,19 +120,24 @@ public final class VectorBinaryOperator implements VectorOperator {
         pairOut.put(((long) i << 32) | j, outId(l, drop || many.get(i).dropName()));
       }
     }
+    // fill_right stands in for a missing "one" side, fill_left for a missing "many" side (Prometheus applies them
+    // after swapping the sides of group_right, so this holds for both directions).
     if (matching.fillRight() != null) {
-      List<SeriesInfo> left = lhs.series();
-      lhsAloneOut = new int[left.size()];
-      for (int i = 0; i < left.size(); i++) {
-        lhsAloneOut[i] = outId(resultLabels(left.get(i).labels(), Labels.empty()), drop || left.get(i).dropName());
+      manyAloneOut = new int[many.size()];
+      for (int i = 0; i < many.size(); i++) {
+        manyAloneOut[i] = outId(resultLabels(many.get(i).labels(), Labels.empty()), drop || many.get(i).dropName());
       }
     }
     if (matching.fillLeft() != null) {
-      List<SeriesInfo> right = rhs.series();
-      rhsAloneOut = new int[right.size()];
-      for (int j = 0; j < right.size(); j++) {
-        rhsAloneOut[j] = outId(resultLabels(right.get(j).labels(), Labels.empty()),
-            drop || right.get(j).dropName());
+      sigAloneOut = new int[sigCount];
+      for (int s = 0; s < sigCount; s++) {
+        sigAloneOut[s] = -1;
+      }
+      for (int j = 0; j < one.size(); j++) {
+        int sig = oneSig[j];
+        if (sigAloneOut[sig] < 0) {
+          sigAloneOut[sig] = outId(sigKeys.get(sig), drop);
+        }
       }
     }
     return series;
@@ -201,22 +206,21 @@ public final class VectorBinaryOperator implements VectorOperator {
         FloatHistogram hr;
         int out;
         if (ok < 0) {
-          Double fill = swapped() ? matching.fillLeft() : matching.fillRight();
-          if (fill == null) {
+          if (matching.fillRight() == null) {
             continue;
           }
+          double fill = matching.fillRight();
           fl = many.values[k];
           hl = many.histograms[k];
           fr = fill;
           hr = null;
           if (swapped()) {
-            double t = fl;
-            fl = fr;
-            fr = t;
+            fr = fl;
             hr = hl;
+            fl = fill;
             hl = null;
           }
-          out = swapped() ? rhsAloneOut[many.ids[k]] : lhsAloneOut[many.ids[k]];
+          out = manyAloneOut[many.ids[k]];
         } else {
           if (!bothPresent) {
             continue;
@@ -265,21 +269,21 @@ public final class VectorBinaryOperator implements VectorOperator {
         outVals[w] = value;
         outHists[w++] = hist;
       }
-      Double oneFill = swapped() ? matching.fillRight() : matching.fillLeft();
-      if (oneFill != null) {
+      if (matching.fillLeft() != null) {
+        double fill = matching.fillLeft();
         for (int k = 0; k < one.size; k++) {
           int sig = oneSig[one.ids[k]];
           if (manyAt[sig] > 0) {
             continue;
           }
-          double fl = oneFill;
+          double fl = fill;
           FloatHistogram hl = null;
           double fr = one.values[k];
           FloatHistogram hr = one.histograms[k];
           if (swapped()) {
             fl = one.values[k];
             hl = one.histograms[k];
-            fr = oneFill;
+            fr = fill;
             hr = null;
           }
           boolean keep = binop.apply(fl, hl, fr, hr);
@@ -291,10 +295,7 @@ public final class VectorBinaryOperator implements VectorOperator {
           } else if (!keep) {
             continue;
           }
-          if (op.isComparison() && !returnBool && !swapped()) {
-            value = fl;
-          }
-          outIdsAt[w] = swapped() ? lhsAloneOut[one.ids[k]] : rhsAloneOut[one.ids[k]];
+          outIdsAt[w] = sigAloneOut[sig];
           outVals[w] = value;
           outHists[w++] = hist;
         }

@@ -43,6 +43,7 @@ public final class SortOperator implements VectorOperator {
         for (int k = 0; k < v.size; k++) {
           if (v.histograms[k] == null) {
             v.ids[w] = v.ids[k];
+            v.histograms[w] = null;
             v.values[w++] = v.values[k];
           }
         }

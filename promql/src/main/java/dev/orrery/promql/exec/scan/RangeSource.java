@@ -16,6 +16,11 @@ public interface RangeSource {
   /** The window end for outer step {@code t}: {@code (@ or t) - offset}. */
   long windowEnd(long t);
 
+  /** True when windows also use samples outside them (the anchored and smoothed modifiers). */
+  default boolean looksOutside() {
+    return false;
+  }
+
   /** The metric name selected, or "" when unknown (for annotations). */
   default String describe() {
     return "";

@@ -66,7 +66,8 @@ public final class SeriesData {
     int f1 = upperBound(floatTs, floatCount, endInclusive);
     int h0 = upperBound(histTs, histCount, startExclusive);
     int h1 = upperBound(histTs, histCount, endInclusive);
-    return new dev.orrery.promql.engine.TimeSeries(dropName ? labels.withoutMetricName() : labels,
+    return new dev.orrery.promql.engine.TimeSeries(
+        dropName ? dev.orrery.promql.exec.SeriesInfo.withoutNameAndMetadata(labels) : labels,
         Arrays.copyOfRange(floatTs, f0, f1), Arrays.copyOfRange(floatValues, f0, f1),
         Arrays.copyOfRange(histTs, h0, h1), Arrays.copyOfRange(histograms, h0, h1));
   }

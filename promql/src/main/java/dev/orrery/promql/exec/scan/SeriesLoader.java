@@ -3,7 +3,10 @@ package dev.orrery.promql.exec.scan;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Span;
+import dev.orrery.promql.histogram.CounterResets;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SelectHints;
@@ -29,7 +32,7 @@ final class SeriesLoader {
    * are kept when {@code keepStale} (instant selectors need them), else dropped (range windows ignore them).
    */
   static List<SeriesData> load(QueryContext ctx, List<Matcher> matchers, long mint, long maxt, SelectHints hints,
-      boolean keepStale) {
+      boolean keepStale, boolean statsOnly) {
     List<SeriesData> out = new ArrayList<>();
     try {
       Querier q = ctx.querier(mint, maxt);
@@ -39,6 +42,7 @@ final class SeriesLoader {
         Series s = set.at();
         SeriesData d = new SeriesData(s.labels(), false);
         it = s.iterator(it);
+        FloatHistogram previous = null;
         for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
           long t = it.atT();
           if (t < mint) {
@@ -60,6 +64,9 @@ final class SeriesLoader {
                 if (keepStale) {
                   d.addFloat(t, h.sum());
                 }
+              } else if (statsOnly) {
+                d.addHistogram(t, statsOf(h, previous));
+                previous = copy(h);
               } else {
                 d.addHistogram(t, copy(h));
               }
@@ -75,6 +82,20 @@ final class SeriesLoader {
       throw StorageErrors.toQueryException(e);
     }
     return out;
+  }
+
+  /**
+   * Count and sum only, as Prometheus' {@code HistogramStatsIterator} returns them: an unknown counter reset hint is
+   * replaced by on-the-fly detection against the previous histogram, since the buckets will not be seen later.
+   */
+  private static FloatHistogram statsOf(FloatHistogram h, FloatHistogram previous) {
+    CounterResetHint hint = h.counterResetHint();
+    if (hint == CounterResetHint.UNKNOWN && previous != null) {
+      hint = CounterResets.detectReset(previous, h) ? CounterResetHint.COUNTER_RESET
+          : CounterResetHint.NOT_COUNTER_RESET;
+    }
+    return new FloatHistogram(hint, h.schema(), h.zeroThreshold(), 0, h.count(), h.sum(), new Span[0],
+        new double[0], new Span[0], new double[0], new double[0]);
   }
 
   // Iterators may reuse the arrays of the histogram they return; keep our own.

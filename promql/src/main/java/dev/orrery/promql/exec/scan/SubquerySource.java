@@ -74,24 +74,29 @@ public final class SubquerySource implements RangeSource {
           for (int k = 0; k < v.size; k++) {
             SeriesData d = all.get(v.ids[k]);
             if (v.histograms[k] != null) {
-              d.addHistogram(v.t, v.histograms[k]);
+              // A subquery samples the series: "not a reset" referred to the previous raw sample, not to the
+              // previous subquery point, so it becomes "unknown" and resets are detected explicitly.
+              var h = v.histograms[k];
+              if (h.counterResetHint() == dev.orrery.core.histogram.CounterResetHint.NOT_COUNTER_RESET) {
+                h = dev.orrery.promql.histogram.HistogramArithmetic.withHint(h,
+                    dev.orrery.core.histogram.CounterResetHint.UNKNOWN);
+              }
+              d.addHistogram(v.t, h);
             } else {
               d.addFloat(v.t, v.values[k]);
             }
           }
           held += v.size;
         }
-        ctx.addSamples(0);
+        ctx.checkInterrupted();
       }
-      ctx.releaseSamples(0);
+      // The materialized points stay in memory for the rest of the query.
+      ctx.addSamples(held);
       data = new ArrayList<>();
       for (SeriesData d : all) {
         if (d.size() > 0) {
           data.add(d);
         }
-      }
-      if (held < 0) {
-        throw new IllegalStateException("negative sample count");
       }
     }
     return data;

@@ -22,6 +22,8 @@ public final class VectorSelectorOperator implements VectorOperator {
   private final long offsetMillis;
   private final Long atMillis;
   private final boolean emitTimestamps;
+  private final boolean statsOnly;
+  private boolean smoothed;
   private final String text;
   private List<SeriesData> data;
   private List<SeriesInfo> series;
@@ -29,14 +31,24 @@ public final class VectorSelectorOperator implements VectorOperator {
 
   /** A selector over {@code grid}; {@code atMillis} null without {@code @}. */
   public VectorSelectorOperator(QueryContext ctx, StepGrid grid, List<Matcher> matchers, long offsetMillis,
-      Long atMillis, boolean emitTimestamps, String text) {
+      Long atMillis, boolean emitTimestamps, boolean statsOnly, String text) {
     this.ctx = ctx;
     this.grid = grid;
     this.matchers = matchers;
     this.offsetMillis = offsetMillis;
     this.atMillis = atMillis;
     this.emitTimestamps = emitTimestamps;
+    this.statsOnly = statsOnly;
     this.text = text;
+  }
+
+  /**
+   * Makes this a {@code smoothed} selector (experimental): the value at the evaluation time is interpolated linearly
+   * between the samples around it, or the last sample when none follows.
+   */
+  public VectorSelectorOperator smoothed() {
+    this.smoothed = true;
+    return this;
   }
 
   private long evalTime(long t) {
@@ -48,11 +60,11 @@ public final class VectorSelectorOperator implements VectorOperator {
       return;
     }
     long minT = evalTime(grid.startMillis());
-    long maxT = evalTime(grid.endMillis());
+    long maxT = evalTime(grid.endMillis()) + (smoothed ? ctx.lookbackDeltaMillis() : 0);
     long mint = minT - ctx.lookbackDeltaMillis() + 1;
     SelectHints hints = new SelectHints(mint, maxT, grid.stepMillis(), "", 0, List.of(), false, true, List.of(),
         true, 0);
-    data = SeriesLoader.load(ctx, matchers, mint, maxT, hints, true);
+    data = SeriesLoader.load(ctx, matchers, mint, maxT, hints, true, statsOnly);
     series = new ArrayList<>(data.size());
     for (SeriesData d : data) {
       series.add(new SeriesInfo(d.labels(), emitTimestamps));
@@ -91,7 +103,14 @@ public final class VectorSelectorOperator implements VectorOperator {
           if (ft <= te - lookback || SeriesLoader.isStale(d.floatValues[fi])) {
             continue;
           }
-          out.add(id, emitTimestamps ? ft / 1000.0 : d.floatValues[fi]);
+          double value = d.floatValues[fi];
+          int next = fi + 1;
+          if (smoothed && ft < te && next < d.floatCount && !SeriesLoader.isStale(d.floatValues[next])
+              && d.floatTs[next] - te < lookback) {
+            double f = (double) (te - ft) / (d.floatTs[next] - ft);
+            value = value + (d.floatValues[next] - value) * f;
+          }
+          out.add(id, emitTimestamps ? ft / 1000.0 : value);
         } else {
           if (ht <= te - lookback) {
             continue;
