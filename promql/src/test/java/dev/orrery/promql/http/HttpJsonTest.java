@@ -53,6 +53,29 @@ class HttpJsonTest {
     assertThat(ApiJsonWriter.formatFloat(Double.parseDouble(input))).isEqualTo(expected);
   }
 
+  @Test
+  void everyFormattedFloatParsesBackAndAgreesWithTheParsersFormatter() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+    for (int i = 0; i < 200_000; i++) {
+      double v = switch (i % 4) {
+        case 0 -> Double.longBitsToDouble(rnd.nextLong());
+        case 1 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-8, 23));
+        case 2 -> Math.round(rnd.nextDouble() * 1e6) / 1000.0;
+        default -> -rnd.nextDouble();
+      };
+      if (Double.isNaN(v)) {
+        continue;
+      }
+      String text = ApiJsonWriter.formatFloat(v);
+      String javaText = text.replace("+Inf", "Infinity").replace("-Inf", "-Infinity");
+      assertThat(Double.parseDouble(javaText)).as(text).isEqualTo(v);
+      double abs = Math.abs(v);
+      if (abs != 0 && abs >= 1e-6 && abs < 1e21) {
+        assertThat(text).isEqualTo(dev.orrery.promql.ast.PromqlPrinter.formatGoFloatF(v));
+      }
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({
       "1704067200000, 1704067200",
