@@ -9,6 +9,7 @@ import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * An open, immutable TSDB block: its meta, index, chunk segments and tombstones, read through memory mappings (or any
@@ -54,6 +55,24 @@ public final class Block implements Queryable, AutoCloseable {
       return new Block(dir, meta, indexSource, index, chunks, tombstones);
     } catch (IOException | RuntimeException e) {
       closeQuietly(e, chunks, index, indexSource);
+      throw e;
+    }
+  }
+
+  /**
+   * A block whose files come from any random-access sources, for example byte ranges of objects in a bucket. The
+   * block does not take ownership of the sources: the caller closes them after the block.
+   *
+   * @param dir a directory name for messages and {@link #dir()}; nothing is read from it
+   * @throws dev.orrery.core.io.CorruptBlockException if the index or a segment header fails a check
+   */
+  public static Block open(Path dir, BlockMeta meta, ByteSource index, List<? extends ByteSource> segments,
+      Tombstones tombstones) throws IOException {
+    IndexReader reader = IndexReader.open(index);
+    try {
+      return new Block(dir, meta, null, reader, ChunkSegmentReader.open(segments), tombstones);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(e, reader);
       throw e;
     }
   }
@@ -105,6 +124,9 @@ public final class Block implements Queryable, AutoCloseable {
   public void close() throws IOException {
     IOException first = null;
     for (AutoCloseable c : new AutoCloseable[] {chunks, index, indexSource}) {
+      if (c == null) {
+        continue;
+      }
       try {
         c.close();
       } catch (Exception e) {

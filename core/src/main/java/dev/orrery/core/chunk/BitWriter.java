@@ -82,6 +82,47 @@ public final class BitWriter {
     put(u, n);
   }
 
+  /**
+   * Writes {@code n1} bits of {@code u1} then {@code n2} bits of {@code u2} (each 1..64) in one update of the
+   * accumulator; {@code lastWriteBits} as in {@link #writeFields}.
+   */
+  void writeFields(long u1, int n1, long u2, int n2, int lastWriteBits) {
+    lastWidth = lastWriteBits;
+    long a = acc;
+    int used = accBits;
+    long v = u1 << (64 - n1);
+    a |= v >>> used;
+    int total = used + n1;
+    if (total >= 64) {
+      flushWord(a);
+      total -= 64;
+      a = total == 0 ? 0 : v << (64 - used);
+    }
+    used = total;
+    v = u2 << (64 - n2);
+    a |= v >>> used;
+    total = used + n2;
+    if (total >= 64) {
+      flushWord(a);
+      total -= 64;
+      a = total == 0 ? 0 : v << (64 - used);
+    }
+    acc = a;
+    accBits = total;
+  }
+
+  private void flushWord(long word) {
+    LONG_BE.set(buf, flushed, word);
+    flushed += 8;
+    if (flushed + 8 > buf.length) {
+      grow();
+    }
+  }
+
+  private void grow() {
+    buf = Arrays.copyOf(buf, Math.max(buf.length * 2, flushed + 16));
+  }
+
   private void put(long u, int n) {
     long v = u << (64 - n);
     int used = accBits;
@@ -271,10 +312,6 @@ public final class BitWriter {
   }
 
   private void flushAccumulator() {
-    LONG_BE.set(buf, flushed, acc);
-    flushed += 8;
-    if (flushed + 8 > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, flushed + 16));
-    }
+    flushWord(acc);
   }
 }

@@ -1,213 +1,330 @@
 package dev.orrery.core.chunk;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.orrery.core.OrreryException;
 import dev.orrery.core.io.ByteSource;
 import dev.orrery.core.io.CorruptBlockException;
 import dev.orrery.core.io.CorruptDataException;
 import dev.orrery.core.io.MmapByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * Reads chunks by reference from a block's segment files (FORMATS.md 3), memory-mapped or from any
- * {@link ByteSource}s (for example byte ranges of objects in a bucket). Headers are checked at open; every chunk
- * returned has had its length, encoding and CRC32C checked, so a flipped bit surfaces as a
- * {@link CorruptChunkException} naming the segment file and offset instead of wrong samples.
+ * Reads chunks from a block's segment files (FORMATS.md section 3) by chunk reference: Prometheus'
+ * {@code chunks.Reader}. Every segment's header (size, magic, version) is checked when the reader is opened; every
+ * chunk it returns has had its reference, record length, CRC32C and encoding checked. Problems are reported as
+ * {@link CorruptChunkException} naming the file and offset, e.g. {@code "chunk CRC32C mismatch in
+ * 01HX.../chunks/000003 at offset 1048577: expected 1a2b3c4d, actual 00ff00ff"}.
  *
- * <p>Thread-safe. Chunks returned are views of the sources, valid until {@link #close()}.
+ * <p>Thread-safe. Chunks returned may be views of memory-mapped files: use them only while the reader is open.
  */
 public final class ChunkSegmentReader implements AutoCloseable {
-  private final List<ByteSource> segments;
-  private final boolean ownsSources;
+  private static final int MAX_LENGTH_VARINT_BYTES = 5;
 
-  private ChunkSegmentReader(List<ByteSource> segments, boolean ownsSources) {
+  private final String name;
+  private final ByteSource[] segments;
+  private final long[] sizes;
+  private final boolean ownsSources;
+  private volatile boolean closed;
+
+  private ChunkSegmentReader(String name, ByteSource[] segments, long[] sizes, boolean ownsSources) {
+    this.name = name;
     this.segments = segments;
+    this.sizes = sizes;
     this.ownsSources = ownsSources;
   }
 
+  /** Same as {@link #open(Path, String)}, naming files by their path. */
+  public static ChunkSegmentReader open(Path chunksDir) throws IOException {
+    return open(chunksDir, chunksDir.toString());
+  }
+
   /**
-   * Opens every segment file in {@code chunksDir} (files named by unsigned decimal numbers, in name order; other
-   * files are ignored), memory-mapped. A missing directory means a block without chunks.
+   * Memory-maps the segment files of {@code chunksDir} (files named by unsigned decimal numbers, in name order as
+   * Prometheus lists them; other files are ignored) and checks their headers. A missing directory is a block without
+   * chunks. The caller closes the reader, which closes the mappings.
    *
-   * @param name prefix for error messages, e.g. {@code 01J.../chunks}
-   * @throws CorruptBlockException if a file is shorter than its header or has a bad magic or version
+   * @param name prefix for error messages, e.g. {@code 01J.../chunks}; files are named {@code name/000001} and so on
+   * @throws CorruptBlockException if a file is shorter than 8 bytes or has a wrong magic number or version
+   * @throws IOException if the directory or a file cannot be read
    */
   public static ChunkSegmentReader open(Path chunksDir, String name) throws IOException {
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> list = Files.list(chunksDir)) {
-      for (Path p : (Iterable<Path>) list::iterator) {
-        if (p.getFileName().toString().matches("[0-9]+") && Files.isRegularFile(p)) {
-          files.add(p);
-        }
-      }
+    requireNonNull(name, "name is null");
+    List<Path> files;
+    try {
+      files = segmentFiles(chunksDir);
     } catch (NoSuchFileException e) {
-      return new ChunkSegmentReader(List.of(), true);
+      return new ChunkSegmentReader(name, new ByteSource[0], new long[0], true);
     }
-    files.sort(null);
     List<ByteSource> sources = new ArrayList<>(files.size());
     try {
       for (Path f : files) {
         sources.add(MmapByteSource.open(f, name + "/" + f.getFileName()));
       }
-      return open(sources, true);
+      return open(name, sources, true);
     } catch (IOException | RuntimeException e) {
-      for (ByteSource s : sources) {
-        s.close();
-      }
+      closeAll(sources, e);
       throw e;
     }
   }
 
   /**
-   * A reader over {@code sources}, one per segment file in order. Does not take ownership: the caller closes the
-   * sources after the reader.
+   * A reader over segment files given as byte sources, one per file in segment order (for example byte ranges of
+   * objects in a bucket), with their headers checked. Does not take ownership: the caller closes the sources after
+   * the reader.
    *
-   * @throws CorruptBlockException if a header is bad
+   * @throws CorruptBlockException if a source is shorter than 8 bytes or has a wrong magic number or version
    */
   public static ChunkSegmentReader open(List<? extends ByteSource> sources) throws IOException {
-    return open(sources, false);
+    return open(sources.isEmpty() ? "chunks" : sources.get(0).name(), sources, false);
   }
 
-  private static ChunkSegmentReader open(List<? extends ByteSource> sources, boolean owns) throws IOException {
-    for (ByteSource s : sources) {
-      if (s.size() < ChunkSegmentWriter.HEADER_BYTES) {
-        throw new CorruptBlockException(s.name(), 0, "segment file of " + s.size()
-            + " bytes is shorter than its 8-byte header");
-      }
-      ByteBuffer h = s.read(0, ChunkSegmentWriter.HEADER_BYTES);
-      int magic = h.getInt(0);
-      if (magic != ChunkSegmentWriter.MAGIC) {
-        throw new CorruptBlockException(s.name(), 0, String.format(
-            "bad segment magic number: expected %08x, actual %08x", ChunkSegmentWriter.MAGIC, magic));
-      }
-      int version = h.get(4) & 0xFF;
-      if (version != ChunkSegmentWriter.FORMAT_V1) {
-        throw new CorruptBlockException(s.name(), 4, "unsupported segment version " + version + " (want 1)");
+  private static ChunkSegmentReader open(String name, List<? extends ByteSource> sources, boolean owns)
+      throws IOException {
+    ByteSource[] array = sources.toArray(new ByteSource[0]);
+    long[] sizes = new long[array.length];
+    for (int i = 0; i < array.length; i++) {
+      sizes[i] = checkHeader(requireNonNull(array[i], "segment source is null"));
+    }
+    return new ChunkSegmentReader(name, array, sizes, owns);
+  }
+
+  private static long checkHeader(ByteSource source) throws IOException {
+    long size = source.size();
+    if (size < ChunkSegmentWriter.HEADER_BYTES) {
+      throw new CorruptBlockException(source.name(), 0,
+          "segment file of " + size + " bytes is shorter than its " + ChunkSegmentWriter.HEADER_BYTES + "-byte header");
+    }
+    ByteBuffer header = source.read(0, ChunkSegmentWriter.HEADER_BYTES);
+    int magic = header.getInt(0);
+    if (magic != ChunkSegmentWriter.MAGIC) {
+      throw new CorruptBlockException(source.name(), 0, String.format(
+          "bad segment magic number: expected %08x, actual %08x", ChunkSegmentWriter.MAGIC, magic));
+    }
+    int version = header.get(4) & 0xFF;
+    if (version != ChunkSegmentWriter.FORMAT_V1) {
+      throw new CorruptBlockException(source.name(), 4,
+          "unsupported segment version " + version + ", expected " + ChunkSegmentWriter.FORMAT_V1);
+    }
+    return size;
+  }
+
+  /**
+   * The segment files of {@code dir}: regular files whose names are unsigned decimal numbers, in name order (Go's
+   * {@code os.ReadDir} order, which Prometheus' {@code sequenceFiles} keeps).
+   */
+  static List<Path> segmentFiles(Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path p : stream) {
+        String fileName = p.getFileName().toString();
+        if (isDecimal(fileName) && Files.isRegularFile(p)) {
+          files.add(p);
+        }
       }
     }
-    return new ChunkSegmentReader(List.copyOf(sources), owns);
+    files.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    return files;
+  }
+
+  private static boolean isDecimal(String s) {
+    if (s.isEmpty() || s.length() > 20) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return s.length() < 20 || s.compareTo("18446744073709551615") <= 0;
   }
 
   /** Number of segment files. */
   public int segmentCount() {
-    return segments.size();
+    return segments.length;
   }
 
   /**
-   * The chunk at {@code ref}, checked.
+   * The chunk at {@code ref}, decoded lazily by its encoding's {@link Chunk}.
    *
-   * @throws CorruptChunkException if the reference points outside the files, or the record is malformed or fails its
-   *     CRC32C
+   * @throws CorruptChunkException if the reference points outside the files, the record is cut off, its CRC32C does
+   *     not match, or its encoding byte is unknown
+   * @throws OrreryException with {@link OrreryException.ErrorCode#UNSUPPORTED} for encodings {@link Chunk#of} does not
+   *     decode (Thanos' AGGR; use {@link #rawChunk(long)}), or {@link OrreryException.ErrorCode#STORAGE} if reading
+   *     the source fails
+   * @throws IllegalStateException if the reader is closed
    */
   public Chunk chunk(long ref) {
-    int seg = (int) (ref >>> 32);
-    long off = ref & 0xFFFFFFFFL;
-    if (seg < 0 || seg >= segments.size()) {
-      throw new CorruptChunkException(segments.isEmpty() ? "chunks" : segments.get(0).name(), off,
-          "chunk reference out of range", "segment index " + seg + " but the block has " + segments.size()
-              + " segment files (ref " + Long.toHexString(ref) + ")");
+    RawChunk raw = rawChunk(ref);
+    return Chunk.of(raw.encoding(), raw.data(), raw.resource(), raw.dataOffset());
+  }
+
+  /**
+   * The checked but undecoded chunk at {@code ref}: for encodings decoded elsewhere (Thanos' AGGR) and for copying
+   * chunks unchanged.
+   *
+   * @throws CorruptChunkException as {@link #chunk(long)}; an unknown encoding byte is not an error here
+   */
+  public RawChunk rawChunk(long ref) {
+    checkOpen();
+    int segment = ChunkRef.segmentIndex(ref);
+    long offset = ChunkRef.offset(ref);
+    if (segment < 0 || segment >= segments.length) {
+      throw new CorruptChunkException(name, -1, "chunk reference to a missing segment file",
+          "reference " + ChunkRef.toString(ref) + " names segment index " + Integer.toUnsignedString(segment) + " but "
+              + segments.length + " segment files exist");
     }
-    ByteSource s = segments.get(seg);
     try {
-      return readRecord(s, off, null);
+      return readRecord(segments[segment], sizes[segment], offset, ref);
+    } catch (CorruptBlockException e) {
+      throw new CorruptChunkException(e.resource(), e.offset(), "chunk record out of range", e.getMessage());
     } catch (IOException e) {
-      throw new CorruptChunkException(s.name(), off, "cannot read chunk", e.getMessage());
+      throw new OrreryException(OrreryException.ErrorCode.STORAGE,
+          "reading chunk " + ChunkRef.toString(ref) + " from " + segments[segment].name() + " failed: "
+              + e.getMessage(), e);
     }
   }
 
-  // Reads the record at off; when next is given, stores the offset after the record in next[0].
-  private static Chunk readRecord(ByteSource s, long off, long[] next) throws IOException {
-    long size = s.size();
-    if (off < ChunkSegmentWriter.HEADER_BYTES || off >= size) {
-      throw new CorruptChunkException(s.name(), off, "chunk reference out of range",
-          "offset outside the records [8, " + size + ")");
+  private static RawChunk readRecord(ByteSource source, long size, long offset, long ref) throws IOException {
+    String resource = source.name();
+    if (offset < ChunkSegmentWriter.HEADER_BYTES || offset >= size) {
+      throw new CorruptChunkException(resource, offset, "chunk reference offset out of range",
+          "reference " + ChunkRef.toString(ref) + ", records span [" + ChunkSegmentWriter.HEADER_BYTES + ", " + size
+              + ")");
     }
-    ByteBuffer lenBytes = s.read(off, (int) Math.min(5, size - off));
-    long len = 0;
-    int shift = 0;
-    int n = 0;
+    int headerLength = (int) Math.min(MAX_LENGTH_VARINT_BYTES + 1, size - offset);
+    ByteBuffer header = source.read(offset, headerLength);
+    long length = 0;
+    int varintBytes = 0;
     while (true) {
-      if (n >= lenBytes.limit()) {
-        throw new CorruptChunkException(s.name(), off, "truncated chunk length", "varint runs past the end");
+      if (varintBytes == MAX_LENGTH_VARINT_BYTES || varintBytes >= headerLength) {
+        throw new CorruptChunkException(resource, offset, "invalid chunk length",
+            "no complete uvarint in the " + Math.min(MAX_LENGTH_VARINT_BYTES, headerLength) + " bytes at the offset");
       }
-      int b = lenBytes.get(n++) & 0xFF;
-      len |= (long) (b & 0x7F) << shift;
+      int b = header.get(varintBytes) & 0xFF;
+      length |= (long) (b & 0x7F) << (7 * varintBytes);
+      varintBytes++;
       if (b < 0x80) {
         break;
       }
-      shift += 7;
     }
-    long end = off + n + 1 + len + 4;
-    if (len > Integer.MAX_VALUE || end > size) {
-      throw new CorruptChunkException(s.name(), off, "segment doesn't include enough bytes to read the chunk",
-          "required " + (off + n + 1 + len + 4) + ", available " + size);
+    long required = varintBytes + 1 + length + 4;
+    if (length > BitReader.MAX_BYTES || offset + required > size) {
+      throw new CorruptChunkException(resource, offset, "chunk record past the end of the segment",
+          "required " + required + " bytes, available " + (size - offset));
     }
-    ByteBuffer rec = s.read(off + n, (int) (1 + len + 4));
-    int encoding = rec.get(0) & 0xFF;
+    ByteBuffer record = source.read(offset + varintBytes, (int) (1 + length + 4));
+    int dataLength = (int) length;
+    int expected = record.getInt(1 + dataLength);
     CRC32C crc = new CRC32C();
-    crc.update(rec.slice(0, (int) (1 + len)));
-    int want = rec.getInt((int) (1 + len));
-    int got = (int) crc.getValue();
-    if (want != got) {
-      throw new CorruptChunkException(s.name(), off, "chunk CRC32C mismatch",
-          String.format("expected %08x, actual %08x", want, got));
+    crc.update(record.slice(0, 1 + dataLength));
+    int actual = (int) crc.getValue();
+    if (expected != actual) {
+      throw new CorruptChunkException(resource, offset, "chunk CRC32C mismatch",
+          String.format("expected %08x, actual %08x", expected, actual));
     }
-    if (next != null) {
-      next[0] = end;
-    }
-    return Chunk.of(encoding, rec.slice(1, (int) len), s.name(), off + n + 1);
+    int encoding = record.get(0) & 0xFF;
+    return new RawChunk(encoding, record.slice(1, dataLength).asReadOnlyBuffer(), resource, offset + varintBytes + 1);
   }
 
   /**
-   * Walks every record of every segment file, checking lengths, encodings, CRCs and that records fill each file
-   * exactly. Returns a description of each problem (empty when sound); stops at the first problem of a file.
+   * Walks every record of every segment file: length varint, bounds, CRC32C, a known encoding and a well-formed chunk
+   * header, and that the records tile each file exactly. For {@code orrery tools block verify}; the samples themselves
+   * are decoded by the block verifier, series by series.
+   *
+   * @return one message per file with a problem (the first problem found in it, naming file and offset); empty when
+   *     every file is sound
    */
   public List<String> verify() {
+    checkOpen();
     List<String> problems = new ArrayList<>();
-    long[] next = new long[1];
-    for (ByteSource s : segments) {
-      long off = ChunkSegmentWriter.HEADER_BYTES;
+    for (int s = 0; s < segments.length; s++) {
+      long offset = ChunkSegmentWriter.HEADER_BYTES;
       try {
-        while (off < s.size()) {
-          Chunk c = readRecord(s, off, next);
-          c.numSamples();
-          off = next[0];
+        while (offset < sizes[s]) {
+          RawChunk raw = readRecord(segments[s], sizes[s], offset, ChunkRef.of(s, offset));
+          ChunkEncoding encoding = ChunkEncoding.fromCode(raw.encoding());
+          if (encoding == null) {
+            throw new CorruptChunkException(raw.resource(), offset, "unknown chunk encoding",
+                "byte " + raw.encoding() + " (0x" + Integer.toHexString(raw.encoding()) + ")");
+          }
+          if (encoding != ChunkEncoding.AGGR) {
+            Chunk.of(encoding, raw.data(), raw.resource(), raw.dataOffset());
+          }
+          offset = raw.dataOffset() + raw.data().remaining() + 4;
         }
       } catch (CorruptDataException e) {
         problems.add(e.getMessage());
       } catch (IOException e) {
-        problems.add("cannot read " + s.name() + ": " + e.getMessage());
-      } catch (RuntimeException e) {
-        problems.add(s.name() + " at offset " + off + ": " + e.getMessage());
+        problems.add("cannot read " + segments[s].name() + " at offset " + offset + ": " + e.getMessage());
       }
     }
     return problems;
   }
 
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("chunk segment reader for " + name + " is closed");
+    }
+  }
+
+  /** Closes the segment sources this reader opened (not those given to {@link #open(List)}). Idempotent. */
   @Override
   public void close() throws IOException {
-    if (ownsSources) {
-      IOException first = null;
-      for (ByteSource s : segments) {
-        try {
-          s.close();
-        } catch (IOException e) {
-          if (first == null) {
-            first = e;
-          } else {
-            first.addSuppressed(e);
-          }
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (!ownsSources) {
+      return;
+    }
+    IOException failure = null;
+    for (ByteSource s : segments) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
         }
       }
-      if (first != null) {
-        throw first;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void closeAll(List<? extends ByteSource> sources, Throwable primary) {
+    for (ByteSource s : sources) {
+      if (s == null) {
+        continue;
+      }
+      try {
+        s.close();
+      } catch (IOException | RuntimeException e) {
+        primary.addSuppressed(e);
       }
     }
   }
+
+  /**
+   * A chunk record whose CRC32C matched, not yet decoded.
+   *
+   * @param encoding the encoding byte
+   * @param data the chunk data (read-only; valid while the reader is open)
+   * @param resource the segment file
+   * @param dataOffset file offset of the first data byte
+   */
+  public record RawChunk(int encoding, ByteBuffer data, String resource, long dataOffset) {}
+
 }

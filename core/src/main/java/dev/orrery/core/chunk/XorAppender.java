@@ -73,8 +73,9 @@ public final class XorAppender {
       appendFirstTwo(t, valueBits);
       return;
     }
-    // Sample n >= 2: the dod code and the value code are gathered in one word when they fit (they almost always
-    // do), so the common sample costs one write; the bits are the same as Prometheus' separate writes.
+    // Sample n >= 2. The dod code and the value code go to the writer in one or two words with one accumulator
+    // update; the bits are those of Prometheus' separate writes, and the 2.x spare-byte rule sees the width of the last
+    // field Prometheus writes.
     long delta = t - this.t;
     long dod = delta - tDelta;
     this.t = t;
@@ -83,6 +84,7 @@ public final class XorAppender {
     long code;
     int bits;
     if (dod == 0) {
+      // The common case for regular scrape intervals.
       code = 0;
       bits = 1;
     } else if (dod >= -8191 && dod <= 8192) {
@@ -95,16 +97,13 @@ public final class XorAppender {
       code = (0b1110L << 20) | (dod & 0xFFFFF);
       bits = 24;
     } else {
-      writer.writeBits(0b1111, 4);
-      writer.writeBits(dod, 64);
-      code = 0;
-      bits = 0;
+      writer.writeFields(0b1111, 4, dod, 64, 64);
+      writeValue(valueBits);
+      return;
     }
-
     long x = valueBits ^ vBits;
     vBits = valueBits;
     if (x == 0) {
-      // '0': unchanged; bits is at most 24 here.
       writer.writeFields(code << 1, bits + 1, 1);
       return;
     }
@@ -117,14 +116,10 @@ public final class XorAppender {
     if (lz >= leading && tz >= trailing) {
       // '10' + the reused window.
       int size = 64 - leading - trailing;
-      int total = bits + 2 + size;
-      if (total <= 64) {
-        writer.writeFields((code << 1 << (1 + size)) | (0b10L << size) | (x >>> trailing), total, size);
+      if (bits + 2 + size <= 64) {
+        writer.writeFields((code << 1 << (1 + size)) | (0b10L << size) | (x >>> trailing), bits + 2 + size, size);
       } else {
-        if (bits > 0) {
-          writer.writeFields(code, bits, bits);
-        }
-        writer.writePrefixed(0b10, 2, x >>> trailing, size);
+        writer.writeFields((code << 2) | 0b10, bits + 2, x >>> trailing, size, size);
       }
       return;
     }
@@ -132,13 +127,11 @@ public final class XorAppender {
     trailing = tz;
     int sig = 64 - lz - tz;
     // '11', 5 bits leading zeros, 6 bits significant bits (64 is written as 0), then the window.
-    long head = (0b11L << 11) | ((long) lz << 6) | (sig & 63);
-    int total = bits + 13 + sig;
-    if (total <= 64) {
-      writer.writeFields((((code << 13) | head) << 1 << (sig - 1)) | (x >>> tz), total, sig);
+    long head = (code << 13) | (0b11L << 11) | ((long) lz << 6) | (sig & 63);
+    if (bits + 13 + sig <= 64) {
+      writer.writeFields((head << 1 << (sig - 1)) | (x >>> tz), bits + 13 + sig, sig);
     } else {
-      writer.writeFields((code << 13) | head, bits + 13, 13);
-      writer.writeBits(x >>> tz, sig);
+      writer.writeFields(head, bits + 13, x >>> tz, sig, sig);
     }
   }
 

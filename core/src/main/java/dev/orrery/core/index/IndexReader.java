@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
@@ -79,8 +80,8 @@ public final class IndexReader implements AutoCloseable {
         strs[n++] = s;
       }
     }
-    this.nameOrdinals = java.util.Arrays.copyOf(ords, n);
-    this.nameStrings = java.util.Arrays.copyOf(strs, n);
+    this.nameOrdinals = Arrays.copyOf(ords, n);
+    this.nameStrings = Arrays.copyOf(strs, n);
   }
 
   /**
@@ -411,7 +412,7 @@ public final class IndexReader implements AutoCloseable {
   }
 
   private String nameOf(int ord) {
-    int i = java.util.Arrays.binarySearch(nameOrdinals, ord);
+    int i = Arrays.binarySearch(nameOrdinals, ord);
     return i >= 0 ? nameStrings[i] : symbols.lookup(ord);
   }
 

@@ -4,6 +4,7 @@ import dev.orrery.core.io.ByteSource;
 import dev.orrery.core.io.CorruptBlockException;
 import dev.orrery.core.io.CorruptDataException;
 import dev.orrery.core.io.DecodeBuffer;
+import dev.orrery.core.labels.Utf8Order;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -256,7 +257,7 @@ final class IndexVerifier {
       }
       String label = d.uvarintString();
       long off = d.uvarint();
-      if (prevName != null && dev.orrery.core.labels.Utf8Order.compare(prevName, label) >= 0) {
+      if (prevName != null && Utf8Order.compare(prevName, label) >= 0) {
         throw d.corrupt(at, "label offset table entry " + i + " (" + label + ") is out of order");
       }
       prevName = label;

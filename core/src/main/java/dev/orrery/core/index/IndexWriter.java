@@ -53,8 +53,6 @@ public final class IndexWriter implements Closeable {
   public static final int MAGIC = 0xBAAAD700;
   /** The format version this writer produces (4.9). */
   public static final int FORMAT_V2 = 2;
-  /** Size of the TOC at the end of the file (4.7). */
-  static final int TOC_BYTES = 6 * 8 + 4;
 
   /** Which sections to write. */
   public enum Layout {

@@ -1,5 +1,8 @@
 package dev.orrery.core.index;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * The references present in every one of several postings lists. Each step seeks the lists round-robin to the
  * largest reference seen so far until all agree, so long lists are skipped over rather than scanned, as in
@@ -20,7 +23,7 @@ final class IntersectPostings implements Postings {
       return Postings.empty();
     }
     for (int i = 0; i < lists.length; i++) {
-      java.util.Objects.requireNonNull(lists[i], "postings list is null");
+      Objects.requireNonNull(lists[i], "postings list is null");
       if (Postings.isEmpty(lists[i])) {
         return Postings.empty();
       }
@@ -89,6 +92,6 @@ final class IntersectPostings implements Postings {
 
   @Override
   public String toString() {
-    return "Intersect" + java.util.Arrays.toString(lists);
+    return "Intersect" + Arrays.toString(lists);
   }
 }

@@ -5,6 +5,7 @@ import dev.orrery.core.labels.Matcher;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -39,7 +40,7 @@ final class MatcherPostings {
     }
     Set<String> mustBeSet = new HashSet<>();
     for (Matcher m : ms) {
-      java.util.Objects.requireNonNull(m, "matcher is null");
+      Objects.requireNonNull(m, "matcher is null");
       if (!m.matches("")) {
         mustBeSet.add(m.name());
       }

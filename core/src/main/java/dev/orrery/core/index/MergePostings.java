@@ -1,6 +1,7 @@
 package dev.orrery.core.index;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The union of several postings lists, without duplicates: a k-way merge over a binary min-heap keyed by each list's
@@ -21,7 +22,7 @@ final class MergePostings implements Postings {
   static Postings of(Postings[] lists) {
     int n = 0;
     for (Postings p : lists) {
-      java.util.Objects.requireNonNull(p, "postings list is null");
+      Objects.requireNonNull(p, "postings list is null");
       if (!Postings.isEmpty(p)) {
         lists[n++] = p;
       }

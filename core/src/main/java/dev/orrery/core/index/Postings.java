@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * An ascending cursor over series references: the postings list of one label pair, or a set operation over several
@@ -51,7 +52,7 @@ public interface Postings {
 
   /** Postings over {@code refs[from..to)}, strictly ascending and non-negative; the array is not copied. */
   static Postings of(long[] refs, int from, int to) {
-    java.util.Objects.checkFromToIndex(from, to, refs.length);
+    Objects.checkFromToIndex(from, to, refs.length);
     return from == to ? empty() : new LongArrayPostings(refs, from, to);
   }
 
@@ -60,7 +61,7 @@ public interface Postings {
    * {@code 0xFFFFFFFF} is ref 4294967295. The array is not copied.
    */
   static Postings ofUnsignedInts(int[] refs, int from, int to) {
-    java.util.Objects.checkFromToIndex(from, to, refs.length);
+    Objects.checkFromToIndex(from, to, refs.length);
     return from == to ? empty() : new IntArrayPostings(refs, from, to);
   }
 
@@ -72,7 +73,7 @@ public interface Postings {
    * @throws IndexOutOfBoundsException if the range lies outside the buffer's limit
    */
   static Postings bigEndian(ByteBuffer buf, int offset, int count) {
-    java.util.Objects.checkFromIndexSize(offset, count * 4L > Integer.MAX_VALUE ? -1 : count * 4, buf.limit());
+    Objects.checkFromIndexSize(offset, count * 4L > Integer.MAX_VALUE ? -1 : count * 4, buf.limit());
     if (count == 0) {
       return empty();
     }
@@ -104,8 +105,8 @@ public interface Postings {
 
   /** The references of {@code full} that are not in {@code drop} (Prometheus' {@code index.Without}). */
   static Postings without(Postings full, Postings drop) {
-    java.util.Objects.requireNonNull(full, "full is null");
-    java.util.Objects.requireNonNull(drop, "drop is null");
+    Objects.requireNonNull(full, "full is null");
+    Objects.requireNonNull(drop, "drop is null");
     if (isEmpty(full)) {
       return full;
     }

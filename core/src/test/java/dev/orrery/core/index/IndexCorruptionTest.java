@@ -208,11 +208,17 @@ class IndexCorruptionTest {
       assertThatThrownBy(() -> r.series(-1, new ChunkMetas())).isInstanceOf(CorruptDataException.class)
           .hasMessageContaining(NAME);
       assertThatThrownBy(() -> r.series(1L << 40, new ChunkMetas())).isInstanceOf(CorruptDataException.class);
-      // A ref inside the section but not at an entry: its bytes fail the length or CRC check.
-      Postings all = r.allPostings();
-      all.next();
-      long between = all.at() + 1;
-      assertThatThrownBy(() -> r.series(between, new ChunkMetas())).isInstanceOf(CorruptDataException.class);
+      // A ref inside the section but in the middle of a long entry: its bytes fail the length or CRC check.
+      long[] refs = Postings.expand(r.allPostings());
+      long between = -1;
+      for (int i = 1; i < refs.length && between < 0; i++) {
+        if (refs[i] > refs[i - 1] + 1) {
+          between = refs[i - 1] + 1;
+        }
+      }
+      assertThat(between).as("an entry longer than 16 bytes").isPositive();
+      long mid = between;
+      assertThatThrownBy(() -> r.series(mid, new ChunkMetas())).isInstanceOf(CorruptDataException.class);
     }
   }
 

@@ -26,12 +26,17 @@ record IndexFixture(List<Labels> series, List<ChunkMetas> chunks) {
   /** Between {@code minSeries} and {@code maxSeries} label sets are drawn; duplicates collapse, so fewer may remain. */
   static IndexFixture random(Random rnd, int minSeries, int maxSeries) {
     TreeSet<Labels> set = new TreeSet<>();
+    boolean highCardinality = rnd.nextInt(3) == 0;
     int n = minSeries + rnd.nextInt(maxSeries - minSeries + 1);
     for (int i = 0; i < n; i++) {
       LabelsBuilder b = new LabelsBuilder();
       int labels = 1 + rnd.nextInt(4);
       for (int l = 0; l < labels; l++) {
         b.set(NAMES[rnd.nextInt(NAMES.length)], VALUES[rnd.nextInt(VALUES.length)]);
+      }
+      if (highCardinality && rnd.nextBoolean()) {
+        // Hundreds of values for one name: more than one 32-entry block of symbols and of postings offsets.
+        b.set("id", Integer.toString(rnd.nextInt(400), 36));
       }
       set.add(b.build());
     }

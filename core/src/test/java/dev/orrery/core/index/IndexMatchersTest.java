@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class IndexMatchersTest {
   private static final String[] REGEXES = {".*", ".+", "", "x|y", "x|", "a.*", ".*i.*", "api.*", "[0-9]+",
       "1|10|2", "x?", ".*line", "naïve|\uFF21", "\uD83D\uDE00", ".", "..", "new.line", "(x|api)-?.*", "[^x].*",
-      "y|xy|nope"};
+      "y|xy|nope", "1.*", "a|b|c|d|e|f|10|1a|zz", "[a-f]"};
 
   @Property(tries = 400)
   void postingsForMatchersAgreesWithBruteForce(@ForAll long seed, @ForAll @IntRange(min = 0, max = 120) int maxSeries,
@@ -49,7 +49,7 @@ class IndexMatchersTest {
       assertThat(Postings.expand(r.postingsForMatchers(ms))).as("%s", matchers)
           .containsExactly(IndexRoundTripTest.longs(want));
       assertThat(r.labelNames(ms)).as("labelNames %s", matchers).containsExactlyElementsOf(wantNames);
-      for (String name : List.of("a", "job", "z\uD83D\uDE00", "missing")) {
+      for (String name : List.of("a", "job", "id", "z\uD83D\uDE00", "missing")) {
         TreeSet<String> wantValues = new TreeSet<>(Utf8Order.COMPARATOR);
         for (Labels l : f.series()) {
           if (matchesAll(l, ms) && l.has(name)) {
@@ -75,6 +75,7 @@ class IndexMatchersTest {
   Arbitrary<Matcher> matcher() {
     List<String> names = new ArrayList<>(List.of(IndexFixture.NAMES));
     names.add("missing");
+    names.add("id");
     List<String> literals = new ArrayList<>(List.of(IndexFixture.VALUES));
     literals.add("");
     literals.add("nope");

@@ -219,6 +219,35 @@ class IndexPromtoolInteropTest {
     assertThat(Tombstones.read(tombstones).isEmpty()).isTrue();
   }
 
+  /**
+   * Every block of the harness' multi-cluster data set (or, for bigger data, every block under
+   * {@code $ORRERY_INTEROP_BLOCKS}, e.g. the harness's {@code /var/tmp/promref/blocks}) must pass verify, and its index
+   * and tombstones must be reproduced byte for byte.
+   */
+  @Test
+  void harnessBlocksRewriteByteIdentical() throws Exception {
+    String fromEnv = System.getenv("ORRERY_INTEROP_BLOCKS");
+    String blocksDir = fromEnv != null ? fromEnv
+        : dev.orrery.core.testing.HarnessDataSet.SMALL.promtoolBlocks().toString();
+    List<Path> blocks;
+    try (Stream<Path> s = Files.list(Path.of(blocksDir))) {
+      blocks = s.filter(p -> Files.isRegularFile(p.resolve("index"))).sorted().toList();
+    }
+    assertThat(blocks).isNotEmpty();
+    for (Path block : blocks) {
+      Path idx = block.resolve("index");
+      try (IndexReader r = IndexReader.open(idx)) {
+        r.verify();
+        assertThat(firstDifference(Files.readAllBytes(idx), rewrite(r, IndexWriter.Layout.LEGACY)))
+            .as("first differing byte of %s", idx).isEqualTo(-1);
+      }
+      Path t = block.resolve("tombstones");
+      if (Files.exists(t)) {
+        assertThat(Tombstones.read(t).encode()).as("%s", t).isEqualTo(Files.readAllBytes(t));
+      }
+    }
+  }
+
   static int firstDifference(byte[] a, byte[] b) {
     int n = Math.min(a.length, b.length);
     for (int i = 0; i < n; i++) {

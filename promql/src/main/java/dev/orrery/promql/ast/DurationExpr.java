@@ -9,9 +9,10 @@ import java.util.Objects;
  * {@code DurationExpr}; it is folded into the owner's millisecond field.
  *
  * @param op the operator
- * @param lhs the left operand of a binary operator; {@code null} for {@code NEGATE}, {@code STEP}, {@code RANGE}
- * @param rhs the right operand of a binary operator or the operand of {@code NEGATE}; {@code null} for {@code STEP}
- *     and {@code RANGE}
+ * @param lhs the left operand of a binary operator; {@code null} for {@code NEGATE}, {@code PLUS}, {@code STEP},
+ *     {@code RANGE}
+ * @param rhs the right operand of a binary operator or the operand of {@code NEGATE}/{@code PLUS}; {@code null} for
+ *     {@code STEP} and {@code RANGE}
  * @param wrapped true when the expression was written in parentheses (printing keeps them)
  * @param positionRange where the expression, parentheses included, is in the query
  */
@@ -26,9 +27,9 @@ public record DurationExpr(DurationOp op, Expr lhs, Expr rhs, boolean wrapped, P
         Objects.requireNonNull(lhs, "lhs is null");
         Objects.requireNonNull(rhs, "rhs is null");
       }
-      case NEGATE -> {
+      case NEGATE, PLUS -> {
         if (lhs != null) {
-          throw new IllegalArgumentException("NEGATE takes no left operand");
+          throw new IllegalArgumentException(op + " takes no left operand");
         }
         Objects.requireNonNull(rhs, "rhs is null");
       }
@@ -55,7 +56,7 @@ public record DurationExpr(DurationOp op, Expr lhs, Expr rhs, boolean wrapped, P
   public boolean dependsOnQuery() {
     return switch (op) {
       case STEP, RANGE -> true;
-      case NEGATE -> rhs instanceof DurationExpr d && d.dependsOnQuery();
+      case NEGATE, PLUS -> rhs instanceof DurationExpr d && d.dependsOnQuery();
       case ADD, SUB, MUL, DIV, MOD, POW, MIN_OF, MAX_OF ->
           lhs instanceof DurationExpr l && l.dependsOnQuery() || rhs instanceof DurationExpr r && r.dependsOnQuery();
     };
@@ -73,6 +74,7 @@ public record DurationExpr(DurationOp op, Expr lhs, Expr rhs, boolean wrapped, P
       case STEP -> stepSeconds;
       case RANGE -> rangeSeconds;
       case NEGATE -> -operand(rhs, stepSeconds, rangeSeconds);
+      case PLUS -> operand(rhs, stepSeconds, rangeSeconds);
       case ADD -> operand(lhs, stepSeconds, rangeSeconds) + operand(rhs, stepSeconds, rangeSeconds);
       case SUB -> operand(lhs, stepSeconds, rangeSeconds) - operand(rhs, stepSeconds, rangeSeconds);
       case MUL -> operand(lhs, stepSeconds, rangeSeconds) * operand(rhs, stepSeconds, rangeSeconds);

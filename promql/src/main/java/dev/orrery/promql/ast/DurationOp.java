@@ -19,6 +19,11 @@ public enum DurationOp {
   POW("^"),
   /** {@code -a}: unary negation; only the right operand is set. */
   NEGATE("-"),
+  /**
+   * {@code (a)} around a single literal, or {@code +a}: the operand's value; only the right operand is set. Prometheus
+   * keeps it (as a unary {@code +}) so that {@code foo offset (5)} prints back with its parentheses.
+   */
+  PLUS("+"),
   /** {@code step()}: the query's step; no operands. */
   STEP("step()"),
   /** {@code range()}: the query's range ({@code end - start}); no operands. */
@@ -43,7 +48,7 @@ public enum DurationOp {
   public boolean isBinary() {
     return switch (this) {
       case ADD, SUB, MUL, DIV, MOD, POW, MIN_OF, MAX_OF -> true;
-      case NEGATE, STEP, RANGE -> false;
+      case NEGATE, PLUS, STEP, RANGE -> false;
     };
   }
 }

@@ -134,6 +134,7 @@ public final class PromqlPrinter {
         sb.append('-');
         write(sb, d.rhs());
       }
+      case PLUS -> write(sb, d.rhs());
       case ADD, SUB, MUL, DIV, MOD, POW -> {
         write(sb, d.lhs());
         sb.append(' ').append(d.op().symbol()).append(' ');
@@ -373,7 +374,10 @@ public final class PromqlPrinter {
     return d.toPlainString();
   }
 
-  /** Appends {@code s} in double quotes with Go's {@code strconv.Quote} escaping. */
+  /**
+   * Appends {@code s} in double quotes with Go's {@code strconv.Quote} escaping. The lone surrogates {@code
+   * U+DC80..U+DCFF}, which the parser uses for bytes of a string literal that are not UTF-8, print as {@code \xNN}.
+   */
   public static void appendQuoted(StringBuilder sb, String s) {
     sb.append('"');
     for (int i = 0; i < s.length(); ) {
@@ -391,7 +395,7 @@ public final class PromqlPrinter {
         case 0x0B -> sb.append("\\v");
         default -> {
           if (cp >= 0xDC80 && cp <= 0xDCFF) {
-            // A byte that was not UTF-8 in the query (the parser's surrogate escape): print it as Go does.
+            // A byte that was not valid UTF-8 in a Go string literal ("\xff"), kept as a lone surrogate.
             sb.append(String.format("\\x%02x", cp - 0xDC00));
           } else if (isGoPrintable(cp)) {
             sb.appendCodePoint(cp);

@@ -291,6 +291,7 @@ final class Lexer {
       case ')' -> {
         parenDepth--;
         if (parenDepth < 0) {
+          start = pos; // Prometheus reports this after the parenthesis
           return errorf("unexpected right parenthesis " + quoteRune(r));
         }
         return emit(TokenType.RIGHT_PAREN);
@@ -397,7 +398,11 @@ final class Lexer {
     int r = nextRune();
     switch (r) {
       case EOF_RUNE -> {
-        return errorf("unexpected end of input in duration expression");
+        // Prometheus lexes the rest of a bracket as statements once a duration was seen.
+        if (!gotDuration) {
+          return errorf("unexpected end of input in duration expression");
+        }
+        return errorf(parenDepth != 0 ? "unclosed left parenthesis" : "unclosed left bracket");
       }
       case ']' -> {
         bracketOpen = false;
@@ -421,6 +426,7 @@ final class Lexer {
       case ')' -> {
         parenDepth--;
         if (parenDepth < 0) {
+          start = pos; // Prometheus reports this after the parenthesis
           return errorf("unexpected right parenthesis " + quoteRune(r));
         }
         return emit(TokenType.RIGHT_PAREN);

@@ -232,19 +232,19 @@ final class Literals {
         }
         case "h" -> {
           unitPos = 4;
-          mult = 3_600_000 * NANOS_PER_MILLI;
+          mult = 3_600_000L * NANOS_PER_MILLI;
         }
         case "d" -> {
           unitPos = 3;
-          mult = 86_400_000 * NANOS_PER_MILLI;
+          mult = 86_400_000L * NANOS_PER_MILLI;
         }
         case "w" -> {
           unitPos = 2;
-          mult = 7 * 86_400_000 * NANOS_PER_MILLI;
+          mult = 7L * 86_400_000 * NANOS_PER_MILLI;
         }
         case "y" -> {
           unitPos = 1;
-          mult = 365 * 86_400_000 * NANOS_PER_MILLI;
+          mult = 365L * 86_400_000 * NANOS_PER_MILLI;
         }
         default -> throw new InvalidLiteralException(
             "unknown unit " + Token.goQuote(unit) + " in duration " + Token.goQuote(orig));

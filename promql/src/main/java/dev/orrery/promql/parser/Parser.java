@@ -269,9 +269,7 @@ final class Parser {
     }
     Token opTok = tok;
     advance();
-    enterNesting();
     Expr operand = parseExpr(BinaryOp.POW.precedence());
-    depth--;
     PositionRange pos = new PositionRange(opTok.start(), operand.positionRange().end());
     if (operand instanceof NumberLiteral n) {
       double v = opTok.type() == TokenType.SUB ? -n.value() : n.value();
@@ -331,9 +329,7 @@ final class Parser {
   private Expr parseParen() {
     Token open = tok;
     advance();
-    enterNesting();
     Expr inner = parseExpr(BinaryOp.LOWEST_PRECEDENCE);
-    depth--;
     if (tok.type() != TokenType.RIGHT_PAREN) {
       throw unexpected(null, null);
     }
@@ -646,6 +642,9 @@ final class Parser {
       grouping = parseGroupingLabels();
     }
     PositionRange pos = new PositionRange(opTok.start(), prevEnd);
+    if (args.isEmpty()) {
+      throw error(pos, "no arguments for aggregate expression provided");
+    }
     int desired = op.hasParam() ? 2 : 1;
     if (args.size() != desired) {
       throw error(pos, "wrong number of arguments for aggregate expression provided, expected " + desired + ", got "
@@ -729,8 +728,15 @@ final class Parser {
     if (fn == null) {
       throw error(nameTok.positionRange(), "unknown function with name " + Token.goQuote(nameTok.text()));
     }
-    if (fn == Function.INFO && args.size() > 1 && args.get(1) instanceof VectorSelector vs) {
-      // The label selector of info() may consist of matchers that all match the empty string.
+    if (fn == Function.INFO && args.size() > 1) {
+      // The second argument of info() is a bare label selector, whose matchers may all match the empty string.
+      Expr selector = args.get(1);
+      if (!(selector instanceof VectorSelector vs)) {
+        throw error(selector.positionRange(), "expected label selectors only");
+      }
+      if (!vs.name().isEmpty()) {
+        throw error(selector.positionRange(), "expected label selectors only, got vector selector instead");
+      }
       List<Expr> patched = new ArrayList<>(args);
       patched.set(1, vs.withBypassEmptyMatcherCheck(true));
       args = patched;
@@ -746,7 +752,6 @@ final class Parser {
       advance();
       return args;
     }
-    enterNesting();
     while (true) {
       args.add(parseExpr(BinaryOp.LOWEST_PRECEDENCE));
       if (tok.type() == TokenType.COMMA) {
@@ -759,7 +764,6 @@ final class Parser {
       }
       if (tok.type() == TokenType.RIGHT_PAREN) {
         advance();
-        depth--;
         return args;
       }
       throw unexpected(null, null);
@@ -868,9 +872,7 @@ final class Parser {
     if (tok.type() == TokenType.ADD || tok.type() == TokenType.SUB) {
       Token sign = tok;
       advance();
-      enterNesting();
       Expr operand = parseDurationExpr(BinaryOp.POW.precedence());
-      depth--;
       return applySign(sign, operand);
     }
     return switch (tok.type()) {
@@ -902,14 +904,14 @@ final class Parser {
   private Expr parseDurationParen() {
     Token open = tok;
     advance();
-    enterNesting();
     Expr inner = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-    depth--;
     expect(TokenType.RIGHT_PAREN, null, null);
+    PositionRange pos = new PositionRange(open.start(), prevEnd);
     if (inner instanceof DurationExpr d) {
-      return new DurationExpr(d.op(), d.lhs(), d.rhs(), true, new PositionRange(open.start(), prevEnd));
+      return new DurationExpr(d.op(), d.lhs(), d.rhs(), true, pos);
     }
-    return inner; // as Prometheus: parentheses around a single literal are not kept
+    // As Prometheus: a literal in parentheses becomes a wrapped unary '+', so the parentheses print back.
+    return new DurationExpr(DurationOp.PLUS, null, inner, true, pos);
   }
 
   // step(), range(), min_of(a, b), max_of(a, b)
@@ -923,11 +925,9 @@ final class Parser {
       return new DurationExpr(op, null, null, false, new PositionRange(name.start(), prevEnd));
     }
     boolean min = name.type() == TokenType.MIN_OF || name.text().toLowerCase(Locale.ROOT).startsWith("min");
-    enterNesting();
     Expr a = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
     expect(TokenType.COMMA, null, null);
     Expr b = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-    depth--;
     expect(TokenType.RIGHT_PAREN, null, null);
     return new DurationExpr(min ? DurationOp.MIN_OF : DurationOp.MAX_OF, a, b, false,
         new PositionRange(name.start(), prevEnd));

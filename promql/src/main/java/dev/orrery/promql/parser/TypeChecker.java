@@ -55,7 +55,8 @@ final class TypeChecker {
       case SubqueryExpr s -> {
         Expr inner = check(s.expr());
         if (inner.type() != ValueType.VECTOR) {
-          throw error(s.positionRange(), "subquery is only allowed on instant vector, got " + inner.type().apiName());
+          throw error(s.positionRange(), "subquery is only allowed on instant vector, got " + inner.type().apiName()
+              + " instead");
         }
         yield new SubqueryExpr(inner, s.rangeMillis(), s.rangeExpr(), s.stepMillis(), s.stepExpr(),
             s.originalOffsetMillis(), s.offsetExpr(), s.timestampMillis(), s.startOrEnd(), s.positionRange());
@@ -169,11 +170,6 @@ final class TypeChecker {
     } else if (n > fn.maxArgs()) {
       throw error(c.positionRange(), "expected at most " + fn.maxArgs() + " argument(s) in call to " + name
           + ", got " + n);
-    }
-    if (fn == Function.INFO && n > 1 && !(c.args().get(1) instanceof VectorSelector)) {
-      throw error(c.args().get(1).positionRange(),
-          "expected label selectors as the second argument to \"info\" function, got "
-              + check(c.args().get(1)).type().documentedName());
     }
     List<Expr> args = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -90,6 +90,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class S3Bucket implements Bucket {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How much of an unread response {@code close} downloads to keep the connection rather than abort it. */
+  private static final long DRAIN_LIMIT_BYTES = 256 * 1024;
 
   private final S3Config config;
   private final S3Client client;
@@ -662,23 +664,35 @@ public final class S3Bucket implements Bucket {
     return newline < 0 ? text : text.substring(0, newline);
   }
 
-  /** Translates unchecked SDK failures while reading and aborts the connection on an early close. */
+  /**
+   * Translates unchecked SDK failures while reading. On close, a response read to its end (or nearly: at most
+   * {@link #DRAIN_LIMIT_BYTES} left) keeps its pooled connection; a larger unread rest aborts the connection, which
+   * is cheaper than downloading bytes nobody wants.
+   */
   private final class S3ObjectStream extends FilterInputStream {
     private final ResponseInputStream<GetObjectResponse> response;
     private final String key;
+    private final long contentLength;
+    private long consumed;
     private boolean eof;
 
     S3ObjectStream(ResponseInputStream<GetObjectResponse> response, String key) {
       super(response);
       this.response = response;
       this.key = key;
+      Long length = response.response().contentLength();
+      this.contentLength = length == null ? -1 : length;
     }
 
     @Override
     public int read() throws IOException {
       try {
         int b = in.read();
-        eof = b < 0;
+        if (b < 0) {
+          eof = true;
+        } else {
+          consumed++;
+        }
         return b;
       } catch (SdkException e) {
         throw translate("get", key, e);
@@ -691,6 +705,8 @@ public final class S3Bucket implements Bucket {
         int n = in.read(buffer, offset, length);
         if (n < 0) {
           eof = true;
+        } else {
+          consumed += n;
         }
         return n;
       } catch (SdkException e) {
@@ -700,12 +716,13 @@ public final class S3Bucket implements Bucket {
 
     @Override
     public void close() throws IOException {
-      if (!eof) {
-        // Closing an unfinished response would drain it to reuse the connection; for a large object it is
-        // cheaper to drop the connection.
-        response.abort();
-      }
+      long left = contentLength < 0 ? Long.MAX_VALUE : contentLength - consumed;
       try {
+        if (!eof && left > DRAIN_LIMIT_BYTES) {
+          response.abort();
+        } else if (!eof && left > 0) {
+          in.skip(left);
+        }
         in.close();
       } catch (SdkException e) {
         throw translate("get", key, e);
