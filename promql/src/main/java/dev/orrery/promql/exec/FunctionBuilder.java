@@ -243,9 +243,40 @@ final class FunctionBuilder {
       case RANGE -> new StepScalarOperator(grid, t -> (builder.queryEndMillis() - builder.queryStartMillis()) / 1000.0,
           name);
       case STEP -> new StepScalarOperator(grid, t -> builder.queryStepMillis() / 1000.0, name);
-      case INFO, INTEGRAL, START_TIMESTAMP -> throw QueryException.execution(
+      case INFO -> info(c, grid);
+      case INTEGRAL, START_TIMESTAMP -> throw QueryException.execution(
           "function " + name + "() is not supported by this engine yet");
     };
+  }
+
+  private VectorOperator info(Call c, StepGrid grid) {
+    List<Matcher> selector = c.args().size() > 1 && unwrap(c.args().get(1)) instanceof VectorSelector vs
+        ? vs.matchers() : List.of();
+    List<Matcher> names = new ArrayList<>();
+    List<Matcher> data = new ArrayList<>();
+    for (Matcher m : selector) {
+      (m.name().equals(Labels.METRIC_NAME) ? names : data).add(m);
+    }
+    if (names.isEmpty()) {
+      names.add(Matcher.equal(Labels.METRIC_NAME, "target_info"));
+    } else if (names.stream().allMatch(m -> m.type().isNegative())) {
+      // Negative name matchers only narrow the info metrics, which are those named *_info.
+      names.add(Matcher.regex(Labels.METRIC_NAME, ".+_info"));
+    }
+    List<Matcher> all = new ArrayList<>(names);
+    all.addAll(data);
+    List<String> dataLabels = null;
+    boolean fallBack = true;
+    if (!data.isEmpty()) {
+      dataLabels = new ArrayList<>();
+      for (Matcher m : data) {
+        dataLabels.add(m.name());
+        fallBack &= m.matchesEmpty();
+      }
+    }
+    Expr arg = c.args().get(0);
+    return new dev.orrery.promql.exec.scan.InfoOperator(ctx, grid, builder.build(arg, grid), all, names, dataLabels,
+        fallBack, InfoReferenceTime.of(arg, builder));
   }
 
   private VectorOperator sort(Call c, StepGrid grid, SortOperator.Kind kind) {

@@ -103,7 +103,7 @@ public final class OperatorBuilder {
       case VectorSelector v -> {
         VectorSelectorOperator op = new VectorSelectorOperator(ctx, grid, v.matchers(), offsetMillis(v),
             v.timestampMillis(), false, statsOnly.contains(v), v.toString());
-        yield v.smoothed() ? op.smoothed() : op;
+        yield v.smoothed() ? op.smoothed(v.positionRange().start()) : op;
       }
       case MatrixSelector m -> throw QueryException.execution("range vector " + m + " where an instant vector is needed");
       case SubqueryExpr s -> throw QueryException.execution("subquery " + s + " where an instant vector is needed");

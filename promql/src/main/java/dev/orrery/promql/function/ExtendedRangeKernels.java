@@ -13,6 +13,9 @@ public final class ExtendedRangeKernels {
   /** {@code rate}, {@code increase} or {@code delta} with {@code anchored}. */
   public static RangeKernel anchored(boolean isCounter, boolean isRate) {
     return (w, out) -> {
+      if (w.histCount() > 0 || (w.floatCount() == 0 && w.histTotal > 0)) {
+        return ExtendedHistogramKernels.anchored(w, out, isCounter, isRate);
+      }
       double[] pts = anchoredPoints(w);
       if (pts == null) {
         return false;
@@ -25,6 +28,9 @@ public final class ExtendedRangeKernels {
   /** {@code changes} ({@code resets == false}) or {@code resets} with {@code anchored}. */
   public static RangeKernel anchoredTransitions(boolean resets) {
     return (w, out) -> {
+      if (w.histTotal > 0) {
+        return ExtendedHistogramKernels.anchoredTransitions(w, out, resets);
+      }
       double[] pts = anchoredPoints(w);
       if (pts == null) {
         return false;
@@ -44,8 +50,8 @@ public final class ExtendedRangeKernels {
   /** {@code rate}, {@code increase} or {@code delta} with {@code smoothed}. */
   public static RangeKernel smoothed(boolean isCounter, boolean isRate) {
     return (w, out) -> {
-      if (w.histCount() > 0) {
-        return false;
+      if (w.histCount() > 0 || (w.floatCount() == 0 && w.histTotal > 0)) {
+        return ExtendedHistogramKernels.smoothed(w, out, isCounter, isRate);
       }
       long[] ts = w.floatTs;
       double[] v = w.floatValues;

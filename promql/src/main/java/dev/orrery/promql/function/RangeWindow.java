@@ -20,6 +20,8 @@ public final class RangeWindow {
   public int floatTo;
   /** Number of float samples of the whole series (the arrays may be longer). */
   public int floatCount;
+  /** Number of histogram samples of the whole series. */
+  public int histTotal;
   /** The lookback delta, for modifiers that look before the window. */
   public long lookbackMillis;
   /** Histogram sample timestamps of the whole series. */

@@ -102,6 +102,7 @@ public final class RangeFunctionOperator implements VectorOperator {
         window.floatTo = SeriesData.upperBound(d.floatTs, d.floatCount, end);
         window.histTs = d.histTs;
         window.histograms = d.histograms;
+        window.histTotal = d.histCount;
         window.histFrom = SeriesData.upperBound(d.histTs, d.histCount, start);
         window.histTo = SeriesData.upperBound(d.histTs, d.histCount, end);
         if (window.floatFrom == window.floatTo && window.histFrom == window.histTo && !source.looksOutside()) {
