@@ -141,7 +141,8 @@ class ChunkSegmentCorruptionPropertiesTest {
           }
         }
         List<String> problems = r.verify();
-        if (failures > 0) {
+        if (failures > 0 && !truncate) {
+          // (A file cut exactly at a record boundary looks sound on its own; the index's references show the loss.)
           assertThat(problems).as("verify finds what chunk() found").isNotEmpty();
         }
         if (!corrupted) {
