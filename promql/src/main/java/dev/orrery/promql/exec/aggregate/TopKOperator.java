@@ -30,6 +30,7 @@ public final class TopKOperator implements VectorOperator {
   private Grouping groups;
   private StepVector[] paramScratch;
   private double[] hashOffset;
+  private SelectionHeap[] heaps;
 
   /** {@code param} yields k (or the ratio) per step. */
   public TopKOperator(QueryContext ctx, VectorOperator child, AggregateOp op, VectorOperator param,
@@ -108,7 +109,26 @@ public final class TopKOperator implements VectorOperator {
         chosen.add(null);
       }
       boolean skip = op != AggregateOp.LIMIT_RATIO ? k < 1 : ratio == 0;
-      if (!skip) {
+      if (!skip && (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK)) {
+        SelectionHeap[] heaps = heapsFor(groupCount, v.values);
+        for (int s = 0; s < v.size; s++) {
+          if (v.histograms[s] != null) {
+            ctx.annotations().info("ignored histogram in " + op.symbol() + " aggregation", position);
+            continue;
+          }
+          heaps[groups.groupOf[v.ids[s]]].offer(s, k);
+        }
+        for (int g = 0; g < groupCount; g++) {
+          SelectionHeap h = heaps[g];
+          if (h.size() > 0) {
+            List<Integer> c = new ArrayList<>(h.size());
+            for (int j = 0; j < h.size(); j++) {
+              c.add(h.get(j));
+            }
+            chosen.set(g, c);
+          }
+        }
+      } else if (!skip) {
         for (int s = 0; s < v.size; s++) {
           int g = groups.groupOf[v.ids[s]];
           List<Integer> c = chosen.get(g);
@@ -116,33 +136,15 @@ public final class TopKOperator implements VectorOperator {
             c = new ArrayList<>();
             chosen.set(g, c);
           }
-          switch (op) {
-            case TOPK, BOTTOMK -> {
-              if (v.histograms[s] != null) {
-                ctx.annotations().info("ignored histogram in " + op.symbol() + " aggregation", position);
-                continue;
-              }
-              if (c.size() < k) {
-                c.add(s);
-              } else {
-                int worst = worstIndex(v, c);
-                if (better(v.values[s], v.values[c.get(worst)])) {
-                  c.set(worst, s);
-                }
-              }
+          if (op == AggregateOp.LIMITK) {
+            if (c.size() < k) {
+              c.add(s);
             }
-            case LIMITK -> {
-              if (c.size() < k) {
-                c.add(s);
-              }
+          } else {
+            double off = hashOffset[v.ids[s]];
+            if ((ratio >= 0 && off < ratio) || (ratio < 0 && off >= 1.0 + ratio)) {
+              c.add(s);
             }
-            case LIMIT_RATIO -> {
-              double off = hashOffset[v.ids[s]];
-              if ((ratio >= 0 && off < ratio) || (ratio < 0 && off >= 1.0 + ratio)) {
-                c.add(s);
-              }
-            }
-            default -> throw new IllegalStateException(op.toString());
           }
         }
       }
@@ -192,22 +194,17 @@ public final class TopKOperator implements VectorOperator {
     return n;
   }
 
-  // True when a should replace b in the top/bottom set (NaN is always worst).
-  private boolean better(double a, double b) {
-    if (op == AggregateOp.TOPK) {
-      return b < a || (Double.isNaN(b) && !Double.isNaN(a));
-    }
-    return b > a || (Double.isNaN(b) && !Double.isNaN(a));
-  }
-
-  private int worstIndex(StepVector v, List<Integer> c) {
-    int worst = 0;
-    for (int j = 1; j < c.size(); j++) {
-      if (better(v.values[c.get(worst)], v.values[c.get(j)])) {
-        worst = j;
+  private SelectionHeap[] heapsFor(int groupCount, double[] stepValues) {
+    if (heaps == null || heaps.length < groupCount) {
+      heaps = new SelectionHeap[groupCount];
+      for (int g = 0; g < groupCount; g++) {
+        heaps[g] = new SelectionHeap(op == AggregateOp.TOPK);
       }
     }
-    return worst;
+    for (int g = 0; g < groupCount; g++) {
+      heaps[g].reset(stepValues);
+    }
+    return heaps;
   }
 
   @Override
