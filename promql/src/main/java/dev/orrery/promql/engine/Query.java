@@ -255,6 +255,7 @@ public final class Query implements AutoCloseable {
     List<TimeSeries> out = new ArrayList<>();
     long total = 0;
     for (SeriesData d : source.series()) {
+      d.fillTo(end);
       TimeSeries ts = d.window(start, end);
       if (ts.size() > 0) {
         out.add(ts);

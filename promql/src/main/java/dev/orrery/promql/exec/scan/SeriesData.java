@@ -5,8 +5,10 @@ import dev.orrery.core.labels.Labels;
 import java.util.Arrays;
 
 /**
- * The samples of one series in the time range a query needs, split into float and histogram arrays (each in time
- * order), the form range windows index into. Built once per query; confined to its thread.
+ * A buffer of one series' samples, split into float and histogram arrays (each in time order), the form range windows
+ * index into. Selectors fill it lazily from the storage iterator as evaluation advances ({@link #fillTo}) and drop
+ * what no later step can use ({@link #discardBefore}), so memory follows the window, not the query range; subqueries
+ * fill it at once. Confined to the query's thread.
  */
 public final class SeriesData {
   final Labels labels;
@@ -17,11 +19,56 @@ public final class SeriesData {
   long[] histTs = new long[0];
   FloatHistogram[] histograms = new FloatHistogram[0];
   int histCount;
+  private Source source;
+  private long filledTo = Long.MIN_VALUE;
+
+  /** Where lazily decoded samples come from. */
+  interface Source {
+    /** Appends the samples with timestamps up to {@code maxT}; returns true when the series is exhausted. */
+    boolean fill(SeriesData into, long maxT);
+  }
 
   /** An empty series. */
   public SeriesData(Labels labels, boolean dropName) {
     this.labels = labels;
     this.dropName = dropName;
+  }
+
+  /** A buffer filled on demand from {@code source}. */
+  SeriesData(Labels labels, Source source) {
+    this(labels, false);
+    this.source = source;
+  }
+
+  /** Decodes every sample up to {@code maxT} (inclusive) into the buffer. */
+  public void fillTo(long maxT) {
+    if (source == null || maxT <= filledTo) {
+      return;
+    }
+    filledTo = maxT;
+    if (source.fill(this, maxT)) {
+      source = null;
+    }
+  }
+
+  /**
+   * Drops the samples at or before {@code t} except the newest of each kind, which lookback and the anchored
+   * modifier may still need. Compacts only when that frees at least half the buffer, so dropping is amortised O(1).
+   */
+  public void discardBefore(long t) {
+    int f = upperBound(floatTs, floatCount, t) - 1;
+    if (f > 16 && f > floatCount / 2) {
+      System.arraycopy(floatTs, f, floatTs, 0, floatCount - f);
+      System.arraycopy(floatValues, f, floatValues, 0, floatCount - f);
+      floatCount -= f;
+    }
+    int h = upperBound(histTs, histCount, t) - 1;
+    if (h > 16 && h > histCount / 2) {
+      System.arraycopy(histTs, h, histTs, 0, histCount - h);
+      System.arraycopy(histograms, h, histograms, 0, histCount - h);
+      java.util.Arrays.fill(histograms, histCount - h, histCount, null);
+      histCount -= h;
+    }
   }
 
   /** The labels. */

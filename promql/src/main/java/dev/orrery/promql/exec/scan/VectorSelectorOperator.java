@@ -96,8 +96,11 @@ public final class VectorSelectorOperator implements VectorOperator {
       StepVector out = buf[n];
       out.reset(t);
       out.ensureCapacity(data.size());
+      long ahead = smoothed ? lookback : 0;
       for (int id = 0; id < data.size(); id++) {
         SeriesData d = data.get(id);
+        d.fillTo(te + ahead);
+        d.discardBefore(te - lookback);
         if (smoothed && !emitTimestamps) {
           smoothedSample(out, id, d, te, lookback);
           continue;
