@@ -14,9 +14,22 @@ public final class RateKernels {
   private RateKernels() {}
 
   /** {@code rate}. */
-  public static final RangeKernel RATE = (w, out) -> extrapolatedRate(w, out, true, true);
+  public static final RangeKernel RATE = (w, out) -> checkCounterName(w, extrapolatedRate(w, out, true, true));
   /** {@code increase}. */
-  public static final RangeKernel INCREASE = (w, out) -> extrapolatedRate(w, out, true, false);
+  public static final RangeKernel INCREASE = (w, out) -> checkCounterName(w, extrapolatedRate(w, out, true, false));
+
+  /**
+   * Prometheus' {@code PossibleNonCounterInfo}: a float rate over a metric whose name does not end in
+   * {@code _total}, {@code _sum}, {@code _count} or {@code _bucket} may not be over a counter.
+   */
+  private static boolean checkCounterName(RangeWindow w, boolean produced) {
+    String name = w.metricName;
+    if (produced && w.floatCount() > 0 && !name.isEmpty() && !name.endsWith("_total") && !name.endsWith("_sum")
+        && !name.endsWith("_count") && !name.endsWith("_bucket")) {
+      w.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"" + name + "\"");
+    }
+    return produced;
+  }
   /** {@code delta}. */
   public static final RangeKernel DELTA = (w, out) -> extrapolatedRate(w, out, false, false);
   /** {@code irate}. */
