@@ -99,6 +99,8 @@ public final class RangeFunctionOperator implements VectorOperator {
         d.fillTo(end + source.lookaheadMillis());
         d.discardBefore(start - keepBefore);
         window.floatTs = d.floatTs;
+        window.floatSt = d.floatSt;
+        window.histSt = d.histSt;
         window.floatValues = d.floatValues;
         window.floatCount = d.floatCount;
         window.floatFrom = SeriesData.upperBound(d.floatTs, d.floatCount, start);

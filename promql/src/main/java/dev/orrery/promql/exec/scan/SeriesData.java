@@ -19,6 +19,9 @@ public final class SeriesData {
   long[] histTs = new long[0];
   FloatHistogram[] histograms = new FloatHistogram[0];
   int histCount;
+  // Start timestamps parallel to the samples, allocated when the first known one arrives; 0 means unknown.
+  long[] floatSt;
+  long[] histSt;
   private Source source;
   private long filledTo = Long.MIN_VALUE;
 
@@ -60,12 +63,18 @@ public final class SeriesData {
     if (f > 16 && f > floatCount / 2) {
       System.arraycopy(floatTs, f, floatTs, 0, floatCount - f);
       System.arraycopy(floatValues, f, floatValues, 0, floatCount - f);
+      if (floatSt != null) {
+        System.arraycopy(floatSt, f, floatSt, 0, floatCount - f);
+      }
       floatCount -= f;
     }
     int h = upperBound(histTs, histCount, t) - 1;
     if (h > 16 && h > histCount / 2) {
       System.arraycopy(histTs, h, histTs, 0, histCount - h);
       System.arraycopy(histograms, h, histograms, 0, histCount - h);
+      if (histSt != null) {
+        System.arraycopy(histSt, h, histSt, 0, histCount - h);
+      }
       java.util.Arrays.fill(histograms, histCount - h, histCount, null);
       histCount -= h;
     }
@@ -83,9 +92,23 @@ public final class SeriesData {
 
   /** Appends a float sample (timestamps must increase). */
   public void addFloat(long t, double v) {
+    addFloat(t, v, 0);
+  }
+
+  /** Appends a float sample with its start timestamp (0 when unknown). */
+  void addFloat(long t, double v, long st) {
     if (floatCount == floatTs.length) {
       floatTs = Arrays.copyOf(floatTs, floatCount * 2);
       floatValues = Arrays.copyOf(floatValues, floatCount * 2);
+      if (floatSt != null) {
+        floatSt = Arrays.copyOf(floatSt, floatCount * 2);
+      }
+    }
+    if (st != 0 && floatSt == null) {
+      floatSt = new long[floatTs.length];
+    }
+    if (floatSt != null) {
+      floatSt[floatCount] = st;
     }
     floatTs[floatCount] = t;
     floatValues[floatCount++] = v;
@@ -93,10 +116,24 @@ public final class SeriesData {
 
   /** Appends a histogram sample (timestamps must increase). */
   public void addHistogram(long t, FloatHistogram h) {
+    addHistogram(t, h, 0);
+  }
+
+  /** Appends a histogram sample with its start timestamp (0 when unknown). */
+  void addHistogram(long t, FloatHistogram h, long st) {
     if (histCount == histTs.length) {
       int n = Math.max(8, histCount * 2);
       histTs = Arrays.copyOf(histTs, n);
       histograms = Arrays.copyOf(histograms, n);
+      if (histSt != null) {
+        histSt = Arrays.copyOf(histSt, n);
+      }
+    }
+    if (st != 0 && histSt == null) {
+      histSt = new long[histTs.length];
+    }
+    if (histSt != null) {
+      histSt[histCount] = st;
     }
     histTs[histCount] = t;
     histograms[histCount++] = h;

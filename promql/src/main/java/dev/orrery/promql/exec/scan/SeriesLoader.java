@@ -39,7 +39,8 @@ final class SeriesLoader {
       SeriesSet set = q.select(true, hints, matchers.toArray(new Matcher[0]));
       while (set.next()) {
         Series s = set.at();
-        out.add(new SeriesData(s.labels(), new Decoder(s, mint, maxt, keepStale, statsOnly)));
+        out.add(new SeriesData(s.labels(), new Decoder(s, mint, maxt, keepStale, statsOnly,
+            ctx.useStartTimestamps())));
       }
     } catch (OrreryException e) {
       throw StorageErrors.toQueryException(e);
@@ -54,11 +55,13 @@ final class SeriesLoader {
     private final long maxt;
     private final boolean keepStale;
     private final boolean statsOnly;
+    private final boolean starts;
     private SampleIterator it;
     private ValueType pending = ValueType.NONE;
     private FloatHistogram previous;
 
-    Decoder(Series series, long mint, long maxt, boolean keepStale, boolean statsOnly) {
+    Decoder(Series series, long mint, long maxt, boolean keepStale, boolean statsOnly, boolean starts) {
+      this.starts = starts;
       this.series = series;
       this.mint = mint;
       this.maxt = maxt;
@@ -91,11 +94,12 @@ final class SeriesLoader {
     }
 
     private void append(SeriesData d, long t, ValueType vt) {
+      long st = starts ? it.atST() : 0;
       switch (vt) {
         case FLOAT -> {
           double v = it.atV();
           if (keepStale || !isStale(v)) {
-            d.addFloat(t, v);
+            d.addFloat(t, v, st);
           }
         }
         case HISTOGRAM, FLOAT_HISTOGRAM -> {
@@ -105,10 +109,10 @@ final class SeriesLoader {
               d.addFloat(t, h.sum());
             }
           } else if (statsOnly) {
-            d.addHistogram(t, statsOf(h, previous));
+            d.addHistogram(t, statsOf(h, previous), st);
             previous = copy(h);
           } else {
-            d.addHistogram(t, copy(h));
+            d.addHistogram(t, copy(h), st);
           }
         }
         case NONE -> throw new IllegalStateException("unreachable");
