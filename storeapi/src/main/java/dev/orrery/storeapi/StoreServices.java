@@ -20,18 +20,22 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC services {@code thanos.Store} and {@code thanos.info.Info} over a {@link StoreApi}. Add the result of
- * {@link #of} to a gRPC server; the server's executor (virtual threads work well) runs each call, which blocks in the
- * store for I/O.
+ * {@link #of} to a gRPC server. Unary calls run on the server's executor; each {@code Series} call runs on the given
+ * executor (virtual threads work well), because it blocks in the store for I/O and for flow control.
  *
- * <p>Flow control: a {@code Series} stream waits while the client's receive window is full (it polls the call's
- * readiness, since the call's own callbacks cannot run while its handler blocks), so a slow client slows the store
- * instead of filling the heap. Errors become gRPC statuses: {@code BAD_QUERY} → {@code INVALID_ARGUMENT}, {@code
+ * <p>Flow control: a {@code Series} stream waits while the transport cannot take more (the call's readiness, signalled
+ * by its on-ready callback, which can run because the stream is produced off the call's callback thread), so a slow
+ * client slows the store instead of filling the heap. Errors become gRPC statuses: {@code BAD_QUERY} → {@code INVALID_ARGUMENT}, {@code
  * LIMIT_EXCEEDED} → {@code RESOURCE_EXHAUSTED}, {@code TIMEOUT} → {@code DEADLINE_EXCEEDED}, {@code CANCELLED} →
  * {@code CANCELLED}, {@code UNSUPPORTED} → {@code UNIMPLEMENTED}, anything else → {@code INTERNAL}/{@code
  * UNAVAILABLE}.
@@ -41,10 +45,15 @@ public final class StoreServices {
 
   private StoreServices() {}
 
-  /** The Store and Info services over {@code store}. */
-  public static List<BindableService> of(StoreApi store) {
+  /**
+   * The Store and Info services over {@code store}.
+   *
+   * @param executor runs each {@code Series} stream; owned by the caller
+   */
+  public static List<BindableService> of(StoreApi store, Executor executor) {
     requireNonNull(store, "store is null");
-    return List.of(new StoreService(store), new InfoService(store));
+    requireNonNull(executor, "executor is null");
+    return List.of(new StoreService(store, executor), new InfoService(store));
   }
 
   /** The gRPC status for a failure of a store call. */
@@ -69,19 +78,30 @@ public final class StoreServices {
 
   private static final class StoreService extends StoreGrpc.StoreImplBase {
     private final StoreApi store;
+    private final Executor executor;
 
-    StoreService(StoreApi store) {
+    StoreService(StoreApi store, Executor executor) {
       this.store = store;
+      this.executor = executor;
     }
 
     @Override
     public void series(SeriesRequest request, StreamObserver<SeriesResponse> observer) {
       ServerCallStreamObserver<SeriesResponse> call = (ServerCallStreamObserver<SeriesResponse>) observer;
+      FlowControl flow = new FlowControl(call);
+      call.setOnReadyHandler(flow::signal);
+      call.setOnCancelHandler(flow::cancel);
       try {
-        store.series(request, response -> send(call, response));
-        call.onCompleted();
-      } catch (RuntimeException e) {
-        fail(call, e);
+        executor.execute(() -> {
+          try {
+            store.series(request, flow::send);
+            call.onCompleted();
+          } catch (RuntimeException e) {
+            fail(call, e);
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        fail(call, new OrreryException(ErrorCode.STORAGE, "store is shutting down", e));
       }
     }
 
@@ -124,24 +144,51 @@ public final class StoreServices {
     }
   }
 
-  // Waits (parking with a growing back-off up to 1 ms) until the transport can take another message.
-  private static void send(ServerCallStreamObserver<SeriesResponse> call, SeriesResponse response) {
-    long parkNanos = 1_000;
-    while (!call.isReady()) {
-      if (call.isCancelled()) {
+  /** Blocks the producing thread while the call is not ready; woken by the call's on-ready and cancel callbacks. */
+  private static final class FlowControl {
+    private final ServerCallStreamObserver<SeriesResponse> call;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition ready = lock.newCondition();
+    private volatile boolean cancelled;
+
+    FlowControl(ServerCallStreamObserver<SeriesResponse> call) {
+      this.call = call;
+    }
+
+    void signal() {
+      lock.lock();
+      try {
+        ready.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void cancel() {
+      cancelled = true;
+      signal();
+    }
+
+    void send(SeriesResponse response) {
+      if (!call.isReady()) {
+        lock.lock();
+        try {
+          while (!call.isReady() && !cancelled) {
+            // The timed wait only guards against a missed signal; on-ready normally wakes us.
+            ready.await(50, TimeUnit.MILLISECONDS);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new OrreryException(ErrorCode.CANCELLED, "interrupted while waiting for the client");
+        } finally {
+          lock.unlock();
+        }
+      }
+      if (cancelled || call.isCancelled()) {
         throw new OrreryException(ErrorCode.CANCELLED, "client cancelled the Series call");
       }
-      LockSupport.parkNanos(parkNanos);
-      if (Thread.interrupted()) {
-        Thread.currentThread().interrupt();
-        throw new OrreryException(ErrorCode.CANCELLED, "interrupted while waiting for the client");
-      }
-      parkNanos = Math.min(parkNanos * 2, 1_000_000);
+      call.onNext(response);
     }
-    if (call.isCancelled()) {
-      throw new OrreryException(ErrorCode.CANCELLED, "client cancelled the Series call");
-    }
-    call.onNext(response);
   }
 
   private static void fail(StreamObserver<?> observer, RuntimeException e) {

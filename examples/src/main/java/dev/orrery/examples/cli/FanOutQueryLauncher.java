@@ -76,7 +76,8 @@ final class FanOutQueryLauncher implements AutoCloseable {
           .evaluator(new EngineQueryEvaluator(engine, queryable, settings.timeout()))
           .build();
       if (fanOut.serveGrpc()) {
-        grpc = grpcOptions.startServer(StoreServices.of(new ProxyStore(endpoints, fanOut.storeTimeout())), exec);
+        grpc = grpcOptions.startServer(StoreServices.of(new ProxyStore(endpoints, fanOut.storeTimeout()), exec),
+            exec);
       }
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");

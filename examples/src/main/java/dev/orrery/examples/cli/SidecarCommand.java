@@ -73,7 +73,7 @@ public final class SidecarCommand implements Callable<Integer> {
             .uploadCompacted(uploadCompacted).build();
         shipper.schedule(scheduler, interval);
       }
-      Server server = grpc.startServer(StoreServices.of(sidecar), exec);
+      Server server = grpc.startServer(StoreServices.of(sidecar, exec), exec);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("Sidecar for %s with external labels %s serving gRPC at %s%n", prometheusUrl,
           sidecar.externalLabels(), grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()));

@@ -108,7 +108,7 @@ public final class StoreCommand implements Callable<Integer> {
     try (BucketStore store = b.build()) {
       BucketStore.SyncResult first = store.sync();
       store.schedule(scheduler, interval);
-      Server server = grpc.startServer(StoreServices.of(store), exec);
+      Server server = grpc.startServer(StoreServices.of(store, exec), exec);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("Store gateway serving %d blocks of %s over gRPC at %s%n", first.added().size(), bucket.name(),
           grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()));

@@ -44,6 +44,7 @@ public final class Engine {
     b.timeoutNanos = settings.timeoutNanos;
     b.defaultSubqueryStepMillis = settings.defaultSubqueryStepMillis;
     b.optimizers = settings.optimizers;
+    b.useStartTimestamps = settings.useStartTimestamps;
     return b;
   }
 
@@ -107,7 +108,7 @@ public final class Engine {
 
   /** The engine's configuration. */
   record Settings(long lookbackDeltaMillis, long maxSamples, long timeoutNanos, long defaultSubqueryStepMillis,
-      List<Optimizer> optimizers) {}
+      List<Optimizer> optimizers, boolean useStartTimestamps) {}
 
   /** Configures an {@link Engine}. Not thread-safe. */
   public static final class Builder {
@@ -116,6 +117,7 @@ public final class Engine {
     private long timeoutNanos = Duration.ofMinutes(2).toNanos();
     private long defaultSubqueryStepMillis = 60_000;
     private List<Optimizer> optimizers = Optimizer.defaults();
+    private boolean useStartTimestamps;
 
     private Builder() {}
 
@@ -161,10 +163,21 @@ public final class Engine {
       return this;
     }
 
+    /**
+     * Whether sample start timestamps (stored by the XOR2 and ST histogram chunk encodings) take part in counter
+     * functions, as Prometheus' experimental {@code UseStartTimestamps}: a new start time marks a counter reset,
+     * {@code rate}/{@code increase} count up from zero at a start time inside the range instead of extrapolating,
+     * and {@code start_timestamp()} returns them. Default false.
+     */
+    public Builder useStartTimestamps(boolean use) {
+      useStartTimestamps = use;
+      return this;
+    }
+
     /** The engine. */
     public Engine build() {
       return new Engine(new Settings(lookbackDeltaMillis, maxSamples, timeoutNanos, defaultSubqueryStepMillis,
-          optimizers));
+          optimizers, useStartTimestamps));
     }
   }
 }

@@ -59,7 +59,7 @@ public final class Query implements AutoCloseable {
     this.stepMillis = stepMillis;
     long deadline = settings.timeoutNanos() > 0 ? System.nanoTime() + settings.timeoutNanos() : Long.MAX_VALUE;
     this.ctx = new QueryContext(queryable, settings.lookbackDeltaMillis(), settings.maxSamples(), deadline,
-        settings.defaultSubqueryStepMillis());
+        settings.defaultSubqueryStepMillis(), settings.useStartTimestamps());
   }
 
   /** True for an instant query. */
@@ -72,9 +72,32 @@ public final class Query implements AutoCloseable {
     return text;
   }
 
-  /** The optimised logical plan, printed. */
+  /** The optimised logical plan, printed as PromQL. */
   public String explain() {
     return plan().toString();
+  }
+
+  /**
+   * The physical operator tree this query runs, one operator a line, children indented (EXPLAIN). Building the tree
+   * touches no storage.
+   */
+  public String explainOperators() {
+    Expr root = plan().root();
+    if (root.type() == ValueType.STRING || root.type() == ValueType.MATRIX) {
+      return root.type().documentedName() + " " + root;
+    }
+    OperatorBuilder builder = new OperatorBuilder(ctx, startMillis, endMillis, stepMillis,
+        plan().statsOnlySelectors());
+    StringBuilder sb = new StringBuilder();
+    describe(builder.build(root, new StepGrid(startMillis, endMillis, Math.max(1, stepMillis))), 0, sb);
+    return sb.toString();
+  }
+
+  private static void describe(VectorOperator op, int depth, StringBuilder sb) {
+    sb.append("  ".repeat(depth)).append(op.describe()).append('\n');
+    for (VectorOperator child : op.children()) {
+      describe(child, depth + 1, sb);
+    }
   }
 
   private LogicalPlan plan() {
@@ -255,6 +278,7 @@ public final class Query implements AutoCloseable {
     List<TimeSeries> out = new ArrayList<>();
     long total = 0;
     for (SeriesData d : source.series()) {
+      d.fillTo(end);
       TimeSeries ts = d.window(start, end);
       if (ts.size() > 0) {
         out.add(ts);

@@ -244,7 +244,16 @@ final class FunctionBuilder {
           name);
       case STEP -> new StepScalarOperator(grid, t -> builder.queryStepMillis() / 1000.0, name);
       case INFO -> info(c, grid);
-      case INTEGRAL, START_TIMESTAMP -> throw QueryException.execution(
+      case START_TIMESTAMP -> {
+        Expr a = unwrap(args.get(0));
+        if (a instanceof VectorSelector vs) {
+          yield new VectorSelectorOperator(ctx, grid, vs.matchers(), builder.offsetMillis(vs), vs.timestampMillis(),
+              true, false, vs.toString()).emittingStartTimestamps();
+        }
+        // Start timestamps do not survive expressions: only a selector has them.
+        yield new dev.orrery.promql.exec.function.StepFilterOperator(builder.build(args.get(0), grid));
+      }
+      case INTEGRAL -> throw QueryException.execution(
           "function " + name + "() is not supported by this engine yet");
     };
   }

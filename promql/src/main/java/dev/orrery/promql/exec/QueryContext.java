@@ -21,6 +21,7 @@ public final class QueryContext implements AutoCloseable {
   private final long maxSamples;
   private final long deadlineNanos;
   private final long defaultSubqueryStepMillis;
+  private final boolean useStartTimestamps;
   private final Annotations annotations = Annotations.create();
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final List<Querier> queriers = new ArrayList<>();
@@ -29,7 +30,8 @@ public final class QueryContext implements AutoCloseable {
 
   /** A context; {@code deadlineNanos} is a {@link System#nanoTime()} value, {@code Long.MAX_VALUE} for none. */
   public QueryContext(Queryable queryable, long lookbackDeltaMillis, long maxSamples, long deadlineNanos,
-      long defaultSubqueryStepMillis) {
+      long defaultSubqueryStepMillis, boolean useStartTimestamps) {
+    this.useStartTimestamps = useStartTimestamps;
     this.queryable = queryable;
     this.lookbackDeltaMillis = lookbackDeltaMillis;
     this.maxSamples = maxSamples;
@@ -45,6 +47,11 @@ public final class QueryContext implements AutoCloseable {
   /** The subquery step used when a subquery names none. */
   public long defaultSubqueryStepMillis() {
     return defaultSubqueryStepMillis;
+  }
+
+  /** Whether sample start timestamps are read and used. */
+  public boolean useStartTimestamps() {
+    return useStartTimestamps;
   }
 
   /** Annotations of this query. */

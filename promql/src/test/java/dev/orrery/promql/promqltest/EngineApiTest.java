@@ -138,6 +138,16 @@ class EngineApiTest {
   }
 
   @Test
+  void explainOperatorsShowsThePhysicalTree() {
+    Engine engine = Engine.builder().build();
+    try (Query q = engine.rangeQuery(DATA, "sum by (job) (rate(http_requests_total[5m])) > 0", 0, 60_000, 60_000)) {
+      String tree = q.explainOperators();
+      assertThat(tree).startsWith("vectorScalar >");
+      assertThat(tree).contains("\n  sum by [job]\n    rate(http_requests_total[5m])\n");
+    }
+  }
+
+  @Test
   void explainShowsTheOptimisedPlan() {
     Engine engine = Engine.builder().build();
     try (Query q = engine.instantQuery(DATA, "sum(http_requests_total{instance=\"0\", job=\"api\"})", 0)) {

@@ -43,9 +43,13 @@ class PromqlTestFilesTest {
       "histograms.test", "literals.test", "name_label_dropping.test", "native_histograms.test", "operators.test",
       "range_queries.test", "selectors.test", "trig_functions.test");
 
-  /** Prometheus' test engine: 10,000 max samples, default lookback, 1m subquery step, 100 s timeout. */
+  /**
+   * Prometheus' test engine: 10,000 max samples, default lookback, 1m subquery step, 100 s timeout, start timestamps
+   * in use.
+   */
   private static final Engine ENGINE = Engine.builder()
       .maxSamples(10_000)
+      .useStartTimestamps(true)
       .timeout(Duration.ofSeconds(100))
       .defaultSubqueryStep(Duration.ofMinutes(1))
       .build();

@@ -46,6 +46,9 @@ public final class ProxyQueryable implements Queryable {
   private static final Comparator<AggrChunk> BY_TIME = Comparator.comparingLong(AggrChunk::getMinTime)
       .thenComparingLong(AggrChunk::getMaxTime);
 
+  /** Series per frame asked of the stores, as Thanos' querier does by default: fewer, larger frames. */
+  static final int RESPONSE_BATCH_SIZE = 64;
+
   private final EndpointSet endpoints;
   private final Duration timeout;
   private final List<String> replicaLabels;
@@ -129,7 +132,8 @@ public final class ProxyQueryable implements Queryable {
           .setMinTime(hints != null ? h.startMillis() : minTime)
           .setMaxTime(hints != null ? h.endMillis() : maxTime)
           .setPartialResponseStrategy(partial ? PartialResponseStrategy.WARN
-              : PartialResponseStrategy.ABORT);
+              : PartialResponseStrategy.ABORT)
+          .setResponseBatchSize(RESPONSE_BATCH_SIZE);
       for (Matcher m : matchers) {
         req.addMatchers(WireLabels.toWire(m));
       }

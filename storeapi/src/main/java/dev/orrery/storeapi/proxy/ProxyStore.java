@@ -17,6 +17,7 @@ import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
 import dev.orrery.storeapi.proto.thanos.PartialResponseStrategy;
+import dev.orrery.storeapi.proto.thanos.SeriesBatch;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import dev.orrery.storeapi.proto.thanos.SeriesResponse;
 import io.grpc.StatusRuntimeException;
@@ -54,10 +55,23 @@ public final class ProxyStore implements StoreApi {
       int sentWarnings = 0;
       long limit = request.getLimit() > 0 ? request.getLimit() : Long.MAX_VALUE;
       long sent = 0;
+      int batchSize = (int) Math.max(1, Math.min(request.getResponseBatchSize(), 1 << 16));
+      SeriesBatch.Builder batch = SeriesBatch.newBuilder();
       while (sent < limit && f.next()) {
         sentWarnings = flushWarnings(f, sink, sentWarnings);
-        sink.send(SeriesResponse.newBuilder().setSeries(f.series()).build());
+        if (batchSize == 1) {
+          sink.send(SeriesResponse.newBuilder().setSeries(f.series()).build());
+        } else {
+          batch.addSeries(f.series());
+          if (batch.getSeriesCount() >= batchSize) {
+            sink.send(SeriesResponse.newBuilder().setBatch(batch).build());
+            batch = SeriesBatch.newBuilder();
+          }
+        }
         sent++;
+      }
+      if (batch.getSeriesCount() > 0) {
+        sink.send(SeriesResponse.newBuilder().setBatch(batch).build());
       }
       flushWarnings(f, sink, sentWarnings);
     }

@@ -112,7 +112,8 @@ public final class PrometheusClient {
         if (i > 0) {
           sel.append(',');
         }
-        sel.append(matchers[i]);
+        Matcher m = matchers[i];
+        sel.append(Matcher.of(m.type(), m.name(), SidecarStore.remoteValue(m)));
       }
       sel.append('}');
       q.append("&match[]=").append(URLEncoder.encode(sel.toString(), StandardCharsets.UTF_8));

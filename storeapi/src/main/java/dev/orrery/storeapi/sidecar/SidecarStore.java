@@ -186,7 +186,7 @@ public final class SidecarStore implements StoreApi {
     Query.Builder q = Query.newBuilder().setStartTimestampMs(start).setEndTimestampMs(end);
     for (Matcher m : local) {
       q.addMatchers(dev.orrery.storeapi.proto.prompb.LabelMatcher.newBuilder()
-          .setTypeValue(WireLabels.toWire(m).getTypeValue()).setName(m.name()).setValue(m.value()));
+          .setTypeValue(WireLabels.toWire(m).getTypeValue()).setName(m.name()).setValue(remoteValue(m)));
     }
     ReadRequest read = ReadRequest.newBuilder().addQueries(q)
         .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
@@ -219,6 +219,18 @@ public final class SidecarStore implements StoreApi {
       throw new OrreryException(ErrorCode.STORAGE, "remote read from Prometheus at " + prometheus.base() + " failed: "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The matcher value to send to Prometheus. Orrery's regexes follow Prometheus 3 ({@code .} matches a newline);
+   * Prometheus 2.x does not, so the sidecar asks for the 3.x meaning explicitly with the {@code s} flag (harmless on
+   * 3.x), and every store of a querier answers a regex the same way.
+   */
+  static String remoteValue(Matcher m) {
+    return switch (m.type()) {
+      case REGEX, NOT_REGEX -> "(?s:" + m.value() + ")";
+      case EQUAL, NOT_EQUAL -> m.value();
+    };
   }
 
   // 10.2 enum offset: Prometheus' XOR is 1, the StoreAPI's 0.

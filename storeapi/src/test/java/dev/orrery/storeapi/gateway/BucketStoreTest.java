@@ -245,7 +245,7 @@ class BucketStoreTest {
     ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
     String name = InProcessServerBuilder.generateName();
     Server server = InProcessServerBuilder.forName(name).executor(exec).addServices(
-        StoreServices.of(store).stream().map(s -> s.bindService()).toList()).build().start();
+        StoreServices.of(store, exec).stream().map(s -> s.bindService()).toList()).build().start();
     ManagedChannel ch = InProcessChannelBuilder.forName(name).executor(exec).build();
     try {
       Iterator<SeriesResponse> it = StoreGrpc.newBlockingStub(ch).series(SeriesRequest.newBuilder().setMaxTime(4 * H)

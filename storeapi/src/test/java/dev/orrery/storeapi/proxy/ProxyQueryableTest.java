@@ -82,7 +82,7 @@ class ProxyQueryableTest {
   String serve(StoreApi store) throws Exception {
     String name = InProcessServerBuilder.generateName();
     Server s = InProcessServerBuilder.forName(name).executor(exec).addServices(
-        StoreServices.of(store).stream().map(b -> b.bindService()).toList()).build().start();
+        StoreServices.of(store, exec).stream().map(b -> b.bindService()).toList()).build().start();
     servers.add(s);
     return name;
   }

@@ -50,7 +50,7 @@ class MutualTlsTest {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0),
             GrpcTls.server(new TlsConfig(serverCert.certFile(), serverCert.keyFile(), serverClientCa, null)))
         .executor(exec)
-        .addServices(StoreServices.of(store).stream().map(s -> s.bindService()).toList())
+        .addServices(StoreServices.of(store, exec).stream().map(s -> s.bindService()).toList())
         .build().start();
   }
 

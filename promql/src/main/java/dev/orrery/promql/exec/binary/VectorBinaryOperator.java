@@ -36,7 +36,12 @@ public final class VectorBinaryOperator implements VectorOperator {
   private int[] rhsSig;
   private int sigCount;
   private List<Labels> sigKeys;
-  private final Map<Long, Integer> pairOut = new HashMap<>();
+  // Per "many" series: the "one" series it can pair with and the output id of each pair, as flat int pairs.
+  private int[][] pairOut;
+  // Per output id: the step stamp and signature it was last produced for (duplicate detection without maps).
+  private int[] stampStep;
+  private int[] stampSig;
+  private int stepCounter;
   private int[] manyAloneOut;
   private int[] sigAloneOut;
   private StepVector[] rhsBuf;
@@ -114,11 +119,17 @@ public final class VectorBinaryOperator implements VectorOperator {
     for (int j = 0; j < one.size(); j++) {
       oneBySig.get(oneSig[j]).add(j);
     }
+    pairOut = new int[many.size()][];
     for (int i = 0; i < many.size(); i++) {
-      for (int j : oneBySig.get(manySig[i])) {
+      List<Integer> partners = oneBySig.get(manySig[i]);
+      int[] pairs = new int[partners.size() * 2];
+      int p = 0;
+      for (int j : partners) {
         Labels l = resultLabels(many.get(i).labels(), one.get(j).labels());
-        pairOut.put(((long) i << 32) | j, outId(l, drop || many.get(i).dropName()));
+        pairs[p++] = j;
+        pairs[p++] = outId(l, drop || many.get(i).dropName());
       }
+      pairOut[i] = pairs;
     }
     // fill_right stands in for a missing "one" side, fill_left for a missing "many" side (Prometheus applies them
     // after swapping the sides of group_right, so this holds for both directions).
@@ -196,7 +207,11 @@ public final class VectorBinaryOperator implements VectorOperator {
       FloatHistogram[] outHists = new FloatHistogram[outIdsAt.length];
       int w = 0;
       boolean bothPresent = l.size > 0 && r.size > 0;
-      Map<Integer, List<Integer>> seenPerSig = matching.card() == Cardinality.ONE_TO_ONE ? null : new HashMap<>();
+      if (stampStep == null || stampStep.length < series.size()) {
+        stampStep = new int[series.size()];
+        stampSig = new int[series.size()];
+      }
+      stepCounter++;
       for (int k = 0; k < many.size; k++) {
         int sig = manySig[many.ids[k]];
         int ok = oneAt[sig];
@@ -237,7 +252,7 @@ public final class VectorBinaryOperator implements VectorOperator {
             hl = hr;
             hr = th;
           }
-          out = pairOut.get(((long) many.ids[k] << 32) | one.ids[ok]);
+          out = pairOf(many.ids[k], one.ids[ok]);
           // Prometheus checks one-to-one uniqueness before filtering, so a comparison cannot hide it.
           if (matching.card() == Cardinality.ONE_TO_ONE && matchedAt[sig]++ > 0) {
             throw QueryException.execution(
@@ -258,11 +273,11 @@ public final class VectorBinaryOperator implements VectorOperator {
         }
         if (ok >= 0) {
           if (matching.card() != Cardinality.ONE_TO_ONE) {
-            List<Integer> outs = seenPerSig.computeIfAbsent(sig, x -> new ArrayList<>());
-            if (outs.contains(out)) {
+            if (stampStep[out] == stepCounter && stampSig[out] == sig) {
               throw QueryException.execution("multiple matches for labels: grouping labels must ensure unique matches");
             }
-            outs.add(out);
+            stampStep[out] = stepCounter;
+            stampSig[out] = sig;
           }
         }
         outIdsAt[w] = out;
@@ -311,6 +326,16 @@ public final class VectorBinaryOperator implements VectorOperator {
       }
     }
     return n;
+  }
+
+  private int pairOf(int manyId, int oneId) {
+    int[] pairs = pairOut[manyId];
+    for (int p = 0; p < pairs.length; p += 2) {
+      if (pairs[p] == oneId) {
+        return pairs[p + 1];
+      }
+    }
+    throw new IllegalStateException("no pair for series " + manyId + " and " + oneId);
   }
 
   @Override

@@ -119,6 +119,7 @@ public final class InfoOperator implements VectorOperator {
     List<SeriesData> infos = SeriesLoader.load(ctx, infoMatchers, mint, maxRef, hints, true, false);
     Map<String, List<SeriesData>> byKey = new HashMap<>();
     for (SeriesData d : infos) {
+      d.fillTo(maxRef);
       if (d.histCount > 0) {
         throw QueryException.execution("info series " + d.labels() + " has native histogram samples; info metrics "
             + "must be floats");

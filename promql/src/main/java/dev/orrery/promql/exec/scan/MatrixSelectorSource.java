@@ -61,6 +61,11 @@ public final class MatrixSelectorSource implements RangeSource {
   }
 
   @Override
+  public long lookaheadMillis() {
+    return extraAfterMillis;
+  }
+
+  @Override
   public boolean looksOutside() {
     return extraBeforeMillis > 0 || extraAfterMillis > 0;
   }

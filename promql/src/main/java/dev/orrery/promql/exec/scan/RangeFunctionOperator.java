@@ -93,9 +93,14 @@ public final class RangeFunctionOperator implements VectorOperator {
         window.params[p] = paramValues[p][i];
       }
       long inWindow = 0;
+      long keepBefore = source.looksOutside() ? ctx.lookbackDeltaMillis() : 0;
       for (int id = 0; id < data.size(); id++) {
         SeriesData d = data.get(id);
+        d.fillTo(end + source.lookaheadMillis());
+        d.discardBefore(start - keepBefore);
         window.floatTs = d.floatTs;
+        window.floatSt = d.floatSt;
+        window.histSt = d.histSt;
         window.floatValues = d.floatValues;
         window.floatCount = d.floatCount;
         window.floatFrom = SeriesData.upperBound(d.floatTs, d.floatCount, start);

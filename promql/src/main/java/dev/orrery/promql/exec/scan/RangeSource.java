@@ -21,6 +21,11 @@ public interface RangeSource {
     return false;
   }
 
+  /** How far past a window's end its samples are used (the smoothed modifier interpolates there). */
+  default long lookaheadMillis() {
+    return 0;
+  }
+
   /** The metric name selected, or "" when unknown (for annotations). */
   default String describe() {
     return "";

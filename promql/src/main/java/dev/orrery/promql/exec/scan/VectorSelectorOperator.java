@@ -28,6 +28,7 @@ public final class VectorSelectorOperator implements VectorOperator {
   private final boolean emitTimestamps;
   private final boolean statsOnly;
   private boolean smoothed;
+  private boolean emitStarts;
   private int position = -1;
   private final String text;
   private List<SeriesData> data;
@@ -45,6 +46,12 @@ public final class VectorSelectorOperator implements VectorOperator {
     this.emitTimestamps = emitTimestamps;
     this.statsOnly = statsOnly;
     this.text = text;
+  }
+
+  /** Makes this {@code start_timestamp(selector)}: each sample's start time in seconds (0 when unknown). */
+  public VectorSelectorOperator emittingStartTimestamps() {
+    this.emitStarts = true;
+    return this;
   }
 
   /**
@@ -96,8 +103,11 @@ public final class VectorSelectorOperator implements VectorOperator {
       StepVector out = buf[n];
       out.reset(t);
       out.ensureCapacity(data.size());
+      long ahead = smoothed ? lookback : 0;
       for (int id = 0; id < data.size(); id++) {
         SeriesData d = data.get(id);
+        d.fillTo(te + ahead);
+        d.discardBefore(te - lookback);
         if (smoothed && !emitTimestamps) {
           smoothedSample(out, id, d, te, lookback);
           continue;
@@ -120,12 +130,18 @@ public final class VectorSelectorOperator implements VectorOperator {
             double f = (double) (te - ft) / (d.floatTs[next] - ft);
             value = value + (d.floatValues[next] - value) * f;
           }
+          if (emitStarts) {
+            out.add(id, (d.floatSt == null ? 0 : d.floatSt[fi]) / 1000.0);
+            continue;
+          }
           out.add(id, emitTimestamps ? ft / 1000.0 : value);
         } else {
           if (ht <= te - lookback) {
             continue;
           }
-          if (emitTimestamps) {
+          if (emitStarts) {
+            out.add(id, (d.histSt == null ? 0 : d.histSt[hi]) / 1000.0);
+          } else if (emitTimestamps) {
             out.add(id, ht / 1000.0);
           } else {
             out.addHistogram(id, d.histograms[hi]);
