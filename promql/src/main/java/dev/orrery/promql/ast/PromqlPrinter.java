@@ -14,8 +14,10 @@ import java.util.List;
  * with Go's double-quote escaping. Used by {@code /api/v1/format_query}. The output parses back into the same tree
  * (positions aside, and matchers in sorted order).
  *
- * <p>Deviation: Prometheus prints {@code min_of}/{@code max_of} in durations as {@code min(}/{@code max(}, which does
- * not parse back; this printer writes {@code min_of}/{@code max_of}. Stateless and thread-safe.
+ * <p>Deviations, each where Prometheus' output would not parse back to the same tree: {@code min_of}/{@code max_of}
+ * in durations print as such (Prometheus writes {@code min(}/{@code max(}); {@code +Inf} as the left operand of
+ * {@code ^} prints as {@code Inf}; duration literals round to the nearest millisecond instead of truncating.
+ * Stateless and thread-safe.
  */
 public final class PromqlPrinter {
   private PromqlPrinter() {}
@@ -81,7 +83,12 @@ public final class PromqlPrinter {
   }
 
   private static void writeBinary(StringBuilder sb, BinaryExpr b) {
-    write(sb, b.lhs());
+    if (b.op() == BinaryOp.POW && b.lhs() instanceof NumberLiteral n && n.value() == Double.POSITIVE_INFINITY) {
+      // "+Inf ^ 2" would parse back as +(Inf ^ 2), a unary expression; Prometheus prints it that way anyway.
+      sb.append("Inf");
+    } else {
+      write(sb, b.lhs());
+    }
     sb.append(' ').append(b.op().symbol());
     if (b.returnBool()) {
       sb.append(" bool");
@@ -245,13 +252,13 @@ public final class PromqlPrinter {
     double v = n.value();
     if (n.duration() && !Double.isNaN(v) && !Double.isInfinite(v)) {
       double seconds = v;
-      if (seconds < 0) {
+      if (Double.doubleToRawLongBits(seconds) < 0) { // includes -0, which must print as "-0s" to parse back
         sb.append('-');
         seconds = -seconds;
       }
-      // model.Duration(val * 1e9).String(): nanoseconds truncated to milliseconds.
-      long nanos = (long) (seconds * 1e9);
-      appendDuration(sb, nanos / 1_000_000L);
+      // model.Duration(val * 1e9).String() truncates nanoseconds to milliseconds; rounding to the nearest
+      // millisecond instead keeps 3ms from printing as 2ms when the float product lands just below.
+      appendDuration(sb, Math.round(seconds * 1000));
       return;
     }
     sb.append(formatGoFloatF(v));
