@@ -343,11 +343,35 @@ public final class PromqlPrinter {
     if (v == 0) {
       return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
     }
-    // Double.toString gives the shortest round-tripping digits (JDK 19+).
-    return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    return shortestDecimal(v).toPlainString();
   }
 
-  /** Go's {@code fmt} {@code %v} of a float64: shortest digits, exponent form outside {@code [1e-4, 1e21)}. */
+  /**
+   * The shortest decimal that parses back to {@code v} (closest to it among the shortest), as Go's {@code strconv}
+   * finds it. {@link Double#toString} (JDK 19+) is shortest except that it never uses a single digit (it prints
+   * {@code 4.9E-324} where Go finds {@code 5e-324}), so a one-digit candidate is tried as well.
+   */
+  private static BigDecimal shortestDecimal(double v) {
+    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    if (d.precision() == 2) {
+      BigDecimal exact = new BigDecimal(v);
+      BigDecimal best = null;
+      for (java.math.RoundingMode mode : new java.math.RoundingMode[] {java.math.RoundingMode.FLOOR,
+          java.math.RoundingMode.CEILING}) {
+        BigDecimal candidate = d.round(new java.math.MathContext(1, mode));
+        if (candidate.doubleValue() == v && (best == null
+            || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+          best = candidate;
+        }
+      }
+      if (best != null) {
+        return best.stripTrailingZeros();
+      }
+    }
+    return d;
+  }
+
+  /** Go's {@code fmt} {@code %v} of a float64: shortest digits, exponent form outside {@code [1e-4, 1e6)}. */
   static String formatGoFloatV(double v) {
     if (Double.isNaN(v)) {
       return "NaN";
@@ -358,9 +382,10 @@ public final class PromqlPrinter {
     if (v == 0) {
       return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
     }
-    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    BigDecimal d = shortestDecimal(v);
     int exp = d.precision() - d.scale() - 1;
-    if (exp < -4 || exp >= 21) {
+    // strconv's %g with shortest precision switches to the exponent form at 1e-4 and 1e6 ("1e+06").
+    if (exp < -4 || exp >= 6) {
       String digits = d.unscaledValue().abs().toString();
       StringBuilder sb = new StringBuilder();
       if (v < 0) {
