@@ -8,7 +8,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Prints an AST as canonical PromQL, the way Prometheus' {@code String()} methods do ({@code promql/parser/printer.go}):
+ * Prints an AST as canonical PromQL, the way Prometheus' {@code String()} methods do ({@code
+ * promql/parser/printer.go}):
  * one space around binary operators, matchers sorted, {@code by}/{@code without} before the aggregation body,
  * durations in their largest units ({@code 90m} prints as {@code 1h30m}), numbers in plain decimal notation, strings
  * with Go's double-quote escaping. Used by {@code /api/v1/format_query}. The output parses back into the same tree
