@@ -45,6 +45,7 @@ public final class Engine {
     b.defaultSubqueryStepMillis = settings.defaultSubqueryStepMillis;
     b.optimizers = settings.optimizers;
     b.useStartTimestamps = settings.useStartTimestamps;
+    b.executor = settings.executor;
     return b;
   }
 
@@ -108,7 +109,7 @@ public final class Engine {
 
   /** The engine's configuration. */
   record Settings(long lookbackDeltaMillis, long maxSamples, long timeoutNanos, long defaultSubqueryStepMillis,
-      List<Optimizer> optimizers, boolean useStartTimestamps) {}
+      List<Optimizer> optimizers, boolean useStartTimestamps, java.util.concurrent.Executor executor) {}
 
   /** Configures an {@link Engine}. Not thread-safe. */
   public static final class Builder {
@@ -118,6 +119,7 @@ public final class Engine {
     private long defaultSubqueryStepMillis = 60_000;
     private List<Optimizer> optimizers = Optimizer.defaults();
     private boolean useStartTimestamps;
+    private java.util.concurrent.Executor executor;
 
     private Builder() {}
 
@@ -174,10 +176,20 @@ public final class Engine {
       return this;
     }
 
+    /**
+     * An executor for intra-query parallelism: with one, the two operands of a binary operation between selector
+     * expressions are evaluated concurrently (a {@code concurrent} operator in the plan). The engine starts no threads
+     * of its own; {@code null} (the default) evaluates every query on its caller's thread.
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
     /** The engine. */
     public Engine build() {
       return new Engine(new Settings(lookbackDeltaMillis, maxSamples, timeoutNanos, defaultSubqueryStepMillis,
-          optimizers, useStartTimestamps));
+          optimizers, useStartTimestamps, executor));
     }
   }
 }

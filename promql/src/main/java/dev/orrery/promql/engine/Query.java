@@ -59,7 +59,7 @@ public final class Query implements AutoCloseable {
     this.stepMillis = stepMillis;
     long deadline = settings.timeoutNanos() > 0 ? System.nanoTime() + settings.timeoutNanos() : Long.MAX_VALUE;
     this.ctx = new QueryContext(queryable, settings.lookbackDeltaMillis(), settings.maxSamples(), deadline,
-        settings.defaultSubqueryStepMillis(), settings.useStartTimestamps());
+        settings.defaultSubqueryStepMillis(), settings.useStartTimestamps(), settings.executor());
   }
 
   /** True for an instant query. */
