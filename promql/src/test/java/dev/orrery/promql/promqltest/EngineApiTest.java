@@ -148,6 +148,33 @@ class EngineApiTest {
   }
 
   @Test
+  void concurrentEvaluationGivesTheSameResult() throws InterruptedException {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      Engine seq = Engine.builder().build();
+      Engine conc = Engine.builder().executor(pool).build();
+      String q = "rate(http_requests_total[5m]) / on(instance) rate(http_requests_total[10m]) + http_requests_total";
+      QueryResult.Matrix a;
+      QueryResult.Matrix b;
+      try (Query x = seq.rangeQuery(DATA, q, 0, 90 * 60_000, 60_000)) {
+        a = (QueryResult.Matrix) x.execute();
+      }
+      try (Query x = conc.rangeQuery(DATA, q, 0, 90 * 60_000, 60_000)) {
+        assertThat(x.explainOperators()).contains("concurrent(buff=2)");
+        b = (QueryResult.Matrix) x.execute();
+      }
+      assertThat(b.series()).hasSameSizeAs(a.series());
+      for (int i = 0; i < a.series().size(); i++) {
+        assertThat(b.series().get(i).labels()).isEqualTo(a.series().get(i).labels());
+        assertThat(b.series().get(i).floatValues()).containsExactly(a.series().get(i).floatValues());
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void explainShowsTheOptimisedPlan() {
     Engine engine = Engine.builder().build();
     try (Query q = engine.instantQuery(DATA, "sum(http_requests_total{instance=\"0\", job=\"api\"})", 0)) {
