@@ -3,8 +3,11 @@ package dev.orrery.examples.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -15,8 +18,41 @@ import picocli.CommandLine.Spec;
     description = "Serve the Prometheus HTTP API (/api/v1/query, query_range, series, labels, ...) and a query page "
         + "at / over every block in a directory, with each block's external labels as series labels.")
 public final class QueryCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, description = "Directory whose block subdirectories are served.")
+  @Option(names = "--data", description = "Directory whose block subdirectories are served.")
   Path data;
+
+  @Option(names = {"--endpoint", "--store"}, description = "StoreAPI endpoint host:port to fan out to (repeatable).")
+  List<String> endpoints = new ArrayList<>();
+
+  @Option(names = "--store.sd-files", description = "File listing more endpoints, one host:port per line; "
+      + "re-read when it changes.")
+  Path endpointFile;
+
+  @Option(names = "--query.replica-label", description = "Label telling replicas apart; replicas are deduplicated "
+      + "(repeatable).")
+  List<String> replicaLabels = new ArrayList<>();
+
+  @Option(names = "--query.dedup", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Deduplicate replicas by default (needs --query.replica-label).")
+  boolean dedup;
+
+  @Option(names = "--query.partial-response", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Answer with the remaining stores (and a warning) when a store fails.")
+  boolean partialResponse;
+
+  @Option(names = "--store.response-timeout", defaultValue = "2m",
+      description = "Deadline of each store's Series call (default ${DEFAULT-VALUE}).")
+  String storeTimeout;
+
+  @Option(names = "--endpoint.refresh-interval", defaultValue = "30s",
+      description = "How often endpoints' Info and --store.sd-files are re-read (default ${DEFAULT-VALUE}).")
+  String refreshInterval;
+
+  @Option(names = "--grpc", description = "Also serve the querier's own StoreAPI on --grpc-address (stacking).")
+  boolean serveGrpc;
+
+  @Mixin
+  GrpcOptions grpc;
 
   @Option(names = "--http-address", defaultValue = QueryApiLauncher.DEFAULT_ADDRESS,
       description = "Listen address host:port (default ${DEFAULT-VALUE}).")
@@ -39,6 +75,12 @@ public final class QueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (data == null) {
+      if (endpoints.isEmpty() && endpointFile == null) {
+        throw new ParameterException(spec.commandLine(), "give --data or at least one --endpoint/--store.sd-files");
+      }
+      return serveFanOut();
+    }
     if (!Files.isDirectory(data)) {
       throw new ParameterException(spec.commandLine(), "--data: not a directory: " + data);
     }
@@ -49,6 +91,34 @@ public final class QueryCommand implements Callable<Integer> {
       out.printf("Serving %d blocks from %s at %s (Ctrl-C stops)%n", launcher.blockCount(), data.toAbsolutePath(),
           launcher.url());
       out.flush();
+      launcher.awaitStop();
+    }
+    return 0;
+  }
+
+  private int serveFanOut() throws Exception {
+    QueryApiLauncher.Settings settings = settings(spec, httpAddress, lookbackDelta, timeout, maxSamples);
+    FanOutQueryLauncher.FanOutSettings fanOut;
+    try {
+      fanOut = new FanOutQueryLauncher.FanOutSettings(endpoints, endpointFile, replicaLabels, dedup, partialResponse,
+          QueryApiLauncher.parseDuration("--store.response-timeout", storeTimeout),
+          QueryApiLauncher.parseDuration("--endpoint.refresh-interval", refreshInterval), serveGrpc);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (FanOutQueryLauncher launcher = FanOutQueryLauncher.start(settings, fanOut, grpc)) {
+      out.printf("Querying %d StoreAPI endpoints, serving the HTTP API at %s%s (Ctrl-C stops)%n",
+          launcher.endpoints().endpoints().size(), launcher.url(),
+          launcher.grpcPort() > 0 ? " and the StoreAPI on port " + launcher.grpcPort() : "");
+      out.flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          launcher.close();
+        } catch (Exception e) {
+          System.err.println("orrery: error while stopping: " + e);
+        }
+      }, "orrery-shutdown"));
       launcher.awaitStop();
     }
     return 0;
@@ -70,7 +140,7 @@ public final class QueryCommand implements Callable<Integer> {
       }
       return new QueryApiLauncher.Settings(address, lookback, to, maxSamples);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 }

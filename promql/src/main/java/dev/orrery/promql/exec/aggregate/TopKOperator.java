@@ -117,14 +117,7 @@ public final class TopKOperator implements VectorOperator {
                 ctx.annotations().info("ignored histogram in " + op.symbol() + " aggregation", position);
                 continue;
               }
-              if (have < k) {
-                c[chosenCount[g]++] = s;
-              } else {
-                int worst = worstIndex(v, c, have);
-                if (better(v.values[s], v.values[c[worst]])) {
-                  c[worst] = s;
-                }
-              }
+              chosenCount[g] = SelectionHeap.offer(v.values, c, have, s, k, op == AggregateOp.TOPK);
             }
             case LIMITK -> {
               if (have < k) {
@@ -176,24 +169,6 @@ public final class TopKOperator implements VectorOperator {
       }
     }
     return n;
-  }
-
-  // True when a should replace b in the top/bottom set (NaN is always worst).
-  private boolean better(double a, double b) {
-    if (op == AggregateOp.TOPK) {
-      return b < a || (Double.isNaN(b) && !Double.isNaN(a));
-    }
-    return b > a || (Double.isNaN(b) && !Double.isNaN(a));
-  }
-
-  private int worstIndex(StepVector v, int[] c, int n) {
-    int worst = 0;
-    for (int j = 1; j < n; j++) {
-      if (better(v.values[c[worst]], v.values[c[j]])) {
-        worst = j;
-      }
-    }
-    return worst;
   }
 
   // Insertion sort of the chosen indexes: descending for topk, ascending for bottomk, NaN last (k is small).

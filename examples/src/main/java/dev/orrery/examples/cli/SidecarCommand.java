@@ -1,0 +1,98 @@
+package dev.orrery.examples.cli;
+
+import dev.orrery.objstore.Bucket;
+import dev.orrery.objstore.BucketProviders;
+import dev.orrery.objstore.block.Shipper;
+import dev.orrery.storeapi.StoreServices;
+import dev.orrery.storeapi.sidecar.PrometheusClient;
+import dev.orrery.storeapi.sidecar.SidecarStore;
+import io.grpc.Server;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code orrery sidecar}: serves a Prometheus through the StoreAPI and ships its blocks, until Ctrl-C. */
+@Command(name = "sidecar", mixinStandardHelpOptions = true,
+    description = "Serve a running Prometheus through the Thanos StoreAPI (remote read) and upload its blocks.")
+public final class SidecarCommand implements Callable<Integer> {
+  @Option(names = "--prometheus.url", defaultValue = "http://127.0.0.1:9090",
+      description = "Base URL of Prometheus (default ${DEFAULT-VALUE}).")
+  URI prometheusUrl;
+
+  @Option(names = "--tsdb.path", description = "Prometheus' data directory (for the time range and the shipper).")
+  Path tsdbPath;
+
+  @Option(names = "--objstore.config-file",
+      description = "Thanos objstore YAML; when given, new blocks of --tsdb.path are uploaded there.")
+  Path objstoreConfig;
+
+  @Option(names = "--shipper.upload-compacted", description = "Also upload compacted blocks (level > 1).")
+  boolean uploadCompacted;
+
+  @Option(names = "--refresh-interval", defaultValue = "30s",
+      description = "How often external labels, time range and new blocks are checked (default ${DEFAULT-VALUE}).")
+  String refresh;
+
+  @Mixin
+  GrpcOptions grpc;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Duration interval = QueryApiLauncher.parseDuration("--refresh-interval", refresh);
+    ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+        .name("orrery-sidecar").daemon().unstarted(r));
+    HttpClient http = HttpClient.newBuilder().executor(exec).connectTimeout(Duration.ofSeconds(10)).build();
+    Bucket bucket = null;
+    try {
+      SidecarStore sidecar = new SidecarStore(new PrometheusClient(prometheusUrl, http, Duration.ofMinutes(2)),
+          tsdbPath);
+      sidecar.refresh();
+      sidecar.schedule(scheduler, interval);
+      if (objstoreConfig != null) {
+        if (tsdbPath == null) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+              "--objstore.config-file needs --tsdb.path (the blocks to upload)");
+        }
+        bucket = BucketProviders.installed().openThanosConfig(objstoreConfig);
+        Shipper shipper = Shipper.builder(tsdbPath, bucket).externalLabels(labelsOf(sidecar)).source("sidecar")
+            .uploadCompacted(uploadCompacted).build();
+        shipper.schedule(scheduler, interval);
+      }
+      Server server = grpc.startServer(StoreServices.of(sidecar, exec), exec);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("Sidecar for %s with external labels %s serving gRPC at %s%n", prometheusUrl,
+          sidecar.externalLabels(), grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()));
+      out.flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "orrery-shutdown"));
+      server.awaitTermination();
+    } finally {
+      scheduler.shutdownNow();
+      exec.shutdownNow();
+      if (bucket != null) {
+        bucket.close();
+      }
+    }
+    return 0;
+  }
+
+  private static java.util.Map<String, String> labelsOf(SidecarStore sidecar) {
+    java.util.Map<String, String> m = new java.util.TreeMap<>();
+    sidecar.externalLabels().forEach(m::put);
+    return m;
+  }
+}

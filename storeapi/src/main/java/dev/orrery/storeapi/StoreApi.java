@@ -1,0 +1,34 @@
+package dev.orrery.storeapi;
+
+import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
+import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
+import dev.orrery.storeapi.proto.thanos.SeriesRequest;
+
+/**
+ * Something that serves the Thanos StoreAPI (FORMATS.md 8): a store gateway over a bucket, a sidecar over a
+ * Prometheus, or a querier over other stores. {@link StoreServices} exposes one over gRPC.
+ *
+ * <p>Implementations are thread-safe; each call runs on the caller's thread (which may be virtual) and blocks for
+ * I/O. Failures are {@link dev.orrery.core.OrreryException}s whose code {@link StoreServices} maps to a gRPC status
+ * ({@code BAD_QUERY} to {@code INVALID_ARGUMENT}, {@code LIMIT_EXCEEDED} to {@code RESOURCE_EXHAUSTED}, …).
+ */
+public interface StoreApi {
+  /**
+   * Streams the series matching {@code request} into {@code sink}, in label order (FORMATS.md 8.4).
+   *
+   * @throws dev.orrery.core.OrreryException on a bad request, a limit, a storage failure or a cancelled call
+   */
+  void series(SeriesRequest request, SeriesSink sink);
+
+  /** Sorted, distinct label names over the request's time range and matchers. */
+  LabelNamesResponse labelNames(LabelNamesRequest request);
+
+  /** Sorted, distinct values of one label over the request's time range and matchers. */
+  LabelValuesResponse labelValues(LabelValuesRequest request);
+
+  /** What this store serves: external label sets, time range and capabilities (FORMATS.md 8.3). */
+  InfoResponse info();
+}

@@ -1,0 +1,61 @@
+package dev.orrery.storeapi.gateway;
+
+import dev.orrery.core.chunk.CorruptChunkException;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads the sub-chunk slots of a Thanos downsampled chunk (encoding 0xFF, FORMATS.md 7.1): five slots count, sum,
+ * min, max, counter, each {@code uvarint L} then, when {@code L > 0}, an encoding byte and {@code L} data bytes. An
+ * absent trailing slot may be a lone {@code 0x00} or missing bytes. Stateless.
+ */
+final class AggrChunkSlots {
+  static final int COUNT = 0;
+  static final int SUM = 1;
+  static final int MIN = 2;
+  static final int MAX = 3;
+  static final int COUNTER = 4;
+
+  private AggrChunkSlots() {}
+
+  /**
+   * Splits {@code data} into its slots: {@code out[k]} is slot {@code k}'s data (or {@code null} when absent) and
+   * {@code enc[k]} its encoding byte.
+   */
+  static void split(ByteBuffer data, ByteBuffer[] out, int[] enc, String resource) {
+    int p = 0;
+    int limit = data.limit();
+    for (int k = 0; k < 5; k++) {
+      out[k] = null;
+      enc[k] = 0;
+      if (p >= limit) {
+        continue;
+      }
+      long len = 0;
+      int shift = 0;
+      while (true) {
+        if (p >= limit) {
+          throw new CorruptChunkException(resource, -1, "truncated aggregate chunk", "slot " + k + " length");
+        }
+        int b = data.get(p++) & 0xFF;
+        len |= (long) (b & 0x7F) << shift;
+        if (b < 0x80) {
+          break;
+        }
+        shift += 7;
+        if (shift > 28) {
+          throw new CorruptChunkException(resource, -1, "aggregate chunk slot length too long", "slot " + k);
+        }
+      }
+      if (len == 0) {
+        continue;
+      }
+      if (p + 1 + len > limit) {
+        throw new CorruptChunkException(resource, -1, "truncated aggregate chunk", "slot " + k + " needs " + len
+            + " bytes, " + (limit - p - 1) + " left");
+      }
+      enc[k] = data.get(p) & 0xFF;
+      out[k] = data.slice(p + 1, (int) len);
+      p += 1 + (int) len;
+    }
+  }
+}

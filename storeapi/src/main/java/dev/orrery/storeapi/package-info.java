@@ -1,0 +1,9 @@
+/**
+ * The Thanos StoreAPI in Java: the {@link dev.orrery.storeapi.StoreApi} contract that the store gateway, the sidecar
+ * and the fan-out querier implement, its gRPC binding ({@link dev.orrery.storeapi.StoreServices}), and conversions
+ * between the wire messages and {@code core}'s labels and matchers.
+ */
+@NullMarked
+package dev.orrery.storeapi;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,173 @@
+package dev.orrery.storeapi.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.storeapi.SeriesSink;
+import dev.orrery.storeapi.StoreApi;
+import dev.orrery.storeapi.WireLabels;
+import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.info.StoreInfo;
+import dev.orrery.storeapi.proto.info.TSDBInfo;
+import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
+import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
+import dev.orrery.storeapi.proto.thanos.PartialResponseStrategy;
+import dev.orrery.storeapi.proto.thanos.SeriesBatch;
+import dev.orrery.storeapi.proto.thanos.SeriesRequest;
+import dev.orrery.storeapi.proto.thanos.SeriesResponse;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A querier's own StoreAPI: every call is fanned out to the {@link EndpointSet} and the answers merged ({@link
+ * FanOut}), so that a querier can serve another querier (stacking, as in Thanos). Thread-safe.
+ */
+public final class ProxyStore implements StoreApi {
+  private final EndpointSet endpoints;
+  private final Duration timeout;
+
+  /**
+   * @param endpoints the stores to fan out to; not owned
+   * @param timeout deadline of each endpoint's call
+   */
+  public ProxyStore(EndpointSet endpoints, Duration timeout) {
+    this.endpoints = requireNonNull(endpoints, "endpoints is null");
+    this.timeout = requireNonNull(timeout, "timeout is null");
+  }
+
+  @Override
+  public void series(SeriesRequest request, SeriesSink sink) {
+    if (request.getMatchersCount() == 0) {
+      throw new OrreryException(ErrorCode.BAD_QUERY, "no matchers specified (excluding selector labels)");
+    }
+    try (FanOut f = new FanOut(request, endpoints.endpoints(), timeout)) {
+      int sentWarnings = 0;
+      long limit = request.getLimit() > 0 ? request.getLimit() : Long.MAX_VALUE;
+      long sent = 0;
+      int batchSize = (int) Math.max(1, Math.min(request.getResponseBatchSize(), 1 << 16));
+      SeriesBatch.Builder batch = SeriesBatch.newBuilder();
+      while (sent < limit && f.next()) {
+        sentWarnings = flushWarnings(f, sink, sentWarnings);
+        if (batchSize == 1) {
+          sink.send(SeriesResponse.newBuilder().setSeries(f.series()).build());
+        } else {
+          batch.addSeries(f.series());
+          if (batch.getSeriesCount() >= batchSize) {
+            sink.send(SeriesResponse.newBuilder().setBatch(batch).build());
+            batch = SeriesBatch.newBuilder();
+          }
+        }
+        sent++;
+      }
+      if (batch.getSeriesCount() > 0) {
+        sink.send(SeriesResponse.newBuilder().setBatch(batch).build());
+      }
+      flushWarnings(f, sink, sentWarnings);
+    }
+  }
+
+  private static int flushWarnings(FanOut f, SeriesSink sink, int from) {
+    List<String> w = f.warnings();
+    for (int i = from; i < w.size(); i++) {
+      sink.send(SeriesResponse.newBuilder().setWarning(w.get(i)).build());
+    }
+    return w.size();
+  }
+
+  private boolean abort(PartialResponseStrategy strategy, boolean disabled) {
+    return strategy == PartialResponseStrategy.ABORT || disabled;
+  }
+
+  @Override
+  public LabelNamesResponse labelNames(LabelNamesRequest request) {
+    TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
+    List<String> warnings = new ArrayList<>();
+    boolean abort = abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled());
+    for (StoreEndpoint e : endpoints.endpoints()) {
+      if (!e.mayMatch(request.getStart(), request.getEnd(), WireLabels.toMatchers(request.getMatchersList()))) {
+        continue;
+      }
+      try {
+        LabelNamesResponse r = e.store().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .labelNames(request.toBuilder().clearHints().build());
+        names.addAll(r.getNamesList());
+        warnings.addAll(r.getWarningsList());
+      } catch (StatusRuntimeException ex) {
+        warnings.add(failure(e, ex, abort));
+      }
+    }
+    return LabelNamesResponse.newBuilder().addAllNames(limit(names, request.getLimit())).addAllWarnings(warnings)
+        .build();
+  }
+
+  @Override
+  public LabelValuesResponse labelValues(LabelValuesRequest request) {
+    TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
+    List<String> warnings = new ArrayList<>();
+    boolean abort = abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled());
+    for (StoreEndpoint e : endpoints.endpoints()) {
+      if (!e.mayMatch(request.getStart(), request.getEnd(), WireLabels.toMatchers(request.getMatchersList()))) {
+        continue;
+      }
+      try {
+        LabelValuesResponse r = e.store().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .labelValues(request.toBuilder().clearHints().build());
+        values.addAll(r.getValuesList());
+        warnings.addAll(r.getWarningsList());
+      } catch (StatusRuntimeException ex) {
+        warnings.add(failure(e, ex, abort));
+      }
+    }
+    return LabelValuesResponse.newBuilder().addAllValues(limit(values, request.getLimit()))
+        .addAllWarnings(warnings).build();
+  }
+
+  private static String failure(StoreEndpoint e, StatusRuntimeException ex, boolean abort) {
+    String msg = "store " + e.address() + " failed: " + ex.getStatus().getCode()
+        + (ex.getStatus().getDescription() == null ? "" : ": " + ex.getStatus().getDescription());
+    if (abort) {
+      throw new OrreryException(ErrorCode.STORAGE, msg, ex);
+    }
+    return msg;
+  }
+
+  private static List<String> limit(TreeSet<String> s, long limit) {
+    List<String> l = new ArrayList<>(s);
+    return limit > 0 && l.size() > limit ? l.subList(0, (int) limit) : l;
+  }
+
+  @Override
+  public InfoResponse info() {
+    Set<Labels> sets = new LinkedHashSet<>();
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    InfoResponse.Builder out = InfoResponse.newBuilder().setComponentType("query");
+    StoreInfo.Builder store = StoreInfo.newBuilder().setSupportsSharding(false)
+        .setSupportsWithoutReplicaLabels(true);
+    for (StoreEndpoint e : endpoints.endpoints()) {
+      min = Math.min(min, e.minTime());
+      max = Math.max(max, e.maxTime());
+      for (Labels l : e.labelSets()) {
+        if (sets.add(l)) {
+          store.addTsdbInfos(TSDBInfo.newBuilder().setLabels(WireLabels.toLabelSet(l)).setMinTime(e.minTime())
+              .setMaxTime(e.maxTime()));
+        }
+      }
+    }
+    for (Labels l : sets) {
+      out.addLabelSets(WireLabels.toLabelSet(l));
+    }
+    return out.setStore(store.setMinTime(min).setMaxTime(max)).build();
+  }
+}

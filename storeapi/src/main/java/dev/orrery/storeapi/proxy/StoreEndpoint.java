@@ -1,0 +1,161 @@
+package dev.orrery.storeapi.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.storeapi.WireLabels;
+import dev.orrery.storeapi.proto.info.InfoGrpc;
+import dev.orrery.storeapi.proto.info.InfoRequest;
+import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.thanos.StoreGrpc;
+import dev.orrery.storeapi.proto.thanos.ZLabelSet;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One StoreAPI endpoint the querier talks to: its address, its gRPC channel and what its last successful {@code
+ * Info} said (external label sets, time range, capabilities). An endpoint whose {@code Info} fails keeps its last
+ * known state and stays in the fan-out, so that a failing store shows up as a warning (or an error) naming it rather
+ * than silently disappearing. Thread-safe: the info is replaced atomically.
+ */
+public final class StoreEndpoint implements AutoCloseable {
+  private final String address;
+  private final ManagedChannel channel;
+  private volatile @Nullable State state;
+  private volatile @Nullable String lastError;
+
+  /** What an endpoint's Info said. */
+  record State(String componentType, List<Labels> labelSets, long minTime, long maxTime,
+      boolean supportsWithoutReplicaLabels) {}
+
+  /**
+   * An endpoint over {@code channel}, which it owns and shuts down on {@link #close()}.
+   *
+   * @param address the address as configured, used in messages
+   */
+  public StoreEndpoint(String address, ManagedChannel channel) {
+    this.address = requireNonNull(address, "address is null");
+    this.channel = requireNonNull(channel, "channel is null");
+  }
+
+  /** The configured address. */
+  public String address() {
+    return address;
+  }
+
+  ManagedChannel channel() {
+    return channel;
+  }
+
+  StoreGrpc.StoreBlockingStub store() {
+    return StoreGrpc.newBlockingStub(channel);
+  }
+
+  /**
+   * Asks the endpoint's {@code Info}; on failure keeps the previous state and records the error.
+   *
+   * @return whether the call succeeded
+   */
+  public boolean refreshInfo(Duration timeout) {
+    try {
+      InfoResponse info = InfoGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(),
+          TimeUnit.MILLISECONDS).info(InfoRequest.getDefaultInstance());
+      List<Labels> sets = new ArrayList<>();
+      for (ZLabelSet s : info.getLabelSetsList()) {
+        sets.add(WireLabels.toLabels(s.getLabelsList()));
+      }
+      boolean hasStore = info.hasStore();
+      state = new State(info.getComponentType(), List.copyOf(sets),
+          hasStore ? info.getStore().getMinTime() : Long.MIN_VALUE,
+          hasStore ? info.getStore().getMaxTime() : Long.MAX_VALUE,
+          hasStore && info.getStore().getSupportsWithoutReplicaLabels());
+      lastError = null;
+      return true;
+    } catch (StatusRuntimeException e) {
+      lastError = e.getStatus().toString();
+      return false;
+    }
+  }
+
+  @Nullable State state() {
+    return state;
+  }
+
+  /** The error of the last failed {@code Info}, or {@code null} after a success. */
+  public @Nullable String lastError() {
+    return lastError;
+  }
+
+  /** External label sets from the last successful Info (empty when none is known). */
+  public List<Labels> labelSets() {
+    State s = state;
+    return s == null ? List.of() : s.labelSets();
+  }
+
+  /** Minimum time from the last successful Info, or {@code Long.MIN_VALUE}. */
+  public long minTime() {
+    State s = state;
+    return s == null ? Long.MIN_VALUE : s.minTime();
+  }
+
+  /** Maximum time from the last successful Info, or {@code Long.MAX_VALUE}. */
+  public long maxTime() {
+    State s = state;
+    return s == null ? Long.MAX_VALUE : s.maxTime();
+  }
+
+  /** Whether the store strips {@code without_replica_labels} itself (from the last Info; false when unknown). */
+  public boolean supportsWithoutReplicaLabels() {
+    State s = state;
+    return s != null && s.supportsWithoutReplicaLabels();
+  }
+
+  /**
+   * Whether this endpoint may hold data for {@code [minTime, maxTime]} and {@code matchers}: its time range overlaps
+   * and one of its label sets is compatible (every matcher on a label of the set accepts the set's value). Unknown
+   * info never prunes.
+   */
+  public boolean mayMatch(long minTime, long maxTime, Matcher[] matchers) {
+    State s = state;
+    if (s == null) {
+      return true;
+    }
+    if (s.maxTime() < minTime || s.minTime() > maxTime) {
+      return false;
+    }
+    if (s.labelSets().isEmpty()) {
+      return true;
+    }
+    for (Labels set : s.labelSets()) {
+      boolean ok = true;
+      for (Matcher m : matchers) {
+        if (set.has(m.name()) && !m.matches(set.get(m.name()))) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Shuts the channel down. */
+  @Override
+  public void close() {
+    channel.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    State s = state;
+    return "store " + address + (s == null ? "" : " (" + s.componentType() + ")");
+  }
+}

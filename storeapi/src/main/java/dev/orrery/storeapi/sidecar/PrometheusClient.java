@@ -1,0 +1,295 @@
+package dev.orrery.storeapi.sidecar;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
+import dev.orrery.storeapi.proto.prompb.ReadRequest;
+import dev.orrery.storeapi.proto.prompb.ReadResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import org.apache.commons.compress.compressors.snappy.SnappyCompressorInputStream;
+import org.apache.commons.compress.compressors.snappy.SnappyCompressorOutputStream;
+
+/**
+ * The few Prometheus HTTP APIs a sidecar needs: remote read ({@code POST /api/v1/read}, FORMATS.md 10.1, request
+ * body snappy block-compressed through Commons Compress), the configuration (for external labels), TSDB status (for
+ * the head's minimum time), and label names and values. Thread-safe; the {@link HttpClient} is the caller's.
+ */
+public final class PrometheusClient {
+  /** Largest accepted stream frame (Prometheus' client default). */
+  static final int MAX_FRAME_BYTES = 50_000_000;
+  static final String STREAMED_CONTENT_TYPE = "application/x-streamed-protobuf; proto=prometheus.ChunkedReadResponse";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final YAMLMapper YAML = new YAMLMapper();
+
+  private final URI base;
+  private final HttpClient http;
+  private final Duration timeout;
+
+  /**
+   * @param base Prometheus' base URL, e.g. {@code http://127.0.0.1:9090}
+   * @param http the HTTP client (owned by the caller)
+   * @param timeout per-request timeout
+   */
+  public PrometheusClient(URI base, HttpClient http, Duration timeout) {
+    String s = requireNonNull(base, "base is null").toString();
+    this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.http = requireNonNull(http, "http is null");
+    this.timeout = requireNonNull(timeout, "timeout is null");
+  }
+
+  /** The base URL. */
+  public URI base() {
+    return base;
+  }
+
+  /**
+   * The external labels of Prometheus' loaded configuration ({@code global.external_labels} of {@code
+   * /api/v1/status/config}), sorted by name.
+   */
+  public Map<String, String> externalLabels() throws IOException {
+    JsonNode data = getJson("/api/v1/status/config");
+    String yaml = data.path("yaml").asText("");
+    JsonNode cfg = YAML.readTree(yaml);
+    Map<String, String> out = new TreeMap<>();
+    JsonNode ext = cfg == null ? null : cfg.path("global").path("external_labels");
+    if (ext != null && ext.isObject()) {
+      ext.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    }
+    return out;
+  }
+
+  /** The head block's minimum time from {@code /api/v1/status/tsdb}, or {@code Long.MAX_VALUE} when empty. */
+  public long headMinTime() throws IOException {
+    JsonNode stats = getJson("/api/v1/status/tsdb").path("headStats");
+    long min = stats.path("minTime").asLong(Long.MAX_VALUE);
+    return stats.path("numSeries").asLong(0) == 0 ? Long.MAX_VALUE : min;
+  }
+
+  /** Label names over {@code [start, end]} (ms) of series matching {@code matchers} (all series when empty). */
+  public List<String> labelNames(long startMillis, long endMillis, Matcher[] matchers) throws IOException {
+    return strings(getJson("/api/v1/labels?" + rangeAndMatch(startMillis, endMillis, matchers)));
+  }
+
+  /** Values of {@code name} over {@code [start, end]} (ms) of series matching {@code matchers}. */
+  public List<String> labelValues(String name, long startMillis, long endMillis, Matcher[] matchers)
+      throws IOException {
+    return strings(getJson("/api/v1/label/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/values?"
+        + rangeAndMatch(startMillis, endMillis, matchers)));
+  }
+
+  private static String rangeAndMatch(long start, long end, Matcher[] matchers) {
+    StringBuilder q = new StringBuilder();
+    q.append("start=").append(seconds(start)).append("&end=").append(seconds(end));
+    if (matchers.length > 0) {
+      StringBuilder sel = new StringBuilder("{");
+      for (int i = 0; i < matchers.length; i++) {
+        if (i > 0) {
+          sel.append(',');
+        }
+        Matcher m = matchers[i];
+        sel.append(Matcher.of(m.type(), m.name(), SidecarStore.remoteValue(m)));
+      }
+      sel.append('}');
+      q.append("&match[]=").append(URLEncoder.encode(sel.toString(), StandardCharsets.UTF_8));
+    }
+    return q.toString();
+  }
+
+  private static String seconds(long millis) {
+    return java.math.BigDecimal.valueOf(millis, 3).toPlainString();
+  }
+
+  private static List<String> strings(JsonNode data) {
+    List<String> out = new ArrayList<>();
+    if (data.isArray()) {
+      data.forEach(n -> out.add(n.asText()));
+    }
+    return out;
+  }
+
+  private JsonNode getJson(String pathAndQuery) throws IOException {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).GET().build();
+    HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
+    if (resp.statusCode() / 100 != 2) {
+      throw new IOException("GET " + req.uri() + ": HTTP " + resp.statusCode() + ": "
+          + new String(resp.body(), StandardCharsets.UTF_8).strip());
+    }
+    JsonNode root = JSON.readTree(resp.body());
+    if (!"success".equals(root.path("status").asText())) {
+      throw new IOException("GET " + req.uri() + ": " + root.path("error").asText("unexpected response"));
+    }
+    return root.path("data");
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException {
+    try {
+      return http.send(req, handler);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted: " + req.method() + " " + req.uri());
+    }
+  }
+
+  /**
+   * Sends one remote-read request and returns its frames. With a {@code STREAMED_XOR_CHUNKS} answer the frames are
+   * read lazily from the response body (close the result to abandon it); a {@code SAMPLES} answer is returned as one
+   * decoded {@link ReadResponse} wrapped in {@link Frames#samples()}.
+   *
+   * @throws IOException if the request fails or Prometheus answers with an error status (its message included)
+   */
+  public Frames read(ReadRequest request) throws IOException {
+    byte[] raw = request.toByteArray();
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream(raw.length / 2 + 16);
+    try (SnappyCompressorOutputStream out = new SnappyCompressorOutputStream(compressed, raw.length)) {
+      out.write(raw);
+    }
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/read"))
+        .timeout(timeout)
+        .header("Content-Encoding", "snappy")
+        .header("Content-Type", "application/x-protobuf")
+        .header("X-Prometheus-Remote-Read-Version", "0.1.0")
+        .header("User-Agent", "orrery-sidecar")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(compressed.toByteArray()))
+        .build();
+    HttpResponse<InputStream> resp = send(req, HttpResponse.BodyHandlers.ofInputStream());
+    InputStream body = resp.body();
+    if (resp.statusCode() / 100 != 2) {
+      String msg;
+      try (body) {
+        msg = new String(body.readNBytes(4096), StandardCharsets.UTF_8).strip();
+      }
+      throw new IOException("remote read from " + base + ": HTTP " + resp.statusCode() + ": " + msg);
+    }
+    String type = resp.headers().firstValue("Content-Type").orElse("");
+    if (type.startsWith("application/x-streamed-protobuf")) {
+      return new Frames(new DataInputStream(body), null);
+    }
+    ReadResponse samples;
+    try (InputStream in = new SnappyCompressorInputStream(body)) {
+      samples = ReadResponse.parseFrom(in.readAllBytes());
+    }
+    return new Frames(null, samples);
+  }
+
+  /**
+   * The answer of a remote read: either a stream of {@link ChunkedReadResponse} frames ({@code uvarint len ‖ BE32
+   * CRC32C ‖ msg}, FORMATS.md 10.4), read and checked one at a time, or a {@code SAMPLES} response. Confined to one
+   * thread; close it to release the connection.
+   */
+  public static final class Frames implements Iterator<ChunkedReadResponse>, AutoCloseable {
+    private final DataInputStream in;
+    private final ReadResponse samples;
+    private ChunkedReadResponse next;
+    private boolean done;
+
+    Frames(DataInputStream in, ReadResponse samples) {
+      this.in = in;
+      this.samples = samples;
+      this.done = in == null;
+    }
+
+    /** The {@code SAMPLES} answer, or {@code null} for a streamed one. */
+    public ReadResponse samples() {
+      return samples;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next != null) {
+        return true;
+      }
+      if (done) {
+        return false;
+      }
+      try {
+        next = readFrame();
+      } catch (IOException e) {
+        done = true;
+        throw new OrreryException(ErrorCode.STORAGE, "reading the remote-read stream: " + e.getMessage(), e);
+      }
+      if (next == null) {
+        done = true;
+      }
+      return next != null;
+    }
+
+    @Override
+    public ChunkedReadResponse next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      ChunkedReadResponse r = next;
+      next = null;
+      return r;
+    }
+
+    private ChunkedReadResponse readFrame() throws IOException {
+      long size = 0;
+      int shift = 0;
+      for (int i = 0; ; i++) {
+        int b = in.read();
+        if (b < 0) {
+          if (i == 0) {
+            return null;
+          }
+          throw new EOFException("stream ends inside a frame length");
+        }
+        size |= (long) (b & 0x7F) << shift;
+        if (b < 0x80) {
+          break;
+        }
+        shift += 7;
+        if (shift > 63) {
+          throw new IOException("frame length varint too long");
+        }
+      }
+      if (size > MAX_FRAME_BYTES) {
+        throw new IOException("frame of " + size + " bytes exceeds the limit of " + MAX_FRAME_BYTES);
+      }
+      int want = in.readInt();
+      byte[] msg = new byte[(int) size];
+      in.readFully(msg);
+      CRC32C crc = new CRC32C();
+      crc.update(msg);
+      if ((int) crc.getValue() != want) {
+        throw new IOException(String.format("frame CRC32C mismatch (expected %08x, actual %08x)", want,
+            (int) crc.getValue()));
+      }
+      return ChunkedReadResponse.parseFrom(new ByteArrayInputStream(msg));
+    }
+
+    @Override
+    public void close() throws IOException {
+      done = true;
+      if (in != null) {
+        in.close();
+      }
+    }
+  }
+}

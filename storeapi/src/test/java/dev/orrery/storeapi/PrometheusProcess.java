@@ -1,0 +1,114 @@
+package dev.orrery.storeapi;
+
+import dev.orrery.core.testing.Environment;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A real Prometheus 2.42 process on loopback over a data directory, for interop tests. Stops on close. */
+public final class PrometheusProcess implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private PrometheusProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** A free TCP port on 127.0.0.1. */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * Starts Prometheus on {@code dataDir} with {@code externalLabels}, no scrape targets, 2h blocks and no retention
+   * limit; waits until it is ready.
+   */
+  public static PrometheusProcess start(Path workDir, Path dataDir, Map<String, String> externalLabels)
+      throws Exception {
+    Path binary = Environment.prometheus();
+    Files.createDirectories(dataDir);
+    StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 15s\n");
+    if (!externalLabels.isEmpty()) {
+      cfg.append("  external_labels:\n");
+      new TreeMap<>(externalLabels).forEach((k, v) -> cfg.append("    ").append(k).append(": '").append(v)
+          .append("'\n"));
+    }
+    cfg.append("scrape_configs: []\n");
+    Path config = workDir.resolve("prometheus-" + dataDir.getFileName() + ".yml");
+    Files.writeString(config, cfg.toString());
+    int port = freePort();
+    Path log = workDir.resolve("prometheus-" + dataDir.getFileName() + ".log");
+    Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--storage.tsdb.path=" + dataDir,
+        "--storage.tsdb.retention.time=100y", "--storage.tsdb.min-block-duration=2h",
+        "--storage.tsdb.max-block-duration=2h", "--web.listen-address=127.0.0.1:" + port)
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    PrometheusProcess pp = new PrometheusProcess(p, port, log);
+    try {
+      pp.awaitReady(Duration.ofSeconds(60));
+    } catch (Exception e) {
+      pp.close();
+      throw e;
+    }
+    return pp;
+  }
+
+  private void awaitReady(Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("prometheus exited: " + Files.readString(log));
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("prometheus not ready after " + timeout + ": " + Files.readString(log));
+  }
+
+  /** Base URL. */
+  public URI url() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** Whether the process still runs. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Kills the process (as a crash would) and waits for it. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+}

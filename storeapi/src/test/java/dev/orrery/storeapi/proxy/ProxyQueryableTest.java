@@ -1,0 +1,241 @@
+package dev.orrery.storeapi.proxy;
+
+import static dev.orrery.storeapi.StoreTesting.uploadBlock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.storage.Querier;
+import dev.orrery.core.storage.SelectHints;
+import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.objstore.InMemoryBucket;
+import dev.orrery.storeapi.StoreApi;
+import dev.orrery.storeapi.StoreServices;
+import dev.orrery.storeapi.StoreTesting.Sample;
+import dev.orrery.storeapi.gateway.BucketStore;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProxyQueryableTest {
+  static final long H = 3_600_000L;
+  static final long END = 4 * H;
+  @TempDir Path tmp;
+  ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
+  List<Server> servers = new ArrayList<>();
+  List<AutoCloseable> closeables = new ArrayList<>();
+  Map<String, Map<Long, Double>> truth = new TreeMap<>();
+
+  static Labels series(String instance) {
+    return Labels.of("__name__", "up", "instance", instance);
+  }
+
+  /** Replica a scrapes at 0, 15s, ... with a gap [1h, 1.5h); replica b 5s later without gaps. */
+  static List<Sample> replica(String r, int instance) {
+    List<Sample> out = new ArrayList<>();
+    long offset = r.equals("a") ? 0 : 5000;
+    for (long t = offset; t < END; t += 15_000) {
+      if (r.equals("a") && t >= H && t < H + H / 2) {
+        continue;
+      }
+      out.add(new Sample(t, instance * 1000 + t / 15_000));
+    }
+    return out;
+  }
+
+  String startGateway(String replica, long from, long to) throws Exception {
+    InMemoryBucket bucket = new InMemoryBucket();
+    Path w = Files.createDirectories(tmp.resolve("w-" + replica + from));
+    for (long blk = from; blk < to; blk += 2 * H) {
+      Map<Labels, List<Sample>> s = new LinkedHashMap<>();
+      for (int i = 0; i < 3; i++) {
+        long b0 = blk;
+        s.put(series("i" + i), replica(replica, i).stream().filter(x -> x.t() >= b0 && x.t() < b0 + 2 * H)
+            .toList());
+      }
+      uploadBlock(bucket, w, Map.of("cluster", "eu", "replica", replica), s);
+    }
+    BucketStore store = BucketStore.builder(bucket, tmp.resolve("d-" + replica + from)).build();
+    store.sync();
+    closeables.add(store);
+    return serve(store);
+  }
+
+  String serve(StoreApi store) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    Server s = InProcessServerBuilder.forName(name).executor(exec).addServices(
+        StoreServices.of(store, exec).stream().map(b -> b.bindService()).toList()).build().start();
+    servers.add(s);
+    return name;
+  }
+
+  EndpointSet endpoints(List<String> names) throws Exception {
+    EndpointSet set = new EndpointSet(names, null, n -> InProcessChannelBuilder.forName(n).executor(exec).build(),
+        Duration.ofSeconds(5));
+    set.refresh();
+    closeables.add(set);
+    return set;
+  }
+
+  @BeforeEach
+  void setUp() {
+    for (String r : List.of("a", "b")) {
+      for (int i = 0; i < 3; i++) {
+        Map<Long, Double> m = new TreeMap<>();
+        replica(r, i).forEach(s -> m.put(s.t(), s.v()));
+        truth.put(r + "/i" + i, m);
+      }
+    }
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    for (Server s : servers) {
+      s.shutdownNow();
+    }
+    exec.close();
+  }
+
+  static SelectHints hints(boolean dedup, boolean partial) {
+    return new SelectHints(0, END, 0, "", 0, List.of(), false, dedup, List.of(), partial, 0);
+  }
+
+  static Map<Labels, List<Sample>> drain(SeriesSet set) {
+    Map<Labels, List<Sample>> out = new LinkedHashMap<>();
+    while (set.next()) {
+      List<Sample> s = new ArrayList<>();
+      SampleIterator it = set.at().iterator(null);
+      while (it.next() == ValueType.FLOAT) {
+        s.add(new Sample(it.atT(), it.atV()));
+      }
+      out.put(set.at().labels(), s);
+    }
+    return out;
+  }
+
+  @Test
+  void withoutDedupEveryReplicaIsItsOwnSeriesAndOverlapsCountOnce() throws Exception {
+    // Replica a is served twice over its first block (a "sidecar" and a "gateway"), b once.
+    ProxyQueryable q = new ProxyQueryable(endpoints(List.of(startGateway("a", 0, END), startGateway("a", 0, 2 * H),
+        startGateway("b", 0, END))), Duration.ofSeconds(10), List.of("replica"));
+    try (Querier querier = q.querier(0, END)) {
+      Map<Labels, List<Sample>> got = drain(querier.select(true, hints(false, false), Matcher.equal("__name__",
+          "up")));
+      assertThat(got).hasSize(6);
+      List<Labels> keys = new ArrayList<>(got.keySet());
+      assertThat(keys).isSorted();
+      for (Map.Entry<Labels, List<Sample>> e : got.entrySet()) {
+        String key = e.getKey().get("replica") + "/" + e.getKey().get("instance");
+        Map<Long, Double> want = truth.get(key);
+        assertThat(e.getValue()).hasSize(want.size());
+        for (Sample s : e.getValue()) {
+          assertThat(want.get(s.t())).isEqualTo(s.v());
+        }
+      }
+    }
+  }
+
+  @Test
+  void dedupMergesReplicasWithThePenaltyAlgorithm() throws Exception {
+    ProxyQueryable q = new ProxyQueryable(endpoints(List.of(startGateway("a", 0, END), startGateway("b", 0, END))),
+        Duration.ofSeconds(10), List.of("replica"));
+    try (Querier querier = q.querier(0, END)) {
+      Map<Labels, List<Sample>> got = drain(querier.select(true, hints(true, false), Matcher.equal("__name__", "up"),
+          Matcher.equal("instance", "i1")));
+      assertThat(got.keySet()).containsExactly(Labels.of("__name__", "up", "instance", "i1", "cluster", "eu"));
+      List<Sample> s = got.values().iterator().next();
+      long prev = Long.MIN_VALUE;
+      for (Sample x : s) {
+        assertThat(x.t()).isGreaterThan(prev);
+        Double a = truth.get("a/i1").get(x.t());
+        Double b = truth.get("b/i1").get(x.t());
+        assertThat(x.v()).isIn(a, b);
+        if (prev != Long.MIN_VALUE) {
+          // The gap of replica a is filled from b: no hole longer than the penalty window.
+          assertThat(x.t() - prev).isLessThanOrEqualTo(35_000);
+        }
+        prev = x.t();
+      }
+      assertThat(s.get(0).t()).isZero();
+      assertThat(prev).isGreaterThan(END - 30_000);
+    }
+  }
+
+  @Test
+  void partialResponseWarnsOrAbortsNamingTheEndpoint() throws Exception {
+    String dead = InProcessServerBuilder.generateName();
+    EndpointSet set = endpoints(List.of(startGateway("a", 0, END), dead));
+    ProxyQueryable q = new ProxyQueryable(set, Duration.ofSeconds(10), List.of("replica"));
+    try (Querier querier = q.querier(0, END)) {
+      SeriesSet ss = querier.select(true, hints(false, true), Matcher.equal("__name__", "up"));
+      assertThat(drain(ss)).hasSize(3);
+      assertThat(ss.warnings()).singleElement().asString().contains(dead).contains("UNAVAILABLE");
+    }
+    try (Querier querier = q.querier(0, END)) {
+      assertThatThrownBy(() -> drain(querier.select(true, hints(false, false), Matcher.equal("__name__", "up"))))
+          .isInstanceOf(OrreryException.class).hasMessageContaining("store " + dead + " failed");
+    }
+  }
+
+  @Test
+  void queriersStack() throws Exception {
+    EndpointSet lower = endpoints(List.of(startGateway("a", 0, END), startGateway("b", 0, END)));
+    String upper = serve(new ProxyStore(lower, Duration.ofSeconds(10)));
+    EndpointSet top = endpoints(List.of(upper));
+    assertThat(top.endpoints().get(0).labelSets()).hasSize(2);
+    ProxyQueryable q = new ProxyQueryable(top, Duration.ofSeconds(10), List.of("replica"));
+    try (Querier querier = q.querier(0, END)) {
+      assertThat(drain(querier.select(true, hints(false, false), Matcher.equal("__name__", "up")))).hasSize(6);
+      assertThat(drain(querier.select(true, hints(true, false), Matcher.equal("__name__", "up")))).hasSize(3);
+      assertThat(querier.labelValues("replica")).containsExactly("a", "b");
+    }
+  }
+
+  @Test
+  void prunesEndpointsByExternalLabels() throws Exception {
+    String dead = InProcessServerBuilder.generateName();
+    EndpointSet set = endpoints(List.of(startGateway("a", 0, END), startGateway("b", 0, END)));
+    assertThat(set.endpoints().get(0).mayMatch(0, END, new Matcher[] {Matcher.equal("replica", "b")})).isFalse();
+    assertThat(set.endpoints().get(0).mayMatch(END + 1, END + 2, new Matcher[0])).isFalse();
+    assertThat(set.endpoints().get(1).mayMatch(0, END, new Matcher[] {Matcher.equal("replica", "b")})).isTrue();
+    assertThat(dead).isNotEmpty();
+  }
+
+  @Test
+  void endpointFileIsReReadWhenItChanges() throws Exception {
+    String a = startGateway("a", 0, END);
+    String b = startGateway("b", 0, END);
+    Path file = tmp.resolve("stores.txt");
+    Files.writeString(file, "# stores\n" + a + "\n");
+    EndpointSet set = new EndpointSet(List.of(), file, n -> InProcessChannelBuilder.forName(n).executor(exec)
+        .build(), Duration.ofSeconds(5));
+    closeables.add(set);
+    set.refresh();
+    assertThat(set.endpoints()).extracting(StoreEndpoint::address).containsExactly(a);
+    Files.writeString(file, "- " + a + "\n- " + b + "\n");
+    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    set.refresh();
+    assertThat(set.endpoints()).extracting(StoreEndpoint::address).containsExactly(a, b);
+  }
+}
