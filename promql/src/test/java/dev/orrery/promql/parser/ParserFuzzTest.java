@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orrery.promql.ast.Expr;
 import java.nio.charset.StandardCharsets;
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
 
 /**
  * Fuzzing the parser's contract, after Caffeine's {@code CaffeineSpecFuzzer}: for any input it returns a tree or
@@ -50,55 +48,73 @@ class ParserFuzzTest {
       "sort_by_label_desc(x, \"a\", \"b\")",
       "fill + fill(0) fill");
 
-  @Property(tries = 4000)
-  void anyStringParsesOrFailsWithAParseError(@ForAll("promqlish") String query) {
-    checkContract(query.getBytes(StandardCharsets.UTF_8));
+  private static final String[] TOKENS = {"sum", "(", ")", "[", "]", "{", "}", "x", "1", "5m", "offset", "@",
+      "by", "on", "bool", "+", "-", "^", "/", "==", "\"a\"", ",", ":", "rate", "step()", "=~", "group_left",
+      "fill(", "anchored", "start()", "1e308", "0x", "'", "`", "#", "\n", "\u00e9", "\uD800"};
+
+  @Test
+  void anyStringParsesOrFailsWithAParseError() {
+    Properties.check("anyStringParsesOrFailsWithAParseError", 4000,
+        r -> checkContract(promqlish(r).getBytes(StandardCharsets.UTF_8)));
   }
 
-  @Property(tries = 2000)
-  void anyUnicodeStringParsesOrFailsWithAParseError(@ForAll @Size(max = 60) String query) {
-    try {
+  @Test
+  void anyUnicodeStringParsesOrFailsWithAParseError() {
+    Properties.check("anyUnicodeStringParsesOrFailsWithAParseError", 2000, r -> {
+      String query = Generators.string(r, 0, 60);
+      try {
+        Expr e = PromqlParser.parse(query);
+        assertThat(e).isNotNull();
+      } catch (PromqlParseException expected) {
+        assertThat(expected.getMessage()).contains("parse error: ");
+      }
+    });
+  }
+
+  @Test
+  void anyBytesParseOrFailWithAParseError() {
+    Properties.check("anyBytesParseOrFailWithAParseError", 2000, r -> checkContract(Generators.bytes(r, 60)));
+  }
+
+  @Test
+  void mutatedValidQueriesParseOrFailWithAParseError() {
+    Properties.check("mutatedValidQueriesParseOrFailWithAParseError", 6000, r -> {
+      Random random = new Random(r.nextLong());
+      String q = SEEDS.get(random.nextInt(SEEDS.size()));
+      int mutations = 1 + random.nextInt(4);
+      for (int i = 0; i < mutations; i++) {
+        q = mutate(q, random);
+      }
+      checkContract(q.getBytes(StandardCharsets.UTF_8));
+    });
+  }
+
+  @Test
+  void seedsParse() {
+    for (String query : SEEDS) {
       Expr e = PromqlParser.parse(query);
-      assertThat(e).isNotNull();
-    } catch (PromqlParseException expected) {
-      assertThat(expected.getMessage()).contains("parse error: ");
+      assertThat(PositionEraser.erase(PromqlParser.parse(e.toString()))).isEqualTo(PositionEraser.erase(e));
     }
   }
 
-  @Property(tries = 2000)
-  void anyBytesParseOrFailWithAParseError(@ForAll @Size(max = 60) byte[] query) {
-    checkContract(query);
-  }
-
-  @Property(tries = 6000)
-  void mutatedValidQueriesParseOrFailWithAParseError(@ForAll Random random) {
-    String q = SEEDS.get(random.nextInt(SEEDS.size()));
-    int mutations = 1 + random.nextInt(4);
-    for (int i = 0; i < mutations; i++) {
-      q = mutate(q, random);
+  // Either characters from a PromQL-flavoured alphabet, or a sequence of tokens (with a lone surrogate among them).
+  private static String promqlish(SplittableRandom r) {
+    StringBuilder sb = new StringBuilder();
+    if (r.nextBoolean()) {
+      int n = r.nextInt(61);
+      for (int i = 0; i < n; i++) {
+        sb.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
+      }
+    } else {
+      int n = r.nextInt(26);
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          sb.append(' ');
+        }
+        sb.append(TOKENS[r.nextInt(TOKENS.length)]);
+      }
     }
-    checkContract(q.getBytes(StandardCharsets.UTF_8));
-  }
-
-  @Property(tries = 100)
-  void seedsParse(@ForAll("seedQueries") String query) {
-    Expr e = PromqlParser.parse(query);
-    assertThat(PositionEraser.erase(PromqlParser.parse(e.toString()))).isEqualTo(PositionEraser.erase(e));
-  }
-
-  @Provide
-  Arbitrary<String> promqlish() {
-    Arbitrary<String> fromAlphabet = Arbitraries.strings().withChars(ALPHABET.toCharArray()).ofMaxLength(60);
-    Arbitrary<String> tokens = Arbitraries.of("sum", "(", ")", "[", "]", "{", "}", "x", "1", "5m", "offset", "@",
-        "by", "on", "bool", "+", "-", "^", "/", "==", "\"a\"", ",", ":", "rate", "step()", "=~", "group_left",
-        "fill(", "anchored", "start()", "1e308", "0x", "'", "`", "#", "\n", "é", "\uD800")
-        .list().ofMaxSize(25).map(l -> String.join(" ", l));
-    return Arbitraries.oneOf(fromAlphabet, tokens);
-  }
-
-  @Provide
-  Arbitrary<String> seedQueries() {
-    return Arbitraries.of(SEEDS);
+    return sb.toString();
   }
 
   private static void checkContract(byte[] query) {
