@@ -93,7 +93,7 @@ public final class QueryContext implements AutoCloseable {
   /** Throws when the query was cancelled or ran past its deadline; operators call it once per batch. */
   public void checkInterrupted() {
     if (cancelled.get()) {
-      throw new QueryException(QueryException.ErrorType.CANCELED, "query was canceled");
+      throw new QueryException(QueryException.ErrorType.CANCELED, "query was canceled in query execution");
     }
     if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
       throw new QueryException(QueryException.ErrorType.TIMEOUT, "query timed out in query execution");
