@@ -27,12 +27,16 @@ public final class QueryContext implements AutoCloseable {
   private final List<Querier> queriers = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final java.util.concurrent.Executor executor;
+  private final long maxSeries;
+  private long selectedSeries;
   private long currentSamples;
   private long peakSamples;
 
   /** A context; {@code deadlineNanos} is a {@link System#nanoTime()} value, {@code Long.MAX_VALUE} for none. */
   public QueryContext(Queryable queryable, long lookbackDeltaMillis, long maxSamples, long deadlineNanos,
-      long defaultSubqueryStepMillis, boolean useStartTimestamps, java.util.concurrent.Executor executor) {
+      long defaultSubqueryStepMillis, boolean useStartTimestamps, java.util.concurrent.Executor executor,
+      long maxSeries) {
+    this.maxSeries = maxSeries;
     this.useStartTimestamps = useStartTimestamps;
     this.executor = executor;
     this.queryable = queryable;
@@ -108,6 +112,14 @@ public final class QueryContext implements AutoCloseable {
     }
     if (maxSamples > 0 && currentSamples > maxSamples) {
       throw QueryException.execution("query processing would load too many samples into memory in query execution");
+    }
+  }
+
+  /** Accounts {@code n} more series selected from storage; fails past the series limit. */
+  public synchronized void addSeries(long n) {
+    selectedSeries += n;
+    if (maxSeries > 0 && selectedSeries > maxSeries) {
+      throw QueryException.execution("query would select more than " + maxSeries + " series in query execution");
     }
   }
 
