@@ -181,7 +181,7 @@ public final class ConcurrentOperator implements VectorOperator, AutoCloseable {
     double[] values = a.values;
     a.values = b.values;
     b.values = values;
-    var hs = a.histograms;
+    dev.orrery.core.histogram.FloatHistogram[] hs = a.histograms;
     a.histograms = b.histograms;
     b.histograms = hs;
   }
