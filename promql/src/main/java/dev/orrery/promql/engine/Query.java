@@ -38,6 +38,7 @@ public final class Query implements AutoCloseable {
   private static final int BATCH_STEPS = 32;
 
   private final Engine.Settings settings;
+  private final java.util.concurrent.Semaphore gate;
   private final Queryable queryable;
   private final String text;
   private final Expr expr;
@@ -48,9 +49,10 @@ public final class Query implements AutoCloseable {
   private LogicalPlan plan;
   private boolean executed;
 
-  Query(Engine.Settings settings, Queryable queryable, String text, Expr expr, long startMillis, long endMillis,
-      long stepMillis) {
+  Query(Engine.Settings settings, java.util.concurrent.Semaphore gate, Queryable queryable, String text, Expr expr,
+      long startMillis, long endMillis, long stepMillis) {
     this.settings = settings;
+    this.gate = gate;
     this.queryable = queryable;
     this.text = text;
     this.expr = expr;
@@ -59,7 +61,8 @@ public final class Query implements AutoCloseable {
     this.stepMillis = stepMillis;
     long deadline = settings.timeoutNanos() > 0 ? System.nanoTime() + settings.timeoutNanos() : Long.MAX_VALUE;
     this.ctx = new QueryContext(queryable, settings.lookbackDeltaMillis(), settings.maxSamples(), deadline,
-        settings.defaultSubqueryStepMillis(), settings.useStartTimestamps());
+        settings.defaultSubqueryStepMillis(), settings.useStartTimestamps(), settings.executor(),
+        settings.maxSeries());
   }
 
   /** True for an instant query. */
@@ -123,12 +126,34 @@ public final class Query implements AutoCloseable {
       throw new IllegalStateException("query already executed");
     }
     executed = true;
+    acquireSlot();
     try {
       return run();
     } catch (OrreryException e) {
       throw StorageErrors.toQueryException(e);
     } catch (StackOverflowError e) {
       throw QueryException.execution("query too complex: evaluation exceeded the stack");
+    } finally {
+      if (gate != null) {
+        gate.release();
+      }
+    }
+  }
+
+  // The concurrency gate: wait for a slot, giving up on cancellation or timeout.
+  private void acquireSlot() {
+    if (gate == null) {
+      return;
+    }
+    try {
+      while (!gate.tryAcquire(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        ctx.checkInterrupted();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QueryException(QueryException.ErrorType.CANCELED, "query was canceled in queue");
+    } catch (QueryException e) {
+      throw new QueryException(e.type(), e.getMessage().replace("query execution", "queue"), e);
     }
   }
 

@@ -24,6 +24,7 @@ import dev.orrery.promql.exec.binary.ScalarBinaryOperator;
 import dev.orrery.promql.exec.binary.SetOperator;
 import dev.orrery.promql.exec.binary.VectorBinaryOperator;
 import dev.orrery.promql.exec.binary.VectorScalarOperator;
+import dev.orrery.promql.exec.exchange.ConcurrentOperator;
 import dev.orrery.promql.exec.function.StepScalarOperator;
 import dev.orrery.promql.exec.scan.MatrixSelectorSource;
 import dev.orrery.promql.exec.scan.RangeSource;
@@ -181,6 +182,18 @@ public final class OperatorBuilder {
     };
   }
 
+  private static boolean readsStorage(Expr e) {
+    if (e instanceof VectorSelector || e instanceof MatrixSelector) {
+      return true;
+    }
+    for (Expr c : e.children()) {
+      if (readsStorage(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private VectorOperator binary(BinaryExpr b, StepGrid grid) {
     boolean lScalar = b.lhs().type() == ValueType.SCALAR;
     boolean rScalar = b.rhs().type() == ValueType.SCALAR;
@@ -189,6 +202,10 @@ public final class OperatorBuilder {
     int pos = b.positionRange().start();
     if (lScalar && rScalar) {
       return new ScalarBinaryOperator(b.op(), l, r);
+    }
+    if (ctx.executor() != null && !lScalar && !rScalar && readsStorage(b.lhs()) && readsStorage(b.rhs())) {
+      // Both operands read series: evaluate the left one on another thread while this one computes the right.
+      l = new ConcurrentOperator(l, ctx.executor(), ctx, 2);
     }
     if (b.op().isSetOperator()) {
       return new SetOperator(b.op(), l, r, b.matching());

@@ -148,6 +148,87 @@ class EngineApiTest {
   }
 
   @Test
+  void concurrentEvaluationGivesTheSameResult() throws InterruptedException {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      Engine seq = Engine.builder().build();
+      Engine conc = Engine.builder().executor(pool).build();
+      String q = "rate(http_requests_total[5m]) / on(instance) rate(http_requests_total[10m]) + http_requests_total";
+      QueryResult.Matrix a;
+      QueryResult.Matrix b;
+      try (Query x = seq.rangeQuery(DATA, q, 0, 90 * 60_000, 60_000)) {
+        a = (QueryResult.Matrix) x.execute();
+      }
+      try (Query x = conc.rangeQuery(DATA, q, 0, 90 * 60_000, 60_000)) {
+        assertThat(x.explainOperators()).contains("concurrent(buff=2)");
+        b = (QueryResult.Matrix) x.execute();
+      }
+      assertThat(b.series()).hasSameSizeAs(a.series());
+      for (int i = 0; i < a.series().size(); i++) {
+        assertThat(b.series().get(i).labels()).isEqualTo(a.series().get(i).labels());
+        assertThat(b.series().get(i).floatValues()).containsExactly(a.series().get(i).floatValues());
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void seriesLimitIsAnExecutionError() {
+    Engine engine = Engine.builder().maxSeries(1).build();
+    try (Query q = engine.instantQuery(DATA, "http_requests_total", 0)) {
+      assertThatThrownBy(q::execute).isInstanceOfSatisfying(QueryException.class,
+          e -> assertThat(e.getMessage()).contains("more than 1 series"));
+    }
+  }
+
+  @Test
+  void concurrencyGateQueuesQueriesAndHonoursCancellation() throws Exception {
+    java.util.concurrent.CountDownLatch selecting = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    dev.orrery.core.storage.Queryable blocking = (mint, maxt) -> {
+      selecting.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return DATA.querier(mint, maxt);
+    };
+    Engine engine = Engine.builder().maxConcurrentQueries(1).build();
+    Thread holder = new Thread(() -> {
+      try (Query q = engine.instantQuery(blocking, "http_requests_total", 0)) {
+        q.execute();
+      }
+    });
+    holder.start();
+    selecting.await();
+    try (Query waiting = engine.instantQuery(DATA, "http_requests_total", 0)) {
+      Thread canceller = new Thread(() -> {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        waiting.cancel();
+      });
+      canceller.start();
+      assertThatThrownBy(waiting::execute).isInstanceOfSatisfying(QueryException.class, e -> {
+        assertThat(e.type()).isEqualTo(QueryException.ErrorType.CANCELED);
+        assertThat(e.getMessage()).isEqualTo("query was canceled in queue");
+      });
+      canceller.join();
+    } finally {
+      release.countDown();
+      holder.join();
+    }
+    try (Query q = engine.instantQuery(DATA, "http_requests_total", 0)) {
+      assertThat(((QueryResult.Vector) q.execute()).samples()).hasSize(2);
+    }
+  }
+
+  @Test
   void explainShowsTheOptimisedPlan() {
     Engine engine = Engine.builder().build();
     try (Query q = engine.instantQuery(DATA, "sum(http_requests_total{instance=\"0\", job=\"api\"})", 0)) {

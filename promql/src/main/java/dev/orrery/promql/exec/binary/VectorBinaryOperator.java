@@ -42,6 +42,13 @@ public final class VectorBinaryOperator implements VectorOperator {
   private int[] stampStep;
   private int[] stampSig;
   private int stepCounter;
+  // Per-step scratch, reused: signature slots and the results before they are written back.
+  private int[] oneAt;
+  private int[] matchedAt;
+  private int[] manyAt;
+  private int[] outIdsAt = new int[0];
+  private double[] outVals = new double[0];
+  private FloatHistogram[] outHists = new FloatHistogram[0];
   private int[] manyAloneOut;
   private int[] sigAloneOut;
   private StepVector[] rhsBuf;
@@ -168,9 +175,11 @@ public final class VectorBinaryOperator implements VectorOperator {
     if (rn != n) {
       throw new IllegalStateException("operands returned different step counts: " + n + " and " + rn);
     }
-    int[] oneAt = new int[sigCount];
-    int[] matchedAt = new int[sigCount];
-    int[] manyAt = new int[sigCount];
+    if (oneAt == null) {
+      oneAt = new int[sigCount];
+      matchedAt = new int[sigCount];
+      manyAt = new int[sigCount];
+    }
     List<SeriesInfo> oneSeries = swapped() ? lhs.series() : rhs.series();
     for (int i = 0; i < n; i++) {
       StepVector l = buf[i];
@@ -202,9 +211,12 @@ public final class VectorBinaryOperator implements VectorOperator {
       for (int k = 0; k < many.size; k++) {
         manyAt[manySig[many.ids[k]]]++;
       }
-      int[] outIdsAt = new int[many.size + one.size];
-      double[] outVals = new double[outIdsAt.length];
-      FloatHistogram[] outHists = new FloatHistogram[outIdsAt.length];
+      int need = many.size + one.size;
+      if (outIdsAt.length < need) {
+        outIdsAt = new int[need];
+        outVals = new double[need];
+        outHists = new FloatHistogram[need];
+      }
       int w = 0;
       boolean bothPresent = l.size > 0 && r.size > 0;
       if (stampStep == null || stampStep.length < series.size()) {
@@ -324,6 +336,7 @@ public final class VectorBinaryOperator implements VectorOperator {
           l.add(outIdsAt[k], outVals[k]);
         }
       }
+      java.util.Arrays.fill(outHists, 0, w, null);
     }
     return n;
   }

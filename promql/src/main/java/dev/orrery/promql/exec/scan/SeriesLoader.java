@@ -41,6 +41,7 @@ final class SeriesLoader {
         Series s = set.at();
         out.add(new SeriesData(s.labels(), new Decoder(s, mint, maxt, keepStale, statsOnly,
             ctx.useStartTimestamps())));
+        ctx.addSeries(1);
       }
     } catch (OrreryException e) {
       throw StorageErrors.toQueryException(e);
