@@ -293,13 +293,13 @@ public final class BucketToolsCommand implements Runnable {
           out().println(id + ": skipped: no meta.json (partial upload, or deletion in progress)");
         }
       }
-      Set<Ulid> todo = new TreeSet<>(only.isEmpty() ? result.metas().keySet() : only);
-      todo.removeAll(result.failed().keySet());
-      todo.removeAll(result.partial());
+      Set<Ulid> toCheck = new TreeSet<>(only.isEmpty() ? result.metas().keySet() : only);
+      toCheck.removeAll(result.failed().keySet());
+      toCheck.removeAll(result.partial());
       BlockBucket blocks = new BlockBucket(bucket, Clock.systemUTC());
       Path workDir = tmpDir != null ? Files.createDirectories(tmpDir) : Files.createTempDirectory("orrery-verify");
       try {
-        for (Ulid id : todo) {
+        for (Ulid id : toCheck) {
           checked++;
           List<String> problems = result.metas().containsKey(id) ? check(blocks, id, workDir)
               : List.of("not in the bucket");
