@@ -35,8 +35,11 @@ public class XorChunkBenchmark {
   static final int SAMPLES = 120;
   static final int CHUNKS = 64;
 
-  /** {@code counter}: monotonic with short decimal increments; {@code gauge}: 2-decimal values that wander. */
-  @Param({"counter", "gauge"})
+  /**
+   * {@code counter}: monotonic with short decimal increments (a quarter of the scrapes unchanged); {@code gauge}:
+   * 2-decimal values that wander; {@code constant}: the same value every scrape (many real series, e.g. {@code up}).
+   */
+  @Param({"counter", "gauge", "constant"})
   public String kind;
 
   private long[][] times;
@@ -63,6 +66,8 @@ public class XorChunkBenchmark {
         if (kind.equals("counter")) {
           counter += random.nextInt(4) == 0 ? 0 : random.nextInt(1, 40) * 0.5;
           values[c][i] = counter;
+        } else if (kind.equals("constant")) {
+          values[c][i] = 1;
         } else {
           gauge = Math.round((gauge + random.nextInt(-300, 301) / 100.0) * 100) / 100.0;
           values[c][i] = gauge;

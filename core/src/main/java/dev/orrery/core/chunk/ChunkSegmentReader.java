@@ -239,7 +239,8 @@ public final class ChunkSegmentReader implements AutoCloseable {
   /**
    * Walks every record of every segment file: length varint, bounds, CRC32C, a known encoding and a well-formed chunk
    * header, and that the records tile each file exactly. For {@code orrery tools block verify}; the samples themselves
-   * are decoded by the block verifier, series by series.
+   * are decoded by the block verifier, series by series. A file cut exactly at a record boundary looks sound here;
+   * the index's chunk references show the loss.
    *
    * @return one message per file with a problem (the first problem found in it, naming file and offset); empty when
    *     every file is sound

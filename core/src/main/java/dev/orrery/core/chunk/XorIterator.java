@@ -144,7 +144,10 @@ final class XorIterator implements SampleIterator {
       } else if ((w << 1) >= 0) {
         // '10': reuse the window.
         int size = 64 - lead - trail;
-        bits ^= (window(b, p + 2) >>> (64 - size)) << trail;
+        // The first word holds at least 57 bits; the window size stays the same while it is reused, so this branch
+        // predicts well.
+        long m = size <= 55 ? (w << 2) >>> (64 - size) : window(b, p + 2) >>> (64 - size);
+        bits ^= m << trail;
         p += 2 + size;
       } else {
         // '11': a new window: 5 bits leading zeros, 6 bits significant bits (0 means 64).
@@ -159,7 +162,8 @@ final class XorIterator implements SampleIterator {
               + " significant bits exceeds 64 bits at sample " + (numRead + k) + " of " + numTotal);
           break;
         }
-        bits ^= (window(b, p + 13) >>> (64 - sig)) << newTrail;
+        long m = sig <= 44 ? (w << 13) >>> (64 - sig) : window(b, p + 13) >>> (64 - sig);
+        bits ^= m << newTrail;
         lead = newLead;
         trail = newTrail;
         p += 13 + sig;

@@ -12,6 +12,8 @@ import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +34,7 @@ class BlockCorruptionTest {
   static Path original;
   static String pristineDump;
 
-  /** The pristine block, written once per JVM (shared by the jqwik properties and the JUnit tests). */
+  /** The pristine block, written once per JVM (shared by the properties and the examples). */
   static synchronized Path original() throws IOException {
     if (original != null) {
       return original;
@@ -115,45 +114,49 @@ class BlockCorruptionTest {
     });
   }
 
-  @Property(tries = 150)
-  void randomBitFlipsNeverYieldWrongSamples(@ForAll("files") String file, @ForAll @IntRange(min = 0,
-      max = Integer.MAX_VALUE) int where, @ForAll @IntRange(min = 0, max = 7) int bit) throws IOException {
-    Path dir = copy(original());
-    try {
-      Path f = dir.resolve(file);
-      byte[] bytes = Files.readAllBytes(f);
-      int pos = where % bytes.length;
-      bytes[pos] ^= (byte) (1 << bit);
-      Files.write(f, bytes);
-      assertReadsOriginalOrFailsClearly(dir, file);
-      BlockVerifier.Report report = BlockVerifier.verify(dir);
-      if (!report.ok()) {
-        assertThat(String.join("\n", report.problems())).isNotBlank();
+  private static final String[] FILES = {"index", "chunks/000001", "meta.json", "tombstones"};
+
+  @Test
+  void randomBitFlipsNeverYieldWrongSamples() {
+    Properties.check("randomBitFlipsNeverYieldWrongSamples", 150, random -> {
+      String file = Generators.oneOf(random, FILES);
+      int where = random.nextInt(Integer.MAX_VALUE);
+      int bit = random.nextInt(8);
+      Path dir = copy(original());
+      try {
+        Path f = dir.resolve(file);
+        byte[] bytes = Files.readAllBytes(f);
+        int pos = where % bytes.length;
+        bytes[pos] ^= (byte) (1 << bit);
+        Files.write(f, bytes);
+        assertReadsOriginalOrFailsClearly(dir, file);
+        BlockVerifier.Report report = BlockVerifier.verify(dir);
+        if (!report.ok()) {
+          assertThat(String.join("\n", report.problems())).isNotBlank();
+        }
+      } finally {
+        deleteTree(dir);
       }
-    } finally {
-      deleteTree(dir);
-    }
+    });
   }
 
-  @Property(tries = 60)
-  void truncationNeverYieldsWrongSamples(@ForAll("files") String file, @ForAll @IntRange(min = 0,
-      max = Integer.MAX_VALUE) int keep) throws IOException {
-    Path dir = copy(original());
-    try {
-      Path f = dir.resolve(file);
-      byte[] bytes = Files.readAllBytes(f);
-      Files.write(f, java.util.Arrays.copyOf(bytes, keep % bytes.length));
-      assertReadsOriginalOrFailsClearly(dir, file);
-      assertThat(BlockVerifier.verify(dir).ok()).as("verify must flag truncated %s", file)
-          .isEqualTo(file.equals("tombstones") && keep % bytes.length == bytes.length);
-    } finally {
-      deleteTree(dir);
-    }
-  }
-
-  @net.jqwik.api.Provide
-  net.jqwik.api.Arbitrary<String> files() {
-    return net.jqwik.api.Arbitraries.of("index", "chunks/000001", "meta.json", "tombstones");
+  @Test
+  void truncationNeverYieldsWrongSamples() {
+    Properties.check("truncationNeverYieldsWrongSamples", 60, random -> {
+      String file = Generators.oneOf(random, FILES);
+      int keep = random.nextInt(Integer.MAX_VALUE);
+      Path dir = copy(original());
+      try {
+        Path f = dir.resolve(file);
+        byte[] bytes = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(bytes, keep % bytes.length));
+        assertReadsOriginalOrFailsClearly(dir, file);
+        assertThat(BlockVerifier.verify(dir).ok()).as("verify must flag truncated %s", file)
+            .isEqualTo(file.equals("tombstones") && keep % bytes.length == bytes.length);
+      } finally {
+        deleteTree(dir);
+      }
+    });
   }
 
   @Test

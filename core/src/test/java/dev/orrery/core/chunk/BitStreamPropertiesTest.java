@@ -3,78 +3,80 @@ package dev.orrery.core.chunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.nio.ByteBuffer;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.Tuple.Tuple2;
-import net.jqwik.api.constraints.IntRange;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class BitStreamPropertiesTest {
 
-  @Provide
-  Arbitrary<List<Tuple2<Long, Integer>>> fields() {
-    return Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1, 64)).as(Tuple::of)
-        .list().ofMaxSize(300);
+  /** A field of {@code width} bits holding the low bits of {@code value}. */
+  record Field(long value, int width) {}
+
+  @Test
+  void bitsReadBackAsWritten() {
+    Properties.check("bitsReadBackAsWritten", 500, random -> {
+      List<Field> fields = Generators.listOf(random, 0, 300,
+          r -> new Field(Generators.anyLong(r), Generators.intBetween(r, 1, 64)));
+      int header = Generators.intBetween(random, 0, 5);
+      BitWriter w = new BitWriter(header);
+      long bits = 0;
+      for (Field f : fields) {
+        w.writeBits(f.value(), f.width());
+        bits += f.width();
+      }
+      byte[] out = w.toByteArray();
+      assertThat(w.bitLength()).isEqualTo(bits);
+      assertThat(out).hasSize(header + (int) ((bits + 7) / 8));
+      BitReader r = new BitReader().reset(ByteBuffer.wrap(out), header, out.length - header, "t", 0);
+      for (Field f : fields) {
+        int n = f.width();
+        long mask = n == 64 ? -1L : (1L << n) - 1;
+        assertThat(r.readBits(n)).isEqualTo(f.value() & mask);
+      }
+      assertThat(r.overrun()).isFalse();
+      assertThat(r.remaining()).isBetween(0, 7);
+    });
   }
 
-  @Property(tries = 500)
-  void bitsReadBackAsWritten(@ForAll("fields") List<Tuple2<Long, Integer>> fields,
-      @ForAll @IntRange(min = 0, max = 5) int header) {
-    BitWriter w = new BitWriter(header);
-    long bits = 0;
-    for (var f : fields) {
-      w.writeBits(f.get1(), f.get2());
-      bits += f.get2();
-    }
-    byte[] out = w.toByteArray();
-    assertThat(w.bitLength()).isEqualTo(bits);
-    assertThat(out).hasSize(header + (int) ((bits + 7) / 8));
-    BitReader r = new BitReader().reset(ByteBuffer.wrap(out), header, out.length - header, "t", 0);
-    for (var f : fields) {
-      int n = f.get2();
-      long mask = n == 64 ? -1L : (1L << n) - 1;
-      assertThat(r.readBits(n)).isEqualTo(f.get1() & mask);
-    }
-    assertThat(r.overrun()).isFalse();
-    assertThat(r.remaining()).isBetween(0, 7);
+  /** Values at and beside the varbit_int and varbit_uint bucket boundaries (FORMATS.md 2.5); the 64-bit extremes. */
+  private static final long[] VARBIT_EDGES = {0L, 1L, -1L, -3L, 4L, 5L, -4L, 7L, 8L, -31L, 32L, 33L, -32L, 63L, 64L,
+      -255L, 256L, 257L, -256L, 511L, 512L, -2047L, 2048L, 2049L, -2048L, 4095L, 4096L, -131071L, 131072L, 131073L,
+      -131072L, 262143L, 262144L, -16777215L, 16777216L, 16777217L, -16777216L, 33554431L, 33554432L, -(1L << 55) + 1,
+      1L << 55, (1L << 55) + 1, -(1L << 55), (1L << 56) - 1, 1L << 56, Long.MAX_VALUE, Long.MIN_VALUE};
+
+  private static long varbitValue(SplittableRandom random) {
+    return switch (Generators.weighted(random, 2, 1, 1)) {
+      case 0 -> Generators.oneOf(random, VARBIT_EDGES);
+      case 1 -> Generators.anyLong(random);
+      default -> Generators.longBetween(random, -70_000, 70_000);
+    };
   }
 
-  @Provide
-  Arbitrary<Long> varbitValues() {
-    Long[] edges = {0L, 1L, -1L, -3L, 4L, 5L, -4L, 7L, 8L, -31L, 32L, 33L, -32L, 63L, 64L, -255L, 256L, 257L, -256L,
-        511L, 512L, -2047L, 2048L, 2049L, -2048L, 4095L, 4096L, -131071L, 131072L, 131073L, -131072L, 262143L, 262144L,
-        -16777215L, 16777216L, 16777217L, -16777216L, 33554431L, 33554432L, -(1L << 55) + 1, 1L << 55, (1L << 55) + 1,
-        -(1L << 55), (1L << 56) - 1, 1L << 56, Long.MAX_VALUE, Long.MIN_VALUE};
-    return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.of(edges)), Tuple.of(1, Arbitraries.longs()),
-        Tuple.of(1, Arbitraries.longs().between(-70_000, 70_000)));
-  }
-
-  @Property(tries = 300)
-  void varbitIntegersRoundTripAtAnyAlignment(@ForAll("varbitValues") long value,
-      @ForAll @IntRange(min = 0, max = 7) int skew) {
-    BitWriter w = new BitWriter(0);
-    w.writeBits(0, skew);
-    w.writeVarbitInt(value);
-    w.writeVarbitUint(value);
-    w.writeVarint(value);
-    w.writeUvarint(value);
-    w.writeBit(true);
-    byte[] out = w.toByteArray();
-    BitReader r = new BitReader().reset(out, 0, out.length, "t", -1);
-    r.skip(skew);
-    assertThat(r.readVarbitInt()).isEqualTo(value);
-    assertThat(r.readVarbitUint()).isEqualTo(value);
-    assertThat(r.readVarint()).isEqualTo(value);
-    assertThat(r.readUvarint()).isEqualTo(value);
-    assertThat(r.readBit()).isTrue();
-    assertThat(r.overrun()).isFalse();
+  @Test
+  void varbitIntegersRoundTripAtAnyAlignment() {
+    Properties.check("varbitIntegersRoundTripAtAnyAlignment", 300, random -> {
+      long value = varbitValue(random);
+      int skew = random.nextInt(8);
+      BitWriter w = new BitWriter(0);
+      w.writeBits(0, skew);
+      w.writeVarbitInt(value);
+      w.writeVarbitUint(value);
+      w.writeVarint(value);
+      w.writeUvarint(value);
+      w.writeBit(true);
+      byte[] out = w.toByteArray();
+      BitReader r = new BitReader().reset(out, 0, out.length, "t", -1);
+      r.skip(skew);
+      assertThat(r.readVarbitInt()).isEqualTo(value);
+      assertThat(r.readVarbitUint()).isEqualTo(value);
+      assertThat(r.readVarint()).isEqualTo(value);
+      assertThat(r.readUvarint()).isEqualTo(value);
+      assertThat(r.readBit()).isTrue();
+      assertThat(r.overrun()).isFalse();
+    });
   }
 
   @Test

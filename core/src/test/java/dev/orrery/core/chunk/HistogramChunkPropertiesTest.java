@@ -9,17 +9,14 @@ import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
 import dev.orrery.core.histogram.Span;
 import dev.orrery.core.io.CorruptDataException;
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 /** Round trips and corruption behaviour of the histogram encodings (2, 3, 5, 6) over random layouts and samples. */
 class HistogramChunkPropertiesTest {
@@ -32,14 +29,15 @@ class HistogramChunkPropertiesTest {
     }
   }
 
-  /** Seeds drive a {@link Random} so that a layout and a consistent series are built together; jqwik shrinks sizes. */
-  @Provide
-  Arbitrary<Series> series() {
-    return Arbitraries.longs().flatMap(seed -> Arbitraries.integers().between(1, 150)
-        .map(size -> build(new Random(seed), size)));
+  /**
+   * A random layout and a consistent series of 1 to 150 samples built together from one seed. Times jump backwards
+   * now and then unless {@code increasingTimes}.
+   */
+  private static Series series(SplittableRandom random, boolean increasingTimes) {
+    return build(new Random(random.nextLong()), Generators.size(random, 1, 150), increasingTimes);
   }
 
-  private static Series build(Random random, int size) {
+  private static Series build(Random random, int size, boolean increasingTimes) {
     boolean gauge = random.nextInt(4) == 0;
     boolean custom = random.nextInt(5) == 0;
     int schema = custom ? Histogram.CUSTOM_BUCKETS_SCHEMA : random.nextInt(13) - 4;
@@ -71,7 +69,11 @@ class HistogramChunkPropertiesTest {
     for (int i = 0; i < size; i++) {
       times[i] = t;
       starts[i] = start;
-      t += random.nextInt(8) == 0 ? random.nextInt() : 15_000 + random.nextInt(25);
+      if (random.nextInt(8) == 0) {
+        t += increasingTimes ? 1 + random.nextInt(Integer.MAX_VALUE) : random.nextInt();
+      } else {
+        t += 15_000 + random.nextInt(25);
+      }
       if (random.nextInt(20) == 0) {
         start = random.nextInt(3) == 0 ? 0 : start + random.nextInt(1000);
       }
@@ -144,92 +146,116 @@ class HistogramChunkPropertiesTest {
     return a.toChunk();
   }
 
-  @Property(tries = 300)
-  void integerHistogramsRoundTrip(@ForAll("series") Series s, @ForAll boolean startTimestamps) {
-    Chunk chunk = encode(s, startTimestamps);
-    CounterResetHint header = s.samples().get(0).counterResetHint();
-    SampleIterator it = chunk.iterator(null);
-    for (int i = 0; i < s.samples().size(); i++) {
-      assertThat(it.next()).isEqualTo(ValueType.HISTOGRAM);
-      Histogram in = s.samples().get(i);
-      boolean stale = Double.doubleToRawLongBits(in.sum()) == ChunkTestSupport.STALE_NAN;
-      Histogram expected = new Histogram(expectedHint(header, i, stale), in.schema(), in.zeroThreshold(),
-          in.zeroCount(), in.count(), in.sum(), in.positiveSpans(), in.positiveBucketDeltas(), in.negativeSpans(),
-          in.negativeBucketDeltas(), in.customValues());
-      assertThat(it.atT()).isEqualTo(s.times()[i]);
-      assertThat(describe(it.atHistogram())).as("sample %s", i).isEqualTo(describe(expected));
-      assertThat(describe(it.atFloatHistogram())).isEqualTo(describe(expected.toFloat()));
-      assertThat(it.atST()).isEqualTo(startTimestamps ? s.starts()[i] : 0);
-    }
-    assertThat(it.next()).isEqualTo(ValueType.NONE);
-  }
-
-  @Property(tries = 300)
-  void floatHistogramsRoundTrip(@ForAll("series") Series s, @ForAll boolean startTimestamps) {
-    Chunk chunk = encodeFloat(s, startTimestamps);
-    CounterResetHint header = s.samples().get(0).counterResetHint();
-    SampleIterator it = chunk.iterator(null);
-    for (int i = 0; i < s.samples().size(); i++) {
-      assertThat(it.next()).isEqualTo(ValueType.FLOAT_HISTOGRAM);
-      FloatHistogram in = s.samples().get(i).toFloat();
-      boolean stale = Double.doubleToRawLongBits(in.sum()) == ChunkTestSupport.STALE_NAN;
-      FloatHistogram expected = new FloatHistogram(expectedHint(header, i, stale), in.schema(), in.zeroThreshold(),
-          in.zeroCount(), in.count(), in.sum(), in.positiveSpans(), in.positiveBuckets(), in.negativeSpans(),
-          in.negativeBuckets(), in.customValues());
-      assertThat(describe(it.atFloatHistogram())).as("sample %s", i).isEqualTo(describe(expected));
-      assertThat(it.atST()).isEqualTo(startTimestamps ? s.starts()[i] : 0);
-    }
-    assertThat(it.next()).isEqualTo(ValueType.NONE);
-  }
-
-  @Property(tries = 300)
-  void seekLandsOnTheFirstSampleAtOrAfterTarget(@ForAll("series") Series s, @ForAll @IntRange(max = 149) int pick) {
-    long[] times = s.times();
-    for (int i = 1; i < times.length; i++) {
-      Assume.that(times[i] > times[i - 1]);
-    }
-    int target = pick % times.length;
-    for (Chunk chunk : List.of(encode(s, false), encodeFloat(s, true))) {
+  @Test
+  void integerHistogramsRoundTrip() {
+    Properties.check("integerHistogramsRoundTrip", 300, random -> {
+      Series s = series(random, false);
+      boolean startTimestamps = random.nextBoolean();
+      Chunk chunk = encode(s, startTimestamps);
+      CounterResetHint header = s.samples().get(0).counterResetHint();
       SampleIterator it = chunk.iterator(null);
-      assertThat(it.seek(times[target])).isNotEqualTo(ValueType.NONE);
-      assertThat(it.atT()).isEqualTo(times[target]);
-    }
+      for (int i = 0; i < s.samples().size(); i++) {
+        assertThat(it.next()).isEqualTo(ValueType.HISTOGRAM);
+        Histogram in = s.samples().get(i);
+        boolean stale = Double.doubleToRawLongBits(in.sum()) == ChunkTestSupport.STALE_NAN;
+        Histogram expected = new Histogram(expectedHint(header, i, stale), in.schema(), in.zeroThreshold(),
+            in.zeroCount(), in.count(), in.sum(), in.positiveSpans(), in.positiveBucketDeltas(), in.negativeSpans(),
+            in.negativeBucketDeltas(), in.customValues());
+        assertThat(it.atT()).isEqualTo(s.times()[i]);
+        assertThat(describe(it.atHistogram())).as("sample %s", i).isEqualTo(describe(expected));
+        assertThat(describe(it.atFloatHistogram())).isEqualTo(describe(expected.toFloat()));
+        assertThat(it.atST()).isEqualTo(startTimestamps ? s.starts()[i] : 0);
+      }
+      assertThat(it.next()).isEqualTo(ValueType.NONE);
+    });
   }
 
-  @Property(tries = 300)
-  void everyTruncationThrowsCorruptData(@ForAll("series") Series s, @ForAll @IntRange(min = 0, max = 3) int kind,
-      @ForAll @IntRange(min = 1, max = 100_000) int cut) {
-    Chunk chunk = kind < 2 ? encode(s, kind == 1) : encodeFloat(s, kind == 3);
-    ByteBuffer bytes = chunk.bytes();
-    bytes.limit(Math.max(0, bytes.limit() - cut));
-    assertThatThrownBy(() -> drain(Chunk.of(chunk.encoding(), bytes))).isInstanceOf(CorruptDataException.class);
+  @Test
+  void floatHistogramsRoundTrip() {
+    Properties.check("floatHistogramsRoundTrip", 300, random -> {
+      Series s = series(random, false);
+      boolean startTimestamps = random.nextBoolean();
+      Chunk chunk = encodeFloat(s, startTimestamps);
+      CounterResetHint header = s.samples().get(0).counterResetHint();
+      SampleIterator it = chunk.iterator(null);
+      for (int i = 0; i < s.samples().size(); i++) {
+        assertThat(it.next()).isEqualTo(ValueType.FLOAT_HISTOGRAM);
+        FloatHistogram in = s.samples().get(i).toFloat();
+        boolean stale = Double.doubleToRawLongBits(in.sum()) == ChunkTestSupport.STALE_NAN;
+        FloatHistogram expected = new FloatHistogram(expectedHint(header, i, stale), in.schema(), in.zeroThreshold(),
+            in.zeroCount(), in.count(), in.sum(), in.positiveSpans(), in.positiveBuckets(), in.negativeSpans(),
+            in.negativeBuckets(), in.customValues());
+        assertThat(describe(it.atFloatHistogram())).as("sample %s", i).isEqualTo(describe(expected));
+        assertThat(it.atST()).isEqualTo(startTimestamps ? s.starts()[i] : 0);
+      }
+      assertThat(it.next()).isEqualTo(ValueType.NONE);
+    });
   }
 
-  @Property(tries = 300)
-  void flippedBitsDecodeOrThrowCorruptDataOnly(@ForAll("series") Series s, @ForAll @IntRange(max = 3) int kind,
-      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int bit) {
-    Chunk chunk = kind < 2 ? encode(s, kind == 1) : encodeFloat(s, kind == 3);
-    ByteBuffer original = chunk.bytes();
-    byte[] bytes = new byte[original.remaining()];
-    original.get(bytes);
-    int at = bit % (bytes.length * 8);
-    bytes[at >>> 3] ^= (byte) (0x80 >>> (at & 7));
-    try {
-      drain(Chunk.of(chunk.encoding(), ByteBuffer.wrap(bytes)));
-    } catch (CorruptDataException expected) {
-      // reported as corruption
-    }
+  @Test
+  void seekLandsOnTheFirstSampleAtOrAfterTarget() {
+    Properties.check("seekLandsOnTheFirstSampleAtOrAfterTarget", 300, random -> {
+      Series s = series(random, true);
+      int pick = random.nextInt(150);
+      long[] times = s.times();
+      for (int i = 1; i < times.length; i++) {
+        Properties.assume(times[i] > times[i - 1]); // false only where a time overflowed
+      }
+      int target = pick % times.length;
+      for (Chunk chunk : List.of(encode(s, false), encodeFloat(s, true))) {
+        SampleIterator it = chunk.iterator(null);
+        assertThat(it.seek(times[target])).isNotEqualTo(ValueType.NONE);
+        assertThat(it.atT()).isEqualTo(times[target]);
+      }
+    });
   }
 
-  @Property(tries = 400)
-  void arbitraryBytesDecodeOrThrowCorruptDataOnly(@ForAll byte[] bytes, @ForAll @IntRange(max = 3) int kind) {
-    ChunkEncoding[] encodings = {ChunkEncoding.HISTOGRAM, ChunkEncoding.HISTOGRAM_ST, ChunkEncoding.FLOAT_HISTOGRAM,
-        ChunkEncoding.FLOAT_HISTOGRAM_ST};
-    try {
-      drain(Chunk.of(encodings[kind], ByteBuffer.wrap(bytes)));
-    } catch (CorruptDataException expected) {
-      // reported as corruption
-    }
+  @Test
+  void everyTruncationThrowsCorruptData() {
+    Properties.check("everyTruncationThrowsCorruptData", 300, random -> {
+      Series s = series(random, false);
+      int kind = random.nextInt(4);
+      int cut = Generators.intBetween(random, 1, 100_000);
+      Chunk chunk = kind < 2 ? encode(s, kind == 1) : encodeFloat(s, kind == 3);
+      ByteBuffer bytes = chunk.bytes();
+      bytes.limit(Math.max(0, bytes.limit() - cut));
+      assertThatThrownBy(() -> drain(Chunk.of(chunk.encoding(), bytes))).isInstanceOf(CorruptDataException.class);
+    });
+  }
+
+  @Test
+  void flippedBitsDecodeOrThrowCorruptDataOnly() {
+    Properties.check("flippedBitsDecodeOrThrowCorruptDataOnly", 300, random -> {
+      Series s = series(random, false);
+      int kind = random.nextInt(4);
+      int bit = random.nextInt(Integer.MAX_VALUE);
+      Chunk chunk = kind < 2 ? encode(s, kind == 1) : encodeFloat(s, kind == 3);
+      ByteBuffer original = chunk.bytes();
+      byte[] bytes = new byte[original.remaining()];
+      original.get(bytes);
+      int at = bit % (bytes.length * 8);
+      bytes[at >>> 3] ^= (byte) (0x80 >>> (at & 7));
+      try {
+        drain(Chunk.of(chunk.encoding(), ByteBuffer.wrap(bytes)));
+      } catch (CorruptDataException expected) {
+        // reported as corruption
+      }
+    });
+  }
+
+  @Test
+  void arbitraryBytesDecodeOrThrowCorruptDataOnly() {
+    Properties.check("arbitraryBytesDecodeOrThrowCorruptDataOnly", 400, random -> {
+      byte[] bytes = Generators.bytes(random, 256);
+      int kind = random.nextInt(4);
+      ChunkEncoding[] encodings = {ChunkEncoding.HISTOGRAM, ChunkEncoding.HISTOGRAM_ST, ChunkEncoding.FLOAT_HISTOGRAM,
+          ChunkEncoding.FLOAT_HISTOGRAM_ST};
+      try {
+        drain(Chunk.of(encodings[kind], ByteBuffer.wrap(bytes)));
+      } catch (CorruptDataException expected) {
+        // reported as corruption
+      }
+    });
   }
 
   /** Decodes every sample, building the histogram objects too. */

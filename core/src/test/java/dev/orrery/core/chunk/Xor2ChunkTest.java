@@ -6,17 +6,14 @@ import static dev.orrery.core.chunk.ChunkTestSupport.unhex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orrery.core.chunk.ChunkTestSupport.FloatSample;
 import dev.orrery.core.io.CorruptDataException;
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,47 +87,53 @@ class Xor2ChunkTest {
     assertThat(decode(Chunk.of(ChunkEncoding.XOR2, ByteBuffer.wrap(bytes)))).containsExactlyElementsOf(samples);
   }
 
-  @Provide
-  Arbitrary<List<StSample>> stSamples() {
-    Arbitrary<Long> stSteps = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(8, Arbitraries.just(0L)),
-        net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(-100_000, 100_000)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.longs()));
-    return Combinators.combine(SampleArbitraries.floatSamples(260), stSteps.list().ofSize(260),
-        Arbitraries.longs().between(-5, 5))
-        .as((floats, steps, firstSt) -> {
-          List<StSample> out = new ArrayList<>();
-          long st = firstSt == 0 ? 0 : floats.isEmpty() ? 0 : floats.get(0).t() - 1000 * firstSt;
-          for (int i = 0; i < floats.size(); i++) {
-            st += steps.get(i);
-            out.add(new StSample(st, floats.get(i).t(), floats.get(i).bits()));
-          }
-          return out;
-        });
-  }
-
-  @Property(tries = 300)
-  void encodeThenDecodeReturnsTheInput(@ForAll("stSamples") List<StSample> samples) {
-    assertThat(decode(Chunk.of(ChunkEncoding.XOR2, ByteBuffer.wrap(encode(samples))))).isEqualTo(samples);
-  }
-
-  @Property(tries = 200)
-  void everyTruncationThrowsCorruptData(@ForAll("stSamples") List<StSample> samples,
-      @ForAll @IntRange(min = 1, max = 4000) int cut) {
-    net.jqwik.api.Assume.that(!samples.isEmpty());
-    byte[] full = encode(samples);
-    ByteBuffer truncated = ByteBuffer.wrap(full, 0, Math.max(0, full.length - cut));
-    assertThatThrownBy(() -> decode(Chunk.of(ChunkEncoding.XOR2, truncated)))
-        .isInstanceOf(CorruptDataException.class);
-  }
-
-  @Property(tries = 500)
-  void arbitraryBytesDecodeOrThrowCorruptDataOnly(@ForAll byte[] bytes) {
-    try {
-      Chunk chunk = Chunk.of(ChunkEncoding.XOR2, ByteBuffer.wrap(bytes));
-      assertThat(decode(chunk)).hasSize(chunk.numSamples());
-    } catch (CorruptDataException expected) {
-      // reported as corruption
+  /** {@link SampleGenerators#floatSamples} with start timestamps that mostly stay, sometimes move, rarely jump. */
+  private static List<StSample> stSamples(SplittableRandom random, int minSize) {
+    List<FloatSample> floats = SampleGenerators.floatSamples(random, minSize, 260);
+    long firstSt = Generators.longBetween(random, -5, 5);
+    List<StSample> out = new ArrayList<>();
+    long st = firstSt == 0 ? 0 : floats.isEmpty() ? 0 : floats.get(0).t() - 1000 * firstSt;
+    for (FloatSample f : floats) {
+      st += switch (Generators.weighted(random, 8, 2, 1)) {
+        case 0 -> 0;
+        case 1 -> Generators.longBetween(random, -100_000, 100_000);
+        default -> Generators.anyLong(random);
+      };
+      out.add(new StSample(st, f.t(), f.bits()));
     }
+    return out;
+  }
+
+  @Test
+  void encodeThenDecodeReturnsTheInput() {
+    Properties.check("encodeThenDecodeReturnsTheInput", 300, random -> {
+      List<StSample> samples = stSamples(random, 0);
+      assertThat(decode(Chunk.of(ChunkEncoding.XOR2, ByteBuffer.wrap(encode(samples))))).isEqualTo(samples);
+    });
+  }
+
+  @Test
+  void everyTruncationThrowsCorruptData() {
+    Properties.check("everyTruncationThrowsCorruptData", 200, random -> {
+      List<StSample> samples = stSamples(random, 1);
+      int cut = Generators.intBetween(random, 1, 4000);
+      byte[] full = encode(samples);
+      ByteBuffer truncated = ByteBuffer.wrap(full, 0, Math.max(0, full.length - cut));
+      assertThatThrownBy(() -> decode(Chunk.of(ChunkEncoding.XOR2, truncated)))
+          .isInstanceOf(CorruptDataException.class);
+    });
+  }
+
+  @Test
+  void arbitraryBytesDecodeOrThrowCorruptDataOnly() {
+    Properties.check("arbitraryBytesDecodeOrThrowCorruptDataOnly", 500, random -> {
+      byte[] bytes = Generators.bytes(random, 256);
+      try {
+        Chunk chunk = Chunk.of(ChunkEncoding.XOR2, ByteBuffer.wrap(bytes));
+        assertThat(decode(chunk)).hasSize(chunk.numSamples());
+      } catch (CorruptDataException expected) {
+        // reported as corruption
+      }
+    });
   }
 }

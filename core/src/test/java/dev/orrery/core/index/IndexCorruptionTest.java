@@ -11,6 +11,8 @@ import dev.orrery.core.io.Crc32c;
 import dev.orrery.core.io.DecodeBuffer;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -19,9 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
@@ -310,11 +309,15 @@ class IndexCorruptionTest {
   }
 
   /** Random bit flips anywhere, optionally a truncation: identical content or our exception. */
-  @Property(tries = 300)
-  void damagedIndexReadsBackIdenticallyOrThrowsOurException(@ForAll long seed,
-      @ForAll @IntRange(min = 1, max = 6) int flips, @ForAll boolean truncate, @ForAll boolean legacy)
-      throws IOException {
-    Random rnd = new Random(seed);
+  @Test
+  void damagedIndexReadsBackIdenticallyOrThrowsOurException() {
+    Properties.check("damagedIndexReadsBackIdenticallyOrThrowsOurException", 300,
+        random -> damagedIndexReadsBackIdenticallyOrThrowsOurException(new Random(random.nextLong()),
+            Generators.intBetween(random, 1, 6), random.nextBoolean(), random.nextBoolean()));
+  }
+
+  private static void damagedIndexReadsBackIdenticallyOrThrowsOurException(Random rnd, int flips, boolean truncate,
+      boolean legacy) throws IOException {
     byte[] b = IndexFixture.random(rnd, 60).write(legacy ? IndexWriter.Layout.LEGACY : IndexWriter.Layout.CURRENT);
     Snapshot expected;
     try (IndexReader r = open(b)) {
@@ -341,16 +344,19 @@ class IndexCorruptionTest {
    * Bytes changed inside a checksummed region whose CRC is then recomputed, so the decoders see well-checksummed
    * garbage: the reader may return different content, but fails only with our exceptions and never hangs.
    */
-  @Property(tries = 400)
-  void garbageBehindValidChecksumsFailsOnlyWithOurExceptions(@ForAll long seed,
-      @ForAll @IntRange(min = 1, max = 4) int flips, @ForAll boolean legacy) throws IOException {
-    Random rnd = new Random(seed);
+  @Test
+  void garbageBehindValidChecksumsFailsOnlyWithOurExceptions() {
+    Properties.check("garbageBehindValidChecksumsFailsOnlyWithOurExceptions", 400,
+        random -> garbageBehindValidChecksumsFailsOnlyWithOurExceptions(new Random(random.nextLong()),
+            Generators.intBetween(random, 1, 4), random.nextBoolean()));
+  }
+
+  private static void garbageBehindValidChecksumsFailsOnlyWithOurExceptions(Random rnd, int flips, boolean legacy)
+      throws IOException {
     byte[] b = IndexFixture.random(rnd, 60).write(legacy ? IndexWriter.Layout.LEGACY : IndexWriter.Layout.CURRENT);
     List<int[]> regions = checksummedRegions(b);
     int[] region = regions.get(rnd.nextInt(regions.size()));
-    if (region[1] == 0) {
-      return;
-    }
+    Properties.assume(region[1] > 0);
     for (int i = 0; i < flips; i++) {
       int at = region[0] + rnd.nextInt(region[1]);
       b[at] = rnd.nextInt(3) == 0 ? (byte) rnd.nextInt(256) : (byte) (b[at] ^ (1 << rnd.nextInt(8)));

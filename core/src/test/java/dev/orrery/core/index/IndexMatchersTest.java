@@ -7,19 +7,14 @@ import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.MatchType;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 /** {@link IndexReader#postingsForMatchers} and the matcher-restricted label lookups against a brute-force scan. */
@@ -28,10 +23,16 @@ class IndexMatchersTest {
       "1|10|2", "x?", ".*line", "naïve|\uFF21", "\uD83D\uDE00", ".", "..", "new.line", "(x|api)-?.*", "[^x].*",
       "y|xy|nope", "1.*", "a|b|c|d|e|f|10|1a|zz", "[a-f]"};
 
-  @Property(tries = 400)
-  void postingsForMatchersAgreesWithBruteForce(@ForAll long seed, @ForAll @IntRange(min = 0, max = 120) int maxSeries,
-      @ForAll @Size(min = 1, max = 4) List<@net.jqwik.api.From("matcher") Matcher> matchers) throws IOException {
-    IndexFixture f = IndexFixture.random(new Random(seed), maxSeries);
+  @Test
+  void postingsForMatchersAgreesWithBruteForce() {
+    Properties.check("postingsForMatchersAgreesWithBruteForce", 400, random -> postingsForMatchersAgreesWithBruteForce(
+        new Random(random.nextLong()), Generators.size(random, 0, 120),
+        Generators.listOf(random, 1, 4, IndexMatchersTest::matcher)));
+  }
+
+  private static void postingsForMatchersAgreesWithBruteForce(Random rnd, int maxSeries, List<Matcher> matchers)
+      throws IOException {
+    IndexFixture f = IndexFixture.random(rnd, maxSeries);
     Matcher[] ms = matchers.toArray(new Matcher[0]);
     try (IndexReader r = IndexReader.open(new ByteArraySource("m", f.write(IndexWriter.Layout.CURRENT)))) {
       long[] refs = Postings.expand(r.allPostings());
@@ -71,20 +72,23 @@ class IndexMatchersTest {
     return true;
   }
 
-  @Provide
-  Arbitrary<Matcher> matcher() {
-    List<String> names = new ArrayList<>(List.of(IndexFixture.NAMES));
-    names.add("missing");
-    names.add("id");
-    List<String> literals = new ArrayList<>(List.of(IndexFixture.VALUES));
-    literals.add("");
-    literals.add("nope");
-    Arbitrary<String> name = Arbitraries.of(names);
-    Arbitrary<Matcher> literal = Combinators.combine(name, Arbitraries.of(MatchType.EQUAL, MatchType.NOT_EQUAL),
-        Arbitraries.of(literals)).as((n, t, v) -> Matcher.of(t, n, v));
-    Arbitrary<Matcher> regex = Combinators.combine(name, Arbitraries.of(MatchType.REGEX, MatchType.NOT_REGEX),
-        Arbitraries.of(REGEXES)).as((n, t, v) -> Matcher.of(t, n, v));
-    return Arbitraries.oneOf(literal, regex);
+  private static final List<String> MATCHER_NAMES = concat(IndexFixture.NAMES, "missing", "id");
+  private static final List<String> MATCHER_LITERALS = concat(IndexFixture.VALUES, "", "nope");
+
+  private static List<String> concat(String[] values, String... more) {
+    List<String> out = new ArrayList<>(List.of(values));
+    out.addAll(List.of(more));
+    return List.copyOf(out);
+  }
+
+  private static Matcher matcher(SplittableRandom random) {
+    String name = Generators.oneOf(random, MATCHER_NAMES);
+    if (random.nextBoolean()) {
+      return Matcher.of(Generators.oneOf(random, MatchType.EQUAL, MatchType.NOT_EQUAL), name,
+          Generators.oneOf(random, MATCHER_LITERALS));
+    }
+    return Matcher.of(Generators.oneOf(random, MatchType.REGEX, MatchType.NOT_REGEX), name,
+        Generators.oneOf(random, REGEXES));
   }
 
   // ---- the cases PostingsForMatchers singles out, by example ----

@@ -3,93 +3,107 @@ package dev.orrery.core.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class PostingsTest {
 
   // ---- naive set operations are the oracle ----
 
-  @Property(tries = 300)
-  void intersectAgreesWithNaiveSetIntersection(@ForAll("refLists") List<TreeSet<Long>> lists,
-      @ForAll("kinds") int kind) {
-    TreeSet<Long> expected = new TreeSet<>(lists.get(0));
-    for (TreeSet<Long> l : lists) {
-      expected.retainAll(l);
-    }
-    assertThat(Postings.expand(Postings.intersect(cursors(lists, kind)))).containsExactly(toArray(expected));
+  @Test
+  void intersectAgreesWithNaiveSetIntersection() {
+    Properties.check("intersectAgreesWithNaiveSetIntersection", 300, random -> {
+      List<TreeSet<Long>> lists = refLists(random);
+      int kind = kind(random);
+      TreeSet<Long> expected = new TreeSet<>(lists.get(0));
+      for (TreeSet<Long> l : lists) {
+        expected.retainAll(l);
+      }
+      assertThat(Postings.expand(Postings.intersect(cursors(lists, kind)))).containsExactly(toArray(expected));
+    });
   }
 
-  @Property(tries = 300)
-  void mergeAgreesWithNaiveSetUnion(@ForAll("refLists") List<TreeSet<Long>> lists, @ForAll("kinds") int kind) {
-    TreeSet<Long> expected = new TreeSet<>();
-    lists.forEach(expected::addAll);
-    assertThat(Postings.expand(Postings.merge(cursors(lists, kind)))).containsExactly(toArray(expected));
+  @Test
+  void mergeAgreesWithNaiveSetUnion() {
+    Properties.check("mergeAgreesWithNaiveSetUnion", 300, random -> {
+      List<TreeSet<Long>> lists = refLists(random);
+      int kind = kind(random);
+      TreeSet<Long> expected = new TreeSet<>();
+      lists.forEach(expected::addAll);
+      assertThat(Postings.expand(Postings.merge(cursors(lists, kind)))).containsExactly(toArray(expected));
+    });
   }
 
-  @Property(tries = 300)
-  void withoutAgreesWithNaiveSetDifference(@ForAll("refSet") TreeSet<Long> full, @ForAll("refSet") TreeSet<Long> drop,
-      @ForAll("kinds") int kind) {
-    TreeSet<Long> expected = new TreeSet<>(full);
-    expected.removeAll(drop);
-    Postings p = Postings.without(cursor(full, kind), cursor(drop, kind + 1));
-    assertThat(Postings.expand(p)).containsExactly(toArray(expected));
+  @Test
+  void withoutAgreesWithNaiveSetDifference() {
+    Properties.check("withoutAgreesWithNaiveSetDifference", 300, random -> {
+      TreeSet<Long> full = refSet(random);
+      TreeSet<Long> drop = refSet(random);
+      int kind = kind(random);
+      TreeSet<Long> expected = new TreeSet<>(full);
+      expected.removeAll(drop);
+      Postings p = Postings.without(cursor(full, kind), cursor(drop, kind + 1));
+      assertThat(Postings.expand(p)).containsExactly(toArray(expected));
+    });
   }
 
-  @Property(tries = 200)
-  void nestedOperationsAgreeWithNaiveSets(@ForAll("refLists") List<TreeSet<Long>> lists,
-      @ForAll("refSet") TreeSet<Long> drop) {
-    // (l0 ∩ l1) ∪ (l2 \ drop) ∪ ... exercised through the seek paths of every operator.
-    TreeSet<Long> inter = new TreeSet<>(lists.get(0));
-    if (lists.size() > 1) {
-      inter.retainAll(lists.get(1));
-    }
-    TreeSet<Long> expected = new TreeSet<>(inter);
-    List<Postings> parts = new ArrayList<>();
-    parts.add(lists.size() > 1 ? Postings.intersect(cursor(lists.get(0), 0), cursor(lists.get(1), 1))
-        : cursor(lists.get(0), 2));
-    for (int i = 2; i < lists.size(); i++) {
-      TreeSet<Long> d = new TreeSet<>(lists.get(i));
-      d.removeAll(drop);
-      expected.addAll(d);
-      parts.add(Postings.without(cursor(lists.get(i), i), cursor(drop, i + 1)));
-    }
-    TreeSet<Long> outer = new TreeSet<>(expected);
-    outer.retainAll(union(lists));
-    Postings p = Postings.intersect(Postings.merge(parts), Postings.merge(cursors(lists, 3)));
-    assertThat(Postings.expand(p)).containsExactly(toArray(outer));
+  @Test
+  void nestedOperationsAgreeWithNaiveSets() {
+    Properties.check("nestedOperationsAgreeWithNaiveSets", 200, random -> {
+      List<TreeSet<Long>> lists = refLists(random);
+      TreeSet<Long> drop = refSet(random);
+      // (l0 ∩ l1) ∪ (l2 \ drop) ∪ ... exercised through the seek paths of every operator.
+      TreeSet<Long> inter = new TreeSet<>(lists.get(0));
+      if (lists.size() > 1) {
+        inter.retainAll(lists.get(1));
+      }
+      TreeSet<Long> expected = new TreeSet<>(inter);
+      List<Postings> parts = new ArrayList<>();
+      parts.add(lists.size() > 1 ? Postings.intersect(cursor(lists.get(0), 0), cursor(lists.get(1), 1))
+          : cursor(lists.get(0), 2));
+      for (int i = 2; i < lists.size(); i++) {
+        TreeSet<Long> d = new TreeSet<>(lists.get(i));
+        d.removeAll(drop);
+        expected.addAll(d);
+        parts.add(Postings.without(cursor(lists.get(i), i), cursor(drop, i + 1)));
+      }
+      TreeSet<Long> outer = new TreeSet<>(expected);
+      outer.retainAll(union(lists));
+      Postings p = Postings.intersect(Postings.merge(parts), Postings.merge(cursors(lists, 3)));
+      assertThat(Postings.expand(p)).containsExactly(toArray(outer));
+    });
   }
 
-  @Property(tries = 300)
-  void seekLandsOnFirstRefAtOrAfterTarget(@ForAll("refLists") List<TreeSet<Long>> lists, @ForAll("kinds") int kind,
-      @ForAll @Size(max = 20) List<@IntRange(min = 0, max = 600) Integer> targets) {
-    // Each operator and list kind against a reference sequence: interleave seeks and nexts.
-    TreeSet<Long> union = union(lists);
-    TreeSet<Long> inter = new TreeSet<>(lists.get(0));
-    lists.forEach(inter::retainAll);
-    checkSeeks(Postings.merge(cursors(lists, kind)), union, targets);
-    checkSeeks(Postings.intersect(cursors(lists, kind)), inter, targets);
-    TreeSet<Long> diff = new TreeSet<>(lists.get(0));
-    for (int i = 1; i < lists.size(); i++) {
-      diff.removeAll(lists.get(i));
-    }
-    Postings without = cursor(lists.get(0), kind);
-    for (int i = 1; i < lists.size(); i++) {
-      without = Postings.without(without, cursor(lists.get(i), kind + i));
-    }
-    checkSeeks(without, diff, targets);
-    checkSeeks(cursor(lists.get(0), kind), lists.get(0), targets);
+  @Test
+  void seekLandsOnFirstRefAtOrAfterTarget() {
+    Properties.check("seekLandsOnFirstRefAtOrAfterTarget", 300, random -> {
+      List<TreeSet<Long>> lists = refLists(random);
+      int kind = kind(random);
+      List<Integer> targets = Generators.listOf(random, 0, 20, r -> Generators.intBetween(r, 0, 600));
+      // Each operator and list kind against a reference sequence: interleave seeks and nexts.
+      TreeSet<Long> union = union(lists);
+      TreeSet<Long> inter = new TreeSet<>(lists.get(0));
+      lists.forEach(inter::retainAll);
+      checkSeeks(Postings.merge(cursors(lists, kind)), union, targets);
+      checkSeeks(Postings.intersect(cursors(lists, kind)), inter, targets);
+      TreeSet<Long> diff = new TreeSet<>(lists.get(0));
+      for (int i = 1; i < lists.size(); i++) {
+        diff.removeAll(lists.get(i));
+      }
+      Postings without = cursor(lists.get(0), kind);
+      for (int i = 1; i < lists.size(); i++) {
+        without = Postings.without(without, cursor(lists.get(i), kind + i));
+      }
+      checkSeeks(without, diff, targets);
+      checkSeeks(cursor(lists.get(0), kind), lists.get(0), targets);
+    });
   }
 
   private static void checkSeeks(Postings p, TreeSet<Long> expected, List<Integer> targets) {
@@ -197,22 +211,18 @@ class PostingsTest {
 
   // ---- generators and plumbing ----
 
-  @Provide
-  Arbitrary<TreeSet<Long>> refSet() {
+  private static TreeSet<Long> refSet(SplittableRandom random) {
     // Small ranges make overlaps likely; the occasional dense or large list exercises galloping.
-    Arbitrary<Long> dense = Arbitraries.longs().between(0, 64);
-    Arbitrary<Long> sparse = Arbitraries.longs().between(0, 500);
-    return Arbitraries.oneOf(dense.set().ofMaxSize(60), sparse.set().ofMaxSize(200)).map(TreeSet::new);
+    return random.nextBoolean() ? Generators.sortedLongSet(random, 60, 0, 64)
+        : Generators.sortedLongSet(random, 200, 0, 500);
   }
 
-  @Provide
-  Arbitrary<List<TreeSet<Long>>> refLists() {
-    return refSet().list().ofMinSize(1).ofMaxSize(7);
+  private static List<TreeSet<Long>> refLists(SplittableRandom random) {
+    return Generators.listOf(random, 1, 7, PostingsTest::refSet);
   }
 
-  @Provide
-  Arbitrary<Integer> kinds() {
-    return Arbitraries.integers().between(0, 2);
+  private static int kind(SplittableRandom random) {
+    return random.nextInt(3);
   }
 
   private static List<Postings> cursors(List<TreeSet<Long>> lists, int kind) {

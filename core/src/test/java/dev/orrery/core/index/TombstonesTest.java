@@ -7,6 +7,8 @@ import dev.orrery.core.io.ByteArraySource;
 import dev.orrery.core.io.CorruptBlockException;
 import dev.orrery.core.io.Crc32c;
 import dev.orrery.core.io.EncodeBuffer;
+import dev.orrery.core.testing.Generators;
+import dev.orrery.core.testing.Properties;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -15,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,53 +60,58 @@ class TombstonesTest {
     assertThat(t.intervalCount()).isEqualTo(4);
   }
 
-  @Property(tries = 300)
-  void intervalsAgreeWithNaiveSetOfDeletedTimestamps(
-      @ForAll @Size(max = 12) List<@IntRange(min = -50, max = 50) Integer> starts,
-      @ForAll @Size(max = 12) List<@IntRange(min = 0, max = 15) Integer> lengths) {
-    Intervals iv = Intervals.empty();
-    TreeSet<Long> deleted = new TreeSet<>();
-    for (int i = 0; i < Math.min(starts.size(), lengths.size()); i++) {
-      long s = starts.get(i);
-      long e = s + lengths.get(i);
-      iv = iv.add(s, e);
-      for (long t = s; t <= e; t++) {
-        deleted.add(t);
+  @Test
+  void intervalsAgreeWithNaiveSetOfDeletedTimestamps() {
+    Properties.check("intervalsAgreeWithNaiveSetOfDeletedTimestamps", 300, random -> {
+      List<Integer> starts = Generators.listOf(random, 0, 12, r -> Generators.intBetween(r, -50, 50));
+      List<Integer> lengths = Generators.listOf(random, 0, 12, r -> Generators.intBetween(r, 0, 15));
+      Intervals iv = Intervals.empty();
+      TreeSet<Long> deleted = new TreeSet<>();
+      for (int i = 0; i < Math.min(starts.size(), lengths.size()); i++) {
+        long s = starts.get(i);
+        long e = s + lengths.get(i);
+        iv = iv.add(s, e);
+        for (long t = s; t <= e; t++) {
+          deleted.add(t);
+        }
       }
-    }
-    Intervals.Cursor cursor = iv.cursor();
-    for (long t = -60; t <= 80; t++) {
-      assertThat(iv.contains(t)).as("t=%d in %s", t, iv).isEqualTo(deleted.contains(t));
-      assertThat(cursor.isDeleted(t)).isEqualTo(deleted.contains(t));
-    }
-    // Canonical form: sorted, disjoint, not touching.
-    for (int i = 1; i < iv.size(); i++) {
-      assertThat(iv.minTime(i)).isGreaterThan(iv.maxTime(i - 1) + 1);
-    }
-    for (int i = 0; i < iv.size(); i++) {
-      assertThat(iv.covers(iv.minTime(i), iv.maxTime(i))).isTrue();
-      assertThat(iv.overlaps(iv.maxTime(i), iv.maxTime(i) + 100)).isTrue();
-    }
+      Intervals.Cursor cursor = iv.cursor();
+      for (long t = -60; t <= 80; t++) {
+        assertThat(iv.contains(t)).as("t=%d in %s", t, iv).isEqualTo(deleted.contains(t));
+        assertThat(cursor.isDeleted(t)).isEqualTo(deleted.contains(t));
+      }
+      // Canonical form: sorted, disjoint, not touching.
+      for (int i = 1; i < iv.size(); i++) {
+        assertThat(iv.minTime(i)).isGreaterThan(iv.maxTime(i - 1) + 1);
+      }
+      for (int i = 0; i < iv.size(); i++) {
+        assertThat(iv.covers(iv.minTime(i), iv.maxTime(i))).isTrue();
+        assertThat(iv.overlaps(iv.maxTime(i), iv.maxTime(i) + 100)).isTrue();
+      }
+    });
   }
 
-  @Property(tries = 200)
-  void encodeReadRoundTrip(@ForAll @Size(max = 40) List<@IntRange(min = 0, max = 20) Integer> refs,
-      @ForAll @Size(max = 40) List<@IntRange(min = -1000, max = 1000) Integer> starts) throws IOException {
-    Tombstones.Builder b = Tombstones.builder();
-    Map<Long, Intervals> expected = new TreeMap<>();
-    for (int i = 0; i < Math.min(refs.size(), starts.size()); i++) {
-      long min = starts.get(i) * 1_000_000_000L;
-      long max = min + Math.abs(starts.get(i)) * 7L;
-      b.add(refs.get(i), min, max);
-      expected.merge((long) refs.get(i), Intervals.of(min, max), Intervals::addAll);
-    }
-    Tombstones t = b.build();
-    Tombstones back = Tombstones.read(new ByteArraySource("t", t.encode()));
-    assertThat(back).isEqualTo(t);
-    assertThat(back.encode()).isEqualTo(t.encode());
-    for (Map.Entry<Long, Intervals> e : expected.entrySet()) {
-      assertThat(back.get(e.getKey())).isEqualTo(e.getValue());
-    }
+  @Test
+  void encodeReadRoundTrip() {
+    Properties.check("encodeReadRoundTrip", 200, random -> {
+      List<Integer> refs = Generators.listOf(random, 0, 40, r -> Generators.intBetween(r, 0, 20));
+      List<Integer> starts = Generators.listOf(random, 0, 40, r -> Generators.intBetween(r, -1000, 1000));
+      Tombstones.Builder b = Tombstones.builder();
+      Map<Long, Intervals> expected = new TreeMap<>();
+      for (int i = 0; i < Math.min(refs.size(), starts.size()); i++) {
+        long min = starts.get(i) * 1_000_000_000L;
+        long max = min + Math.abs(starts.get(i)) * 7L;
+        b.add(refs.get(i), min, max);
+        expected.merge((long) refs.get(i), Intervals.of(min, max), Intervals::addAll);
+      }
+      Tombstones t = b.build();
+      Tombstones back = Tombstones.read(new ByteArraySource("t", t.encode()));
+      assertThat(back).isEqualTo(t);
+      assertThat(back.encode()).isEqualTo(t.encode());
+      for (Map.Entry<Long, Intervals> e : expected.entrySet()) {
+        assertThat(back.get(e.getKey())).isEqualTo(e.getValue());
+      }
+    });
   }
 
   @Test
@@ -157,24 +160,28 @@ class TombstonesTest {
         .hasMessageEndingWith("at offset 5");
   }
 
-  @Property(tries = 300)
-  void anyDamageReadsBackIdenticallyOrThrowsOurException(@ForAll @IntRange(min = 0, max = 200) int at,
-      @ForAll @IntRange(min = 0, max = 7) int bit, @ForAll boolean fixCrc) throws IOException {
-    Tombstones t = Tombstones.builder().add(1, 10, 20).add(300, -7, 1L << 40).add(300, 50, 60).add(70000, 0, 0)
-        .build();
-    byte[] b = t.encode();
-    b[at % b.length] ^= (byte) (1 << bit);
-    if (fixCrc && b.length > 9) {
-      ByteBuffer.wrap(b).putInt(b.length - 4, Crc32c.of(b, 5, b.length - 9));
-    }
-    try {
-      Tombstones back = Tombstones.read(new ByteArraySource("t", b));
-      if (!fixCrc) {
-        assertThat(back).isEqualTo(t);
+  @Test
+  void anyDamageReadsBackIdenticallyOrThrowsOurException() {
+    Properties.check("anyDamageReadsBackIdenticallyOrThrowsOurException", 300, random -> {
+      int at = Generators.intBetween(random, 0, 200);
+      int bit = random.nextInt(8);
+      boolean fixCrc = random.nextBoolean();
+      Tombstones t = Tombstones.builder().add(1, 10, 20).add(300, -7, 1L << 40).add(300, 50, 60).add(70000, 0, 0)
+          .build();
+      byte[] b = t.encode();
+      b[at % b.length] ^= (byte) (1 << bit);
+      if (fixCrc && b.length > 9) {
+        ByteBuffer.wrap(b).putInt(b.length - 4, Crc32c.of(b, 5, b.length - 9));
       }
-    } catch (CorruptBlockException e) {
-      assertThat(e.resource()).isEqualTo("t");
-    }
+      try {
+        Tombstones back = Tombstones.read(new ByteArraySource("t", b));
+        if (!fixCrc) {
+          assertThat(back).isEqualTo(t);
+        }
+      } catch (CorruptBlockException e) {
+        assertThat(e.resource()).isEqualTo("t");
+      }
+    });
   }
 
   private static byte[] file(long[][] entries) {

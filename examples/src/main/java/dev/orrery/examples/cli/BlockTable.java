@@ -21,43 +21,31 @@ final class BlockTable {
   private BlockTable() {}
 
   static void print(PrintWriter out, List<Path> blockDirs) throws IOException {
-    List<String[]> rows = new ArrayList<>();
     List<BlockMeta> metas = new ArrayList<>();
     for (Path dir : blockDirs) {
       metas.add(BlockMeta.read(dir));
     }
     metas.sort(Comparator.comparing(BlockTable::labels).thenComparingLong(BlockMeta::minTimeMillis));
-    rows.add(new String[] {"ULID", "FROM (UTC)", "UNTIL (UTC)", "RANGE", "SERIES", "SAMPLES", "CHUNKS", "SIZE",
-        "RES", "LEVEL", "LABELS"});
+    TextTable table = new TextTable(List.of("ULID", "FROM (UTC)", "UNTIL (UTC)", "RANGE", "SERIES", "SAMPLES",
+        "CHUNKS", "SIZE", "RES", "LEVEL", "LABELS"));
     for (BlockMeta m : metas) {
       Path dir = blockDirs.get(0).resolveSibling(m.ulid().toString());
-      rows.add(new String[] {m.ulid().toString(), TIME.format(Instant.ofEpochMilli(m.minTimeMillis())),
-          TIME.format(Instant.ofEpochMilli(m.maxTimeMillis())), duration(m.maxTimeMillis() - m.minTimeMillis()),
-          Long.toString(m.stats().numSeries()), Long.toString(m.stats().numSamples()),
-          Long.toString(m.stats().numChunks()), bytes(BlockSize.of(dir)),
+      table.add(List.of(m.ulid().toString(), time(m.minTimeMillis()), time(m.maxTimeMillis()),
+          duration(m.maxTimeMillis() - m.minTimeMillis()), Long.toString(m.stats().numSeries()),
+          Long.toString(m.stats().numSamples()), Long.toString(m.stats().numChunks()), bytes(BlockSize.of(dir)),
           m.thanos() == null ? "raw" : resolution(m.thanos().downsampleResolutionMillis()),
-          Integer.toString(m.compaction().level()), labels(m)});
+          Integer.toString(m.compaction().level()), labels(m)));
     }
-    int[] width = new int[rows.get(0).length];
-    for (String[] r : rows) {
-      for (int i = 0; i < r.length; i++) {
-        width[i] = Math.max(width[i], r[i].length());
-      }
-    }
-    for (String[] r : rows) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < r.length; i++) {
-        sb.append(r[i]);
-        if (i < r.length - 1) {
-          sb.append(" ".repeat(width[i] - r[i].length() + 2));
-        }
-      }
-      out.println(sb);
-    }
-    out.flush();
+    table.print(out, TextTable.Style.ALIGNED);
   }
 
-  private static String labels(BlockMeta m) {
+  /** A timestamp as {@code yyyy-MM-dd HH:mm:ss} in UTC. */
+  static String time(long millis) {
+    return TIME.format(Instant.ofEpochMilli(millis));
+  }
+
+  /** The external labels as {@code name=value} pairs joined by commas, in name order; empty without them. */
+  static String labels(BlockMeta m) {
     if (m.thanos() == null) {
       return "";
     }
@@ -69,7 +57,11 @@ final class BlockTable {
     return millis == 0 ? "raw" : duration(millis);
   }
 
+  /** A duration such as {@code 2h}, {@code 1h30m} or {@code 45s}; negative ones start with {@code -}. */
   static String duration(long millis) {
+    if (millis < 0) {
+      return "-" + duration(millis == Long.MIN_VALUE ? Long.MAX_VALUE : -millis);
+    }
     long s = millis / 1000;
     long h = s / 3600;
     long m = s % 3600 / 60;
@@ -87,6 +79,7 @@ final class BlockTable {
     return sb.toString();
   }
 
+  /** A size such as {@code 512B} or {@code 1.5MiB}. */
   static String bytes(long n) {
     if (n < 1024) {
       return n + "B";

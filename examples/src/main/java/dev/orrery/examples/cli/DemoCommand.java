@@ -2,7 +2,6 @@ package dev.orrery.examples.cli;
 
 import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.examples.demo.DemoDataSet;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +9,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code orrery demo}: writes the demo data set and shows what it wrote. */
+/**
+ * {@code orrery demo}: writes the demo data set, shows what it wrote, then serves it through the Prometheus HTTP API
+ * and the query page (as {@code orrery query}) until Ctrl-C.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Write a synthetic multi-cluster data set (3 clusters x 2 replicas, 4h at 15s) as TSDB blocks "
-        + "and print the blocks.")
+    description = "Write a synthetic multi-cluster data set (3 clusters x 2 replicas, 4h at 15s) as TSDB blocks, "
+        + "print the blocks, then serve them with the Prometheus HTTP API and a query page until Ctrl-C.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "demo-data", description = "Directory for the blocks (default ./${DEFAULT-VALUE}).")
   Path data;
@@ -21,11 +23,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--hours", defaultValue = "4", description = "Hours of data (default ${DEFAULT-VALUE}).")
   long hours;
 
+  @Option(names = "--http-address", defaultValue = QueryApiLauncher.DEFAULT_ADDRESS,
+      description = "Where to serve the data set (default ${DEFAULT-VALUE}).")
+  String httpAddress;
+
+  @Option(names = "--no-serve", description = "Only write the data set; do not serve it.")
+  boolean noServe;
+
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Files.createDirectories(data);
     if (!BlockDirectory.blockDirs(data).isEmpty()) {
@@ -37,8 +46,31 @@ public final class DemoCommand implements Callable<Integer> {
         + "external labels cluster, environment, prometheus_replica.%n%n", written, data.toAbsolutePath(),
         (System.nanoTime() - start) / 1e9, hours);
     BlockTable.print(out, BlockDirectory.blockDirs(data));
-    out.printf("%nNext: orrery tools block verify %s/<ULID>    orrery tools block dump %s/<ULID>%n", data, data);
-    out.flush();
+    if (noServe) {
+      out.printf("%nNext: orrery query --data %s    orrery tools block verify %s/<ULID>%n", data, data);
+      out.flush();
+      return 0;
+    }
+    QueryApiLauncher.Settings settings = QueryCommand.settings(spec, httpAddress, "5m", "2m", 50_000_000L);
+    try (QueryApiLauncher launcher = QueryApiLauncher.start(data, settings)) {
+      launcher.closeOnShutdown();
+      String url = launcher.url();
+      out.printf("%nServing %d blocks at %s  (Prometheus HTTP API under %sapi/v1/, Ctrl-C stops)%n",
+          launcher.blockCount(), url, url);
+      out.printf("Open %s in a browser, point Grafana at it as a Prometheus data source, or try:%n", url);
+      for (String q : EXAMPLE_QUERIES) {
+        out.printf("  curl -s %sapi/v1/query --data-urlencode 'query=%s'%n", url, q);
+      }
+      out.flush();
+      launcher.awaitStop();
+    }
     return 0;
   }
+
+  /** Queries that show the data set's shape; printed after it is written. */
+  static final String[] EXAMPLE_QUERIES = {
+      "sum by (cluster) (rate(http_requests_total[5m]))",
+      "histogram_quantile(0.99, sum by (le, cluster) (rate(http_request_duration_seconds_bucket[5m])))",
+      "max without (prometheus_replica) (up)",
+      "count by (cluster, environment) (up)"};
 }

@@ -140,7 +140,7 @@ public final class QueryCommand implements Callable<Integer> {
       }
       return new QueryApiLauncher.Settings(address, lookback, to, maxSamples);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
   }
 }

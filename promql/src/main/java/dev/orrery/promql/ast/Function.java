@@ -62,7 +62,12 @@ public enum Function {
   /** {@code deriv}. */
   DERIV("deriv", List.of(ValueType.MATRIX), 0, ValueType.VECTOR, false),
   /** {@code double_exponential_smoothing} (experimental). */
-  DOUBLE_EXPONENTIAL_SMOOTHING("double_exponential_smoothing", List.of(ValueType.MATRIX, ValueType.SCALAR, ValueType.SCALAR), 0, ValueType.VECTOR, true),
+  DOUBLE_EXPONENTIAL_SMOOTHING(
+      "double_exponential_smoothing",
+      List.of(ValueType.MATRIX, ValueType.SCALAR, ValueType.SCALAR),
+      0,
+      ValueType.VECTOR,
+      true),
   /** {@code end} (experimental). */
   END("end", List.of(), 0, ValueType.SCALAR, true),
   /** {@code exp}. */
@@ -76,11 +81,21 @@ public enum Function {
   /** {@code histogram_count}. */
   HISTOGRAM_COUNT("histogram_count", List.of(ValueType.VECTOR), 0, ValueType.VECTOR, false),
   /** {@code histogram_fraction}. */
-  HISTOGRAM_FRACTION("histogram_fraction", List.of(ValueType.SCALAR, ValueType.SCALAR, ValueType.VECTOR), 0, ValueType.VECTOR, false),
+  HISTOGRAM_FRACTION(
+      "histogram_fraction",
+      List.of(ValueType.SCALAR, ValueType.SCALAR, ValueType.VECTOR),
+      0,
+      ValueType.VECTOR,
+      false),
   /** {@code histogram_quantile}. */
   HISTOGRAM_QUANTILE("histogram_quantile", List.of(ValueType.SCALAR, ValueType.VECTOR), 0, ValueType.VECTOR, false),
   /** {@code histogram_quantiles} (experimental). */
-  HISTOGRAM_QUANTILES("histogram_quantiles", List.of(ValueType.VECTOR, ValueType.STRING, ValueType.SCALAR, ValueType.SCALAR), 9, ValueType.VECTOR, true),
+  HISTOGRAM_QUANTILES(
+      "histogram_quantiles",
+      List.of(ValueType.VECTOR, ValueType.STRING, ValueType.SCALAR, ValueType.SCALAR),
+      9,
+      ValueType.VECTOR,
+      true),
   /** {@code histogram_stddev}. */
   HISTOGRAM_STDDEV("histogram_stddev", List.of(ValueType.VECTOR), 0, ValueType.VECTOR, false),
   /** {@code histogram_stdvar}. */
@@ -100,9 +115,19 @@ public enum Function {
   /** {@code irate}. */
   IRATE("irate", List.of(ValueType.MATRIX), 0, ValueType.VECTOR, false),
   /** {@code label_join}. */
-  LABEL_JOIN("label_join", List.of(ValueType.VECTOR, ValueType.STRING, ValueType.STRING, ValueType.STRING), -1, ValueType.VECTOR, false),
+  LABEL_JOIN(
+      "label_join",
+      List.of(ValueType.VECTOR, ValueType.STRING, ValueType.STRING, ValueType.STRING),
+      -1,
+      ValueType.VECTOR,
+      false),
   /** {@code label_replace}. */
-  LABEL_REPLACE("label_replace", List.of(ValueType.VECTOR, ValueType.STRING, ValueType.STRING, ValueType.STRING, ValueType.STRING), 0, ValueType.VECTOR, false),
+  LABEL_REPLACE(
+      "label_replace",
+      List.of(ValueType.VECTOR, ValueType.STRING, ValueType.STRING, ValueType.STRING, ValueType.STRING),
+      0,
+      ValueType.VECTOR,
+      false),
   /** {@code last_over_time}. */
   LAST_OVER_TIME("last_over_time", List.of(ValueType.MATRIX), 0, ValueType.VECTOR, false),
   /** {@code ln}. */

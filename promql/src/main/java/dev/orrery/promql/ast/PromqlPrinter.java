@@ -8,14 +8,17 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Prints an AST as canonical PromQL, the way Prometheus' {@code String()} methods do ({@code promql/parser/printer.go}):
+ * Prints an AST as canonical PromQL, the way Prometheus' {@code String()} methods do ({@code
+ * promql/parser/printer.go}):
  * one space around binary operators, matchers sorted, {@code by}/{@code without} before the aggregation body,
  * durations in their largest units ({@code 90m} prints as {@code 1h30m}), numbers in plain decimal notation, strings
  * with Go's double-quote escaping. Used by {@code /api/v1/format_query}. The output parses back into the same tree
  * (positions aside, and matchers in sorted order).
  *
- * <p>Deviation: Prometheus prints {@code min_of}/{@code max_of} in durations as {@code min(}/{@code max(}, which does
- * not parse back; this printer writes {@code min_of}/{@code max_of}. Stateless and thread-safe.
+ * <p>Deviations, each where Prometheus' output would not parse back to the same tree: {@code min_of}/{@code max_of}
+ * in durations print as such (Prometheus writes {@code min(}/{@code max(}); {@code +Inf} as the left operand of
+ * {@code ^} prints as {@code Inf}; duration literals round to the nearest millisecond instead of truncating.
+ * Stateless and thread-safe.
  */
 public final class PromqlPrinter {
   private PromqlPrinter() {}
@@ -81,7 +84,12 @@ public final class PromqlPrinter {
   }
 
   private static void writeBinary(StringBuilder sb, BinaryExpr b) {
-    write(sb, b.lhs());
+    if (b.op() == BinaryOp.POW && b.lhs() instanceof NumberLiteral n && n.value() == Double.POSITIVE_INFINITY) {
+      // "+Inf ^ 2" would parse back as +(Inf ^ 2), a unary expression; Prometheus prints it that way anyway.
+      sb.append("Inf");
+    } else {
+      write(sb, b.lhs());
+    }
     sb.append(' ').append(b.op().symbol());
     if (b.returnBool()) {
       sb.append(" bool");
@@ -245,13 +253,13 @@ public final class PromqlPrinter {
     double v = n.value();
     if (n.duration() && !Double.isNaN(v) && !Double.isInfinite(v)) {
       double seconds = v;
-      if (seconds < 0) {
+      if (Double.doubleToRawLongBits(seconds) < 0) { // includes -0, which must print as "-0s" to parse back
         sb.append('-');
         seconds = -seconds;
       }
-      // model.Duration(val * 1e9).String(): nanoseconds truncated to milliseconds.
-      long nanos = (long) (seconds * 1e9);
-      appendDuration(sb, nanos / 1_000_000L);
+      // model.Duration(val * 1e9).String() truncates nanoseconds to milliseconds; rounding to the nearest
+      // millisecond instead keeps 3ms from printing as 2ms when the float product lands just below.
+      appendDuration(sb, Math.round(seconds * 1000));
       return;
     }
     sb.append(formatGoFloatF(v));
@@ -336,11 +344,35 @@ public final class PromqlPrinter {
     if (v == 0) {
       return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
     }
-    // Double.toString gives the shortest round-tripping digits (JDK 19+).
-    return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    return shortestDecimal(v).toPlainString();
   }
 
-  /** Go's {@code fmt} {@code %v} of a float64: shortest digits, exponent form outside {@code [1e-4, 1e21)}. */
+  /**
+   * The shortest decimal that parses back to {@code v} (closest to it among the shortest), as Go's {@code strconv}
+   * finds it. {@link Double#toString} (JDK 19+) is shortest except that it never uses a single digit (it prints
+   * {@code 4.9E-324} where Go finds {@code 5e-324}), so a one-digit candidate is tried as well.
+   */
+  private static BigDecimal shortestDecimal(double v) {
+    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    if (d.precision() == 2) {
+      BigDecimal exact = new BigDecimal(v);
+      BigDecimal best = null;
+      for (java.math.RoundingMode mode : new java.math.RoundingMode[] {java.math.RoundingMode.FLOOR,
+          java.math.RoundingMode.CEILING}) {
+        BigDecimal candidate = d.round(new java.math.MathContext(1, mode));
+        if (candidate.doubleValue() == v && (best == null
+            || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+          best = candidate;
+        }
+      }
+      if (best != null) {
+        return best.stripTrailingZeros();
+      }
+    }
+    return d;
+  }
+
+  /** Go's {@code fmt} {@code %v} of a float64: shortest digits, exponent form outside {@code [1e-4, 1e6)}. */
   static String formatGoFloatV(double v) {
     if (Double.isNaN(v)) {
       return "NaN";
@@ -351,9 +383,10 @@ public final class PromqlPrinter {
     if (v == 0) {
       return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
     }
-    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    BigDecimal d = shortestDecimal(v);
     int exp = d.precision() - d.scale() - 1;
-    if (exp < -4 || exp >= 21) {
+    // strconv's %g with shortest precision switches to the exponent form at 1e-4 and 1e6 ("1e+06").
+    if (exp < -4 || exp >= 6) {
       String digits = d.unscaledValue().abs().toString();
       StringBuilder sb = new StringBuilder();
       if (v < 0) {

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * The info and warning annotations of one query, deduplicated and in the order they were first raised. Mutable while
- * the query runs (confined to its thread), then handed out as an immutable snapshot through {@link #snapshot()}.
+ * the query runs (thread-safe, as concurrent operators may raise them), then handed out as an immutable snapshot
+ * through {@link #snapshot()}.
  */
 public final class Annotations {
   private static final Annotations EMPTY = new Annotations(new LinkedHashSet<>(), true);
@@ -41,7 +42,7 @@ public final class Annotations {
   }
 
   /** Adds {@code annotation} unless it is already present. */
-  public void add(Annotation annotation) {
+  public synchronized void add(Annotation annotation) {
     if (frozen) {
       throw new IllegalStateException("annotations are frozen");
     }
@@ -49,19 +50,19 @@ public final class Annotations {
   }
 
   /** Adds all of {@code other}. */
-  public void addAll(Annotations other) {
+  public synchronized void addAll(Annotations other) {
     for (Annotation a : other.items) {
       add(a);
     }
   }
 
   /** All annotations, warnings and infos mixed, in the order raised. */
-  public List<Annotation> all() {
+  public synchronized List<Annotation> all() {
     return List.copyOf(items);
   }
 
   /** True when nothing was raised. */
-  public boolean isEmpty() {
+  public synchronized boolean isEmpty() {
     return items.isEmpty();
   }
 
@@ -75,7 +76,7 @@ public final class Annotations {
     return rendered(Annotation.Severity.INFO, query);
   }
 
-  private List<String> rendered(Annotation.Severity severity, String query) {
+  private synchronized List<String> rendered(Annotation.Severity severity, String query) {
     List<String> out = new ArrayList<>();
     for (Annotation a : items) {
       if (a.severity() == severity) {
@@ -86,7 +87,7 @@ public final class Annotations {
   }
 
   /** An immutable copy. */
-  public Annotations snapshot() {
+  public synchronized Annotations snapshot() {
     return items.isEmpty() ? EMPTY : new Annotations(new LinkedHashSet<>(items), true);
   }
 }

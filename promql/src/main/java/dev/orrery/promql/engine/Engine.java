@@ -26,9 +26,12 @@ public final class Engine {
   public static final int MAX_POINTS_PER_SERIES = 11_000;
 
   private final Settings settings;
+  private final java.util.concurrent.Semaphore gate;
 
   private Engine(Settings settings) {
     this.settings = settings;
+    this.gate = settings.maxConcurrentQueries() > 0
+        ? new java.util.concurrent.Semaphore(settings.maxConcurrentQueries(), true) : null;
   }
 
   /** A builder with Prometheus' defaults. */
@@ -44,6 +47,10 @@ public final class Engine {
     b.timeoutNanos = settings.timeoutNanos;
     b.defaultSubqueryStepMillis = settings.defaultSubqueryStepMillis;
     b.optimizers = settings.optimizers;
+    b.useStartTimestamps = settings.useStartTimestamps;
+    b.executor = settings.executor;
+    b.maxConcurrentQueries = settings.maxConcurrentQueries;
+    b.maxSeries = settings.maxSeries;
     return b;
   }
 
@@ -53,13 +60,13 @@ public final class Engine {
    * @throws QueryException of type {@code bad_data} when {@code expr} does not parse (with the parser's message)
    */
   public Query instantQuery(Queryable queryable, String expr, long timeMillis) {
-    return new Query(settings, Objects.requireNonNull(queryable, "queryable is null"), expr, parse(expr), timeMillis,
-        timeMillis, 0);
+    return new Query(settings, gate, Objects.requireNonNull(queryable, "queryable is null"), expr, parse(expr),
+        timeMillis, timeMillis, 0);
   }
 
   /** An instant query of an already parsed expression. */
   public Query instantQuery(Queryable queryable, Expr expr, long timeMillis) {
-    return new Query(settings, Objects.requireNonNull(queryable, "queryable is null"), "", expr, timeMillis,
+    return new Query(settings, gate, Objects.requireNonNull(queryable, "queryable is null"), "", expr, timeMillis,
         timeMillis, 0);
   }
 
@@ -71,14 +78,14 @@ public final class Engine {
    */
   public Query rangeQuery(Queryable queryable, String expr, long startMillis, long endMillis, long stepMillis) {
     checkRange(startMillis, endMillis, stepMillis);
-    return new Query(settings, Objects.requireNonNull(queryable, "queryable is null"), expr, parse(expr), startMillis,
-        endMillis, stepMillis);
+    return new Query(settings, gate, Objects.requireNonNull(queryable, "queryable is null"), expr, parse(expr),
+        startMillis, endMillis, stepMillis);
   }
 
   /** A range query of an already parsed expression. */
   public Query rangeQuery(Queryable queryable, Expr expr, long startMillis, long endMillis, long stepMillis) {
     checkRange(startMillis, endMillis, stepMillis);
-    return new Query(settings, Objects.requireNonNull(queryable, "queryable is null"), "", expr, startMillis,
+    return new Query(settings, gate, Objects.requireNonNull(queryable, "queryable is null"), "", expr, startMillis,
         endMillis, stepMillis);
   }
 
@@ -107,7 +114,8 @@ public final class Engine {
 
   /** The engine's configuration. */
   record Settings(long lookbackDeltaMillis, long maxSamples, long timeoutNanos, long defaultSubqueryStepMillis,
-      List<Optimizer> optimizers) {}
+      List<Optimizer> optimizers, boolean useStartTimestamps, java.util.concurrent.Executor executor,
+      int maxConcurrentQueries, long maxSeries) {}
 
   /** Configures an {@link Engine}. Not thread-safe. */
   public static final class Builder {
@@ -116,6 +124,10 @@ public final class Engine {
     private long timeoutNanos = Duration.ofMinutes(2).toNanos();
     private long defaultSubqueryStepMillis = 60_000;
     private List<Optimizer> optimizers = Optimizer.defaults();
+    private boolean useStartTimestamps;
+    private java.util.concurrent.Executor executor;
+    private int maxConcurrentQueries = 20;
+    private long maxSeries;
 
     private Builder() {}
 
@@ -161,10 +173,52 @@ public final class Engine {
       return this;
     }
 
+    /**
+     * Whether sample start timestamps (stored by the XOR2 and ST histogram chunk encodings) take part in counter
+     * functions, as Prometheus' experimental {@code UseStartTimestamps}: a new start time marks a counter reset,
+     * {@code rate}/{@code increase} count up from zero at a start time inside the range instead of extrapolating,
+     * and {@code start_timestamp()} returns them. Default false.
+     */
+    public Builder useStartTimestamps(boolean use) {
+      useStartTimestamps = use;
+      return this;
+    }
+
+    /**
+     * An executor for intra-query parallelism: with one, the two operands of a binary operation between selector
+     * expressions are evaluated concurrently (a {@code concurrent} operator in the plan). The engine starts no threads
+     * of its own; {@code null} (the default) evaluates every query on its caller's thread.
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * How many queries of this engine may execute at once (default 20, Prometheus' {@code --query.max-concurrency});
+     * further ones wait for a slot, within their timeout. 0 for no gate.
+     */
+    public Builder maxConcurrentQueries(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("max concurrent queries must not be negative: " + n);
+      }
+      maxConcurrentQueries = n;
+      return this;
+    }
+
+    /** The most series a query may select from storage, over all its selectors (default 0, no limit). */
+    public Builder maxSeries(long n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("max series must not be negative: " + n);
+      }
+      maxSeries = n;
+      return this;
+    }
+
     /** The engine. */
     public Engine build() {
       return new Engine(new Settings(lookbackDeltaMillis, maxSamples, timeoutNanos, defaultSubqueryStepMillis,
-          optimizers));
+          optimizers, useStartTimestamps, executor, maxConcurrentQueries, maxSeries));
     }
   }
 }

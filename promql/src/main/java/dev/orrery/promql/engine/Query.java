@@ -38,6 +38,7 @@ public final class Query implements AutoCloseable {
   private static final int BATCH_STEPS = 32;
 
   private final Engine.Settings settings;
+  private final java.util.concurrent.Semaphore gate;
   private final Queryable queryable;
   private final String text;
   private final Expr expr;
@@ -48,9 +49,10 @@ public final class Query implements AutoCloseable {
   private LogicalPlan plan;
   private boolean executed;
 
-  Query(Engine.Settings settings, Queryable queryable, String text, Expr expr, long startMillis, long endMillis,
-      long stepMillis) {
+  Query(Engine.Settings settings, java.util.concurrent.Semaphore gate, Queryable queryable, String text, Expr expr,
+      long startMillis, long endMillis, long stepMillis) {
     this.settings = settings;
+    this.gate = gate;
     this.queryable = queryable;
     this.text = text;
     this.expr = expr;
@@ -59,7 +61,8 @@ public final class Query implements AutoCloseable {
     this.stepMillis = stepMillis;
     long deadline = settings.timeoutNanos() > 0 ? System.nanoTime() + settings.timeoutNanos() : Long.MAX_VALUE;
     this.ctx = new QueryContext(queryable, settings.lookbackDeltaMillis(), settings.maxSamples(), deadline,
-        settings.defaultSubqueryStepMillis());
+        settings.defaultSubqueryStepMillis(), settings.useStartTimestamps(), settings.executor(),
+        settings.maxSeries());
   }
 
   /** True for an instant query. */
@@ -72,9 +75,32 @@ public final class Query implements AutoCloseable {
     return text;
   }
 
-  /** The optimised logical plan, printed. */
+  /** The optimised logical plan, printed as PromQL. */
   public String explain() {
     return plan().toString();
+  }
+
+  /**
+   * The physical operator tree this query runs, one operator a line, children indented (EXPLAIN). Building the tree
+   * touches no storage.
+   */
+  public String explainOperators() {
+    Expr root = plan().root();
+    if (root.type() == ValueType.STRING || root.type() == ValueType.MATRIX) {
+      return root.type().documentedName() + " " + root;
+    }
+    OperatorBuilder builder = new OperatorBuilder(ctx, startMillis, endMillis, stepMillis,
+        plan().statsOnlySelectors());
+    StringBuilder sb = new StringBuilder();
+    describe(builder.build(root, new StepGrid(startMillis, endMillis, Math.max(1, stepMillis))), 0, sb);
+    return sb.toString();
+  }
+
+  private static void describe(VectorOperator op, int depth, StringBuilder sb) {
+    sb.append("  ".repeat(depth)).append(op.describe()).append('\n');
+    for (VectorOperator child : op.children()) {
+      describe(child, depth + 1, sb);
+    }
   }
 
   private LogicalPlan plan() {
@@ -100,12 +126,34 @@ public final class Query implements AutoCloseable {
       throw new IllegalStateException("query already executed");
     }
     executed = true;
+    acquireSlot();
     try {
       return run();
     } catch (OrreryException e) {
       throw StorageErrors.toQueryException(e);
     } catch (StackOverflowError e) {
       throw QueryException.execution("query too complex: evaluation exceeded the stack");
+    } finally {
+      if (gate != null) {
+        gate.release();
+      }
+    }
+  }
+
+  // The concurrency gate: wait for a slot, giving up on cancellation or timeout.
+  private void acquireSlot() {
+    if (gate == null) {
+      return;
+    }
+    try {
+      while (!gate.tryAcquire(20, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        ctx.checkInterrupted();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QueryException(QueryException.ErrorType.CANCELED, "query was canceled in queue");
+    } catch (QueryException e) {
+      throw new QueryException(e.type(), e.getMessage().replace("query execution", "queue"), e);
     }
   }
 
@@ -255,6 +303,7 @@ public final class Query implements AutoCloseable {
     List<TimeSeries> out = new ArrayList<>();
     long total = 0;
     for (SeriesData d : source.series()) {
+      d.fillTo(end);
       TimeSeries ts = d.window(start, end);
       if (ts.size() > 0) {
         out.add(ts);

@@ -33,6 +33,7 @@ import dev.orrery.promql.exec.function.VectorOfScalarOperator;
 import dev.orrery.promql.exec.scan.RangeFunctionOperator;
 import dev.orrery.promql.exec.scan.RangeSource;
 import dev.orrery.promql.exec.scan.VectorSelectorOperator;
+import dev.orrery.promql.function.ExtendedRangeKernels;
 import dev.orrery.promql.function.GoFloats;
 import dev.orrery.promql.function.MathFunctions;
 import dev.orrery.promql.function.MathFunctions.DateField;
@@ -242,9 +243,49 @@ final class FunctionBuilder {
       case RANGE -> new StepScalarOperator(grid, t -> (builder.queryEndMillis() - builder.queryStartMillis()) / 1000.0,
           name);
       case STEP -> new StepScalarOperator(grid, t -> builder.queryStepMillis() / 1000.0, name);
-      case INFO, INTEGRAL, START_TIMESTAMP -> throw QueryException.execution(
+      case INFO -> info(c, grid);
+      case START_TIMESTAMP -> {
+        Expr a = unwrap(args.get(0));
+        if (a instanceof VectorSelector vs) {
+          yield new VectorSelectorOperator(ctx, grid, vs.matchers(), builder.offsetMillis(vs), vs.timestampMillis(),
+              true, false, vs.toString()).emittingStartTimestamps();
+        }
+        // Start timestamps do not survive expressions: only a selector has them.
+        yield new dev.orrery.promql.exec.function.StepFilterOperator(builder.build(args.get(0), grid));
+      }
+      case INTEGRAL -> throw QueryException.execution(
           "function " + name + "() is not supported by this engine yet");
     };
+  }
+
+  private VectorOperator info(Call c, StepGrid grid) {
+    List<Matcher> selector = c.args().size() > 1 && unwrap(c.args().get(1)) instanceof VectorSelector vs
+        ? vs.matchers() : List.of();
+    List<Matcher> names = new ArrayList<>();
+    List<Matcher> data = new ArrayList<>();
+    for (Matcher m : selector) {
+      (m.name().equals(Labels.METRIC_NAME) ? names : data).add(m);
+    }
+    if (names.isEmpty()) {
+      names.add(Matcher.equal(Labels.METRIC_NAME, "target_info"));
+    } else if (names.stream().allMatch(m -> m.type().isNegative())) {
+      // Negative name matchers only narrow the info metrics, which are those named *_info.
+      names.add(Matcher.regex(Labels.METRIC_NAME, ".+_info"));
+    }
+    List<Matcher> all = new ArrayList<>(names);
+    all.addAll(data);
+    List<String> dataLabels = null;
+    boolean fallBack = true;
+    if (!data.isEmpty()) {
+      dataLabels = new ArrayList<>();
+      for (Matcher m : data) {
+        dataLabels.add(m.name());
+        fallBack &= m.matchesEmpty();
+      }
+    }
+    Expr arg = c.args().get(0);
+    return new dev.orrery.promql.exec.scan.InfoOperator(ctx, grid, builder.build(arg, grid), all, names, dataLabels,
+        fallBack, InfoReferenceTime.of(arg, builder));
   }
 
   private VectorOperator sort(Call c, StepGrid grid, SortOperator.Kind kind) {
@@ -279,33 +320,42 @@ final class FunctionBuilder {
   private VectorOperator rangeWithArg(Call c, StepGrid grid, RangeKernel kernel, int argIndex, List<Expr> params,
       boolean dropName) {
     Expr arg = c.args().get(argIndex);
-    checkExtendedModifiers(c.func(), unwrap(arg));
+    RangeKernel extended = extendedKernel(c.func(), unwrap(arg));
+    if (extended != null) {
+      kernel = extended;
+    }
     RangeSource src = builder.rangeSource(arg, grid, c.func().functionName());
     return new RangeFunctionOperator(ctx, grid, src, kernel, c.func().functionName(), dropName,
         scalars(params, grid), arg.positionRange().start());
   }
 
-  private static void checkExtendedModifiers(Function f, Expr arg) {
+  /** The kernel for the anchored/smoothed modifiers, null without them; a modifier the function rejects fails. */
+  private static RangeKernel extendedKernel(Function f, Expr arg) {
     if (!(arg instanceof MatrixSelector m)) {
-      return;
+      return null;
     }
     VectorSelector vs = m.vectorSelector();
     if (vs.anchored()) {
-      switch (f) {
-        case CHANGES, DELTA, INCREASE, RATE, RESETS -> throw QueryException.execution(
-            "the anchored modifier is not supported by this engine yet");
+      return switch (f) {
+        case RATE -> ExtendedRangeKernels.anchored(true, true);
+        case INCREASE -> ExtendedRangeKernels.anchored(true, false);
+        case DELTA -> ExtendedRangeKernels.anchored(false, false);
+        case CHANGES -> ExtendedRangeKernels.anchoredTransitions(false);
+        case RESETS -> ExtendedRangeKernels.anchoredTransitions(true);
         default -> throw QueryException.execution("anchored modifier can only be used with: changes, delta, "
             + "increase, rate, resets - not with " + f.functionName());
-      }
+      };
     }
     if (vs.smoothed()) {
-      switch (f) {
-        case DELTA, INCREASE, RATE -> throw QueryException.execution(
-            "the smoothed modifier is not supported by this engine yet");
+      return switch (f) {
+        case RATE -> ExtendedRangeKernels.smoothed(true, true);
+        case INCREASE -> ExtendedRangeKernels.smoothed(true, false);
+        case DELTA -> ExtendedRangeKernels.smoothed(false, false);
         default -> throw QueryException.execution("smoothed modifier can only be used with: delta, increase, rate - "
             + "not with " + f.functionName());
-      }
+      };
     }
+    return null;
   }
 
   /** Prometheus' {@code createLabelsForAbsentFunction}. */

@@ -24,6 +24,7 @@ import dev.orrery.promql.exec.binary.ScalarBinaryOperator;
 import dev.orrery.promql.exec.binary.SetOperator;
 import dev.orrery.promql.exec.binary.VectorBinaryOperator;
 import dev.orrery.promql.exec.binary.VectorScalarOperator;
+import dev.orrery.promql.exec.exchange.ConcurrentOperator;
 import dev.orrery.promql.exec.function.StepScalarOperator;
 import dev.orrery.promql.exec.scan.MatrixSelectorSource;
 import dev.orrery.promql.exec.scan.RangeSource;
@@ -100,8 +101,11 @@ public final class OperatorBuilder {
       case UnaryExpr u -> u.op() == UnaryOp.SUB
           ? new NegationOperator(build(u.expr(), grid), u.expr().type() == ValueType.VECTOR)
           : build(u.expr(), grid);
-      case VectorSelector v -> new VectorSelectorOperator(ctx, grid, v.matchers(), offsetMillis(v), v.timestampMillis(),
-          false, statsOnly.contains(v), v.toString());
+      case VectorSelector v -> {
+        VectorSelectorOperator op = new VectorSelectorOperator(ctx, grid, v.matchers(), offsetMillis(v),
+            v.timestampMillis(), false, statsOnly.contains(v), v.toString());
+        yield v.smoothed() ? op.smoothed(v.positionRange().start()) : op;
+      }
       case MatrixSelector m -> throw QueryException.execution("range vector " + m + " where an instant vector is needed");
       case SubqueryExpr s -> throw QueryException.execution("subquery " + s + " where an instant vector is needed");
       case Call c -> functions.build(c, grid);
@@ -129,8 +133,11 @@ public final class OperatorBuilder {
     if (e instanceof MatrixSelector m) {
       VectorSelector vs = m.vectorSelector();
       long range = m.rangeExpr() != null && m.rangeMillis() == 0 ? durationMillis(m.rangeExpr()) : m.rangeMillis();
+      long lookback = ctx.lookbackDeltaMillis();
+      long before = vs.anchored() || vs.smoothed() ? lookback : 0;
+      long after = vs.smoothed() ? lookback : 0;
       return new MatrixSelectorSource(ctx, grid, vs.matchers(), range, offsetMillis(vs), vs.timestampMillis(),
-          function, statsOnly.contains(vs), m.toString());
+          function, statsOnly.contains(vs), before, after, m.toString());
     }
     if (e instanceof SubqueryExpr s) {
       long range = s.rangeExpr() != null && s.rangeMillis() == 0 ? durationMillis(s.rangeExpr()) : s.rangeMillis();
@@ -175,6 +182,18 @@ public final class OperatorBuilder {
     };
   }
 
+  private static boolean readsStorage(Expr e) {
+    if (e instanceof VectorSelector || e instanceof MatrixSelector) {
+      return true;
+    }
+    for (Expr c : e.children()) {
+      if (readsStorage(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private VectorOperator binary(BinaryExpr b, StepGrid grid) {
     boolean lScalar = b.lhs().type() == ValueType.SCALAR;
     boolean rScalar = b.rhs().type() == ValueType.SCALAR;
@@ -183,6 +202,10 @@ public final class OperatorBuilder {
     int pos = b.positionRange().start();
     if (lScalar && rScalar) {
       return new ScalarBinaryOperator(b.op(), l, r);
+    }
+    if (ctx.executor() != null && !lScalar && !rScalar && readsStorage(b.lhs()) && readsStorage(b.rhs())) {
+      // Both operands read series: evaluate the left one on another thread while this one computes the right.
+      l = new ConcurrentOperator(l, ctx.executor(), ctx, 2);
     }
     if (b.op().isSetOperator()) {
       return new SetOperator(b.op(), l, r, b.matching());

@@ -12,8 +12,24 @@ public record SeriesInfo(Labels labels, boolean dropName) {
     return new SeriesInfo(labels, false);
   }
 
-  /** The labels as they will be returned: without {@code __name__} when it is to be dropped. */
+  /** The type and unit metadata labels of Prometheus 3's type-and-unit feature, dropped with the name. */
+  public static final String TYPE_LABEL = "__type__";
+  /** See {@link #TYPE_LABEL}. */
+  public static final String UNIT_LABEL = "__unit__";
+
+  /**
+   * The labels as they will be returned: without {@code __name__} (and the {@code __type__}/{@code __unit__}
+   * metadata that describe the name) when the name is to be dropped.
+   */
   public Labels visibleLabels() {
-    return dropName ? labels.withoutMetricName() : labels;
+    return dropName ? withoutNameAndMetadata(labels) : labels;
+  }
+
+  /** {@code l} without {@code __name__}, {@code __type__} and {@code __unit__} (Prometheus' DropReserved). */
+  public static Labels withoutNameAndMetadata(Labels l) {
+    if (!l.has(Labels.METRIC_NAME) && !l.has(TYPE_LABEL) && !l.has(UNIT_LABEL)) {
+      return l;
+    }
+    return l.toBuilder().delete(Labels.METRIC_NAME, TYPE_LABEL, UNIT_LABEL).build();
   }
 }

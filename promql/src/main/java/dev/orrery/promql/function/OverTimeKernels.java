@@ -292,15 +292,25 @@ public final class OverTimeKernels {
     boolean first = true;
     double prevF = 0;
     FloatHistogram prevH = null;
+    long prevT = 0;
+    long prevSt = 0;
     while (fi < w.floatTo || hi < w.histTo) {
       double curF = 0;
       FloatHistogram curH = null;
+      long curT;
+      long curSt;
       if (hi >= w.histTo || (fi < w.floatTo && w.floatTs[fi] < w.histTs[hi])) {
+        curT = w.floatTs[fi];
+        curSt = StartTimestamps.at(w.floatSt, fi);
         curF = w.floatValues[fi++];
       } else {
+        curT = w.histTs[hi];
+        curSt = StartTimestamps.at(w.histSt, hi);
         curH = w.histograms[hi++];
       }
-      if (!first) {
+      if (!first && resets && StartTimestamps.isReset(prevSt, prevT, curSt, curT)) {
+        count++;
+      } else if (!first) {
         if (prevH == null && curH == null) {
           if (resets) {
             if (curF < prevF) {
@@ -319,6 +329,8 @@ public final class OverTimeKernels {
       first = false;
       prevF = curF;
       prevH = curH;
+      prevT = curT;
+      prevSt = curSt;
     }
     return out.set(count);
   }

@@ -18,6 +18,16 @@ public final class RangeWindow {
   public int floatFrom;
   /** End (exclusive) of the floats in the window. */
   public int floatTo;
+  /** Number of float samples of the whole series (the arrays may be longer). */
+  public int floatCount;
+  /** Start timestamps parallel to {@link #floatTs} (0 = unknown), or null when there are none. */
+  public long[] floatSt;
+  /** Start timestamps parallel to {@link #histTs}, or null. */
+  public long[] histSt;
+  /** Number of histogram samples of the whole series. */
+  public int histTotal;
+  /** The lookback delta, for modifiers that look before the window. */
+  public long lookbackMillis;
   /** Histogram sample timestamps of the whole series. */
   public long[] histTs;
   /** Histogram samples of the whole series. */

@@ -14,9 +14,22 @@ public final class RateKernels {
   private RateKernels() {}
 
   /** {@code rate}. */
-  public static final RangeKernel RATE = (w, out) -> extrapolatedRate(w, out, true, true);
+  public static final RangeKernel RATE = (w, out) -> checkCounterName(w, extrapolatedRate(w, out, true, true));
   /** {@code increase}. */
-  public static final RangeKernel INCREASE = (w, out) -> extrapolatedRate(w, out, true, false);
+  public static final RangeKernel INCREASE = (w, out) -> checkCounterName(w, extrapolatedRate(w, out, true, false));
+
+  /**
+   * Prometheus' {@code PossibleNonCounterInfo}: a float rate over a metric whose name does not end in
+   * {@code _total}, {@code _sum}, {@code _count} or {@code _bucket} may not be over a counter.
+   */
+  private static boolean checkCounterName(RangeWindow w, boolean produced) {
+    String name = w.metricName;
+    if (produced && w.floatCount() > 0 && !name.isEmpty() && !name.endsWith("_total") && !name.endsWith("_sum")
+        && !name.endsWith("_count") && !name.endsWith("_bucket")) {
+      w.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"" + name + "\"");
+    }
+    return produced;
+  }
   /** {@code delta}. */
   public static final RangeKernel DELTA = (w, out) -> extrapolatedRate(w, out, false, false);
   /** {@code irate}. */
@@ -40,15 +53,24 @@ public final class RateKernels {
     long firstT;
     long lastT;
     int numSamplesMinusOne;
-    if (nh > 1) {
+    long firstSt = nf > 0 ? StartTimestamps.at(w.floatSt, w.floatFrom)
+        : nh > 0 ? StartTimestamps.at(w.histSt, w.histFrom) : 0;
+    // A known start inside the range: count up from zero there instead of extrapolating to the left.
+    boolean zeroAtStart = isCounter && firstSt != 0 && firstSt > w.rangeStartMillis
+        && firstSt < (nf > 0 ? w.floatTs[w.floatFrom] : nh > 0 ? w.histTs[w.histFrom] : Long.MIN_VALUE);
+    if (isCounter) {
+      warnOverlaps(w);
+    }
+    if (nh > 1 || (nh == 1 && zeroAtStart)) {
       numSamplesMinusOne = nh - 1;
       firstT = w.histTs[w.histFrom];
       lastT = w.histTs[w.histTo - 1];
-      resultHistogram = histogramRate(w, isCounter);
+      resultHistogram = nh == 1 ? HistogramArithmetic.withHint(HistogramArithmetic.scale(w.histograms[w.histFrom], 0),
+          CounterResetHint.GAUGE) : histogramRate(w, isCounter);
       if (resultHistogram == null) {
         return false;
       }
-    } else if (nf > 1) {
+    } else if (nf > 1 || (nf == 1 && zeroAtStart)) {
       numSamplesMinusOne = nf - 1;
       double[] v = w.floatValues;
       firstT = w.floatTs[w.floatFrom];
@@ -57,7 +79,8 @@ public final class RateKernels {
       if (isCounter) {
         double prev = v[w.floatFrom];
         for (int i = w.floatFrom + 1; i < w.floatTo; i++) {
-          if (v[i] < prev) {
+          if (v[i] < prev || StartTimestamps.isReset(StartTimestamps.at(w.floatSt, i - 1), w.floatTs[i - 1],
+              StartTimestamps.at(w.floatSt, i), w.floatTs[i])) {
             resultFloat += prev;
           }
           prev = v[i];
@@ -69,12 +92,27 @@ public final class RateKernels {
     double durationToStart = (firstT - w.rangeStartMillis) / 1000.0;
     double durationToEnd = (w.rangeEndMillis - lastT) / 1000.0;
     double sampledInterval = (lastT - firstT) / 1000.0;
-    double averageDurationBetweenSamples = sampledInterval / numSamplesMinusOne;
+    double averageDurationBetweenSamples = numSamplesMinusOne > 0 ? sampledInterval / numSamplesMinusOne : 0;
     double extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-    if (durationToStart >= extrapolationThreshold) {
+    if (zeroAtStart) {
+      durationToStart = 0;
+      sampledInterval = (lastT - firstSt) / 1000.0;
+      if (resultHistogram != null) {
+        HistogramArithmetic.Result r = HistogramArithmetic.add(resultHistogram, w.histograms[w.histFrom]);
+        if (r.incompatible()) {
+          return false;
+        }
+        resultHistogram = r.value();
+      } else {
+        resultFloat += w.floatValues[w.floatFrom];
+      }
+    } else if (durationToStart >= extrapolationThreshold) {
       durationToStart = averageDurationBetweenSamples / 2;
     }
-    if (isCounter) {
+    if (sampledInterval <= 0) {
+      return false;
+    }
+    if (isCounter && !zeroAtStart) {
       double durationToZero = durationToStart;
       if (resultFloat > 0 && nf > 0 && w.floatValues[w.floatFrom] >= 0) {
         durationToZero = sampledInterval * (w.floatValues[w.floatFrom] / resultFloat);
@@ -97,6 +135,22 @@ public final class RateKernels {
       return out.set(resultFloat * factor);
     }
     return out.set(HistogramArithmetic.scale(resultHistogram, factor));
+  }
+
+  private static void warnOverlaps(RangeWindow w) {
+    boolean overlap = false;
+    for (int i = w.floatFrom + 1; i < w.floatTo && !overlap; i++) {
+      overlap = StartTimestamps.overlaps(StartTimestamps.at(w.floatSt, i - 1), w.floatTs[i - 1],
+          StartTimestamps.at(w.floatSt, i));
+    }
+    for (int i = w.histFrom + 1; i < w.histTo && !overlap; i++) {
+      overlap = StartTimestamps.overlaps(StartTimestamps.at(w.histSt, i - 1), w.histTs[i - 1],
+          StartTimestamps.at(w.histSt, i));
+    }
+    if (overlap) {
+      w.warn("sample has start time that overlaps with previous sample timestamp for metric \"" + w.metricName
+          + "\"");
+    }
   }
 
   /** Prometheus' {@code histogramRate}: last minus first, plus every value lost to a counter reset. */
@@ -145,7 +199,8 @@ public final class RateKernels {
     if (isCounter) {
       for (int i = w.histFrom + 1; i < w.histTo; i++) {
         FloatHistogram curr = hs[i];
-        if (CounterResets.detectReset(prev, curr)) {
+        if (CounterResets.detectReset(prev, curr) || StartTimestamps.isReset(StartTimestamps.at(w.histSt, i - 1),
+            w.histTs[i - 1], StartTimestamps.at(w.histSt, i), w.histTs[i])) {
           HistogramArithmetic.Result a = HistogramArithmetic.add(h, prev);
           if (a.incompatible()) {
             return null;
@@ -173,34 +228,43 @@ public final class RateKernels {
     double f1 = 0;
     FloatHistogram h0 = null;
     FloatHistogram h1 = null;
+    long st0 = 0;
+    long st1 = 0;
     int n = 0;
     for (int i = Math.max(w.floatFrom, w.floatTo - 2); i < w.floatTo; i++) {
       if (n == 0) {
         t0 = w.floatTs[i];
         f0 = w.floatValues[i];
+        st0 = StartTimestamps.at(w.floatSt, i);
       } else {
         t1 = w.floatTs[i];
         f1 = w.floatValues[i];
+        st1 = StartTimestamps.at(w.floatSt, i);
       }
       n++;
     }
     for (int i = Math.max(w.histFrom, w.histTo - 2); i < w.histTo; i++) {
       long t = w.histTs[i];
       FloatHistogram h = w.histograms[i];
+      long st = StartTimestamps.at(w.histSt, i);
       if (n == 0) {
         t0 = t;
         h0 = h;
+        st0 = st;
         n = 1;
       } else if (n == 1) {
         if (t < t0) {
           t1 = t0;
           f1 = f0;
           h1 = h0;
+          st1 = st0;
           t0 = t;
           h0 = h;
+          st0 = st;
         } else {
           t1 = t;
           h1 = h;
+          st1 = st;
         }
         n = 2;
       } else if (t < t0) {
@@ -209,11 +273,14 @@ public final class RateKernels {
         t0 = t1;
         f0 = f1;
         h0 = h1;
+        st0 = st1;
         t1 = t;
         h1 = h;
+        st1 = st;
       } else {
         t0 = t;
         h0 = h;
+        st0 = st;
       }
     }
     if (n < 2) {
@@ -222,7 +289,8 @@ public final class RateKernels {
     double resultValue = 0;
     FloatHistogram resultHistogram = null;
     if (h0 == null && h1 == null) {
-      resultValue = isRate && f1 < f0 ? f1 : f1 - f0;
+      boolean reset = f1 < f0 || StartTimestamps.isReset(st0, t0, st1, t1);
+      resultValue = isRate && reset ? f1 : f1 - f0;
     } else if (h0 != null && h1 != null) {
       boolean gauge0 = h0.counterResetHint() == CounterResetHint.GAUGE;
       boolean gauge1 = h1.counterResetHint() == CounterResetHint.GAUGE;
@@ -232,7 +300,7 @@ public final class RateKernels {
       if (!isRate && !(gauge0 && gauge1)) {
         w.warn("this native histogram metric is not a gauge: \"" + w.metricName + "\"");
       }
-      if (isRate && CounterResets.detectReset(h0, h1)) {
+      if (isRate && (CounterResets.detectReset(h0, h1) || StartTimestamps.isReset(st0, t0, st1, t1))) {
         resultHistogram = h1;
       } else {
         HistogramArithmetic.Result r = HistogramArithmetic.sub(h1, h0);

@@ -3,6 +3,7 @@ package dev.orrery.promql.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -15,6 +16,8 @@ import dev.orrery.promql.engine.Sample;
 import dev.orrery.promql.engine.TimeSeries;
 import dev.orrery.promql.histogram.BucketBounds;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.io.OutputStream;
 import java.util.List;
 
@@ -29,7 +32,11 @@ import java.util.List;
  * <p>Confined to one thread; {@link #close()} flushes and closes the underlying stream.
  */
 public final class ApiJsonWriter implements AutoCloseable {
-  private static final JsonFactory FACTORY = new JsonFactoryBuilder().characterEscapes(new GoCharacterEscapes()).build();
+  private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+      .characterEscapes(new GoCharacterEscapes())
+      // Go writes characters outside the BMP as UTF-8, not as a \\u surrogate pair.
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+      .build();
 
   private final JsonGenerator gen;
 
@@ -392,6 +399,11 @@ public final class ApiJsonWriter implements AutoCloseable {
       end--;
     }
     digits.setLength(end);
+    if (digits.length() == 2) {
+      // JDK's Double.toString prints at least two digits: a 2-digit result may hide a 1-digit one that also round-trips
+      // (Double.MIN_VALUE prints as 4.9E-324; Go's shortest form is 5e-324).
+      exp = shortenToOneDigit(digits, exp, abs);
+    }
 
     StringBuilder out = new StringBuilder(32);
     if (v < 0) {
@@ -425,6 +437,31 @@ public final class ApiJsonWriter implements AutoCloseable {
       out.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
     }
     return out.toString();
+  }
+
+  // Tries d and d+1 at the precision of the first digit; keeps the closer one that parses back to abs.
+  private static int shortenToOneDigit(StringBuilder digits, int exp, double abs) {
+    BigDecimal exact = new BigDecimal(abs);
+    int first = digits.charAt(0) - '0';
+    BigDecimal best = null;
+    BigDecimal bestDistance = null;
+    for (int candidate = first; candidate <= first + 1; candidate++) {
+      BigDecimal dec = new BigDecimal(BigInteger.valueOf(candidate), -exp);
+      if (dec.doubleValue() == abs) {
+        BigDecimal distance = dec.subtract(exact).abs();
+        if (bestDistance == null || distance.compareTo(bestDistance) < 0) {
+          bestDistance = distance;
+          best = dec;
+        }
+      }
+    }
+    if (best == null) {
+      return exp;
+    }
+    BigDecimal stripped = best.stripTrailingZeros();
+    digits.setLength(0);
+    digits.append(stripped.unscaledValue());
+    return digits.length() - 1 - stripped.scale();
   }
 
   @Override

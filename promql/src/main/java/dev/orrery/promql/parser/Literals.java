@@ -1,6 +1,8 @@
 package dev.orrery.promql.parser;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
@@ -265,5 +267,16 @@ final class Literals {
       total = sum.longValue();
     }
     return total;
+  }
+
+  /** Go's {@code fmt} {@code %f}: six decimals, {@code +Inf}, {@code -Inf}, {@code NaN}. */
+  static String formatPercentF(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    return new BigDecimal(v).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
   }
 }

@@ -9,7 +9,6 @@ import dev.orrery.promql.ast.BinaryOp;
 import dev.orrery.promql.ast.Call;
 import dev.orrery.promql.ast.Cardinality;
 import dev.orrery.promql.ast.DurationExpr;
-import dev.orrery.promql.ast.DurationOp;
 import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.ast.Function;
 import dev.orrery.promql.ast.MatrixSelector;
@@ -23,11 +22,7 @@ import dev.orrery.promql.ast.UnaryExpr;
 import dev.orrery.promql.ast.UnaryOp;
 import dev.orrery.promql.ast.VectorMatching;
 import dev.orrery.promql.ast.VectorSelector;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,135 +36,65 @@ import java.util.Locale;
  * {@code offset} takes one signed duration literal, {@code step()}, {@code range()}, {@code min_of}/{@code max_of}
  * call or a parenthesised duration expression, so {@code foo offset 1m + 1m} is {@code (foo offset 1m) + 1m}; inside
  * {@code [...]} the full duration arithmetic applies; unary minus binds like {@code *}; {@code group_left} followed by
- * {@code (} always starts a label list. Single-threaded; one instance per query.
+ * {@code (} always starts a label list. Durations are parsed by {@link DurationParser}, tokens come from a {@link
+ * TokenStream}. Single-threaded; one instance per query.
  */
 final class Parser {
-  private static final double MAX_DURATION_SECONDS = 9.223372036854775807E9; // 2^63 ns
-
-  private final Lexer lexer;
-  private final byte[] input;
-  private final int maxDepth;
-  private final Deque<ErrorContext> errorContexts = new ArrayDeque<>();
-  private Token tok;
-  private Token lookahead;
-  private int prevEnd;
-  private int depth;
-
-  /** Where the parser is, for the wording of "unexpected ..." errors (the grammar's error productions). */
-  private record ErrorContext(String name, String expected) {}
+  private final TokenStream ts;
+  private final DurationParser durations;
 
   Parser(byte[] input, int maxDepth) {
-    this.input = input;
-    this.lexer = new Lexer(input);
-    this.maxDepth = maxDepth;
+    this.ts = new TokenStream(input, maxDepth);
+    this.durations = new DurationParser(ts);
   }
 
   /** Parses a whole query (Prometheus' {@code START_EXPRESSION}). */
   Expr parseQuery() {
-    advance();
-    if (tok.type() == TokenType.EOF) {
-      throw error(new PositionRange(0, 0), "no expression found in input");
+    ts.advance();
+    if (ts.type() == TokenType.EOF) {
+      throw ts.error(new PositionRange(0, 0), "no expression found in input");
     }
     Expr e = parseExpr(BinaryOp.LOWEST_PRECEDENCE);
-    if (tok.type() != TokenType.EOF) {
-      throw unexpected(null, null);
+    if (ts.type() != TokenType.EOF) {
+      throw ts.unexpected(null, null);
     }
     return e;
   }
 
   /** Parses a lone vector selector (Prometheus' {@code START_METRIC_SELECTOR}, used for {@code match[]}). */
   VectorSelector parseMetricSelector() {
-    advance();
-    if (!startsSelector(tok.type())) {
-      throw unexpected(null, null);
+    ts.advance();
+    if (!startsSelector(ts.type())) {
+      throw ts.unexpected(null, null);
     }
     VectorSelector vs = parseVectorSelector();
-    if (tok.type() != TokenType.EOF) {
-      throw unexpected(null, null);
+    if (ts.type() != TokenType.EOF) {
+      throw ts.unexpected(null, null);
     }
     return vs;
-  }
-
-  // ---- token handling -----------------------------------------------------------------------------------------
-
-  private void advance() {
-    if (tok != null) {
-      prevEnd = tok.end();
-    }
-    if (lookahead != null) {
-      tok = lookahead;
-      lookahead = null;
-    } else {
-      tok = lexer.next();
-    }
-    if (tok.type() == TokenType.ERROR) {
-      throw error(tok.positionRange(), tok.text());
-    }
-  }
-
-  private Token peek() {
-    if (lookahead == null) {
-      lookahead = lexer.next();
-    }
-    return lookahead;
-  }
-
-  private void expect(TokenType type, String context, String expected) {
-    if (tok.type() != type) {
-      throw unexpected(context, expected);
-    }
-    advance();
-  }
-
-  PromqlParseException error(PositionRange pos, String message) {
-    return new PromqlParseException(pos, message, input);
-  }
-
-  /** Prometheus' {@code unexpected(context, expected)}; without a context the innermost enclosing one is used. */
-  private PromqlParseException unexpected(String context, String expected) {
-    String ctx = context;
-    String exp = expected;
-    if (ctx == null && !errorContexts.isEmpty()) {
-      ctx = errorContexts.peek().name();
-      exp = errorContexts.peek().expected();
-    }
-    StringBuilder msg = new StringBuilder("unexpected ").append(tok.describe());
-    if (ctx != null) {
-      msg.append(" in ").append(ctx);
-    }
-    if (exp != null) {
-      msg.append(", expected ").append(exp);
-    }
-    return error(tok.positionRange(), msg.toString());
-  }
-
-  private void enterNesting() {
-    if (++depth > maxDepth) {
-      throw error(tok.positionRange(), "expression nesting is too deep (more than " + maxDepth + " levels)");
-    }
   }
 
   // ---- expressions --------------------------------------------------------------------------------------------
 
   private Expr parseExpr(int minPrecedence) {
-    enterNesting();
+    ts.enterNesting();
     Expr lhs = parseUnary();
     while (true) {
-      BinaryOp op = binaryOp(tok.type());
+      BinaryOp op = binaryOp(ts.type());
       if (op == null || op.precedence() < minPrecedence) {
         break;
       }
-      advance();
+      ts.advance();
       boolean returnBool = false;
-      if (tok.type() == TokenType.BOOL) {
+      if (ts.type() == TokenType.BOOL) {
         returnBool = true;
-        advance();
+        ts.advance();
       }
       VectorMatching matching = parseVectorMatching();
       Expr rhs = parseExpr(op.isRightAssociative() ? op.precedence() : op.precedence() + 1);
       lhs = new BinaryExpr(op, lhs, rhs, matching, returnBool);
     }
-    depth--;
+    ts.leaveNesting(1);
     return lhs;
   }
 
@@ -204,14 +129,14 @@ final class Parser {
     List<String> matchingLabels = List.of();
     List<String> include = List.of();
     boolean on = false;
-    if (tok.type() == TokenType.ON || tok.type() == TokenType.IGNORING) {
-      on = tok.type() == TokenType.ON;
-      advance();
+    if (ts.type() == TokenType.ON || ts.type() == TokenType.IGNORING) {
+      on = ts.type() == TokenType.ON;
+      ts.advance();
       matchingLabels = parseGroupingLabels();
-      if (tok.type() == TokenType.GROUP_LEFT || tok.type() == TokenType.GROUP_RIGHT) {
-        card = tok.type() == TokenType.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
-        advance();
-        if (tok.type() == TokenType.LEFT_PAREN) {
+      if (ts.type() == TokenType.GROUP_LEFT || ts.type() == TokenType.GROUP_RIGHT) {
+        card = ts.type() == TokenType.GROUP_LEFT ? Cardinality.MANY_TO_ONE : Cardinality.ONE_TO_MANY;
+        ts.advance();
+        if (ts.type() == TokenType.LEFT_PAREN) {
           include = parseGroupingLabels();
         }
       }
@@ -219,9 +144,9 @@ final class Parser {
     Double fillLeft = null;
     Double fillRight = null;
     boolean sawFill = false;
-    while (tok.type() == TokenType.FILL || tok.type() == TokenType.FILL_LEFT || tok.type() == TokenType.FILL_RIGHT) {
-      Token fillTok = tok;
-      advance();
+    while (ts.type() == TokenType.FILL || ts.type() == TokenType.FILL_LEFT || ts.type() == TokenType.FILL_RIGHT) {
+      Token fillTok = ts.tok();
+      ts.advance();
       double value = parseFillValue(fillTok);
       boolean duplicate = switch (fillTok.type()) {
         case FILL -> sawFill || fillLeft != null || fillRight != null;
@@ -229,7 +154,7 @@ final class Parser {
         default -> sawFill || fillRight != null;
       };
       if (duplicate) {
-        throw error(fillTok.positionRange(), "fill modifiers may not be set multiple times");
+        throw ts.error(fillTok.positionRange(), "fill modifiers may not be set multiple times");
       }
       if (fillTok.type() == TokenType.FILL) {
         sawFill = true;
@@ -247,28 +172,28 @@ final class Parser {
   // FILL '(' signed_or_unsigned_number ')'
   private double parseFillValue(Token fillTok) {
     String ctx = fillTok.text().toLowerCase(Locale.ROOT) + " modifier";
-    expect(TokenType.LEFT_PAREN, ctx, "\"(\"");
+    ts.expect(TokenType.LEFT_PAREN, ctx, "\"(\"");
     double sign = 1;
-    if (tok.type() == TokenType.ADD || tok.type() == TokenType.SUB) {
-      sign = tok.type() == TokenType.SUB ? -1 : 1;
-      advance();
+    if (ts.type() == TokenType.ADD || ts.type() == TokenType.SUB) {
+      sign = ts.type() == TokenType.SUB ? -1 : 1;
+      ts.advance();
     }
-    if (tok.type() != TokenType.NUMBER && tok.type() != TokenType.DURATION) {
-      throw unexpected(ctx, "number");
+    if (ts.type() != TokenType.NUMBER && ts.type() != TokenType.DURATION) {
+      throw ts.unexpected(ctx, "number");
     }
-    double v = sign * numberValue(tok);
-    advance();
-    expect(TokenType.RIGHT_PAREN, ctx, "\")\"");
+    double v = sign * ts.numberValue(ts.tok());
+    ts.advance();
+    ts.expect(TokenType.RIGHT_PAREN, ctx, "\")\"");
     return v;
   }
 
   // unary_expr: unary_op expr %prec MUL; a sign in front of a number literal is folded into it.
   private Expr parseUnary() {
-    if (tok.type() != TokenType.ADD && tok.type() != TokenType.SUB) {
+    if (ts.type() != TokenType.ADD && ts.type() != TokenType.SUB) {
       return parsePostfix(parsePrimary());
     }
-    Token opTok = tok;
-    advance();
+    Token opTok = ts.tok();
+    ts.advance();
     Expr operand = parseExpr(BinaryOp.POW.precedence());
     PositionRange pos = new PositionRange(opTok.start(), operand.positionRange().end());
     if (operand instanceof NumberLiteral n) {
@@ -279,20 +204,20 @@ final class Parser {
   }
 
   private Expr parsePrimary() {
-    Token t = tok;
+    Token t = ts.tok();
     switch (t.type()) {
       case NUMBER -> {
-        double v = numberValue(t);
-        advance();
+        double v = ts.numberValue(t);
+        ts.advance();
         return new NumberLiteral(v, t.positionRange());
       }
       case DURATION -> {
-        double v = durationSeconds(t);
-        advance();
+        double v = ts.numberValue(t);
+        ts.advance();
         return new NumberLiteral(v, true, t.positionRange());
       }
       case STRING -> {
-        advance();
+        ts.advance();
         return new StringLiteral(StringLiteralDecoder.decode(t.text()), t.positionRange());
       }
       case LEFT_PAREN -> {
@@ -302,19 +227,19 @@ final class Parser {
         return parseVectorSelector();
       }
       case AGGREGATOR -> {
-        TokenType next = peek().type();
+        TokenType next = ts.peek().type();
         if (next == TokenType.LEFT_PAREN || next == TokenType.BY || next == TokenType.WITHOUT) {
           return parseAggregation();
         }
         return parseVectorSelector();
       }
       case IDENTIFIER, START, END, STEP, RANGE -> {
-        if (peek().type() == TokenType.LEFT_PAREN) {
+        if (ts.peek().type() == TokenType.LEFT_PAREN) {
           return parseCall();
         }
         return parseVectorSelector();
       }
-      default -> throw unexpected(null, null);
+      default -> throw ts.unexpected(null, null);
     }
   }
 
@@ -327,87 +252,87 @@ final class Parser {
   }
 
   private Expr parseParen() {
-    Token open = tok;
-    advance();
+    Token open = ts.tok();
+    ts.advance();
     Expr inner = parseExpr(BinaryOp.LOWEST_PRECEDENCE);
-    if (tok.type() != TokenType.RIGHT_PAREN) {
-      throw unexpected(null, null);
+    if (ts.type() != TokenType.RIGHT_PAREN) {
+      throw ts.unexpected(null, null);
     }
-    advance();
-    return new ParenExpr(inner, new PositionRange(open.start(), prevEnd));
+    ts.advance();
+    return new ParenExpr(inner, new PositionRange(open.start(), ts.prevEnd()));
   }
 
   // ---- selectors ----------------------------------------------------------------------------------------------
 
   private VectorSelector parseVectorSelector() {
-    int start = tok.start();
+    int start = ts.tok().start();
     String name = "";
-    if (tok.type() != TokenType.LEFT_BRACE) {
-      name = tok.text();
-      advance();
+    if (ts.type() != TokenType.LEFT_BRACE) {
+      name = ts.tok().text();
+      ts.advance();
     }
     List<Matcher> matchers = new ArrayList<>();
-    if (tok.type() == TokenType.LEFT_BRACE) {
-      advance();
+    if (ts.type() == TokenType.LEFT_BRACE) {
+      ts.advance();
       parseLabelMatchers(matchers);
     }
     if (!name.isEmpty()) {
       // As Prometheus' assembleVectorSelector: the name outside the braces becomes the last matcher.
       matchers.add(Matcher.equal("__name__", name));
     }
-    return new VectorSelector(name, matchers, new PositionRange(start, prevEnd));
+    return new VectorSelector(name, matchers, new PositionRange(start, ts.prevEnd()));
   }
 
   // After '{': label_match_list [','] '}'
   private void parseLabelMatchers(List<Matcher> out) {
-    if (tok.type() == TokenType.RIGHT_BRACE) {
-      advance();
+    if (ts.type() == TokenType.RIGHT_BRACE) {
+      ts.advance();
       return;
     }
     while (true) {
       out.add(parseLabelMatcher());
-      if (tok.type() == TokenType.COMMA) {
-        advance();
-        if (tok.type() == TokenType.RIGHT_BRACE) {
-          advance();
+      if (ts.type() == TokenType.COMMA) {
+        ts.advance();
+        if (ts.type() == TokenType.RIGHT_BRACE) {
+          ts.advance();
           return;
         }
         continue;
       }
-      if (tok.type() == TokenType.RIGHT_BRACE) {
-        advance();
+      if (ts.type() == TokenType.RIGHT_BRACE) {
+        ts.advance();
         return;
       }
-      throw unexpected("label matching", "\",\" or \"}\"");
+      throw ts.unexpected("label matching", "\",\" or \"}\"");
     }
   }
 
   private Matcher parseLabelMatcher() {
-    Token nameTok = tok;
+    Token nameTok = ts.tok();
     String labelName;
-    if (tok.type() == TokenType.IDENTIFIER) {
-      labelName = tok.text();
-      advance();
-      if (matchType(tok.type()) == null) {
-        throw unexpected("label matching", "label matching operator");
+    if (ts.type() == TokenType.IDENTIFIER) {
+      labelName = ts.tok().text();
+      ts.advance();
+      if (matchType(ts.type()) == null) {
+        throw ts.unexpected("label matching", "label matching operator");
       }
-    } else if (tok.type() == TokenType.STRING) {
-      labelName = StringLiteralDecoder.decode(tok.text());
-      advance();
-      if (matchType(tok.type()) == null) {
+    } else if (ts.type() == TokenType.STRING) {
+      labelName = StringLiteralDecoder.decode(ts.tok().text());
+      ts.advance();
+      if (matchType(ts.type()) == null) {
         // A lone quoted string is the metric name: {"my.metric"}.
         return newMatcher(MatchType.EQUAL, "__name__", labelName, nameTok.positionRange());
       }
     } else {
-      throw unexpected("label matching", "identifier or \"}\"");
+      throw ts.unexpected("label matching", "identifier or \"}\"");
     }
-    MatchType type = matchType(tok.type());
-    advance();
-    if (tok.type() != TokenType.STRING) {
-      throw unexpected("label matching", "string");
+    MatchType type = matchType(ts.type());
+    ts.advance();
+    if (ts.type() != TokenType.STRING) {
+      throw ts.unexpected("label matching", "string");
     }
-    Token valueTok = tok;
-    advance();
+    Token valueTok = ts.tok();
+    ts.advance();
     return newMatcher(type, labelName, StringLiteralDecoder.decode(valueTok.text()),
         new PositionRange(nameTok.start(), valueTok.end()));
   }
@@ -427,14 +352,14 @@ final class Parser {
       return Matcher.of(type, name, value);
     } catch (IllegalArgumentException e) {
       // Matcher.of reports a bad regex with Go's wording ("error parsing regexp: ...").
-      throw error(pos, String.valueOf(e.getMessage()));
+      throw ts.error(pos, String.valueOf(e.getMessage()));
     }
   }
 
   private Expr parsePostfix(Expr expr) {
     Expr e = expr;
     while (true) {
-      switch (tok.type()) {
+      switch (ts.type()) {
         case LEFT_BRACKET -> e = parseRangeOrSubquery(e);
         case OFFSET -> e = parseOffset(e);
         case AT -> e = parseAt(e);
@@ -447,17 +372,17 @@ final class Parser {
   }
 
   private Expr parseRangeOrSubquery(Expr e) {
-    Token open = tok;
-    advance();
-    errorContexts.push(new ErrorContext("subquery or range selector", "number, duration, step(), or range()"));
-    if (!startsDuration(tok)) {
-      throw unexpected(null, null);
+    Token open = ts.tok();
+    ts.advance();
+    ts.pushContext("subquery or range selector", "number, duration, step(), or range()");
+    if (!DurationParser.startsDuration(ts.tok())) {
+      throw ts.unexpected(null, null);
     }
-    Expr range = parsePositiveDuration();
-    errorContexts.pop();
-    if (tok.type() == TokenType.RIGHT_BRACKET) {
-      Token close = tok;
-      advance();
+    Expr range = durations.parsePositiveDuration();
+    ts.popContext();
+    if (ts.type() == TokenType.RIGHT_BRACKET) {
+      Token close = ts.tok();
+      ts.advance();
       String problem = null;
       if (!(e instanceof VectorSelector vs)) {
         problem = "ranges only allowed for vector selectors";
@@ -467,42 +392,44 @@ final class Parser {
         problem = "no @ modifiers allowed before range";
       }
       if (problem != null) {
-        throw error(new PositionRange(open.start(), close.end()), problem);
+        throw ts.error(new PositionRange(open.start(), close.end()), problem);
       }
       VectorSelector vs = (VectorSelector) e;
-      return new MatrixSelector(vs, durationMillis(range), asDurationExpr(range),
+      return new MatrixSelector(vs, DurationParser.durationMillis(range), DurationParser.asDurationExpr(range),
           new PositionRange(vs.positionRange().start(), close.end()));
     }
-    if (tok.type() != TokenType.COLON) {
-      throw unexpected("subquery or range", "\":\" or \"]\"");
+    if (ts.type() != TokenType.COLON) {
+      throw ts.unexpected("subquery or range", "\":\" or \"]\"");
     }
-    advance();
+    ts.advance();
     Expr step = null;
-    if (tok.type() != TokenType.RIGHT_BRACKET) {
-      errorContexts.push(new ErrorContext("subquery selector", "number, duration, step(), range(), or \"]\""));
-      if (!startsDuration(tok)) {
-        throw unexpected(null, null);
+    if (ts.type() != TokenType.RIGHT_BRACKET) {
+      ts.pushContext("subquery selector", "number, duration, step(), range(), or \"]\"");
+      if (!DurationParser.startsDuration(ts.tok())) {
+        throw ts.unexpected(null, null);
       }
-      step = parsePositiveDuration();
-      errorContexts.pop();
-      if (tok.type() != TokenType.RIGHT_BRACKET) {
-        throw unexpected("subquery selector", "\"]\"");
+      step = durations.parsePositiveDuration();
+      ts.popContext();
+      if (ts.type() != TokenType.RIGHT_BRACKET) {
+        throw ts.unexpected("subquery selector", "\"]\"");
       }
     }
-    advance();
-    return new SubqueryExpr(e, durationMillis(range), asDurationExpr(range),
-        step == null ? 0 : durationMillis(step), step == null ? null : asDurationExpr(step),
-        0, null, null, null, new PositionRange(e.positionRange().start(), prevEnd));
+    ts.advance();
+    long stepMillis = step == null ? 0 : DurationParser.durationMillis(step);
+    DurationExpr stepExpr = step == null ? null : DurationParser.asDurationExpr(step);
+    return new SubqueryExpr(e, DurationParser.durationMillis(range), DurationParser.asDurationExpr(range),
+        stepMillis, stepExpr,
+        0, null, null, null, new PositionRange(e.positionRange().start(), ts.prevEnd()));
   }
 
   private Expr parseOffset(Expr e) {
-    advance();
-    errorContexts.push(new ErrorContext("offset", "number, duration, step(), or range()"));
-    Expr d = parseOffsetDuration();
-    errorContexts.pop();
-    long millis = durationMillis(d);
-    DurationExpr expr = asDurationExpr(d);
-    PositionRange end = new PositionRange(e.positionRange().start(), prevEnd);
+    ts.advance();
+    ts.pushContext("offset", "number, duration, step(), or range()");
+    Expr d = durations.parseOffsetDuration();
+    ts.popContext();
+    long millis = DurationParser.durationMillis(d);
+    DurationExpr expr = DurationParser.asDurationExpr(d);
+    PositionRange end = new PositionRange(e.positionRange().start(), ts.prevEnd());
     return switch (e) {
       case VectorSelector vs -> {
         checkOffsetUnset(vs.hasOffset(), e);
@@ -517,80 +444,81 @@ final class Parser {
         checkOffsetUnset(s.hasOffset(), e);
         yield s.withOffset(millis, expr, end);
       }
-      default -> throw error(e.positionRange(),
+      default -> throw ts.error(e.positionRange(),
           "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery");
     };
   }
 
   private void checkOffsetUnset(boolean alreadySet, Expr e) {
     if (alreadySet) {
-      throw error(e.positionRange(), "offset may not be set multiple times");
+      throw ts.error(e.positionRange(), "offset may not be set multiple times");
     }
   }
 
   private Expr parseAt(Expr e) {
-    advance();
+    ts.advance();
     Long timestamp = null;
     StartOrEnd startOrEnd = null;
-    switch (tok.type()) {
+    switch (ts.type()) {
       case NUMBER, DURATION, ADD, SUB -> {
         double sign = 1;
-        if (tok.type() == TokenType.ADD || tok.type() == TokenType.SUB) {
-          sign = tok.type() == TokenType.SUB ? -1 : 1;
-          advance();
-          if (tok.type() != TokenType.NUMBER && tok.type() != TokenType.DURATION) {
-            throw unexpected("@", "timestamp");
+        if (ts.type() == TokenType.ADD || ts.type() == TokenType.SUB) {
+          sign = ts.type() == TokenType.SUB ? -1 : 1;
+          ts.advance();
+          if (ts.type() != TokenType.NUMBER && ts.type() != TokenType.DURATION) {
+            throw ts.unexpected("@", "timestamp");
           }
         }
-        double seconds = sign * numberValue(tok);
-        advance();
+        double seconds = sign * ts.numberValue(ts.tok());
+        ts.advance();
         if (Double.isNaN(seconds) || Double.isInfinite(seconds) || seconds >= 9.223372036854775807E18
             || seconds <= -9.223372036854775808E18) {
-          throw error(e.positionRange(), "timestamp out of bounds for @ modifier: " + goFormatF(seconds));
+          throw ts.error(e.positionRange(),
+              "timestamp out of bounds for @ modifier: " + Literals.formatPercentF(seconds));
         }
         // timestamp.FromFloatSeconds: math.Round(ts * 1000), halves away from zero.
         double ms = seconds * 1000;
         timestamp = ms < 0 ? -Math.round(-ms) : Math.round(ms);
       }
       case START, END -> {
-        startOrEnd = tok.type() == TokenType.START ? StartOrEnd.START : StartOrEnd.END;
-        advance();
-        expect(TokenType.LEFT_PAREN, "@", "timestamp");
-        expect(TokenType.RIGHT_PAREN, "@", "timestamp");
+        startOrEnd = ts.type() == TokenType.START ? StartOrEnd.START : StartOrEnd.END;
+        ts.advance();
+        ts.expect(TokenType.LEFT_PAREN, "@", "timestamp");
+        ts.expect(TokenType.RIGHT_PAREN, "@", "timestamp");
       }
-      default -> throw unexpected("@", "timestamp");
+      default -> throw ts.unexpected("@", "timestamp");
     }
-    PositionRange end = new PositionRange(e.positionRange().start(), prevEnd);
+    PositionRange end = new PositionRange(e.positionRange().start(), ts.prevEnd());
     String notAllowed =
         "@ modifier must be preceded by an instant vector selector or range vector selector or a subquery";
     String twice = "@ <timestamp> may not be set multiple times";
     return switch (e) {
       case VectorSelector vs -> {
         if (vs.hasAt()) {
-          throw error(e.positionRange(), twice);
+          throw ts.error(e.positionRange(), twice);
         }
         yield vs.withAt(timestamp, startOrEnd, end);
       }
       case MatrixSelector m -> {
         VectorSelector vs = m.vectorSelector();
         if (vs.hasAt()) {
-          throw error(e.positionRange(), twice);
+          throw ts.error(e.positionRange(), twice);
         }
         yield m.withVectorSelector(vs.withAt(timestamp, startOrEnd, vs.positionRange()), end);
       }
       case SubqueryExpr s -> {
         if (s.hasAt()) {
-          throw error(e.positionRange(), twice);
+          throw ts.error(e.positionRange(), twice);
         }
         yield s.withAt(timestamp, startOrEnd, end);
       }
-      default -> throw error(e.positionRange(), notAllowed);
+      default -> throw ts.error(e.positionRange(), notAllowed);
     };
   }
 
   private Expr parseAnchoredOrSmoothed(Expr e) {
-    Token t = tok;
-    advance();
+    Token t = ts.tok();
+    ts.advance();
     boolean anchored = t.type() == TokenType.ANCHORED;
     String word = anchored ? "anchored" : "smoothed";
     VectorSelector vs;
@@ -599,16 +527,16 @@ final class Parser {
     } else if (e instanceof MatrixSelector m) {
       vs = m.vectorSelector();
     } else {
-      throw error(e.positionRange(),
+      throw ts.error(e.positionRange(),
           word + " modifier must be preceded by an instant vector selector or range vector selector");
     }
     if (anchored ? vs.anchored() : vs.smoothed()) {
-      throw error(e.positionRange(), word + " modifier may not be set multiple times");
+      throw ts.error(e.positionRange(), word + " modifier may not be set multiple times");
     }
     if (anchored ? vs.smoothed() : vs.anchored()) {
-      throw error(e.positionRange(), "anchored and smoothed modifiers cannot be used together");
+      throw ts.error(e.positionRange(), "anchored and smoothed modifiers cannot be used together");
     }
-    PositionRange end = new PositionRange(e.positionRange().start(), prevEnd);
+    PositionRange end = new PositionRange(e.positionRange().start(), ts.prevEnd());
     if (e instanceof MatrixSelector m) {
       return m.withVectorSelector(vs.withAnchoredSmoothed(anchored, !anchored, vs.positionRange()), end);
     }
@@ -618,36 +546,36 @@ final class Parser {
   // ---- aggregations and calls ---------------------------------------------------------------------------------
 
   private Expr parseAggregation() {
-    Token opTok = tok;
+    Token opTok = ts.tok();
     AggregateOp op = AggregateOp.fromName(opTok.text());
-    advance();
+    ts.advance();
     List<String> grouping = List.of();
     boolean without = false;
     boolean modifierFirst = false;
-    if (tok.type() == TokenType.BY || tok.type() == TokenType.WITHOUT) {
-      without = tok.type() == TokenType.WITHOUT;
-      advance();
+    if (ts.type() == TokenType.BY || ts.type() == TokenType.WITHOUT) {
+      without = ts.type() == TokenType.WITHOUT;
+      ts.advance();
       grouping = parseGroupingLabels();
       modifierFirst = true;
     }
-    if (tok.type() != TokenType.LEFT_PAREN) {
-      throw unexpected("aggregation", null);
+    if (ts.type() != TokenType.LEFT_PAREN) {
+      throw ts.unexpected("aggregation", null);
     }
-    errorContexts.push(new ErrorContext("aggregation", null));
+    ts.pushContext("aggregation", null);
     List<Expr> args = parseCallBody();
-    errorContexts.pop();
-    if (!modifierFirst && (tok.type() == TokenType.BY || tok.type() == TokenType.WITHOUT)) {
-      without = tok.type() == TokenType.WITHOUT;
-      advance();
+    ts.popContext();
+    if (!modifierFirst && (ts.type() == TokenType.BY || ts.type() == TokenType.WITHOUT)) {
+      without = ts.type() == TokenType.WITHOUT;
+      ts.advance();
       grouping = parseGroupingLabels();
     }
-    PositionRange pos = new PositionRange(opTok.start(), prevEnd);
+    PositionRange pos = new PositionRange(opTok.start(), ts.prevEnd());
     if (args.isEmpty()) {
-      throw error(pos, "no arguments for aggregate expression provided");
+      throw ts.error(pos, "no arguments for aggregate expression provided");
     }
     int desired = op.hasParam() ? 2 : 1;
     if (args.size() != desired) {
-      throw error(pos, "wrong number of arguments for aggregate expression provided, expected " + desired + ", got "
+      throw ts.error(pos, "wrong number of arguments for aggregate expression provided, expected " + desired + ", got "
           + args.size());
     }
     Expr param = op.hasParam() ? args.get(0) : null;
@@ -657,41 +585,41 @@ final class Parser {
 
   // '(' [label {',' label} [',']] ')', where a label may be a keyword or a quoted UTF-8 name.
   private List<String> parseGroupingLabels() {
-    if (tok.type() != TokenType.LEFT_PAREN) {
-      throw unexpected("grouping opts", "\"(\"");
+    if (ts.type() != TokenType.LEFT_PAREN) {
+      throw ts.unexpected("grouping opts", "\"(\"");
     }
-    advance();
+    ts.advance();
     List<String> labels = new ArrayList<>();
-    if (tok.type() == TokenType.RIGHT_PAREN) {
-      advance();
+    if (ts.type() == TokenType.RIGHT_PAREN) {
+      ts.advance();
       return labels;
     }
     while (true) {
-      if (tok.type() == TokenType.STRING) {
-        String name = StringLiteralDecoder.decode(tok.text());
+      if (ts.type() == TokenType.STRING) {
+        String name = StringLiteralDecoder.decode(ts.tok().text());
         if (name.isEmpty() || !isValidUtf8(name)) {
-          throw error(tok.positionRange(), "invalid label name for grouping: " + Token.goQuote(name));
+          throw ts.error(ts.tok().positionRange(), "invalid label name for grouping: " + Token.goQuote(name));
         }
         labels.add(name);
-      } else if (isMaybeLabel(tok.type())) {
-        labels.add(tok.text());
+      } else if (isMaybeLabel(ts.type())) {
+        labels.add(ts.tok().text());
       } else {
-        throw unexpected("grouping opts", "label");
+        throw ts.unexpected("grouping opts", "label");
       }
-      advance();
-      if (tok.type() == TokenType.COMMA) {
-        advance();
-        if (tok.type() == TokenType.RIGHT_PAREN) {
-          advance();
+      ts.advance();
+      if (ts.type() == TokenType.COMMA) {
+        ts.advance();
+        if (ts.type() == TokenType.RIGHT_PAREN) {
+          ts.advance();
           return labels;
         }
         continue;
       }
-      if (tok.type() == TokenType.RIGHT_PAREN) {
-        advance();
+      if (ts.type() == TokenType.RIGHT_PAREN) {
+        ts.advance();
         return labels;
       }
-      throw unexpected("grouping opts", "\",\" or \")\"");
+      throw ts.unexpected("grouping opts", "\",\" or \")\"");
     }
   }
 
@@ -718,24 +646,24 @@ final class Parser {
   }
 
   private Expr parseCall() {
-    Token nameTok = tok;
-    advance();
+    Token nameTok = ts.tok();
+    ts.advance();
     List<Expr> args = parseCallBody();
-    PositionRange pos = new PositionRange(nameTok.start(), prevEnd);
+    PositionRange pos = new PositionRange(nameTok.start(), ts.prevEnd());
     // Keyword-spelled functions (start, end, step, range) are case-insensitive like all keywords.
     String name = nameTok.type() == TokenType.IDENTIFIER ? nameTok.text() : nameTok.text().toLowerCase(Locale.ROOT);
     Function fn = Function.fromName(name);
     if (fn == null) {
-      throw error(nameTok.positionRange(), "unknown function with name " + Token.goQuote(nameTok.text()));
+      throw ts.error(nameTok.positionRange(), "unknown function with name " + Token.goQuote(nameTok.text()));
     }
     if (fn == Function.INFO && args.size() > 1) {
       // The second argument of info() is a bare label selector, whose matchers may all match the empty string.
       Expr selector = args.get(1);
       if (!(selector instanceof VectorSelector vs)) {
-        throw error(selector.positionRange(), "expected label selectors only");
+        throw ts.error(selector.positionRange(), "expected label selectors only");
       }
       if (!vs.name().isEmpty()) {
-        throw error(selector.positionRange(), "expected label selectors only, got vector selector instead");
+        throw ts.error(selector.positionRange(), "expected label selectors only, got vector selector instead");
       }
       List<Expr> patched = new ArrayList<>(args);
       patched.set(1, vs.withBypassEmptyMatcherCheck(true));
@@ -746,250 +674,27 @@ final class Parser {
 
   // '(' [expr {',' expr}] ')'
   private List<Expr> parseCallBody() {
-    advance();
+    ts.advance();
     List<Expr> args = new ArrayList<>();
-    if (tok.type() == TokenType.RIGHT_PAREN) {
-      advance();
+    if (ts.type() == TokenType.RIGHT_PAREN) {
+      ts.advance();
       return args;
     }
     while (true) {
       args.add(parseExpr(BinaryOp.LOWEST_PRECEDENCE));
-      if (tok.type() == TokenType.COMMA) {
-        Token comma = tok;
-        advance();
-        if (tok.type() == TokenType.RIGHT_PAREN) {
-          throw error(comma.positionRange(), "trailing commas not allowed in function call args");
+      if (ts.type() == TokenType.COMMA) {
+        Token comma = ts.tok();
+        ts.advance();
+        if (ts.type() == TokenType.RIGHT_PAREN) {
+          throw ts.error(comma.positionRange(), "trailing commas not allowed in function call args");
         }
         continue;
       }
-      if (tok.type() == TokenType.RIGHT_PAREN) {
-        advance();
+      if (ts.type() == TokenType.RIGHT_PAREN) {
+        ts.advance();
         return args;
       }
-      throw unexpected(null, null);
+      throw ts.unexpected(null, null);
     }
-  }
-
-  // ---- durations ----------------------------------------------------------------------------------------------
-
-  private static boolean startsDuration(Token t) {
-    return switch (t.type()) {
-      case NUMBER, DURATION, ADD, SUB, LEFT_PAREN, STEP, RANGE, MIN_OF, MAX_OF -> true;
-      case IDENTIFIER, AGGREGATOR -> isMinMaxWord(t);
-      default -> false;
-    };
-  }
-
-  private static boolean isMinMaxWord(Token t) {
-    return t.isWord("min_of") || t.isWord("max_of");
-  }
-
-  // positive_duration_expr: a duration expression whose value, if it is a plain literal, must be > 0.
-  private Expr parsePositiveDuration() {
-    Expr d = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-    if (d instanceof NumberLiteral n && !(n.value() > 0)) {
-      throw error(n.positionRange(), "duration must be greater than 0");
-    }
-    return d;
-  }
-
-  // offset_duration_expr: one signed literal, step(), range(), min_of/max_of(...), -(...), or a parenthesised
-  // duration expression that may continue with operators.
-  private Expr parseOffsetDuration() {
-    switch (tok.type()) {
-      case NUMBER, DURATION -> {
-        return durationLiteral();
-      }
-      case ADD, SUB -> {
-        Token sign = tok;
-        advance();
-        Expr operand;
-        if (tok.type() == TokenType.NUMBER || tok.type() == TokenType.DURATION) {
-          operand = durationLiteral();
-        } else if (tok.type() == TokenType.LEFT_PAREN) {
-          operand = parseDurationParen();
-        } else if (isDurationCallStart(tok)) {
-          operand = parseDurationCall();
-        } else {
-          throw unexpected(null, null);
-        }
-        return applySign(sign, operand);
-      }
-      case LEFT_PAREN -> {
-        return parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-      }
-      default -> {
-        if (isDurationCallStart(tok)) {
-          return parseDurationCall();
-        }
-        throw unexpected(null, null);
-      }
-    }
-  }
-
-  private boolean isDurationCallStart(Token t) {
-    return t.type() == TokenType.STEP || t.type() == TokenType.RANGE || t.type() == TokenType.MIN_OF
-        || t.type() == TokenType.MAX_OF || isMinMaxWord(t);
-  }
-
-  private Expr parseDurationExpr(int minPrecedence) {
-    enterNesting();
-    Expr lhs = parseDurationUnary();
-    while (true) {
-      DurationOp op = switch (tok.type()) {
-        case ADD -> DurationOp.ADD;
-        case SUB -> DurationOp.SUB;
-        case MUL -> DurationOp.MUL;
-        case DIV -> DurationOp.DIV;
-        case MOD -> DurationOp.MOD;
-        case POW -> DurationOp.POW;
-        default -> null;
-      };
-      if (op == null) {
-        break;
-      }
-      int precedence = switch (op) {
-        case ADD, SUB -> BinaryOp.ADD.precedence();
-        case POW -> BinaryOp.POW.precedence();
-        default -> BinaryOp.MUL.precedence();
-      };
-      if (precedence < minPrecedence) {
-        break;
-      }
-      Token opTok = tok;
-      advance();
-      Expr rhs = parseDurationExpr(op == DurationOp.POW ? precedence : precedence + 1);
-      if ((op == DurationOp.DIV || op == DurationOp.MOD) && rhs instanceof NumberLiteral n && n.value() == 0) {
-        throw error(opTok.positionRange(), op == DurationOp.DIV ? "division by zero" : "modulo by zero");
-      }
-      lhs = new DurationExpr(op, lhs, rhs, false, lhs.positionRange().union(rhs.positionRange()));
-    }
-    depth--;
-    return lhs;
-  }
-
-  private Expr parseDurationUnary() {
-    if (tok.type() == TokenType.ADD || tok.type() == TokenType.SUB) {
-      Token sign = tok;
-      advance();
-      Expr operand = parseDurationExpr(BinaryOp.POW.precedence());
-      return applySign(sign, operand);
-    }
-    return switch (tok.type()) {
-      case NUMBER, DURATION -> durationLiteral();
-      case LEFT_PAREN -> parseDurationParen();
-      default -> {
-        if (isDurationCallStart(tok)) {
-          yield parseDurationCall();
-        }
-        throw unexpected(null, null);
-      }
-    };
-  }
-
-  private Expr applySign(Token sign, Expr operand) {
-    PositionRange pos = new PositionRange(sign.start(), operand.positionRange().end());
-    boolean negate = sign.type() == TokenType.SUB;
-    if (operand instanceof NumberLiteral n) {
-      double v = negate ? -n.value() : n.value();
-      checkDurationRange(v, sign.positionRange());
-      return new NumberLiteral(v, n.duration(), pos);
-    }
-    if (!negate) {
-      return operand;
-    }
-    return new DurationExpr(DurationOp.NEGATE, null, operand, false, pos);
-  }
-
-  private Expr parseDurationParen() {
-    Token open = tok;
-    advance();
-    Expr inner = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-    expect(TokenType.RIGHT_PAREN, null, null);
-    PositionRange pos = new PositionRange(open.start(), prevEnd);
-    if (inner instanceof DurationExpr d) {
-      return new DurationExpr(d.op(), d.lhs(), d.rhs(), true, pos);
-    }
-    // As Prometheus: a literal in parentheses becomes a wrapped unary '+', so the parentheses print back.
-    return new DurationExpr(DurationOp.PLUS, null, inner, true, pos);
-  }
-
-  // step(), range(), min_of(a, b), max_of(a, b)
-  private Expr parseDurationCall() {
-    Token name = tok;
-    advance();
-    expect(TokenType.LEFT_PAREN, null, null);
-    if (name.type() == TokenType.STEP || name.type() == TokenType.RANGE) {
-      expect(TokenType.RIGHT_PAREN, null, null);
-      DurationOp op = name.type() == TokenType.STEP ? DurationOp.STEP : DurationOp.RANGE;
-      return new DurationExpr(op, null, null, false, new PositionRange(name.start(), prevEnd));
-    }
-    boolean min = name.type() == TokenType.MIN_OF || name.text().toLowerCase(Locale.ROOT).startsWith("min");
-    Expr a = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-    expect(TokenType.COMMA, null, null);
-    Expr b = parseDurationExpr(BinaryOp.LOWEST_PRECEDENCE);
-    expect(TokenType.RIGHT_PAREN, null, null);
-    return new DurationExpr(min ? DurationOp.MIN_OF : DurationOp.MAX_OF, a, b, false,
-        new PositionRange(name.start(), prevEnd));
-  }
-
-  private NumberLiteral durationLiteral() {
-    Token t = tok;
-    NumberLiteral n;
-    if (t.type() == TokenType.DURATION) {
-      n = new NumberLiteral(durationSeconds(t), true, t.positionRange());
-    } else {
-      n = new NumberLiteral(numberValue(t), t.positionRange());
-    }
-    checkDurationRange(n.value(), t.positionRange());
-    advance();
-    return n;
-  }
-
-  private void checkDurationRange(double seconds, PositionRange pos) {
-    if (!(Math.abs(seconds) <= MAX_DURATION_SECONDS)) {
-      throw error(pos, "duration out of range");
-    }
-  }
-
-  private static long durationMillis(Expr d) {
-    return switch (d) {
-      case NumberLiteral n -> Math.round(n.value() * 1000);
-      case DurationExpr e -> e.dependsOnQuery() ? 0 : Math.round(e.evaluateSeconds(0, 0) * 1000);
-      default -> throw new IllegalStateException("not a duration: " + d);
-    };
-  }
-
-  private static DurationExpr asDurationExpr(Expr d) {
-    return d instanceof DurationExpr e ? e : null;
-  }
-
-  // ---- literals -----------------------------------------------------------------------------------------------
-
-  private double numberValue(Token t) {
-    try {
-      return t.type() == TokenType.DURATION ? Literals.parseDurationSeconds(t.text()) : Literals.parseNumber(t.text());
-    } catch (Literals.InvalidLiteralException e) {
-      throw error(t.positionRange(), e.getMessage());
-    }
-  }
-
-  private double durationSeconds(Token t) {
-    try {
-      return Literals.parseDurationSeconds(t.text());
-    } catch (Literals.InvalidLiteralException e) {
-      throw error(t.positionRange(), e.getMessage());
-    }
-  }
-
-  // Go's fmt "%f": six decimals, +Inf, -Inf, NaN.
-  private static String goFormatF(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    return new BigDecimal(v).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
   }
 }

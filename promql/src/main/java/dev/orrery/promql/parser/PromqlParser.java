@@ -70,7 +70,9 @@ public final class PromqlParser {
    */
   public static List<Matcher> parseMetricSelector(String selector) {
     byte[] utf8 = toUtf8(selector);
-    VectorSelector vs = new Parser(utf8, MAX_NESTING_DEPTH).parseMetricSelector();
+    // Prometheus' ParseMetricSelector skips the AST checks: an all-empty selector is the caller's to reject (the API
+    // says "match[] must contain at least one non-empty matcher").
+    VectorSelector vs = new Parser(utf8, MAX_NESTING_DEPTH).parseMetricSelector().withBypassEmptyMatcherCheck(true);
     return ((VectorSelector) new TypeChecker(utf8).check(vs)).matchers();
   }
 

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Resolves the escapes of a PromQL string literal that the {@link Lexer} has already validated, as Prometheus'
  * {@code strutil.Unquote} does (Go's {@code strconv.Unquote}, with single quotes treated like double quotes): {@code
- * \a \b \f \n \r \t \v \\ \" \'}, octal {@code \NNN} and {@code &#92;xNN} bytes, {@code &#92;uNNNN} and {@code &#92;UNNNNNNNN}
- * code points; raw {@code `...`} strings are taken as they are.
+ * \a \b \f \n \r \t \v \\ \" \'}, octal {@code \NNN} and {@code &#92;xNN} bytes, {@code &#92;uNNNN} and
+ * {@code &#92;UNNNNNNNN} code points; raw {@code `...`} strings are taken as they are.
  *
  * <p>A Go string may hold bytes that are not UTF-8 (e.g. {@code "\xff"}); a Java string cannot. Such bytes are
  * mapped to the lone surrogates {@code U+DC80..U+DCFF} (Python's "surrogateescape"), so that later layers can tell

@@ -30,7 +30,8 @@ public final class StepInvariants implements Optimizer {
   /** Prometheus' {@code AtModifierUnsafeFunctions}. */
   public static final Set<Function> AT_MODIFIER_UNSAFE = EnumSet.of(Function.DAYS_IN_MONTH, Function.DAY_OF_MONTH,
       Function.DAY_OF_WEEK, Function.DAY_OF_YEAR, Function.HOUR, Function.MINUTE, Function.MONTH, Function.YEAR,
-      Function.PREDICT_LINEAR, Function.TIME, Function.TIMESTAMP);
+      Function.PREDICT_LINEAR, Function.TIME, Function.TIMESTAMP, Function.START, Function.END, Function.RANGE,
+      Function.STEP);
 
   @Override
   public Expr optimize(Expr root, PlanContext context) {

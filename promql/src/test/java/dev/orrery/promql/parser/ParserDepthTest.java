@@ -28,7 +28,9 @@ class ParserDepthTest {
         shape("left-associative chain", n -> "x" + " + x".repeat(n - 1)),
         shape("right-associative power", n -> "2" + " ^ 2".repeat(n - 1)),
         shape("subqueries", n -> "x" + "[1m:]".repeat(n - 1)),
-        shape("duration parentheses", n -> "x[" + "(".repeat(n / 2 - 2) + "1m" + ")".repeat(n / 2 - 2) + "]"));
+        shape("duration parentheses", n -> "x[" + "(".repeat(n / 2 - 2) + "1m" + ")".repeat(n / 2 - 2) + "]"),
+        shape("duration chain", n -> "x[1m" + " + 1m".repeat(n - 4) + "]"),
+        shape("offset duration chain", n -> "x offset (1m" + " + 1m".repeat(n - 5) + ")"));
   }
 
   private static Arguments shape(String name, IntFunction<String> query) {

@@ -41,18 +41,27 @@ final class InMemoryStorage implements Queryable {
     return new InMemoryStorage(new TreeMap<>());
   }
 
-  /** Samples of one series: timestamps, float values, histograms ({@code null} where the sample is a float). */
-  record StoredSeries(long[] ts, double[] values, FloatHistogram[] histograms) {}
+  /**
+   * Samples of one series: timestamps, float values, histograms ({@code null} where the sample is a float) and
+   * start timestamps (0 when unknown).
+   */
+  record StoredSeries(long[] ts, double[] values, FloatHistogram[] histograms, long[] starts) {}
 
   /** This storage plus the series of {@code load}, with their histograms' hints fixed as the TSDB would. */
   InMemoryStorage plus(TestScript.Load load) {
     TreeMap<Labels, TreeMap<Long, SequenceValue>> raw = new TreeMap<>();
+    TreeMap<Labels, TreeMap<Long, Long>> startsByLabels = new TreeMap<>();
     for (SeriesDescParser.SeriesDesc d : load.series()) {
       TreeMap<Long, SequenceValue> points = raw.computeIfAbsent(d.labels(), k -> new TreeMap<>());
+      TreeMap<Long, Long> starts = startsByLabels.computeIfAbsent(d.labels(), k -> new TreeMap<>());
       long t = 0;
-      for (SequenceValue v : d.values()) {
+      for (int k = 0; k < d.values().size(); k++) {
+        SequenceValue v = d.values().get(k);
         if (!v.omitted()) {
           points.put(t, v);
+          if (d.startOffsets() != null && d.startOffsets()[k] != SeriesDescParser.NO_START) {
+            starts.put(t, t + d.startOffsets()[k]);
+          }
         }
         t += load.intervalMillis();
       }
@@ -63,20 +72,25 @@ final class InMemoryStorage implements Queryable {
     TreeMap<Labels, StoredSeries> out = new TreeMap<>(series);
     for (Map.Entry<Labels, TreeMap<Long, SequenceValue>> e : raw.entrySet()) {
       TreeMap<Long, SequenceValue> merged = new TreeMap<>();
+      TreeMap<Long, Long> starts = new TreeMap<>();
       StoredSeries old = out.get(e.getKey());
       if (old != null) {
         for (int i = 0; i < old.ts().length; i++) {
           merged.put(old.ts()[i], old.histograms()[i] != null
               ? SequenceValue.ofHistogram(old.histograms()[i], true) : SequenceValue.ofFloat(old.values()[i]));
+          if (old.starts()[i] != 0) {
+            starts.put(old.ts()[i], old.starts()[i]);
+          }
         }
       }
       merged.putAll(e.getValue());
-      out.put(e.getKey(), store(merged));
+      starts.putAll(startsByLabels.getOrDefault(e.getKey(), new TreeMap<>()));
+      out.put(e.getKey(), store(merged, starts));
     }
     return new InMemoryStorage(out);
   }
 
-  private static StoredSeries store(TreeMap<Long, SequenceValue> points) {
+  private static StoredSeries store(TreeMap<Long, SequenceValue> points, Map<Long, Long> starts) {
     int n = points.size();
     long[] ts = new long[n];
     double[] vs = new double[n];
@@ -134,7 +148,11 @@ final class InMemoryStorage implements Queryable {
       inChunk++;
       i++;
     }
-    return new StoredSeries(ts, vs, hs);
+    long[] st = new long[n];
+    for (int k = 0; k < n; k++) {
+      st[k] = starts.getOrDefault(ts[k], 0L);
+    }
+    return new StoredSeries(ts, vs, hs, st);
   }
 
   // The head appender's reset detection: a count, zero count or bucket that went down, or custom bounds that changed.
@@ -315,6 +333,11 @@ final class InMemoryStorage implements Queryable {
     @Override
     public FloatHistogram atFloatHistogram() {
       return data.histograms()[i];
+    }
+
+    @Override
+    public long atST() {
+      return data.starts()[i];
     }
   }
 }

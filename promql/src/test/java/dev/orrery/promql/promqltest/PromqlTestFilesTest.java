@@ -43,12 +43,28 @@ class PromqlTestFilesTest {
       "histograms.test", "literals.test", "name_label_dropping.test", "native_histograms.test", "operators.test",
       "range_queries.test", "selectors.test", "trig_functions.test");
 
-  /** Prometheus' test engine: 10,000 max samples, default lookback, 1m subquery step, 100 s timeout. */
+  /**
+   * Prometheus' test engine: 10,000 max samples, default lookback, 1m subquery step, 100 s timeout, start timestamps
+   * in use.
+   */
   private static final Engine ENGINE = Engine.builder()
       .maxSamples(10_000)
+      .useStartTimestamps(true)
       .timeout(Duration.ofSeconds(100))
       .defaultSubqueryStep(Duration.ofMinutes(1))
       .build();
+
+  /**
+   * The same engine with an executor, so binary operations run their operands concurrently; the range-mode check of
+   * every instant query uses it, which exercises the concurrent operators against the same expectations.
+   */
+  private static final java.util.concurrent.ExecutorService POOL = java.util.concurrent.Executors.newFixedThreadPool(2,
+      r -> {
+        Thread t = new Thread(r, "promql-test-concurrent");
+        t.setDaemon(true);
+        return t;
+      });
+  private static final Engine CONCURRENT_ENGINE = ENGINE.newBuilder().executor(POOL).build();
 
   private static final KnownFailures KNOWN = KnownFailures.load();
   private static final Map<String, int[]> TALLY = new ConcurrentSkipListMap<>();
@@ -228,7 +244,7 @@ class PromqlTestFilesTest {
       return null;
     }
     QueryResult rangeRes;
-    try (Query q = ENGINE.rangeQuery(storage, expr, t - 60_000, t + 60_000, 60_000)) {
+    try (Query q = CONCURRENT_ENGINE.rangeQuery(storage, expr, t - 60_000, t + 60_000, 60_000)) {
       rangeRes = q.execute();
     } catch (QueryException e) {
       return "error evaluating query \"" + expr + "\" in range mode: " + e.getMessage();
@@ -267,6 +283,7 @@ class PromqlTestFilesTest {
 
   @AfterAll
   static void printTable() {
+    POOL.shutdownNow();
     StringBuilder sb = new StringBuilder("\nPromQL test files (shared/promql-tests)\n");
     sb.append(String.format("%-28s %6s %6s %6s %6s  %s%n", "file", "pass", "known", "fail", "total", "required"));
     int[] sum = new int[3];

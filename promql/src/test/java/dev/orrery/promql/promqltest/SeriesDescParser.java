@@ -25,8 +25,110 @@ final class SeriesDescParser {
     this.in = in;
   }
 
-  /** A parsed description. */
-  record SeriesDesc(Labels labels, List<SequenceValue> values) {}
+  /**
+   * A parsed description; {@code startOffsets} are the start timestamps of an {@code @st} line as offsets from each
+   * sample's time ({@link #NO_START} where omitted), or null.
+   */
+  record SeriesDesc(Labels labels, List<SequenceValue> values, long[] startOffsets) {
+    SeriesDesc(Labels labels, List<SequenceValue> values) {
+      this(labels, values, null);
+    }
+
+    SeriesDesc withStartOffsets(long[] offsets) {
+      return new SeriesDesc(labels, values, offsets);
+    }
+  }
+
+  /** Marks a position without a start timestamp. */
+  static final long NO_START = Long.MIN_VALUE;
+
+  /**
+   * Parses an {@code @st} sequence (Prometheus' {@code parseSTSequence}): {@code _}, {@code _xN}, {@code *} (the
+   * previous value), {@code *xN}, {@code <dur>}, {@code <dur>xN}, {@code <dur>+<dur>xN}, {@code <dur>-<dur>xN}.
+   */
+  static long[] parseStartSequence(String input) {
+    List<Long> out = new ArrayList<>();
+    for (String item : input.trim().split("\\s+")) {
+      if (item.isEmpty()) {
+        continue;
+      }
+      long prev = 0;
+      for (int k = out.size() - 1; k >= 0; k--) {
+        if (out.get(k) != NO_START) {
+          prev = out.get(k);
+          break;
+        }
+      }
+      if (item.equals("_")) {
+        out.add(NO_START);
+      } else if (item.startsWith("_x")) {
+        long n = Long.parseLong(item.substring(2));
+        for (long j = 0; j < n; j++) {
+          out.add(NO_START);
+        }
+      } else if (item.equals("*")) {
+        out.add(prev);
+      } else if (item.startsWith("*x")) {
+        long n = Long.parseLong(item.substring(2));
+        for (long j = 0; j <= n; j++) {
+          out.add(prev);
+        }
+      } else {
+        int[] pos = {0};
+        long base = durationPrefix(item, pos);
+        String rest = item.substring(pos[0]);
+        if (rest.isEmpty()) {
+          out.add(base);
+        } else if (rest.charAt(0) == 'x') {
+          long n = Long.parseLong(rest.substring(1));
+          for (long j = 0; j <= n; j++) {
+            out.add(base);
+          }
+        } else {
+          int[] p2 = {0};
+          long delta = durationPrefix(rest, p2);
+          String tail = rest.substring(p2[0]);
+          if (!tail.startsWith("x")) {
+            throw new IllegalArgumentException("expected 'x<count>' after step duration in " + item);
+          }
+          long n = Long.parseLong(tail.substring(1));
+          long v = base;
+          for (long j = 0; j <= n; j++) {
+            out.add(v);
+            v += delta;
+          }
+        }
+      }
+    }
+    long[] r = new long[out.size()];
+    for (int k = 0; k < r.length; k++) {
+      r[k] = out.get(k);
+    }
+    return r;
+  }
+
+  // A signed Prometheus duration at the start of s (digits, then unit letters other than the repeat marker x).
+  private static long durationPrefix(String s, int[] pos) {
+    int i = 0;
+    boolean negative = false;
+    if (s.charAt(0) == '-' || s.charAt(0) == '+') {
+      negative = s.charAt(0) == '-';
+      i++;
+    }
+    int start = i;
+    while (i < s.length() && Character.isDigit(s.charAt(i))) {
+      i++;
+    }
+    if (i == start) {
+      throw new IllegalArgumentException("expected digits in duration " + s);
+    }
+    while (i < s.length() && Character.isLetter(s.charAt(i)) && s.charAt(i) != 'x') {
+      i++;
+    }
+    long ms = TestDuration.parseMillis(s.substring(start, i));
+    pos[0] = i;
+    return negative ? -ms : ms;
+  }
 
   static SeriesDesc parse(String line) {
     SeriesDescParser p = new SeriesDescParser(line);

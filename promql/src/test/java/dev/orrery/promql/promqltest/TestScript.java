@@ -134,6 +134,9 @@ final class TestScript {
     long gap = TestDuration.parseMillis(m.group(2));
     List<SeriesDescParser.SeriesDesc> series = new ArrayList<>();
     String error = null;
+    long[] defaultStarts = null;
+    long[] pendingStarts = null;
+    Labels pendingStartLabels = null;
     while (i + 1 < lines.length) {
       i++;
       String def = lines[i];
@@ -142,13 +145,33 @@ final class TestScript {
         break;
       }
       int space = indexOfSpace(def);
-      if (space > 0 && def.substring(0, space).endsWith("@st")) {
-        error = "line " + (i + 1) + ": start timestamps (@st) cannot be stored: core's storage API has no start"
-            + " timestamps";
-        continue;
-      }
       try {
-        series.add(SeriesDescParser.parse(def));
+        if (space > 0 && def.substring(0, space).endsWith("@st")) {
+          String metric = def.substring(0, space - 3);
+          long[] starts = SeriesDescParser.parseStartSequence(def.substring(space + 1));
+          if (metric.isEmpty()) {
+            defaultStarts = starts;
+          } else {
+            pendingStarts = starts;
+            pendingStartLabels = SeriesDescParser.parse(metric + " _").labels();
+          }
+          continue;
+        }
+        SeriesDescParser.SeriesDesc d = SeriesDescParser.parse(def);
+        if (pendingStarts != null) {
+          if (!d.labels().equals(pendingStartLabels) || pendingStarts.length != d.values().size()) {
+            throw new IllegalArgumentException("@st line does not match the following sample line");
+          }
+          d = d.withStartOffsets(pendingStarts);
+          pendingStarts = null;
+        } else if (defaultStarts != null) {
+          long[] cycled = new long[d.values().size()];
+          for (int k = 0; k < cycled.length; k++) {
+            cycled[k] = defaultStarts[k % defaultStarts.length];
+          }
+          d = d.withStartOffsets(cycled);
+        }
+        series.add(d);
       } catch (IllegalArgumentException e) {
         error = "line " + (i + 1) + ": " + e.getMessage();
       }

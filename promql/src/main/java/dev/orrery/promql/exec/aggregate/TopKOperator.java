@@ -8,8 +8,6 @@ import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
 import dev.orrery.promql.function.GoFloats;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,6 +28,8 @@ public final class TopKOperator implements VectorOperator {
   private Grouping groups;
   private StepVector[] paramScratch;
   private double[] hashOffset;
+  private int[][] chosen;
+  private int[] chosenCount;
 
   /** {@code param} yields k (or the ratio) per step. */
   public TopKOperator(QueryContext ctx, VectorOperator child, AggregateOp op, VectorOperator param,
@@ -102,44 +102,32 @@ public final class TopKOperator implements VectorOperator {
           k = v.size;
         }
       }
-      // Collect per group the indexes of the chosen samples.
-      List<List<Integer>> chosen = new ArrayList<>(groupCount);
-      for (int g = 0; g < groupCount; g++) {
-        chosen.add(null);
-      }
+      // Per group, the indexes (into this step's samples) of the chosen ones; arrays are reused across steps.
+      ensureGroups(groupCount);
+      java.util.Arrays.fill(chosenCount, 0, groupCount, 0);
       boolean skip = op != AggregateOp.LIMIT_RATIO ? k < 1 : ratio == 0;
       if (!skip) {
         for (int s = 0; s < v.size; s++) {
           int g = groups.groupOf[v.ids[s]];
-          List<Integer> c = chosen.get(g);
-          if (c == null) {
-            c = new ArrayList<>();
-            chosen.set(g, c);
-          }
+          int[] c = chosen[g];
+          int have = chosenCount[g];
           switch (op) {
             case TOPK, BOTTOMK -> {
               if (v.histograms[s] != null) {
                 ctx.annotations().info("ignored histogram in " + op.symbol() + " aggregation", position);
                 continue;
               }
-              if (c.size() < k) {
-                c.add(s);
-              } else {
-                int worst = worstIndex(v, c);
-                if (better(v.values[s], v.values[c.get(worst)])) {
-                  c.set(worst, s);
-                }
-              }
+              chosenCount[g] = SelectionHeap.offer(v.values, c, have, s, k, op == AggregateOp.TOPK);
             }
             case LIMITK -> {
-              if (c.size() < k) {
-                c.add(s);
+              if (have < k) {
+                c[chosenCount[g]++] = s;
               }
             }
             case LIMIT_RATIO -> {
               double off = hashOffset[v.ids[s]];
               if ((ratio >= 0 && off < ratio) || (ratio < 0 && off >= 1.0 + ratio)) {
-                c.add(s);
+                c[chosenCount[g]++] = s;
               }
             }
             default -> throw new IllegalStateException(op.toString());
@@ -147,33 +135,24 @@ public final class TopKOperator implements VectorOperator {
         }
       }
       int total = 0;
-      for (List<Integer> c : chosen) {
-        if (c != null) {
-          total += c.size();
-        }
+      for (int g = 0; g < groupCount; g++) {
+        total += chosenCount[g];
       }
       int[] ids = new int[total];
       double[] vals = new double[total];
       dev.orrery.core.histogram.FloatHistogram[] hs = new dev.orrery.core.histogram.FloatHistogram[total];
       int w = 0;
-      for (List<Integer> c : chosen) {
-        if (c == null) {
+      for (int g = 0; g < groupCount; g++) {
+        int chosenHere = chosenCount[g];
+        if (chosenHere == 0) {
           continue;
         }
-        Integer[] order = c.toArray(new Integer[0]);
+        int[] c = chosen[g];
         if (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK) {
-          Arrays.sort(order, (a, b) -> {
-            double x = v.values[a];
-            double y = v.values[b];
-            boolean nx = Double.isNaN(x);
-            boolean ny = Double.isNaN(y);
-            if (nx || ny) {
-              return Boolean.compare(nx, ny);
-            }
-            return op == AggregateOp.TOPK ? Double.compare(y, x) : Double.compare(x, y);
-          });
+          sortByValue(v, c, chosenHere);
         }
-        for (int s : order) {
+        for (int j = 0; j < chosenHere; j++) {
+          int s = c[j];
           ids[w] = v.ids[s];
           vals[w] = v.values[s];
           hs[w++] = v.histograms[s];
@@ -192,22 +171,42 @@ public final class TopKOperator implements VectorOperator {
     return n;
   }
 
-  // True when a should replace b in the top/bottom set (NaN is always worst).
-  private boolean better(double a, double b) {
-    if (op == AggregateOp.TOPK) {
-      return b < a || (Double.isNaN(b) && !Double.isNaN(a));
+  // Insertion sort of the chosen indexes: descending for topk, ascending for bottomk, NaN last (k is small).
+  private void sortByValue(StepVector v, int[] c, int n) {
+    for (int i = 1; i < n; i++) {
+      int x = c[i];
+      int j = i - 1;
+      while (j >= 0 && before(v.values[x], v.values[c[j]])) {
+        c[j + 1] = c[j];
+        j--;
+      }
+      c[j + 1] = x;
     }
-    return b > a || (Double.isNaN(b) && !Double.isNaN(a));
   }
 
-  private int worstIndex(StepVector v, List<Integer> c) {
-    int worst = 0;
-    for (int j = 1; j < c.size(); j++) {
-      if (better(v.values[c.get(worst)], v.values[c.get(j)])) {
-        worst = j;
-      }
+  private boolean before(double a, double b) {
+    boolean na = Double.isNaN(a);
+    boolean nb = Double.isNaN(b);
+    if (na || nb) {
+      return !na && nb;
     }
-    return worst;
+    return op == AggregateOp.TOPK ? a > b : a < b;
+  }
+
+  // A group never holds more samples per step than it has series, so each buffer is sized once.
+  private void ensureGroups(int groupCount) {
+    if (chosen != null) {
+      return;
+    }
+    int[] sizes = new int[groupCount];
+    for (int g : groups.groupOf) {
+      sizes[g]++;
+    }
+    chosen = new int[groupCount][];
+    chosenCount = new int[groupCount];
+    for (int g = 0; g < groupCount; g++) {
+      chosen[g] = new int[sizes[g]];
+    }
   }
 
   @Override

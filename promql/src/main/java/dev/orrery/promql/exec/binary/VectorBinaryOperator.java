@@ -36,9 +36,21 @@ public final class VectorBinaryOperator implements VectorOperator {
   private int[] rhsSig;
   private int sigCount;
   private List<Labels> sigKeys;
-  private final Map<Long, Integer> pairOut = new HashMap<>();
-  private int[] lhsAloneOut;
-  private int[] rhsAloneOut;
+  // Per "many" series: the "one" series it can pair with and the output id of each pair, as flat int pairs.
+  private int[][] pairOut;
+  // Per output id: the step stamp and signature it was last produced for (duplicate detection without maps).
+  private int[] stampStep;
+  private int[] stampSig;
+  private int stepCounter;
+  // Per-step scratch, reused: signature slots and the results before they are written back.
+  private int[] oneAt;
+  private int[] matchedAt;
+  private int[] manyAt;
+  private int[] outIdsAt = new int[0];
+  private double[] outVals = new double[0];
+  private FloatHistogram[] outHists = new FloatHistogram[0];
+  private int[] manyAloneOut;
+  private int[] sigAloneOut;
   private StepVector[] rhsBuf;
   private final Map<Labels, Integer> outIds = new HashMap<>();
 
@@ -114,25 +126,36 @@ public final class VectorBinaryOperator implements VectorOperator {
     for (int j = 0; j < one.size(); j++) {
       oneBySig.get(oneSig[j]).add(j);
     }
+    pairOut = new int[many.size()][];
     for (int i = 0; i < many.size(); i++) {
-      for (int j : oneBySig.get(manySig[i])) {
+      List<Integer> partners = oneBySig.get(manySig[i]);
+      int[] pairs = new int[partners.size() * 2];
+      int p = 0;
+      for (int j : partners) {
         Labels l = resultLabels(many.get(i).labels(), one.get(j).labels());
-        pairOut.put(((long) i << 32) | j, outId(l, drop || many.get(i).dropName()));
+        pairs[p++] = j;
+        pairs[p++] = outId(l, drop || many.get(i).dropName());
       }
+      pairOut[i] = pairs;
     }
+    // fill_right stands in for a missing "one" side, fill_left for a missing "many" side (Prometheus applies them
+    // after swapping the sides of group_right, so this holds for both directions).
     if (matching.fillRight() != null) {
-      List<SeriesInfo> left = lhs.series();
-      lhsAloneOut = new int[left.size()];
-      for (int i = 0; i < left.size(); i++) {
-        lhsAloneOut[i] = outId(resultLabels(left.get(i).labels(), Labels.empty()), drop || left.get(i).dropName());
+      manyAloneOut = new int[many.size()];
+      for (int i = 0; i < many.size(); i++) {
+        manyAloneOut[i] = outId(resultLabels(many.get(i).labels(), Labels.empty()), drop || many.get(i).dropName());
       }
     }
     if (matching.fillLeft() != null) {
-      List<SeriesInfo> right = rhs.series();
-      rhsAloneOut = new int[right.size()];
-      for (int j = 0; j < right.size(); j++) {
-        rhsAloneOut[j] = outId(resultLabels(right.get(j).labels(), Labels.empty()),
-            drop || right.get(j).dropName());
+      sigAloneOut = new int[sigCount];
+      for (int s = 0; s < sigCount; s++) {
+        sigAloneOut[s] = -1;
+      }
+      for (int j = 0; j < one.size(); j++) {
+        int sig = oneSig[j];
+        if (sigAloneOut[sig] < 0) {
+          sigAloneOut[sig] = outId(sigKeys.get(sig), drop);
+        }
       }
     }
     return series;
@@ -152,9 +175,11 @@ public final class VectorBinaryOperator implements VectorOperator {
     if (rn != n) {
       throw new IllegalStateException("operands returned different step counts: " + n + " and " + rn);
     }
-    int[] oneAt = new int[sigCount];
-    int[] matchedAt = new int[sigCount];
-    int[] manyAt = new int[sigCount];
+    if (oneAt == null) {
+      oneAt = new int[sigCount];
+      matchedAt = new int[sigCount];
+      manyAt = new int[sigCount];
+    }
     List<SeriesInfo> oneSeries = swapped() ? lhs.series() : rhs.series();
     for (int i = 0; i < n; i++) {
       StepVector l = buf[i];
@@ -186,12 +211,19 @@ public final class VectorBinaryOperator implements VectorOperator {
       for (int k = 0; k < many.size; k++) {
         manyAt[manySig[many.ids[k]]]++;
       }
-      int[] outIdsAt = new int[many.size + one.size];
-      double[] outVals = new double[outIdsAt.length];
-      FloatHistogram[] outHists = new FloatHistogram[outIdsAt.length];
+      int need = many.size + one.size;
+      if (outIdsAt.length < need) {
+        outIdsAt = new int[need];
+        outVals = new double[need];
+        outHists = new FloatHistogram[need];
+      }
       int w = 0;
       boolean bothPresent = l.size > 0 && r.size > 0;
-      Map<Integer, List<Integer>> seenPerSig = matching.card() == Cardinality.ONE_TO_ONE ? null : new HashMap<>();
+      if (stampStep == null || stampStep.length < series.size()) {
+        stampStep = new int[series.size()];
+        stampSig = new int[series.size()];
+      }
+      stepCounter++;
       for (int k = 0; k < many.size; k++) {
         int sig = manySig[many.ids[k]];
         int ok = oneAt[sig];
@@ -201,22 +233,21 @@ public final class VectorBinaryOperator implements VectorOperator {
         FloatHistogram hr;
         int out;
         if (ok < 0) {
-          Double fill = swapped() ? matching.fillLeft() : matching.fillRight();
-          if (fill == null) {
+          if (matching.fillRight() == null) {
             continue;
           }
+          double fill = matching.fillRight();
           fl = many.values[k];
           hl = many.histograms[k];
           fr = fill;
           hr = null;
           if (swapped()) {
-            double t = fl;
-            fl = fr;
-            fr = t;
+            fr = fl;
             hr = hl;
+            fl = fill;
             hl = null;
           }
-          out = swapped() ? rhsAloneOut[many.ids[k]] : lhsAloneOut[many.ids[k]];
+          out = manyAloneOut[many.ids[k]];
         } else {
           if (!bothPresent) {
             continue;
@@ -233,7 +264,7 @@ public final class VectorBinaryOperator implements VectorOperator {
             hl = hr;
             hr = th;
           }
-          out = pairOut.get(((long) many.ids[k] << 32) | one.ids[ok]);
+          out = pairOf(many.ids[k], one.ids[ok]);
           // Prometheus checks one-to-one uniqueness before filtering, so a comparison cannot hide it.
           if (matching.card() == Cardinality.ONE_TO_ONE && matchedAt[sig]++ > 0) {
             throw QueryException.execution(
@@ -254,32 +285,32 @@ public final class VectorBinaryOperator implements VectorOperator {
         }
         if (ok >= 0) {
           if (matching.card() != Cardinality.ONE_TO_ONE) {
-            List<Integer> outs = seenPerSig.computeIfAbsent(sig, x -> new ArrayList<>());
-            if (outs.contains(out)) {
+            if (stampStep[out] == stepCounter && stampSig[out] == sig) {
               throw QueryException.execution("multiple matches for labels: grouping labels must ensure unique matches");
             }
-            outs.add(out);
+            stampStep[out] = stepCounter;
+            stampSig[out] = sig;
           }
         }
         outIdsAt[w] = out;
         outVals[w] = value;
         outHists[w++] = hist;
       }
-      Double oneFill = swapped() ? matching.fillRight() : matching.fillLeft();
-      if (oneFill != null) {
+      if (matching.fillLeft() != null) {
+        double fill = matching.fillLeft();
         for (int k = 0; k < one.size; k++) {
           int sig = oneSig[one.ids[k]];
           if (manyAt[sig] > 0) {
             continue;
           }
-          double fl = oneFill;
+          double fl = fill;
           FloatHistogram hl = null;
           double fr = one.values[k];
           FloatHistogram hr = one.histograms[k];
           if (swapped()) {
             fl = one.values[k];
             hl = one.histograms[k];
-            fr = oneFill;
+            fr = fill;
             hr = null;
           }
           boolean keep = binop.apply(fl, hl, fr, hr);
@@ -291,10 +322,7 @@ public final class VectorBinaryOperator implements VectorOperator {
           } else if (!keep) {
             continue;
           }
-          if (op.isComparison() && !returnBool && !swapped()) {
-            value = fl;
-          }
-          outIdsAt[w] = swapped() ? lhsAloneOut[one.ids[k]] : rhsAloneOut[one.ids[k]];
+          outIdsAt[w] = sigAloneOut[sig];
           outVals[w] = value;
           outHists[w++] = hist;
         }
@@ -308,8 +336,19 @@ public final class VectorBinaryOperator implements VectorOperator {
           l.add(outIdsAt[k], outVals[k]);
         }
       }
+      java.util.Arrays.fill(outHists, 0, w, null);
     }
     return n;
+  }
+
+  private int pairOf(int manyId, int oneId) {
+    int[] pairs = pairOut[manyId];
+    for (int p = 0; p < pairs.length; p += 2) {
+      if (pairs[p] == oneId) {
+        return pairs[p + 1];
+      }
+    }
+    throw new IllegalStateException("no pair for series " + manyId + " and " + oneId);
   }
 
   @Override

@@ -62,10 +62,10 @@ public final class VectorScalarOperator implements VectorOperator {
       int w = 0;
       for (int k = 0; k < v.size; k++) {
         double vf = v.values[k];
-        var vh = v.histograms[k];
+        dev.orrery.core.histogram.FloatHistogram vh = v.histograms[k];
         boolean keep = scalarOnLeft ? binop.apply(s[i], null, vf, vh) : binop.apply(vf, vh, s[i], null);
         double value = binop.value;
-        var hist = binop.histogram;
+        dev.orrery.core.histogram.FloatHistogram hist = binop.histogram;
         if (op.isComparison() && scalarOnLeft) {
           value = vf;
           hist = vh;

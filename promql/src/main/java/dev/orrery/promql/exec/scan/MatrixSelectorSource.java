@@ -16,12 +16,15 @@ public final class MatrixSelectorSource implements RangeSource {
   private final Long atMillis;
   private final String function;
   private final boolean statsOnly;
+  private final long extraBeforeMillis;
+  private final long extraAfterMillis;
   private final String text;
   private List<SeriesData> data;
 
   /** A source for {@code grid}; {@code function} is the enclosing function's name for the select hints. */
   public MatrixSelectorSource(QueryContext ctx, StepGrid grid, List<Matcher> matchers, long rangeMillis,
-      long offsetMillis, Long atMillis, String function, boolean statsOnly, String text) {
+      long offsetMillis, Long atMillis, String function, boolean statsOnly, long extraBeforeMillis,
+      long extraAfterMillis, String text) {
     this.ctx = ctx;
     this.grid = grid;
     this.matchers = matchers;
@@ -30,6 +33,8 @@ public final class MatrixSelectorSource implements RangeSource {
     this.atMillis = atMillis;
     this.function = function;
     this.statsOnly = statsOnly;
+    this.extraBeforeMillis = extraBeforeMillis;
+    this.extraAfterMillis = extraAfterMillis;
     this.text = text;
   }
 
@@ -46,13 +51,23 @@ public final class MatrixSelectorSource implements RangeSource {
   @Override
   public List<SeriesData> series() {
     if (data == null) {
-      long maxt = windowEnd(grid.endMillis());
-      long mint = windowEnd(grid.startMillis()) - rangeMillis + 1;
+      long maxt = windowEnd(grid.endMillis()) + extraAfterMillis;
+      long mint = windowEnd(grid.startMillis()) - rangeMillis + 1 - extraBeforeMillis;
       SelectHints hints = new SelectHints(mint, maxt, grid.stepMillis(), function, rangeMillis, List.of(), false,
           true, List.of(), true, 0);
       data = SeriesLoader.load(ctx, matchers, mint, maxt, hints, false, statsOnly);
     }
     return data;
+  }
+
+  @Override
+  public long lookaheadMillis() {
+    return extraAfterMillis;
+  }
+
+  @Override
+  public boolean looksOutside() {
+    return extraBeforeMillis > 0 || extraAfterMillis > 0;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.orrery.promql.exec.scan;
 
+import dev.orrery.promql.exec.Batches;
 import dev.orrery.promql.exec.QueryContext;
 import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepGrid;
@@ -70,23 +71,14 @@ public final class RangeFunctionOperator implements VectorOperator {
     if (n <= 0) {
       return 0;
     }
-    double[][] paramValues = new double[params.size()][];
-    if (!params.isEmpty()) {
-      if (paramBuf == null || paramBuf.length < n) {
-        paramBuf = StepVector.newBatch(n);
-      }
-      for (int p = 0; p < params.size(); p++) {
-        StepVector[] pb = paramBuf.length == n ? paramBuf : java.util.Arrays.copyOf(paramBuf, n);
-        int got = params.get(p).next(pb);
-        paramValues[p] = new double[n];
-        for (int i = 0; i < n; i++) {
-          paramValues[p][i] = i < got && pb[i].size > 0 ? pb[i].values[0] : Double.NaN;
-        }
-      }
+    double[][] paramValues = new double[params.size()][n];
+    for (int p = 0; p < params.size(); p++) {
+      paramBuf = Batches.readScalars(params.get(p), n, paramValues[p], paramBuf);
     }
     window.annotations = ctx.annotations();
     window.argPosition = argPosition;
     window.rangeMillis = source.rangeMillis();
+    window.lookbackMillis = ctx.lookbackDeltaMillis();
     for (int i = 0; i < n; i++) {
       long t = grid.at(step + i);
       long end = source.windowEnd(t);
@@ -101,17 +93,24 @@ public final class RangeFunctionOperator implements VectorOperator {
         window.params[p] = paramValues[p][i];
       }
       long inWindow = 0;
+      long keepBefore = source.looksOutside() ? ctx.lookbackDeltaMillis() : 0;
       for (int id = 0; id < data.size(); id++) {
         SeriesData d = data.get(id);
+        d.fillTo(end + source.lookaheadMillis());
+        d.discardBefore(start - keepBefore);
         window.floatTs = d.floatTs;
+        window.floatSt = d.floatSt;
+        window.histSt = d.histSt;
         window.floatValues = d.floatValues;
+        window.floatCount = d.floatCount;
         window.floatFrom = SeriesData.upperBound(d.floatTs, d.floatCount, start);
         window.floatTo = SeriesData.upperBound(d.floatTs, d.floatCount, end);
         window.histTs = d.histTs;
         window.histograms = d.histograms;
+        window.histTotal = d.histCount;
         window.histFrom = SeriesData.upperBound(d.histTs, d.histCount, start);
         window.histTo = SeriesData.upperBound(d.histTs, d.histCount, end);
-        if (window.floatFrom == window.floatTo && window.histFrom == window.histTo) {
+        if (window.floatFrom == window.floatTo && window.histFrom == window.histTo && !source.looksOutside()) {
           continue;
         }
         inWindow += window.floatCount() + window.histCount();

@@ -16,6 +16,16 @@ public interface RangeSource {
   /** The window end for outer step {@code t}: {@code (@ or t) - offset}. */
   long windowEnd(long t);
 
+  /** True when windows also use samples outside them (the anchored and smoothed modifiers). */
+  default boolean looksOutside() {
+    return false;
+  }
+
+  /** How far past a window's end its samples are used (the smoothed modifier interpolates there). */
+  default long lookaheadMillis() {
+    return 0;
+  }
+
   /** The metric name selected, or "" when unknown (for annotations). */
   default String describe() {
     return "";

@@ -5,8 +5,10 @@ import dev.orrery.core.labels.Labels;
 import java.util.Arrays;
 
 /**
- * The samples of one series in the time range a query needs, split into float and histogram arrays (each in time
- * order), the form range windows index into. Built once per query; confined to its thread.
+ * A buffer of one series' samples, split into float and histogram arrays (each in time order), the form range windows
+ * index into. Selectors fill it lazily from the storage iterator as evaluation advances ({@link #fillTo}) and drop
+ * what no later step can use ({@link #discardBefore}), so memory follows the window, not the query range; subqueries
+ * fill it at once. Confined to the query's thread.
  */
 public final class SeriesData {
   final Labels labels;
@@ -17,11 +19,65 @@ public final class SeriesData {
   long[] histTs = new long[0];
   FloatHistogram[] histograms = new FloatHistogram[0];
   int histCount;
+  // Start timestamps parallel to the samples, allocated when the first known one arrives; 0 means unknown.
+  long[] floatSt;
+  long[] histSt;
+  private Source source;
+  private long filledTo = Long.MIN_VALUE;
+
+  /** Where lazily decoded samples come from. */
+  interface Source {
+    /** Appends the samples with timestamps up to {@code maxT}; returns true when the series is exhausted. */
+    boolean fill(SeriesData into, long maxT);
+  }
 
   /** An empty series. */
   public SeriesData(Labels labels, boolean dropName) {
     this.labels = labels;
     this.dropName = dropName;
+  }
+
+  /** A buffer filled on demand from {@code source}. */
+  SeriesData(Labels labels, Source source) {
+    this(labels, false);
+    this.source = source;
+  }
+
+  /** Decodes every sample up to {@code maxT} (inclusive) into the buffer. */
+  public void fillTo(long maxT) {
+    if (source == null || maxT <= filledTo) {
+      return;
+    }
+    filledTo = maxT;
+    if (source.fill(this, maxT)) {
+      source = null;
+    }
+  }
+
+  /**
+   * Drops the samples at or before {@code t} except the newest of each kind, which lookback and the anchored
+   * modifier may still need. Compacts only when that frees at least half the buffer, so dropping is amortised O(1).
+   */
+  public void discardBefore(long t) {
+    int f = upperBound(floatTs, floatCount, t) - 1;
+    if (f > 16 && f > floatCount / 2) {
+      System.arraycopy(floatTs, f, floatTs, 0, floatCount - f);
+      System.arraycopy(floatValues, f, floatValues, 0, floatCount - f);
+      if (floatSt != null) {
+        System.arraycopy(floatSt, f, floatSt, 0, floatCount - f);
+      }
+      floatCount -= f;
+    }
+    int h = upperBound(histTs, histCount, t) - 1;
+    if (h > 16 && h > histCount / 2) {
+      System.arraycopy(histTs, h, histTs, 0, histCount - h);
+      System.arraycopy(histograms, h, histograms, 0, histCount - h);
+      if (histSt != null) {
+        System.arraycopy(histSt, h, histSt, 0, histCount - h);
+      }
+      java.util.Arrays.fill(histograms, histCount - h, histCount, null);
+      histCount -= h;
+    }
   }
 
   /** The labels. */
@@ -36,9 +92,23 @@ public final class SeriesData {
 
   /** Appends a float sample (timestamps must increase). */
   public void addFloat(long t, double v) {
+    addFloat(t, v, 0);
+  }
+
+  /** Appends a float sample with its start timestamp (0 when unknown). */
+  void addFloat(long t, double v, long st) {
     if (floatCount == floatTs.length) {
       floatTs = Arrays.copyOf(floatTs, floatCount * 2);
       floatValues = Arrays.copyOf(floatValues, floatCount * 2);
+      if (floatSt != null) {
+        floatSt = Arrays.copyOf(floatSt, floatCount * 2);
+      }
+    }
+    if (st != 0 && floatSt == null) {
+      floatSt = new long[floatTs.length];
+    }
+    if (floatSt != null) {
+      floatSt[floatCount] = st;
     }
     floatTs[floatCount] = t;
     floatValues[floatCount++] = v;
@@ -46,10 +116,24 @@ public final class SeriesData {
 
   /** Appends a histogram sample (timestamps must increase). */
   public void addHistogram(long t, FloatHistogram h) {
+    addHistogram(t, h, 0);
+  }
+
+  /** Appends a histogram sample with its start timestamp (0 when unknown). */
+  void addHistogram(long t, FloatHistogram h, long st) {
     if (histCount == histTs.length) {
       int n = Math.max(8, histCount * 2);
       histTs = Arrays.copyOf(histTs, n);
       histograms = Arrays.copyOf(histograms, n);
+      if (histSt != null) {
+        histSt = Arrays.copyOf(histSt, n);
+      }
+    }
+    if (st != 0 && histSt == null) {
+      histSt = new long[histTs.length];
+    }
+    if (histSt != null) {
+      histSt[histCount] = st;
     }
     histTs[histCount] = t;
     histograms[histCount++] = h;
@@ -66,7 +150,8 @@ public final class SeriesData {
     int f1 = upperBound(floatTs, floatCount, endInclusive);
     int h0 = upperBound(histTs, histCount, startExclusive);
     int h1 = upperBound(histTs, histCount, endInclusive);
-    return new dev.orrery.promql.engine.TimeSeries(dropName ? labels.withoutMetricName() : labels,
+    return new dev.orrery.promql.engine.TimeSeries(
+        dropName ? dev.orrery.promql.exec.SeriesInfo.withoutNameAndMetadata(labels) : labels,
         Arrays.copyOfRange(floatTs, f0, f1), Arrays.copyOfRange(floatValues, f0, f1),
         Arrays.copyOfRange(histTs, h0, h1), Arrays.copyOfRange(histograms, h0, h1));
   }

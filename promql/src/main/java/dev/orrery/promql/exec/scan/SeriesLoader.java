@@ -37,51 +37,88 @@ final class SeriesLoader {
     try {
       Querier q = ctx.querier(mint, maxt);
       SeriesSet set = q.select(true, hints, matchers.toArray(new Matcher[0]));
-      SampleIterator it = null;
       while (set.next()) {
         Series s = set.at();
-        SeriesData d = new SeriesData(s.labels(), false);
-        it = s.iterator(it);
-        FloatHistogram previous = null;
-        for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-          long t = it.atT();
-          if (t < mint) {
-            continue;
-          }
-          if (t > maxt) {
-            break;
-          }
-          switch (vt) {
-            case FLOAT -> {
-              double v = it.atV();
-              if (keepStale || !isStale(v)) {
-                d.addFloat(t, v);
-              }
-            }
-            case HISTOGRAM, FLOAT_HISTOGRAM -> {
-              FloatHistogram h = it.atFloatHistogram();
-              if (isStale(h.sum())) {
-                if (keepStale) {
-                  d.addFloat(t, h.sum());
-                }
-              } else if (statsOnly) {
-                d.addHistogram(t, statsOf(h, previous));
-                previous = copy(h);
-              } else {
-                d.addHistogram(t, copy(h));
-              }
-            }
-            case NONE -> throw new IllegalStateException("unreachable");
-          }
-        }
-        if (d.size() > 0) {
-          out.add(d);
-        }
+        out.add(new SeriesData(s.labels(), new Decoder(s, mint, maxt, keepStale, statsOnly,
+            ctx.useStartTimestamps())));
+        ctx.addSeries(1);
       }
     } catch (OrreryException e) {
       throw StorageErrors.toQueryException(e);
     }
     return out;
+  }
+
+  /** Decodes one series on demand; holds the storage iterator and the sample it stopped at. */
+  private static final class Decoder implements SeriesData.Source {
+    private final Series series;
+    private final long mint;
+    private final long maxt;
+    private final boolean keepStale;
+    private final boolean statsOnly;
+    private final boolean starts;
+    private SampleIterator it;
+    private ValueType pending = ValueType.NONE;
+    private FloatHistogram previous;
+
+    Decoder(Series series, long mint, long maxt, boolean keepStale, boolean statsOnly, boolean starts) {
+      this.starts = starts;
+      this.series = series;
+      this.mint = mint;
+      this.maxt = maxt;
+      this.keepStale = keepStale;
+      this.statsOnly = statsOnly;
+    }
+
+    @Override
+    public boolean fill(SeriesData d, long upTo) {
+      try {
+        if (it == null) {
+          it = series.iterator(null);
+          pending = it.next();
+        }
+        long limit = Math.min(upTo, maxt);
+        while (pending != ValueType.NONE) {
+          long t = it.atT();
+          if (t > limit) {
+            return t > maxt;
+          }
+          if (t >= mint) {
+            append(d, t, pending);
+          }
+          pending = it.next();
+        }
+        return true;
+      } catch (OrreryException e) {
+        throw StorageErrors.toQueryException(e);
+      }
+    }
+
+    private void append(SeriesData d, long t, ValueType vt) {
+      long st = starts ? it.atST() : 0;
+      switch (vt) {
+        case FLOAT -> {
+          double v = it.atV();
+          if (keepStale || !isStale(v)) {
+            d.addFloat(t, v, st);
+          }
+        }
+        case HISTOGRAM, FLOAT_HISTOGRAM -> {
+          FloatHistogram h = it.atFloatHistogram();
+          if (isStale(h.sum())) {
+            if (keepStale) {
+              d.addFloat(t, h.sum());
+            }
+          } else if (statsOnly) {
+            d.addHistogram(t, statsOf(h, previous), st);
+            previous = copy(h);
+          } else {
+            d.addHistogram(t, copy(h), st);
+          }
+        }
+        case NONE -> throw new IllegalStateException("unreachable");
+      }
+    }
   }
 
   /**

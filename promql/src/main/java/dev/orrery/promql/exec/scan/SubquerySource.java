@@ -76,7 +76,7 @@ public final class SubquerySource implements RangeSource {
             if (v.histograms[k] != null) {
               // A subquery samples the series: "not a reset" referred to the previous raw sample, not to the
               // previous subquery point, so it becomes "unknown" and resets are detected explicitly.
-              var h = v.histograms[k];
+              dev.orrery.core.histogram.FloatHistogram h = v.histograms[k];
               if (h.counterResetHint() == dev.orrery.core.histogram.CounterResetHint.NOT_COUNTER_RESET) {
                 h = dev.orrery.promql.histogram.HistogramArithmetic.withHint(h,
                     dev.orrery.core.histogram.CounterResetHint.UNKNOWN);
@@ -88,17 +88,15 @@ public final class SubquerySource implements RangeSource {
           }
           held += v.size;
         }
-        ctx.addSamples(0);
+        ctx.checkInterrupted();
       }
-      ctx.releaseSamples(0);
+      // The materialized points stay in memory for the rest of the query.
+      ctx.addSamples(held);
       data = new ArrayList<>();
       for (SeriesData d : all) {
         if (d.size() > 0) {
           data.add(d);
         }
-      }
-      if (held < 0) {
-        throw new IllegalStateException("negative sample count");
       }
     }
     return data;

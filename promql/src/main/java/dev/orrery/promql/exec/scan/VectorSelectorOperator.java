@@ -1,5 +1,7 @@
 package dev.orrery.promql.exec.scan;
 
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.promql.exec.QueryContext;
@@ -7,6 +9,8 @@ import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepGrid;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
+import dev.orrery.promql.histogram.CounterResets;
+import dev.orrery.promql.histogram.HistogramArithmetic;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +27,9 @@ public final class VectorSelectorOperator implements VectorOperator {
   private final Long atMillis;
   private final boolean emitTimestamps;
   private final boolean statsOnly;
+  private boolean smoothed;
+  private boolean emitStarts;
+  private int position = -1;
   private final String text;
   private List<SeriesData> data;
   private List<SeriesInfo> series;
@@ -41,6 +48,22 @@ public final class VectorSelectorOperator implements VectorOperator {
     this.text = text;
   }
 
+  /** Makes this {@code start_timestamp(selector)}: each sample's start time in seconds (0 when unknown). */
+  public VectorSelectorOperator emittingStartTimestamps() {
+    this.emitStarts = true;
+    return this;
+  }
+
+  /**
+   * Makes this a {@code smoothed} selector (experimental): the value at the evaluation time is interpolated linearly
+   * between the samples around it, or the last sample when none follows.
+   */
+  public VectorSelectorOperator smoothed(int position) {
+    this.smoothed = true;
+    this.position = position;
+    return this;
+  }
+
   private long evalTime(long t) {
     return (atMillis != null ? atMillis : t) - offsetMillis;
   }
@@ -50,7 +73,7 @@ public final class VectorSelectorOperator implements VectorOperator {
       return;
     }
     long minT = evalTime(grid.startMillis());
-    long maxT = evalTime(grid.endMillis());
+    long maxT = evalTime(grid.endMillis()) + (smoothed ? ctx.lookbackDeltaMillis() : 0);
     long mint = minT - ctx.lookbackDeltaMillis() + 1;
     SelectHints hints = new SelectHints(mint, maxT, grid.stepMillis(), "", 0, List.of(), false, true, List.of(),
         true, 0);
@@ -80,8 +103,15 @@ public final class VectorSelectorOperator implements VectorOperator {
       StepVector out = buf[n];
       out.reset(t);
       out.ensureCapacity(data.size());
+      long ahead = smoothed ? lookback : 0;
       for (int id = 0; id < data.size(); id++) {
         SeriesData d = data.get(id);
+        d.fillTo(te + ahead);
+        d.discardBefore(te - lookback);
+        if (smoothed && !emitTimestamps) {
+          smoothedSample(out, id, d, te, lookback);
+          continue;
+        }
         int fi = SeriesData.upperBound(d.floatTs, d.floatCount, te) - 1;
         int hi = SeriesData.upperBound(d.histTs, d.histCount, te) - 1;
         long ft = fi >= 0 ? d.floatTs[fi] : Long.MIN_VALUE;
@@ -93,12 +123,25 @@ public final class VectorSelectorOperator implements VectorOperator {
           if (ft <= te - lookback || SeriesLoader.isStale(d.floatValues[fi])) {
             continue;
           }
-          out.add(id, emitTimestamps ? ft / 1000.0 : d.floatValues[fi]);
+          double value = d.floatValues[fi];
+          int next = fi + 1;
+          if (smoothed && ft < te && next < d.floatCount && !SeriesLoader.isStale(d.floatValues[next])
+              && d.floatTs[next] - te < lookback) {
+            double f = (double) (te - ft) / (d.floatTs[next] - ft);
+            value = value + (d.floatValues[next] - value) * f;
+          }
+          if (emitStarts) {
+            out.add(id, (d.floatSt == null ? 0 : d.floatSt[fi]) / 1000.0);
+            continue;
+          }
+          out.add(id, emitTimestamps ? ft / 1000.0 : value);
         } else {
           if (ht <= te - lookback) {
             continue;
           }
-          if (emitTimestamps) {
+          if (emitStarts) {
+            out.add(id, (d.histSt == null ? 0 : d.histSt[hi]) / 1000.0);
+          } else if (emitTimestamps) {
             out.add(id, ht / 1000.0);
           } else {
             out.addHistogram(id, d.histograms[hi]);
@@ -109,6 +152,59 @@ public final class VectorSelectorOperator implements VectorOperator {
       n++;
     }
     return n;
+  }
+
+  // The value at te interpolated between the samples around it (the smoothed modifier).
+  private void smoothedSample(StepVector out, int id, SeriesData d, long te, long lookback) {
+    int fi = SeriesData.upperBound(d.floatTs, d.floatCount, te) - 1;
+    int hi = SeriesData.upperBound(d.histTs, d.histCount, te) - 1;
+    long ft = fi >= 0 ? d.floatTs[fi] : Long.MIN_VALUE;
+    long ht = hi >= 0 ? d.histTs[hi] : Long.MIN_VALUE;
+    boolean prevHist = ht > ft;
+    long pt = Math.max(ft, ht);
+    if (pt == Long.MIN_VALUE || pt <= te - lookback || (!prevHist && SeriesLoader.isStale(d.floatValues[fi]))) {
+      return;
+    }
+    int fn = fi + 1;
+    int hn = hi + 1;
+    long nft = fn < d.floatCount ? d.floatTs[fn] : Long.MAX_VALUE;
+    long nht = hn < d.histCount ? d.histTs[hn] : Long.MAX_VALUE;
+    boolean nextHist = nht < nft;
+    long nt = Math.min(nft, nht);
+    boolean hasNext = pt < te && nt != Long.MAX_VALUE && nt - te < lookback
+        && (nextHist || !SeriesLoader.isStale(d.floatValues[fn]));
+    if (!hasNext) {
+      if (prevHist) {
+        out.addHistogram(id, d.histograms[hi]);
+      } else {
+        out.add(id, d.floatValues[fi]);
+      }
+      return;
+    }
+    String name = d.labels().metricName();
+    if (prevHist != nextHist) {
+      ctx.annotations().warn("encountered a mix of histograms and floats for metric name \"" + name + "\"", position);
+      return;
+    }
+    double f = (double) (te - pt) / (nt - pt);
+    if (!prevHist) {
+      double v = d.floatValues[fi];
+      out.add(id, v + (d.floatValues[fn] - v) * f);
+      return;
+    }
+    FloatHistogram h0 = d.histograms[hi];
+    FloatHistogram h1 = d.histograms[hn];
+    if (HistogramArithmetic.usesCustomBuckets(h0) != HistogramArithmetic.usesCustomBuckets(h1)) {
+      ctx.annotations().warn("vector contains a mix of histograms with exponential and custom buckets schemas for "
+          + "metric name \"" + name + "\"", position);
+      return;
+    }
+    if (h1.counterResetHint() != CounterResetHint.GAUGE && CounterResets.detectReset(h0, h1)) {
+      out.addHistogram(id, HistogramArithmetic.scale(h1, f));
+      return;
+    }
+    out.addHistogram(id, HistogramArithmetic.add(HistogramArithmetic.scale(h0, 1 - f),
+        HistogramArithmetic.scale(h1, f)).value());
   }
 
   @Override
