@@ -1,0 +1,159 @@
+package dev.orrery.jmh;
+
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.storage.Querier;
+import dev.orrery.core.storage.Queryable;
+import dev.orrery.core.storage.SelectHints;
+import dev.orrery.core.storage.Series;
+import dev.orrery.core.storage.SeriesSet;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A {@link Queryable} that counts the series and samples a reader pulls out of another one: every sample an iterator
+ * hands out from {@code next()} or {@code seek()}. The benchmarks run a query through it once, outside the timed
+ * part, to turn ms/op into ns per sample scanned; the wrappers cost a virtual call per sample, so they are never
+ * timed.
+ */
+final class CountingQueryable implements Queryable {
+  private final Queryable delegate;
+  private long series;
+  private long samples;
+
+  CountingQueryable(Queryable delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Series selected so far (each {@link Series} returned by a {@link SeriesSet}). */
+  long series() {
+    return series;
+  }
+
+  /** Samples handed out so far. */
+  long samples() {
+    return samples;
+  }
+
+  @Override
+  public Querier querier(long minTimeMillis, long maxTimeMillis) throws IOException {
+    Querier q = delegate.querier(minTimeMillis, maxTimeMillis);
+    return new Querier() {
+      @Override
+      public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
+        return new CountingSet(q.select(sorted, hints, matchers));
+      }
+
+      @Override
+      public List<String> labelNames(Matcher... matchers) {
+        return q.labelNames(matchers);
+      }
+
+      @Override
+      public List<String> labelValues(String name, Matcher... matchers) {
+        return q.labelValues(name, matchers);
+      }
+
+      @Override
+      public void close() {
+        q.close();
+      }
+    };
+  }
+
+  private final class CountingSet implements SeriesSet {
+    private final SeriesSet set;
+
+    CountingSet(SeriesSet set) {
+      this.set = set;
+    }
+
+    @Override
+    public boolean next() {
+      return set.next();
+    }
+
+    @Override
+    public Series at() {
+      series++;
+      Series s = set.at();
+      return new Series() {
+        @Override
+        public Labels labels() {
+          return s.labels();
+        }
+
+        @Override
+        public SampleIterator iterator(SampleIterator reuse) {
+          return new CountingIterator(s.iterator(reuse instanceof CountingIterator c ? c.it : reuse));
+        }
+      };
+    }
+
+    @Override
+    public List<String> warnings() {
+      return set.warnings();
+    }
+  }
+
+  private final class CountingIterator implements SampleIterator {
+    final SampleIterator it;
+
+    CountingIterator(SampleIterator it) {
+      this.it = it;
+    }
+
+    private long current = Long.MIN_VALUE;
+
+    private ValueType count(ValueType t) {
+      if (t != ValueType.NONE) {
+        long at = it.atT();
+        // A seek that stays on the current sample hands out nothing new.
+        if (at != current) {
+          samples++;
+          current = at;
+        }
+      }
+      return t;
+    }
+
+    @Override
+    public ValueType next() {
+      return count(it.next());
+    }
+
+    @Override
+    public ValueType seek(long t) {
+      return count(it.seek(t));
+    }
+
+    @Override
+    public long atT() {
+      return it.atT();
+    }
+
+    @Override
+    public double atV() {
+      return it.atV();
+    }
+
+    @Override
+    public Histogram atHistogram() {
+      return it.atHistogram();
+    }
+
+    @Override
+    public FloatHistogram atFloatHistogram() {
+      return it.atFloatHistogram();
+    }
+
+    @Override
+    public long atST() {
+      return it.atST();
+    }
+  }
+}
