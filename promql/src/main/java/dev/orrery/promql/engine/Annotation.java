@@ -11,12 +11,14 @@ package dev.orrery.promql.engine;
  */
 public record Annotation(Severity severity, String message, int positionStart) {
 
-  /** The two levels of annotations. */
+  /** The kinds of annotations. */
   public enum Severity {
     /** Rendered as {@code PromQL warning: ...}. */
     WARNING("PromQL warning: "),
     /** Rendered as {@code PromQL info: ...}. */
-    INFO("PromQL info: ");
+    INFO("PromQL info: "),
+    /** A warning from storage (for example a store that failed under partial response), rendered as it came. */
+    STORAGE_WARNING("");
 
     private final String prefix;
 

@@ -68,7 +68,9 @@ public final class Annotations {
 
   /** The warnings rendered for the HTTP API against {@code query} (see {@link Annotation#render(String)}). */
   public List<String> warnings(String query) {
-    return rendered(Annotation.Severity.WARNING, query);
+    List<String> out = rendered(Annotation.Severity.STORAGE_WARNING, query);
+    out.addAll(rendered(Annotation.Severity.WARNING, query));
+    return out;
   }
 
   /** The infos rendered for the HTTP API against {@code query}. */

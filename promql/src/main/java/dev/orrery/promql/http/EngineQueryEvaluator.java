@@ -34,7 +34,7 @@ public final class EngineQueryEvaluator implements QueryEvaluator {
 
   @Override
   public QueryResult instantQuery(String query, long timeMillis, QueryOptions options) {
-    try (Query q = engineFor(options).instantQuery(queryable, query, timeMillis)) {
+    try (Query q = engineFor(options).instantQuery(options.store().applyTo(queryable), query, timeMillis)) {
       return q.execute();
     }
   }
@@ -42,7 +42,8 @@ public final class EngineQueryEvaluator implements QueryEvaluator {
   @Override
   public QueryResult rangeQuery(String query, long startMillis, long endMillis, long stepMillis,
       QueryOptions options) {
-    try (Query q = engineFor(options).rangeQuery(queryable, query, startMillis, endMillis, stepMillis)) {
+    try (Query q = engineFor(options).rangeQuery(options.store().applyTo(queryable), query, startMillis, endMillis,
+        stepMillis)) {
       return q.execute();
     }
   }

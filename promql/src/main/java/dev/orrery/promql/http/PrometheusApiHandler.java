@@ -7,6 +7,7 @@ import dev.orrery.core.labels.Utf8Order;
 import dev.orrery.core.storage.MergeSeriesSet;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
+import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
 import dev.orrery.promql.ast.Expr;
@@ -233,7 +234,38 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         throw ApiException.badData("error parsing lookback delta duration: " + e.getMessage());
       }
     }
-    return timeout == null && lookback == null ? QueryOptions.DEFAULT : new QueryOptions(timeout, lookback);
+    StoreOptions store = storeOptions(p);
+    return timeout == null && lookback == null && store.isEmpty() ? QueryOptions.DEFAULT
+        : new QueryOptions(timeout, lookback, store);
+  }
+
+  // The Thanos querier's parameters, carried to the stores as select hints.
+  private static StoreOptions storeOptions(Params p) {
+    Boolean dedup = bool(p, "dedup");
+    Boolean partial = bool(p, "partial_response");
+    List<String> replicaLabels = p.all("replicaLabels[]");
+    Long resolution = null;
+    String res = p.first("max_source_resolution");
+    if (res != null && !res.isEmpty() && !res.equals("auto")) {
+      try {
+        resolution = ApiParameters.parseDuration(res) / 1_000_000L;
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalidParameter("max_source_resolution", e.getMessage());
+      }
+    }
+    return new StoreOptions(dedup, replicaLabels.isEmpty() ? null : replicaLabels, partial, resolution);
+  }
+
+  private static Boolean bool(Params p, String name) {
+    String v = p.first(name);
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "t" -> Boolean.TRUE;
+      case "false", "0", "f" -> Boolean.FALSE;
+      default -> throw ApiException.invalidParameter(name, "cannot parse \"" + v + "\" as a boolean");
+    };
   }
 
   private interface Evaluation {

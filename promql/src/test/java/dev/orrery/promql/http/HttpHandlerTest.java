@@ -192,6 +192,21 @@ class HttpHandlerTest {
   }
 
   @Test
+  void thanosStoreParametersReachTheEvaluator() throws Exception {
+    FixedEvaluator recording = new FixedEvaluator(new QueryResult.Scalar(0, 1, Annotations.empty()), null);
+    try (ApiServer s = serverWith(recording)) {
+      get(s, "/api/v1/query?query=1&dedup=false&replicaLabels[]=replica&replicaLabels[]=rule_replica"
+          + "&partial_response=true&max_source_resolution=5m");
+      assertThat(recording.lastOptions.store()).isEqualTo(new dev.orrery.core.storage.StoreOptions(false,
+          List.of("replica", "rule_replica"), true, 300_000L));
+      get(s, "/api/v1/query_range?query=1&start=0&end=60&step=15&max_source_resolution=auto");
+      assertThat(recording.lastOptions.store().isEmpty()).isTrue();
+      assertError(get(s, "/api/v1/query?query=1&dedup=maybe"), 400, "bad_data",
+          "invalid parameter \\\"dedup\\\": cannot parse \\\"maybe\\\" as a boolean");
+    }
+  }
+
+  @Test
   void requestTimeoutAndLookbackDeltaReachTheEvaluator() throws Exception {
     FixedEvaluator recording = new FixedEvaluator(new QueryResult.Scalar(0, 1, Annotations.empty()), null);
     try (ApiServer s = serverWith(recording)) {

@@ -12,6 +12,7 @@ import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.Series;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.promql.engine.Annotation;
 import dev.orrery.promql.exec.QueryContext;
 import dev.orrery.promql.exec.StorageErrors;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ final class SeriesLoader {
         out.add(new SeriesData(s.labels(), new Decoder(s, mint, maxt, keepStale, statsOnly,
             ctx.useStartTimestamps())));
         ctx.addSeries(1);
+      }
+      for (String warning : set.warnings()) {
+        ctx.annotations().add(new Annotation(Annotation.Severity.STORAGE_WARNING, warning, -1));
       }
     } catch (OrreryException e) {
       throw StorageErrors.toQueryException(e);
