@@ -459,6 +459,18 @@ class MultiClusterEndToEndTest {
         + URLEncoder.encode("up{cluster=\"dev\"}", StandardCharsets.UTF_8) + "&start=" + dataStart / 1000
         + "&end=" + dataEnd / 1000)).build(), HttpResponse.BodyHandlers.ofString()).body();
     assertThat(series).contains("\"warnings\"").contains(address);
+    // A PromQL query answers with the other stores' data plus a warning naming the dead endpoint ...
+    String countUp = base(queryNoDedup.url()) + "/api/v1/query?query="
+        + URLEncoder.encode("count(up{cluster=\"dev\"})", StandardCharsets.UTF_8) + "&time=" + (dataEnd / 1000 - 60);
+    HttpResponse<String> partial = http.send(HttpRequest.newBuilder(URI.create(countUp)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(partial.statusCode()).as(partial.body()).isEqualTo(200);
+    assertThat(partial.body()).contains("\"status\":\"success\"").contains("\"warnings\"").contains(address);
+    // ... and fails naming it when the request asks for partial_response=false.
+    HttpResponse<String> aborted = http.send(HttpRequest.newBuilder(URI.create(countUp + "&partial_response=false"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(aborted.statusCode()).as(aborted.body()).isGreaterThanOrEqualTo(400);
+    assertThat(aborted.body()).contains(address);
     QueryApiLauncher.Settings settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5),
         Duration.ofMinutes(2), 50_000_000);
     try (FanOutQueryLauncher strict = FanOutQueryLauncher.start(settings, new FanOutQueryLauncher.FanOutSettings(
