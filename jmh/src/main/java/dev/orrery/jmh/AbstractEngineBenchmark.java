@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>On a shared machine wall time per operation grows with everyone else's load, so after each iteration the fork
  * also prints {@code # cpu: thread=T process=P wall=W ms/op ops=N}: the CPU time of the benchmark thread (the engine
  * evaluates a query on the calling thread) and of the whole JVM (adding GC and JIT threads) per operation, next to
- * the wall time. CPU time is what the engine costs; it hardly changes with the machine's load.
+ * the wall time. CPU time is closer to what the engine costs than wall time under load, but not immune to it: shared
+ * caches and hyper-threads still raise it (the same whole-span {@code rate(a_hundred[1m])} took 430-540 ms of thread
+ * CPU per operation at a load average of 12 on 2 cores, and 256 ms at a load of 4).
  */
 @State(Scope.Benchmark)
 public abstract class AbstractEngineBenchmark {
