@@ -14,6 +14,10 @@ public final class ChainSampleIterator implements SampleIterator {
   private final SampleIterator[] its;
   private final ValueType[] state;
   private SampleIterator cur;
+  private int curIndex = -1;
+  // Smallest head timestamp among the other live sources: while the current one stays below it, no other source
+  // needs looking at (blocks of one series rarely overlap, so this is the common case).
+  private long otherMin = Long.MAX_VALUE;
   private ValueType curType = ValueType.NONE;
   private boolean started;
 
@@ -32,6 +36,15 @@ public final class ChainSampleIterator implements SampleIterator {
       }
     } else if (cur != null) {
       long t = cur.atT();
+      if (t < otherMin) {
+        ValueType vt = cur.next();
+        state[curIndex] = vt;
+        if (vt != ValueType.NONE && cur.atT() < otherMin) {
+          curType = vt;
+          return vt;
+        }
+        return pick();
+      }
       // Advance every source positioned at the emitted timestamp, so duplicates are taken once.
       for (int i = 0; i < its.length; i++) {
         if (state[i] != ValueType.NONE && its[i].atT() == t) {
@@ -59,15 +72,21 @@ public final class ChainSampleIterator implements SampleIterator {
   private ValueType pick() {
     int best = -1;
     long bestT = Long.MAX_VALUE;
+    long second = Long.MAX_VALUE;
     for (int i = 0; i < its.length; i++) {
       if (state[i] != null && state[i] != ValueType.NONE) {
         long t = its[i].atT();
         if (t < bestT) {
+          second = bestT;
           bestT = t;
           best = i;
+        } else if (t < second) {
+          second = t;
         }
       }
     }
+    otherMin = second;
+    curIndex = best;
     if (best < 0) {
       cur = null;
       curType = ValueType.NONE;
