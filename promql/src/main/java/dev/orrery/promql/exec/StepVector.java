@@ -19,12 +19,15 @@ public final class StepVector {
   public double[] values = new double[4];
   /** Histogram values, {@code null} for float samples. */
   public FloatHistogram[] histograms = new FloatHistogram[4];
+  /** Whether {@link #histograms} may hold a non-null entry, so {@link #reset} must clear it (floats-only skip that). */
+  private boolean mayHoldHistograms;
 
   /** Empties the vector for step {@code t}, keeping capacity. */
   public void reset(long t) {
     this.t = t;
-    if (size > 0) {
+    if (mayHoldHistograms) {
       Arrays.fill(histograms, 0, size, null);
+      mayHoldHistograms = false;
     }
     size = 0;
   }
@@ -57,6 +60,29 @@ public final class StepVector {
     ids[size] = id;
     values[size] = 0;
     histograms[size++] = h;
+    mayHoldHistograms = true;
+  }
+
+  /** Exchanges the whole contents (time, samples and arrays) with {@code other}. */
+  public void swapContents(StepVector other) {
+    long t = this.t;
+    this.t = other.t;
+    other.t = t;
+    int size = this.size;
+    this.size = other.size;
+    other.size = size;
+    int[] ids = this.ids;
+    this.ids = other.ids;
+    other.ids = ids;
+    double[] values = this.values;
+    this.values = other.values;
+    other.values = values;
+    FloatHistogram[] hs = this.histograms;
+    this.histograms = other.histograms;
+    other.histograms = hs;
+    boolean may = this.mayHoldHistograms;
+    this.mayHoldHistograms = other.mayHoldHistograms;
+    other.mayHoldHistograms = may;
   }
 
   /** Appends sample {@code i} of {@code other} under id {@code id}. */

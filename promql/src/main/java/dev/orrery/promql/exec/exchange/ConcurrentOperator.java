@@ -163,27 +163,9 @@ public final class ConcurrentOperator implements VectorOperator, AutoCloseable {
         current = b;
         offset = 0;
       }
-      swap(buf[filled++], current.steps()[offset++]);
+      buf[filled++].swapContents(current.steps()[offset++]);
     }
     return filled;
-  }
-
-  private static void swap(StepVector a, StepVector b) {
-    long t = a.t;
-    a.t = b.t;
-    b.t = t;
-    int size = a.size;
-    a.size = b.size;
-    b.size = size;
-    int[] ids = a.ids;
-    a.ids = b.ids;
-    b.ids = ids;
-    double[] values = a.values;
-    a.values = b.values;
-    b.values = values;
-    dev.orrery.core.histogram.FloatHistogram[] hs = a.histograms;
-    a.histograms = b.histograms;
-    b.histograms = hs;
   }
 
   /** Stops the producer and waits briefly for it to leave the child. Idempotent. */

@@ -79,52 +79,58 @@ public final class RangeFunctionOperator implements VectorOperator {
     window.argPosition = argPosition;
     window.rangeMillis = source.rangeMillis();
     window.lookbackMillis = ctx.lookbackDeltaMillis();
+    long[] ends = new long[n];
     for (int i = 0; i < n; i++) {
       long t = grid.at(step + i);
-      long end = source.windowEnd(t);
-      long start = end - source.rangeMillis();
-      StepVector out = buf[i];
-      out.reset(t);
-      out.ensureCapacity(data.size());
-      window.rangeStartMillis = start;
-      window.rangeEndMillis = end;
-      window.stepMillis = t;
-      for (int p = 0; p < params.size(); p++) {
-        window.params[p] = paramValues[p][i];
-      }
-      long inWindow = 0;
-      long keepBefore = source.looksOutside() ? ctx.lookbackDeltaMillis() : 0;
-      for (int id = 0; id < data.size(); id++) {
-        SeriesData d = data.get(id);
+      ends[i] = source.windowEnd(t);
+      buf[i].reset(t);
+      buf[i].ensureCapacity(data.size());
+    }
+    long[] inWindow = new long[n];
+    long keepBefore = source.looksOutside() ? ctx.lookbackDeltaMillis() : 0;
+    // Series-major within the batch: a series' decoder and buffer stay hot in cache for all its windows.
+    for (int id = 0; id < data.size(); id++) {
+      SeriesData d = data.get(id);
+      for (int i = 0; i < n; i++) {
+        long end = ends[i];
+        long start = end - source.rangeMillis();
         d.fillTo(end + source.lookaheadMillis());
         d.discardBefore(start - keepBefore);
+        window.rangeStartMillis = start;
+        window.rangeEndMillis = end;
+        window.stepMillis = buf[i].t;
+        for (int p = 0; p < params.size(); p++) {
+          window.params[p] = paramValues[p][i];
+        }
         window.floatTs = d.floatTs;
         window.floatSt = d.floatSt;
         window.histSt = d.histSt;
         window.floatValues = d.floatValues;
         window.floatCount = d.floatCount;
         window.floatFrom = SeriesData.upperBound(d.floatTs, d.floatCount, start);
-        window.floatTo = SeriesData.upperBound(d.floatTs, d.floatCount, end);
+        window.floatTo = SeriesData.lastAtOrBefore(d.floatTs, d.floatCount, end) + 1;
         window.histTs = d.histTs;
         window.histograms = d.histograms;
         window.histTotal = d.histCount;
         window.histFrom = SeriesData.upperBound(d.histTs, d.histCount, start);
-        window.histTo = SeriesData.upperBound(d.histTs, d.histCount, end);
+        window.histTo = SeriesData.lastAtOrBefore(d.histTs, d.histCount, end) + 1;
         if (window.floatFrom == window.floatTo && window.histFrom == window.histTo && !source.looksOutside()) {
           continue;
         }
-        inWindow += window.floatCount() + window.histCount();
+        inWindow[i] += window.floatCount() + window.histCount();
         window.metricName = d.labels().metricName();
         if (kernel.apply(window, result)) {
           if (result.histogram != null) {
-            out.addHistogram(id, result.histogram);
+            buf[i].addHistogram(id, result.histogram);
           } else {
-            out.add(id, result.value);
+            buf[i].add(id, result.value);
           }
         }
       }
-      ctx.addSamples(inWindow);
-      ctx.releaseSamples(inWindow);
+    }
+    for (int i = 0; i < n; i++) {
+      ctx.addSamples(inWindow[i]);
+      ctx.releaseSamples(inWindow[i]);
     }
     step += n;
     return n;

@@ -59,6 +59,15 @@ public final class SeriesData {
    * modifier may still need. Compacts only when that frees at least half the buffer, so dropping is amortised O(1).
    */
   public void discardBefore(long t) {
+    if (floatCount > 32) {
+      discardFloatsBefore(t);
+    }
+    if (histCount > 32) {
+      discardHistogramsBefore(t);
+    }
+  }
+
+  private void discardFloatsBefore(long t) {
     int f = upperBound(floatTs, floatCount, t) - 1;
     if (f > 16 && f > floatCount / 2) {
       System.arraycopy(floatTs, f, floatTs, 0, floatCount - f);
@@ -68,6 +77,9 @@ public final class SeriesData {
       }
       floatCount -= f;
     }
+  }
+
+  private void discardHistogramsBefore(long t) {
     int h = upperBound(histTs, histCount, t) - 1;
     if (h > 16 && h > histCount / 2) {
       System.arraycopy(histTs, h, histTs, 0, histCount - h);
@@ -154,6 +166,19 @@ public final class SeriesData {
         dropName ? dev.orrery.promql.exec.SeriesInfo.withoutNameAndMetadata(labels) : labels,
         Arrays.copyOfRange(floatTs, f0, f1), Arrays.copyOfRange(floatValues, f0, f1),
         Arrays.copyOfRange(histTs, h0, h1), Arrays.copyOfRange(histograms, h0, h1));
+  }
+
+  /**
+   * Index of the last entry in {@code ts[0, n)} at or before {@code t}, or -1. Looks back from the end first: a buffer
+   * filled up to the evaluation time has its answer there.
+   */
+  static int lastAtOrBefore(long[] ts, int n, long t) {
+    for (int i = n - 1, stop = Math.max(-1, n - 5); i > stop; i--) {
+      if (ts[i] <= t) {
+        return i;
+      }
+    }
+    return upperBound(ts, n, t) - 1;
   }
 
   /** Index of the first entry in {@code ts[0, n)} greater than {@code t}. */
