@@ -1,6 +1,7 @@
 package dev.orrery.core.block;
 
 import dev.orrery.core.chunk.ChunkSegmentReader;
+import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.FloatHistogram;
@@ -87,6 +88,32 @@ final class BlockSeriesIterator implements SampleIterator {
         curType = vt;
         return vt;
       }
+    }
+  }
+
+  @Override
+  public ValueType appendFloats(FloatSamples out, long maxT) {
+    if (exhausted || cur == null || !deleted.isEmpty()) {
+      return SampleIterator.super.appendFloats(out, maxT);
+    }
+    long limit = Math.min(maxT, this.maxt);
+    while (true) {
+      ValueType vt = cur.appendFloats(out, limit);
+      if (vt == ValueType.NONE) {
+        // The chunk is used up: the next one opens through next(), which also applies mint.
+        dropChunk();
+        vt = next();
+        if (vt != ValueType.FLOAT || cur.atT() > maxT) {
+          return vt;
+        }
+        out.add(cur.atT(), cur.atV());
+        continue;
+      }
+      if (cur.atT() > this.maxt) {
+        return done();
+      }
+      curType = vt;
+      return vt;
     }
   }
 

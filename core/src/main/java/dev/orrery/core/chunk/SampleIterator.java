@@ -42,6 +42,29 @@ public interface SampleIterator {
     return 0;
   }
 
+  /**
+   * Bulk form of {@link #next()} for float samples: advances as {@code next()} would, appending every
+   * {@link ValueType#FLOAT} sample with timestamp {@code <= maxT} to {@code out}, and stops at the first sample that is
+   * not one of those. Returns that sample's type ({@link ValueType#NONE} when exhausted); the iterator is positioned
+   * on it, so a {@code FLOAT} result means a sample after {@code maxT} is current and was not appended. The current
+   * sample before the call is not appended (it was already returned by {@code next()} or {@code seek()}).
+   *
+   * <p>Decoders override this to copy straight from their decoded arrays instead of one call per accessor per sample.
+   */
+  default ValueType appendFloats(FloatSamples out, long maxT) {
+    while (true) {
+      ValueType vt = next();
+      if (vt != ValueType.FLOAT) {
+        return vt;
+      }
+      long t = atT();
+      if (t > maxT) {
+        return vt;
+      }
+      out.add(t, atV());
+    }
+  }
+
   /** An iterator with no samples. */
   static SampleIterator empty() {
     return EmptySampleIterator.INSTANCE;

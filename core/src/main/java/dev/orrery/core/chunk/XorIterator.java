@@ -242,6 +242,39 @@ final class XorIterator implements SampleIterator {
   }
 
   @Override
+  public ValueType appendFloats(FloatSamples out, long maxT) {
+    while (true) {
+      int from = index + 1;
+      if (from >= batchSize) {
+        if (nextBatch() == ValueType.NONE) {
+          return ValueType.NONE;
+        }
+        from = 0;
+      }
+      int end = from;
+      while (end < batchSize && times[end] <= maxT) {
+        end++;
+      }
+      int n = end - from;
+      if (n > 0) {
+        out.ensureRoom(n);
+        int at = out.count;
+        System.arraycopy(times, from, out.ts, at, n);
+        double[] vs = out.values;
+        for (int k = 0; k < n; k++) {
+          vs[at + k] = Double.longBitsToDouble(values[from + k]);
+        }
+        out.count = at + n;
+      }
+      if (end < batchSize) {
+        index = end;
+        return ValueType.FLOAT;
+      }
+      index = batchSize - 1;
+    }
+  }
+
+  @Override
   public ValueType seek(long target) {
     if (exhausted) {
       return ValueType.NONE;

@@ -1,5 +1,6 @@
 package dev.orrery.core.storage;
 
+import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.FloatHistogram;
@@ -53,6 +54,36 @@ public final class ChainSampleIterator implements SampleIterator {
       }
     }
     return pick();
+  }
+
+  @Override
+  public ValueType appendFloats(FloatSamples out, long maxT) {
+    if (!started) {
+      return SampleIterator.super.appendFloats(out, maxT);
+    }
+    while (cur != null) {
+      if (cur.atT() < otherMin) {
+        // The current source is alone up to otherMin: copy its run in bulk.
+        ValueType vt = cur.appendFloats(out, Math.min(maxT, otherMin - 1));
+        state[curIndex] = vt;
+        if (vt != ValueType.NONE && cur.atT() < otherMin) {
+          curType = vt;
+          return vt;
+        }
+        vt = pick();
+        if (vt != ValueType.FLOAT || cur.atT() > maxT) {
+          return vt;
+        }
+      } else {
+        // Several sources meet here: step as next() does, which skips duplicates.
+        ValueType vt = next();
+        if (vt != ValueType.FLOAT || cur.atT() > maxT) {
+          return vt;
+        }
+      }
+      out.add(cur.atT(), cur.atV());
+    }
+    return ValueType.NONE;
   }
 
   @Override

@@ -9,6 +9,8 @@ import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.testing.BulkReads;
+import dev.orrery.core.testing.Properties;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +71,24 @@ class BlockSetTest {
         m++;
       }
       assertThat(m).isEqualTo(14); // 7,200,000 .. 7,395,000 inclusive
+    }
+  }
+
+  @Test
+  void bulkReadsAcrossChunksAndBlocksAgreeWithNext() throws IOException {
+    long start = 1704067200000L;
+    write(Map.of("cluster", "a"), start, 720, 0);
+    try (BlockSet set = BlockSet.open(dir)) {
+      Properties.check("blockBulk", 60, r -> {
+        long mint = start + r.nextInt(0, 6_000_000);
+        long maxt = mint + r.nextInt(0, 8_000_000);
+        try (Querier q = set.querier(mint, maxt)) {
+          SeriesSet s = q.select(true, SelectHints.ofRange(mint, maxt), Matcher.equal("job", "api"));
+          assertThat(s.next()).isTrue();
+          var series = s.at();
+          BulkReads.assertBulkAgreesWithNext(() -> series.iterator(null), r);
+        }
+      });
     }
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orrery.core.chunk.ChunkTestSupport.FloatSample;
 import dev.orrery.core.io.CorruptDataException;
+import dev.orrery.core.testing.BulkReads;
 import dev.orrery.core.testing.Generators;
 import dev.orrery.core.testing.Properties;
 import java.nio.ByteBuffer;
@@ -26,6 +27,15 @@ class XorChunkPropertiesTest {
       assertThat(decodeFloats(XorChunk.of(v3))).isEqualTo(samples);
       assertThat(decodeFloats(XorChunk.of(v2))).isEqualTo(samples);
       assertThat(XorChunk.of(v3).numSamples()).isEqualTo(samples.size());
+    });
+  }
+
+  @Test
+  void bulkReadsAgreeWithNext() {
+    Properties.check("bulkReadsAgreeWithNext", 300, random -> {
+      // Up to 400 samples, so bulk reads cross the decoder's 128-sample batches.
+      byte[] chunk = encodeXor(SampleGenerators.floatSamples(random, 0, 400), WriterCompatibility.PROMETHEUS_3);
+      BulkReads.assertBulkAgreesWithNext(() -> XorChunk.of(chunk).iterator(null), random);
     });
   }
 

@@ -6,6 +6,7 @@ import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.testing.BulkReads;
 import dev.orrery.core.testing.Properties;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,14 @@ class ChainSampleIteratorTest {
       List<String> want = new ArrayList<>();
       naive(sources).forEach((t, v) -> want.add(t + "=" + v));
       assertThat(got).isEqualTo(want);
+    });
+  }
+
+  @Test
+  void bulkReadsAgreeWithNext() {
+    Properties.check("chainBulk", 500, r -> {
+      long[][] sources = randomSources(r, 1 + r.nextInt(5));
+      BulkReads.assertBulkAgreesWithNext(() -> chain(sources), r);
     });
   }
 

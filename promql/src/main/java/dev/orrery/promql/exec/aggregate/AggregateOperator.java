@@ -112,7 +112,9 @@ public final class AggregateOperator implements VectorOperator {
       reset();
       for (int k = 0; k < v.size; k++) {
         int g = groups.groupOf[v.ids[k]];
-        accumulate(g, v.values[k], v.histograms[k], in.get(v.ids[k]).labels().metricName());
+        FloatHistogram h = v.histograms[k];
+        // The metric name only serves histogram annotations: float samples skip the lookup.
+        accumulate(g, v.values[k], h, h == null ? null : in.get(v.ids[k]).labels().metricName());
       }
       long t = v.t;
       v.reset(t);

@@ -88,37 +88,50 @@ public final class RangeFunctionOperator implements VectorOperator {
     }
     long[] inWindow = new long[n];
     long keepBefore = source.looksOutside() ? ctx.lookbackDeltaMillis() : 0;
-    // Series-major within the batch: a series' decoder and buffer stay hot in cache for all its windows.
+    // Series-major within the batch: a series' decoder and buffer stay hot in cache for all its windows. Samples are
+    // decoded up to SeriesData.FILL_AHEAD_MILLIS past the window (bulk copies), and the window bounds move forward as
+    // cursors; the buffer is compacted only between series, where no cursor is live.
+    long lastEnd = ends[n - 1];
+    long range = source.rangeMillis();
     for (int id = 0; id < data.size(); id++) {
       SeriesData d = data.get(id);
+      window.metricName = d.labels().metricName();
+      d.discardBefore(ends[0] - range - keepBefore);
+      int floatFrom = -1;
+      int floatTo = -1;
+      int histFrom = -1;
+      int histTo = -1;
       for (int i = 0; i < n; i++) {
         long end = ends[i];
-        long start = end - source.rangeMillis();
-        d.fillTo(end + source.lookaheadMillis());
-        d.discardBefore(start - keepBefore);
+        long start = end - range;
+        d.fillTo(Math.min(lastEnd, end + SeriesData.FILL_AHEAD_MILLIS) + source.lookaheadMillis());
         window.rangeStartMillis = start;
         window.rangeEndMillis = end;
         window.stepMillis = buf[i].t;
         for (int p = 0; p < params.size(); p++) {
           window.params[p] = paramValues[p][i];
         }
+        // Cursors hold the last index at or before the bound; the window is (start, end].
+        floatFrom = SeriesData.advance(d.floatTs, d.floatCount, floatFrom, start);
+        floatTo = SeriesData.advance(d.floatTs, d.floatCount, Math.max(floatTo, floatFrom), end);
+        histFrom = SeriesData.advance(d.histTs, d.histCount, histFrom, start);
+        histTo = SeriesData.advance(d.histTs, d.histCount, Math.max(histTo, histFrom), end);
         window.floatTs = d.floatTs;
         window.floatSt = d.floatSt;
         window.histSt = d.histSt;
         window.floatValues = d.floatValues;
         window.floatCount = d.floatCount;
-        window.floatFrom = SeriesData.upperBound(d.floatTs, d.floatCount, start);
-        window.floatTo = SeriesData.lastAtOrBefore(d.floatTs, d.floatCount, end) + 1;
+        window.floatFrom = floatFrom + 1;
+        window.floatTo = floatTo + 1;
         window.histTs = d.histTs;
         window.histograms = d.histograms;
         window.histTotal = d.histCount;
-        window.histFrom = SeriesData.upperBound(d.histTs, d.histCount, start);
-        window.histTo = SeriesData.lastAtOrBefore(d.histTs, d.histCount, end) + 1;
+        window.histFrom = histFrom + 1;
+        window.histTo = histTo + 1;
         if (window.floatFrom == window.floatTo && window.histFrom == window.histTo && !source.looksOutside()) {
           continue;
         }
         inWindow[i] += window.floatCount() + window.histCount();
-        window.metricName = d.labels().metricName();
         if (kernel.apply(window, result)) {
           if (result.histogram != null) {
             buf[i].addHistogram(id, result.histogram);
@@ -127,6 +140,8 @@ public final class RangeFunctionOperator implements VectorOperator {
           }
         }
       }
+      // Keep only what the next batch can still use.
+      d.discardBefore(lastEnd - range - keepBefore);
     }
     for (int i = 0; i < n; i++) {
       ctx.addSamples(inWindow[i]);

@@ -1,5 +1,8 @@
 package dev.orrery.promql.exec.scan;
 
+import dev.orrery.core.chunk.FloatSamples;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.labels.Labels;
 import java.util.Arrays;
@@ -13,6 +16,12 @@ import java.util.Arrays;
 public final class SeriesData {
   final Labels labels;
   final boolean dropName;
+  /**
+   * How far past an evaluation time selectors decode ahead, so storage hands over samples in bulk rather than one per
+   * step; bounded so that a buffer holds at most this much beyond the window.
+   */
+  static final long FILL_AHEAD_MILLIS = 10 * 60_000L;
+
   long[] floatTs = new long[8];
   double[] floatValues = new double[8];
   int floatCount;
@@ -126,6 +135,36 @@ public final class SeriesData {
     floatValues[floatCount++] = v;
   }
 
+  /**
+   * Appends the float samples that {@code it} yields up to {@code maxT} in bulk ({@link SampleIterator#appendFloats}),
+   * dropping stale markers unless {@code keepStale}; returns the type of the sample the iterator stopped at. Not for
+   * series that carry start timestamps.
+   */
+  ValueType appendFloats(SampleIterator it, FloatSamples scratch, long maxT, boolean keepStale) {
+    int from = floatCount;
+    scratch.wrap(floatTs, floatValues, floatCount);
+    ValueType stoppedAt = it.appendFloats(scratch, maxT);
+    floatTs = scratch.ts;
+    floatValues = scratch.values;
+    floatCount = scratch.count;
+    if (!keepStale) {
+      dropStaleFloats(from);
+    }
+    return stoppedAt;
+  }
+
+  // Removes stale markers from the floats at and after index from.
+  private void dropStaleFloats(int from) {
+    int w = from;
+    for (int r = from; r < floatCount; r++) {
+      if (!SeriesLoader.isStale(floatValues[r])) {
+        floatTs[w] = floatTs[r];
+        floatValues[w++] = floatValues[r];
+      }
+    }
+    floatCount = w;
+  }
+
   /** Appends a histogram sample (timestamps must increase). */
   public void addHistogram(long t, FloatHistogram h) {
     addHistogram(t, h, 0);
@@ -169,14 +208,17 @@ public final class SeriesData {
   }
 
   /**
-   * Index of the last entry in {@code ts[0, n)} at or before {@code t}, or -1. Looks back from the end first: a buffer
-   * filled up to the evaluation time has its answer there.
+   * Index of the last entry in {@code ts[0, n)} at or before {@code t}, or -1, searching forward from {@code cursor}
+   * (a previous answer for an earlier or equal {@code t}, or -1): evaluation steps move forward, mostly by a few
+   * samples.
    */
-  static int lastAtOrBefore(long[] ts, int n, long t) {
-    for (int i = n - 1, stop = Math.max(-1, n - 5); i > stop; i--) {
-      if (ts[i] <= t) {
+  static int advance(long[] ts, int n, int cursor, long t) {
+    int i = cursor;
+    for (int k = 0; k < 8; k++) {
+      if (i + 1 >= n || ts[i + 1] > t) {
         return i;
       }
+      i++;
     }
     return upperBound(ts, n, t) - 1;
   }

@@ -1,6 +1,7 @@
 package dev.orrery.promql.exec.scan;
 
 import dev.orrery.core.OrreryException;
+import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.CounterResetHint;
@@ -64,6 +65,7 @@ final class SeriesLoader {
     private SampleIterator it;
     private ValueType pending = ValueType.NONE;
     private FloatHistogram previous;
+    private FloatSamples scratch;
 
     Decoder(Series series, long mint, long maxt, boolean keepStale, boolean statsOnly, boolean starts) {
       this.starts = starts;
@@ -89,6 +91,13 @@ final class SeriesLoader {
           }
           if (t >= mint) {
             append(d, t, pending);
+            if (pending == ValueType.FLOAT && !starts && d.floatSt == null) {
+              if (scratch == null) {
+                scratch = new FloatSamples();
+              }
+              pending = d.appendFloats(it, scratch, limit, keepStale);
+              continue;
+            }
           }
           pending = it.next();
         }

@@ -106,28 +106,40 @@ public final class VectorSelectorOperator implements VectorOperator {
       buf[i].ensureCapacity(data.size());
     }
     // Series-major within the batch: each series' decoder and buffer are touched once per batch while they are hot in
-    // cache, instead of once per step across every series.
+    // cache, instead of once per step across every series. Samples are decoded up to SeriesData.FILL_AHEAD_MILLIS past
+    // the step (bulk copies), and the sample at each step is found by moving a cursor forward.
+    long lookback = ctx.lookbackDeltaMillis();
+    long ahead = smoothed ? lookback : 0;
+    long lastTe = evalTimes[n - 1];
     for (int id = 0; id < data.size(); id++) {
       SeriesData d = data.get(id);
+      d.discardBefore(evalTimes[0] - lookback);
+      int fi = -1;
+      int hi = -1;
       for (int i = 0; i < n; i++) {
-        selectAt(buf[i], id, d, evalTimes[i]);
+        long te = evalTimes[i];
+        d.fillTo(Math.min(lastTe, te + SeriesData.FILL_AHEAD_MILLIS) + ahead);
+        fi = SeriesData.advance(d.floatTs, d.floatCount, fi, te);
+        hi = SeriesData.advance(d.histTs, d.histCount, hi, te);
+        selectAt(buf[i], id, d, te, fi, hi);
       }
+      // Keep only what the next batch can still use.
+      d.discardBefore(lastTe - lookback);
     }
     step += n;
     return n;
   }
 
-  // Adds series id's sample at evaluation time te to out, if it has one.
-  private void selectAt(StepVector out, int id, SeriesData d, long te) {
+  /**
+   * Adds series id's sample at evaluation time te to out, if it has one; fi and hi index the newest float and
+   * histogram samples at or before te (-1 for none).
+   */
+  private void selectAt(StepVector out, int id, SeriesData d, long te, int fi, int hi) {
     long lookback = ctx.lookbackDeltaMillis();
-    d.fillTo(te + (smoothed ? lookback : 0));
-    d.discardBefore(te - lookback);
     if (smoothed && !emitTimestamps) {
       smoothedSample(out, id, d, te, lookback);
       return;
     }
-    int fi = SeriesData.lastAtOrBefore(d.floatTs, d.floatCount, te);
-    int hi = SeriesData.lastAtOrBefore(d.histTs, d.histCount, te);
     long ft = fi >= 0 ? d.floatTs[fi] : Long.MIN_VALUE;
     long ht = hi >= 0 ? d.histTs[hi] : Long.MIN_VALUE;
     if (ft == Long.MIN_VALUE && ht == Long.MIN_VALUE) {
