@@ -13,12 +13,19 @@ import java.nio.charset.StandardCharsets;
  */
 final class Symbols {
   static final int FACTOR = 32;
+  /** Slots of the decoded-symbol cache (direct-mapped by ordinal): series read in label order repeat most values. */
+  static final int CACHE_SLOTS = 1024;
 
   private final ByteBuffer table;
   private final String resource;
   private final long baseOffset;
   private final int count;
   private final int[] samples;
+  // Decoded symbols by ordinal mod CACHE_SLOTS, allocated on first lookup. Entries are immutable, so racing readers
+  // see either a whole entry or none.
+  private volatile Entry[] cache;
+
+  private record Entry(int ord, String symbol) {}
 
   private Symbols(ByteBuffer table, String resource, long baseOffset, int count, int[] samples) {
     this.table = table;
@@ -70,6 +77,22 @@ final class Symbols {
 
   /** The symbol with ordinal {@code ord}, {@code 0 <= ord < count()}. */
   String lookup(int ord) {
+    Entry[] c = cache;
+    if (c == null) {
+      c = new Entry[CACHE_SLOTS];
+      cache = c;
+    }
+    int slot = ord & (CACHE_SLOTS - 1);
+    Entry e = c[slot];
+    if (e != null && e.ord == ord) {
+      return e.symbol;
+    }
+    String symbol = decode(ord);
+    c[slot] = new Entry(ord, symbol);
+    return symbol;
+  }
+
+  private String decode(int ord) {
     DecodeBuffer d = new DecodeBuffer(table, resource, baseOffset);
     d.position(samples[ord / FACTOR]);
     for (int i = ord % FACTOR; i > 0; i--) {

@@ -15,6 +15,10 @@ public final class Utf8Order {
 
   /** Compares {@code a} and {@code b} as their UTF-8 byte sequences would compare. */
   public static int compare(String a, String b) {
+    // Equal strings are the common case when merging sorted label sets; equals() is an intrinsic.
+    if (a == b || a.equals(b)) {
+      return 0;
+    }
     int n = Math.min(a.length(), b.length());
     for (int i = 0; i < n; i++) {
       char ca = a.charAt(i);
