@@ -48,6 +48,9 @@ public final class RangeWindow {
   public double[] params = new double[2];
   /** The series' metric name, for annotations. */
   public String metricName = "";
+  // hasCounterName()'s answer for the name it was last asked about (windows of one series share the name).
+  private String counterNameChecked;
+  private boolean counterNameAnswer;
   /** Where annotations go. */
   public Annotations annotations;
   /** Query offset of the range argument, for annotation positions. */
@@ -71,5 +74,19 @@ public final class RangeWindow {
   /** Raises an info annotation about the range argument. */
   public void info(String message) {
     annotations.info(message, argPosition);
+  }
+
+  /**
+   * Whether the metric name is empty or ends in {@code _total}, {@code _sum}, {@code _count} or {@code _bucket} (a
+   * counter by convention); remembered for the series' following windows.
+   */
+  public boolean hasCounterName() {
+    String name = metricName;
+    if (name != counterNameChecked) {
+      counterNameChecked = name;
+      counterNameAnswer = name.isEmpty() || name.endsWith("_total") || name.endsWith("_sum") || name.endsWith("_count")
+          || name.endsWith("_bucket");
+    }
+    return counterNameAnswer;
   }
 }

@@ -23,9 +23,8 @@ public final class RateKernels {
    * {@code _total}, {@code _sum}, {@code _count} or {@code _bucket} may not be over a counter.
    */
   private static boolean checkCounterName(RangeWindow w, boolean produced) {
-    String name = w.metricName;
-    if (produced && w.floatCount() > 0 && !name.isEmpty() && !name.endsWith("_total") && !name.endsWith("_sum")
-        && !name.endsWith("_count") && !name.endsWith("_bucket")) {
+    if (produced && w.floatCount() > 0 && !w.hasCounterName()) {
+      String name = w.metricName;
       w.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"" + name + "\"");
     }
     return produced;
@@ -78,12 +77,23 @@ public final class RateKernels {
       resultFloat = v[w.floatTo - 1] - v[w.floatFrom];
       if (isCounter) {
         double prev = v[w.floatFrom];
-        for (int i = w.floatFrom + 1; i < w.floatTo; i++) {
-          if (v[i] < prev || StartTimestamps.isReset(StartTimestamps.at(w.floatSt, i - 1), w.floatTs[i - 1],
-              StartTimestamps.at(w.floatSt, i), w.floatTs[i])) {
-            resultFloat += prev;
+        if (w.floatSt == null) {
+          // No start timestamps (the usual case): a reset is a decrease.
+          for (int i = w.floatFrom + 1; i < w.floatTo; i++) {
+            double cur = v[i];
+            if (cur < prev) {
+              resultFloat += prev;
+            }
+            prev = cur;
           }
-          prev = v[i];
+        } else {
+          for (int i = w.floatFrom + 1; i < w.floatTo; i++) {
+            if (v[i] < prev || StartTimestamps.isReset(StartTimestamps.at(w.floatSt, i - 1), w.floatTs[i - 1],
+                StartTimestamps.at(w.floatSt, i), w.floatTs[i])) {
+              resultFloat += prev;
+            }
+            prev = v[i];
+          }
         }
       }
     } else {
@@ -138,6 +148,9 @@ public final class RateKernels {
   }
 
   private static void warnOverlaps(RangeWindow w) {
+    if (w.floatSt == null && w.histSt == null) {
+      return; // only known start timestamps can overlap
+    }
     boolean overlap = false;
     for (int i = w.floatFrom + 1; i < w.floatTo && !overlap; i++) {
       overlap = StartTimestamps.overlaps(StartTimestamps.at(w.floatSt, i - 1), w.floatTs[i - 1],
