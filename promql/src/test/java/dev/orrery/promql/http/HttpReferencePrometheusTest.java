@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.testing.Environment;
 import dev.orrery.promql.engine.Engine;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +43,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("interop")
 class HttpReferencePrometheusTest {
-  private static final String DIFFERENCES_RESOURCE = "prometheus-2-differences.txt";
   private static final Pattern RESULT_LINE = Pattern.compile("^(PASS|FAIL)  L(\\d+)\\s.*$");
 
   private static Path harness;
@@ -115,7 +111,7 @@ class HttpReferencePrometheusTest {
 
   @Test
   void compareFindsNoDifferenceButTheDocumentedOnes() throws Exception {
-    Map<String, String> known = loadKnownDifferences();
+    Map<String, String> known = ListedQueries.prometheus2Differences();
     Path queries = harness.resolve("queries.txt");
     List<String> queryLines = Files.readAllLines(queries, StandardCharsets.UTF_8);
     Run cmp = run(Duration.ofMinutes(15), harness, Map.of(), Environment.python3().toString(), "compare.py",
@@ -271,29 +267,6 @@ class HttpReferencePrometheusTest {
       throw new AssertionError(field + " not found in manifest.json");
     }
     return Long.parseLong(m.group(1));
-  }
-
-  /** The data file: {@code query ;; reason} per line, {@code #} comments. */
-  static Map<String, String> loadKnownDifferences() throws IOException {
-    Map<String, String> out = new LinkedHashMap<>();
-    try (InputStream in = HttpReferencePrometheusTest.class.getResourceAsStream(DIFFERENCES_RESOURCE)) {
-      if (in == null) {
-        throw new IOException(DIFFERENCES_RESOURCE + " is missing from the test resources");
-      }
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        String s = line.strip();
-        if (s.isEmpty() || s.startsWith("#")) {
-          continue;
-        }
-        int sep = s.indexOf(" ;; ");
-        if (sep < 0) {
-          throw new IOException(DIFFERENCES_RESOURCE + ": entry without ' ;; reason': " + s);
-        }
-        out.put(s.substring(0, sep).strip(), s.substring(sep + 4).strip());
-      }
-    }
-    return out;
   }
 
   private static int freeLoopbackPort() throws IOException {
