@@ -196,7 +196,11 @@ public final class ApiJsonWriter implements AutoCloseable {
 
   /** A timestamp in milliseconds as Prometheus writes it: {@code 1704067200}, {@code 1704067200.123}. */
   public void writeTimestamp(long millis) throws IOException {
-    gen.writeNumber(formatTimestamp(millis));
+    if (millis % 1000 == 0) {
+      gen.writeNumber(millis / 1000);
+    } else {
+      gen.writeNumber(formatTimestamp(millis));
+    }
   }
 
   /** A float as a JSON string in Prometheus' format (see {@link #formatFloat}). */
@@ -364,6 +368,20 @@ public final class ApiJsonWriter implements AutoCloseable {
    * {@code -Inf}.
    */
   public static String formatFloat(double v) {
+    // Fast paths for the common values, equal to the general form (a property test checks it): integers print their
+    // digits; in [1e-3, 1e7) Double.toString is plain and its shortest digits are Go's for every normal double.
+    double abs = Math.abs(v);
+    if (abs < 1e15 && v == Math.rint(v) && v != 0) {
+      return Long.toString((long) v);
+    }
+    if (abs >= 1e-3 && abs < 1e7) {
+      return Double.toString(v);
+    }
+    return formatFloatGeneral(v);
+  }
+
+  /** {@link #formatFloat} for any value, from the shortest digits and the decimal exponent. */
+  static String formatFloatGeneral(double v) {
     if (Double.isNaN(v)) {
       return "NaN";
     }
