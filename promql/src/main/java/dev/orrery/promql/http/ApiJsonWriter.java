@@ -39,6 +39,9 @@ public final class ApiJsonWriter implements AutoCloseable {
       .build();
 
   private final JsonGenerator gen;
+  /** Reused text of one series' {@code values} array, written as one raw JSON value. */
+  private final StringBuilder points = new StringBuilder();
+  private char[] pointChars = new char[0];
 
   /** A writer onto {@code out}, which it closes. */
   public ApiJsonWriter(OutputStream out) throws IOException {
@@ -142,14 +145,7 @@ public final class ApiJsonWriter implements AutoCloseable {
       double[] fv = s.floatValues();
       if (ft.length > 0) {
         gen.writeFieldName("values");
-        gen.writeStartArray();
-        for (int i = 0; i < ft.length; i++) {
-          gen.writeStartArray();
-          writeTimestamp(ft[i]);
-          writeFloat(fv[i]);
-          gen.writeEndArray();
-        }
-        gen.writeEndArray();
+        writeFloatPoints(ft, fv);
       }
       long[] ht = s.histogramTimestamps();
       FloatHistogram[] hv = s.histograms();
@@ -167,6 +163,31 @@ public final class ApiJsonWriter implements AutoCloseable {
       gen.writeEndObject();
     }
     gen.writeEndArray();
+  }
+
+  // [[t,"v"],...] built as text and written as one raw value: the points need no escaping, and the generator's
+  // per-token bookkeeping would otherwise dominate large matrices.
+  private void writeFloatPoints(long[] ts, double[] vs) throws IOException {
+    StringBuilder sb = points;
+    sb.setLength(0);
+    sb.append('[');
+    for (int i = 0; i < ts.length; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append('[');
+      appendTimestamp(sb, ts[i]);
+      sb.append(",\"");
+      appendFloat(sb, vs[i]);
+      sb.append("\"]");
+    }
+    sb.append(']');
+    int n = sb.length();
+    if (pointChars.length < n) {
+      pointChars = new char[Math.max(n, pointChars.length * 2)];
+    }
+    sb.getChars(0, n, pointChars, 0);
+    gen.writeRawValue(pointChars, 0, n);
   }
 
   /** A label set as a JSON object in label order, e.g. {@code {"__name__":"up","job":"api"}}. */
@@ -342,6 +363,12 @@ public final class ApiJsonWriter implements AutoCloseable {
    */
   public static String formatTimestamp(long millis) {
     StringBuilder sb = new StringBuilder(20);
+    appendTimestamp(sb, millis);
+    return sb.toString();
+  }
+
+  /** Appends {@link #formatTimestamp}'s text. */
+  static void appendTimestamp(StringBuilder sb, long millis) {
     long t = millis;
     if (t < 0) {
       sb.append('-');
@@ -359,7 +386,6 @@ public final class ApiJsonWriter implements AutoCloseable {
       }
       sb.append(fraction);
     }
-    return sb.toString();
   }
 
   /**
@@ -368,16 +394,25 @@ public final class ApiJsonWriter implements AutoCloseable {
    * {@code -Inf}.
    */
   public static String formatFloat(double v) {
-    // Fast paths for the common values, equal to the general form (a property test checks it): integers print their
-    // digits; in [1e-3, 1e7) Double.toString is plain and its shortest digits are Go's for every normal double.
+    StringBuilder sb = new StringBuilder(24);
+    appendFloat(sb, v);
+    return sb.toString();
+  }
+
+  /**
+   * Appends {@link #formatFloat}'s text. Fast paths for the common values, equal to the general form (a property test
+   * checks it): integers print their digits; in [1e-3, 1e7) Java's shortest digits are plain and equal Go's for every
+   * normal double.
+   */
+  static void appendFloat(StringBuilder sb, double v) {
     double abs = Math.abs(v);
     if (abs < 1e15 && v == Math.rint(v) && v != 0) {
-      return Long.toString((long) v);
+      sb.append((long) v);
+    } else if (abs >= 1e-3 && abs < 1e7) {
+      sb.append(v);
+    } else {
+      sb.append(formatFloatGeneral(v));
     }
-    if (abs >= 1e-3 && abs < 1e7) {
-      return Double.toString(v);
-    }
-    return formatFloatGeneral(v);
   }
 
   /** {@link #formatFloat} for any value, from the shortest digits and the decimal exponent. */
