@@ -38,13 +38,13 @@ public interface SampleIterator {
   /**
    * Advances over up to {@code max} float samples at once, storing the timestamp and value of the {@code i}-th in
    * {@code ts[offset + i]} and {@code vs[offset + i]}: the same as calling {@link #next()}, {@link #atT()} and
-   * {@link #atV()} in a loop, which is what this default does; decoders that work in batches copy whole runs. The last
-   * sample stored becomes the current one.
+   * {@link #atV()} in a loop, which is what this default does; decoders that work in batches copy whole runs. After
+   * {@code max} samples the last one stored is the current one.
    *
-   * <p>Fewer than {@code max} are stored only when the iterator is exhausted or has reached a sample that is not a float
-   * sample; that sample is then the current one and is not stored, and {@code seek(Long.MIN_VALUE)} returns its type
-   * without moving ({@link ValueType#NONE} when exhausted). Corruption throws as {@link #next()} does, after the samples
-   * before it were stored.
+   * <p>Fewer than {@code max} are stored only when the iterator is exhausted or has reached a sample that is not a
+   * float sample; that sample is then the current one and is not stored. {@code seek(Long.MIN_VALUE)} tells which: it
+   * returns the current sample's type without moving, or {@link ValueType#NONE} when exhausted. Corruption throws as
+   * {@link #next()} does, after the samples before it were stored.
    *
    * @return the number of samples stored, {@code 0..max}
    * @throws IndexOutOfBoundsException if {@code offset} and {@code max} do not fit either array

@@ -115,12 +115,11 @@ class SampleIteratorBulkTest {
       for (int i = 0; i < n; i++) {
         out.add(new FloatSample(ts[offset + i], Double.doubleToRawLongBits(vs[offset + i])));
       }
-      if (n > 0) {
-        assertThat(it.atT()).isEqualTo(ts[offset + n - 1]);
-      }
       if (n < max) {
+        assertThat(it.seek(Long.MIN_VALUE)).isEqualTo(ValueType.NONE);
         return out;
       }
+      assertThat(it.atT()).isEqualTo(ts[offset + n - 1]);
     }
   }
 
