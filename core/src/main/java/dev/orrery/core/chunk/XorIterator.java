@@ -11,11 +11,11 @@ import java.util.Objects;
  * Decodes an {@link XorChunk} (FORMATS.md 2.3).
  *
  * <p>Samples are decoded in batches of up to {@value #BATCH} into a primitive array, in one loop that keeps the decoder
- * state in locals, so {@link #next()} is an index increment and {@link #nextFloats} copies runs. Within the loop one
- * 64-bit load covers a sample's timestamp code and the start of its value code, the branches follow what repeats (the
- * dod bucket, window reuse, the window size) so that they predict well, and a truncated stream is detected once per
- * sample. Corruption found in a batch is held back until the iterator reaches the sample that failed: the samples
- * before it are returned first, as with a lazy decoder.
+ * state in locals, so {@link #next()} is an index increment and {@link #nextFloats} copies runs. The first batch is
+ * decoded when the iterator is reset. Within the loop one 64-bit load covers a sample's timestamp code and the start of
+ * its value code, the branches follow what repeats (the dod bucket, window reuse, the window size) so that they predict
+ * well, and a truncated stream is detected once per sample. Corruption found in a batch is held back until the iterator
+ * reaches the sample that failed: the samples before it are returned first, as with a lazy decoder.
  *
  * <p>Confined to one thread.
  */
@@ -60,6 +60,12 @@ final class XorIterator implements SampleIterator {
     vBits = 0;
     leading = 0;
     trailing = 0;
+    if (!exhausted) {
+      // The first batch now: a chunk of up to BATCH samples (Prometheus cuts at about 120) then never reaches the
+      // nextBatch() call in next(), so a caller's loop over next() has no call in it once compiled, and keeps its
+      // variables in registers rather than spilling them around the call on every sample.
+      decodeBatch();
+    }
   }
 
   @Override
@@ -68,6 +74,11 @@ final class XorIterator implements SampleIterator {
     if (i < batchSize) {
       index = i;
       return ValueType.FLOAT;
+    }
+    if (pending == null && numRead == numTotal) {
+      // The end of the chunk, without a call.
+      exhausted = true;
+      return ValueType.NONE;
     }
     return nextBatch();
   }
