@@ -47,6 +47,8 @@ public class XorChunkBenchmark {
   private Chunk[] chunks;
   private XorAppender appender;
   private SampleIterator iterator;
+  private final long[] bulkTimes = new long[128];
+  private final double[] bulkValues = new double[128];
 
   @Setup
   public void setUp() {
@@ -107,6 +109,29 @@ public class XorChunkBenchmark {
       while (it.next() != ValueType.NONE) {
         tSum += it.atT();
         vSum += it.atV();
+      }
+    }
+    bh.consume(tSum);
+    bh.consume(vSum);
+  }
+
+  /** {@link #decode} through {@link SampleIterator#nextFloats}: the same samples and sums, read in runs. */
+  @Benchmark
+  @OperationsPerInvocation(CHUNKS * SAMPLES)
+  public void decodeBulk(Blackhole bh) {
+    long[] ts = bulkTimes;
+    double[] vs = bulkValues;
+    long tSum = 0;
+    double vSum = 0;
+    for (int c = 0; c < CHUNKS; c++) {
+      SampleIterator it = chunks[c].iterator(iterator);
+      iterator = it;
+      int n;
+      while ((n = it.nextFloats(ts, vs, 0, ts.length)) > 0) {
+        for (int i = 0; i < n; i++) {
+          tSum += ts[i];
+          vSum += vs[i];
+        }
       }
     }
     bh.consume(tSum);

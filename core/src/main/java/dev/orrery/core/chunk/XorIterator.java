@@ -5,24 +5,32 @@ import dev.orrery.core.histogram.Histogram;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * Decodes an {@link XorChunk} (FORMATS.md 2.3).
  *
- * <p>Samples are decoded in batches of up to {@value #BATCH} into two primitive arrays, in one loop that keeps the
- * decoder state in locals, so {@link #next()} is an index increment. Within the loop each field group costs one 64-bit
- * load and a few shifts, and a truncated stream is detected once per sample. Corruption found in a batch is held back
- * until the iterator reaches the sample that failed: the samples before it are returned first, as with a lazy decoder.
+ * <p>Samples are decoded in batches of up to {@value #BATCH} into a primitive array, in one loop that keeps the decoder
+ * state in locals, so {@link #next()} is an index increment and {@link #nextFloats} copies runs. The first batch is
+ * decoded when the iterator is reset. Within the loop one 64-bit load covers a sample's timestamp code and the start of
+ * its value code, the branches follow what repeats (the dod bucket, window reuse, the window size) so that they predict
+ * well, and a truncated stream is detected once per sample. Corruption found in a batch is held back until the iterator
+ * reaches the sample that failed: the samples before it are returned first, as with a lazy decoder.
  *
  * <p>Confined to one thread.
  */
 final class XorIterator implements SampleIterator {
   private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   static final int BATCH = 128;
+  /**
+   * Stream bits known to be in the value code word after a dod code of at most 16 bits: a 64-bit load at a bit
+   * position holds at least 57.
+   */
+  private static final int SHORT_VALID_BITS = 57 - 16;
 
   private final BitReader reader = new BitReader();
-  private final long[] times = new long[BATCH];
-  private final long[] values = new long[BATCH];
+  /** Timestamps at {@code [i]} and raw value bits at {@code [BATCH + i]}: one array keeps a register free in the loop. */
+  private final long[] batch = new long[2 * BATCH];
   /** Samples in the arrays, and the current one ({@code -1} before the first). */
   private int batchSize;
   private int index = -1;
@@ -52,6 +60,12 @@ final class XorIterator implements SampleIterator {
     vBits = 0;
     leading = 0;
     trailing = 0;
+    if (!exhausted) {
+      // The first batch now: a chunk of up to BATCH samples (Prometheus cuts at about 120) then never reaches the
+      // nextBatch() call in next(), so a caller's loop over next() has no call in it once compiled, and keeps its
+      // variables in registers rather than spilling them around the call on every sample.
+      decodeBatch();
+    }
   }
 
   @Override
@@ -60,6 +74,11 @@ final class XorIterator implements SampleIterator {
     if (i < batchSize) {
       index = i;
       return ValueType.FLOAT;
+    }
+    if (pending == null && numRead == numTotal) {
+      // The end of the chunk, without a call.
+      exhausted = true;
+      return ValueType.NONE;
     }
     return nextBatch();
   }
@@ -87,8 +106,7 @@ final class XorIterator implements SampleIterator {
 
   private void decodeBatch() {
     BitReader r = reader;
-    long[] ts = times;
-    long[] vs = values;
+    long[] out = batch;
     int count = Math.min(BATCH, numTotal - numRead);
     int k = 0;
     if (numRead == 0) {
@@ -104,82 +122,98 @@ final class XorIterator implements SampleIterator {
     long time = t;
     long delta = tDelta;
     long bits = vBits;
-    int lead = leading;
+    // The window as (size, trailing zeros): both are what the loop needs, and leading = 64 - size - trailing.
+    int size = 64 - leading - trailing;
     int trail = trailing;
     for (; k < count; k++) {
+      // One load covers the timestamp code and, for a short one, the start of the value code: v holds the value code
+      // left-aligned with at least SHORT_VALID_BITS stream bits.
       long w = (long) LONG_BE.get(b, p >>> 3) << (p & 7);
+      long v;
+      int q;
       if (w >= 0) {
         // dod == 0: the common case for regular scrape intervals, one bit.
-        p++;
+        v = w << 1;
+        q = p + 1;
+      } else if ((w << 1) >= 0) {
+        // '10' + 14 bits: scrape jitter.
+        long u = (w << 2) >>> 50;
+        delta += u > 8192 ? u - 16384 : u;
+        v = w << 16;
+        q = p + 16;
       } else {
         long dod;
+        int n;
         switch (Long.numberOfLeadingZeros(~w)) {
-          case 1 -> {
-            long u = (w << 2) >>> 50;
-            dod = u > 8192 ? u - 16384 : u;
-            p += 16;
-          }
           case 2 -> {
             long u = (w << 3) >>> 47;
             dod = u > 65536 ? u - 131072 : u;
-            p += 20;
+            n = 20;
           }
           case 3 -> {
             long u = (w << 4) >>> 44;
             dod = u > 524288 ? u - 1048576 : u;
-            p += 24;
+            n = 24;
           }
           default -> {
             dod = readWide(b, p + 4, 64);
-            p += 68;
+            n = 68;
           }
         }
         delta += dod;
+        q = p + n;
+        v = (long) LONG_BE.get(b, q >>> 3) << (q & 7);
       }
       time += delta;
 
-      w = (long) LONG_BE.get(b, p >>> 3) << (p & 7);
-      if (w >= 0) {
-        p++;
-      } else if ((w << 1) >= 0) {
-        // '10': reuse the window.
-        int size = 64 - lead - trail;
-        // The first word holds at least 57 bits; the window size stays the same while it is reused, so this branch
-        // predicts well.
-        long m = size <= 55 ? (w << 2) >>> (64 - size) : window(b, p + 2) >>> (64 - size);
+      if (v < 0) {
+        int head;
+        if ((v << 1) >= 0) {
+          // '10': reuse the window.
+          head = 2;
+        } else {
+          // '11': a new window: 5 bits leading zeros, 6 bits significant bits (0 means 64).
+          int newLead = (int) (v >>> 57) & 31;
+          int sig = (((int) (v >>> 51) - 1) & 63) + 1;
+          int newTrail = 64 - newLead - sig;
+          if (newTrail < 0) {
+            pending = r.corrupt(q, "corrupt XOR value in chunk", "window of " + newLead + " leading zeros and " + sig
+                + " significant bits exceeds 64 bits at sample " + (numRead + k) + " of " + numTotal);
+            break;
+          }
+          size = sig;
+          trail = newTrail;
+          head = 13;
+        }
+        // x >>> -size keeps the top size bits (Java shifts are mod 64, so size 64 shifts by 0). Which case applies
+        // depends on the window size, which stays the same while it is reused, so these branches predict well.
+        int at = q + head;
+        long m;
+        if (head + size <= SHORT_VALID_BITS) {
+          m = (v << head) >>> -size;
+        } else if (size <= 57) {
+          m = ((long) LONG_BE.get(b, at >>> 3) << (at & 7)) >>> -size;
+        } else {
+          m = window(b, at) >>> -size;
+        }
         bits ^= m << trail;
-        p += 2 + size;
+        q += head + size;
       } else {
-        // '11': a new window: 5 bits leading zeros, 6 bits significant bits (0 means 64).
-        int newLead = (int) ((w << 2) >>> 59);
-        int sig = (int) ((w << 7) >>> 58);
-        if (sig == 0) {
-          sig = 64;
-        }
-        int newTrail = 64 - newLead - sig;
-        if (newTrail < 0) {
-          pending = r.corrupt(p, "corrupt XOR value in chunk", "window of " + newLead + " leading zeros and " + sig
-              + " significant bits exceeds 64 bits at sample " + (numRead + k) + " of " + numTotal);
-          break;
-        }
-        long m = sig <= 44 ? (w << 13) >>> (64 - sig) : window(b, p + 13) >>> (64 - sig);
-        bits ^= m << newTrail;
-        lead = newLead;
-        trail = newTrail;
-        p += 13 + sig;
+        q++;
       }
-      if (p > limit) {
+      if (q > limit) {
         pending = truncated(r, numRead + k);
         break;
       }
-      ts[k] = time;
-      vs[k] = bits;
+      p = q;
+      out[k] = time;
+      out[BATCH + k] = bits;
     }
     r.pos = p;
     t = time;
     tDelta = delta;
     vBits = bits;
-    leading = lead;
+    leading = 64 - size - trail;
     trailing = trail;
     numRead += k;
     batchSize = k;
@@ -195,8 +229,8 @@ final class XorIterator implements SampleIterator {
         pending = truncated(r, 0);
         return decoded;
       }
-      times[0] = t;
-      values[0] = vBits;
+      batch[0] = t;
+      batch[BATCH] = vBits;
       decoded = 1;
       if (count == 1) {
         return decoded;
@@ -212,8 +246,8 @@ final class XorIterator implements SampleIterator {
         pending = truncated(r, 1);
         return decoded;
       }
-      times[1] = t;
-      values[1] = vBits;
+      batch[1] = t;
+      batch[BATCH + 1] = vBits;
       return 2;
     } catch (CorruptChunkException e) {
       pending = e;
@@ -279,11 +313,11 @@ final class XorIterator implements SampleIterator {
     if (exhausted) {
       return ValueType.NONE;
     }
-    if (index >= 0 && index < batchSize && times[index] >= target) {
+    if (index >= 0 && index < batchSize && batch[index] >= target) {
       return ValueType.FLOAT;
     }
     while (next() != ValueType.NONE) {
-      if (times[index] >= target) {
+      if (batch[index] >= target) {
         return ValueType.FLOAT;
       }
     }
@@ -291,18 +325,44 @@ final class XorIterator implements SampleIterator {
   }
 
   @Override
+  public int nextFloats(long[] ts, double[] vs, int offset, int max) {
+    Objects.checkFromIndexSize(offset, max, ts.length);
+    Objects.checkFromIndexSize(offset, max, vs.length);
+    long[] src = batch;
+    int n = 0;
+    while (n < max) {
+      int from = index + 1;
+      if (from >= batchSize) {
+        // Decodes the next batch (or throws held-back corruption) and moves onto its first sample, as next() does.
+        if (nextBatch() == ValueType.NONE) {
+          break;
+        }
+        from = 0;
+      }
+      int c = Math.min(max - n, batchSize - from);
+      System.arraycopy(src, from, ts, offset + n, c);
+      for (int i = 0, o = offset + n; i < c; i++) {
+        vs[o + i] = Double.longBitsToDouble(src[BATCH + from + i]);
+      }
+      index = from + c - 1;
+      n += c;
+    }
+    return n;
+  }
+
+  @Override
   public long atT() {
-    return times[index];
+    return batch[index];
   }
 
   @Override
   public double atV() {
-    return Double.longBitsToDouble(values[index]);
+    return Double.longBitsToDouble(batch[BATCH + index]);
   }
 
   /** Raw IEEE-754 bits of the current value. */
   long atVBits() {
-    return values[index];
+    return batch[BATCH + index];
   }
 
   /** Window state after the samples decoded so far (for {@link XorAppender#resume}). */
