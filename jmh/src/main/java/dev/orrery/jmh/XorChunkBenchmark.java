@@ -1,6 +1,7 @@
 package dev.orrery.jmh;
 
 import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.chunk.XorAppender;
@@ -47,8 +48,7 @@ public class XorChunkBenchmark {
   private Chunk[] chunks;
   private XorAppender appender;
   private SampleIterator iterator;
-  private final long[] bulkTimes = new long[128];
-  private final double[] bulkValues = new double[128];
+  private final FloatSamples bulk = new FloatSamples();
 
   @Setup
   public void setUp() {
@@ -115,23 +115,23 @@ public class XorChunkBenchmark {
     bh.consume(vSum);
   }
 
-  /** {@link #decode} through {@link SampleIterator#nextFloats}: the same samples and sums, read in runs. */
+  /** {@link #decode} through {@link SampleIterator#appendFloats}: the same samples and sums, copied per chunk. */
   @Benchmark
   @OperationsPerInvocation(CHUNKS * SAMPLES)
   public void decodeBulk(Blackhole bh) {
-    long[] ts = bulkTimes;
-    double[] vs = bulkValues;
+    FloatSamples out = bulk;
     long tSum = 0;
     double vSum = 0;
     for (int c = 0; c < CHUNKS; c++) {
       SampleIterator it = chunks[c].iterator(iterator);
       iterator = it;
-      int n;
-      while ((n = it.nextFloats(ts, vs, 0, ts.length)) > 0) {
-        for (int i = 0; i < n; i++) {
-          tSum += ts[i];
-          vSum += vs[i];
-        }
+      out.count = 0;
+      it.appendFloats(out, Long.MAX_VALUE);
+      long[] ts = out.ts;
+      double[] vs = out.values;
+      for (int i = 0; i < out.count; i++) {
+        tSum += ts[i];
+        vSum += vs[i];
       }
     }
     bh.consume(tSum);

@@ -2,7 +2,6 @@ package dev.orrery.core.chunk;
 
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
-import java.util.Objects;
 
 /**
  * A pull cursor over the samples of one series or chunk, in increasing time order (Prometheus'
@@ -34,32 +33,6 @@ public interface SampleIterator {
 
   /** The current histogram sample as a float histogram; for {@link ValueType#HISTOGRAM} it is converted. */
   FloatHistogram atFloatHistogram();
-
-  /**
-   * Advances over up to {@code max} float samples at once, storing the timestamp and value of the {@code i}-th in
-   * {@code ts[offset + i]} and {@code vs[offset + i]}: the same as calling {@link #next()}, {@link #atT()} and
-   * {@link #atV()} in a loop, which is what this default does; decoders that work in batches copy whole runs. After
-   * {@code max} samples the last one stored is the current one.
-   *
-   * <p>Fewer than {@code max} are stored only when the iterator is exhausted or has reached a sample that is not a
-   * float sample; that sample is then the current one and is not stored. {@code seek(Long.MIN_VALUE)} tells which: it
-   * returns the current sample's type without moving, or {@link ValueType#NONE} when exhausted. Corruption throws as
-   * {@link #next()} does, after the samples before it were stored.
-   *
-   * @return the number of samples stored, {@code 0..max}
-   * @throws IndexOutOfBoundsException if {@code offset} and {@code max} do not fit either array
-   */
-  default int nextFloats(long[] ts, double[] vs, int offset, int max) {
-    Objects.checkFromIndexSize(offset, max, ts.length);
-    Objects.checkFromIndexSize(offset, max, vs.length);
-    int n = 0;
-    while (n < max && next() == ValueType.FLOAT) {
-      ts[offset + n] = atT();
-      vs[offset + n] = atV();
-      n++;
-    }
-    return n;
-  }
 
   /**
    * Start timestamp of the current sample in milliseconds (the time its counter started), as stored by the chunk

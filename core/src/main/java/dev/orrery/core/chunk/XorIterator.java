@@ -5,13 +5,12 @@ import dev.orrery.core.histogram.Histogram;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Objects;
 
 /**
  * Decodes an {@link XorChunk} (FORMATS.md 2.3).
  *
  * <p>Samples are decoded in batches of up to {@value #BATCH} into a primitive array, in one loop that keeps the decoder
- * state in locals, so {@link #next()} is an index increment and {@link #nextFloats} copies runs. The first batch is
+ * state in locals, so {@link #next()} is an index increment and {@link #appendFloats} copies runs. The first batch is
  * decoded when the iterator is reset. Within the loop one 64-bit load covers a sample's timestamp code and the start of
  * its value code, the branches follow what repeats (the dod bucket, window reuse, the window size) so that they predict
  * well, and a truncated stream is detected once per sample. Corruption found in a batch is held back until the iterator
@@ -285,18 +284,19 @@ final class XorIterator implements SampleIterator {
         }
         from = 0;
       }
+      long[] src = batch;
       int end = from;
-      while (end < batchSize && times[end] <= maxT) {
+      while (end < batchSize && src[end] <= maxT) {
         end++;
       }
       int n = end - from;
       if (n > 0) {
         out.ensureRoom(n);
         int at = out.count;
-        System.arraycopy(times, from, out.ts, at, n);
+        System.arraycopy(src, from, out.ts, at, n);
         double[] vs = out.values;
         for (int k = 0; k < n; k++) {
-          vs[at + k] = Double.longBitsToDouble(values[from + k]);
+          vs[at + k] = Double.longBitsToDouble(src[BATCH + from + k]);
         }
         out.count = at + n;
       }
@@ -322,32 +322,6 @@ final class XorIterator implements SampleIterator {
       }
     }
     return ValueType.NONE;
-  }
-
-  @Override
-  public int nextFloats(long[] ts, double[] vs, int offset, int max) {
-    Objects.checkFromIndexSize(offset, max, ts.length);
-    Objects.checkFromIndexSize(offset, max, vs.length);
-    long[] src = batch;
-    int n = 0;
-    while (n < max) {
-      int from = index + 1;
-      if (from >= batchSize) {
-        // Decodes the next batch (or throws held-back corruption) and moves onto its first sample, as next() does.
-        if (nextBatch() == ValueType.NONE) {
-          break;
-        }
-        from = 0;
-      }
-      int c = Math.min(max - n, batchSize - from);
-      System.arraycopy(src, from, ts, offset + n, c);
-      for (int i = 0, o = offset + n; i < c; i++) {
-        vs[o + i] = Double.longBitsToDouble(src[BATCH + from + i]);
-      }
-      index = from + c - 1;
-      n += c;
-    }
-    return n;
   }
 
   @Override

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** {@link SampleIterator#nextFloats}: XOR's batch copy and the interface's default agree with {@code next()}. */
+/** {@link SampleIterator#appendFloats}: XOR's batch copy and the interface's default agree with {@code next()}. */
 class SampleIteratorBulkTest {
 
   @Test
@@ -55,75 +55,50 @@ class SampleIteratorBulkTest {
   }
 
   @Test
-  void xorBulkReadLeavesTheLastSampleCurrentAndRespectsOffsetAndMax() {
-    List<FloatSample> samples = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      samples.add(new FloatSample(1_000L * i, Double.doubleToRawLongBits(i * 0.5)));
-    }
-    SampleIterator it = XorChunk.of(encodeXor(samples, WriterCompatibility.PROMETHEUS_3)).iterator(null);
-    long[] ts = new long[300];
-    double[] vs = new double[300];
-    assertThat(it.nextFloats(ts, vs, 7, 0)).isZero();
-    assertThat(it.nextFloats(ts, vs, 7, 150)).isEqualTo(150);
-    assertThat(ts[6]).isZero();
-    assertThat(ts[7]).isZero();
-    assertThat(ts[156]).isEqualTo(149_000L);
-    assertThat(vs[156]).isEqualTo(74.5);
-    assertThat(it.atT()).isEqualTo(149_000L);
-    assertThat(it.next()).isEqualTo(ValueType.FLOAT);
-    assertThat(it.atT()).isEqualTo(150_000L);
-    assertThat(it.nextFloats(ts, vs, 0, 300)).isEqualTo(49);
-    assertThat(ts[48]).isEqualTo(199_000L);
-    assertThat(it.seek(Long.MIN_VALUE)).isEqualTo(ValueType.NONE);
-    assertThat(it.nextFloats(ts, vs, 0, 300)).isZero();
-    assertThatThrownBy(() -> it.nextFloats(ts, vs, 290, 11)).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> it.nextFloats(ts, new double[5], 0, 6))
-        .isInstanceOf(IndexOutOfBoundsException.class);
-  }
-
-  @Test
   void defaultBulkReadStopsOnANonFloatSampleAndLeavesItCurrent() {
     SampleIterator it = new Scripted(ValueType.FLOAT, ValueType.FLOAT, ValueType.HISTOGRAM, ValueType.FLOAT);
-    long[] ts = new long[4];
-    double[] vs = new double[4];
-    assertThat(it.nextFloats(ts, vs, 0, 4)).isEqualTo(2);
-    assertThat(ts).containsExactly(0, 1, 0, 0);
-    assertThat(vs).containsExactly(0.0, 1.0, 0.0, 0.0);
-    assertThat(it.seek(Long.MIN_VALUE)).isEqualTo(ValueType.HISTOGRAM);
+    FloatSamples out = new FloatSamples();
+    assertThat(it.appendFloats(out, Long.MAX_VALUE)).isEqualTo(ValueType.HISTOGRAM);
+    assertThat(out.count).isEqualTo(2);
+    assertThat(out.ts[0]).isEqualTo(0);
+    assertThat(out.ts[1]).isEqualTo(1);
+    assertThat(out.values[1]).isEqualTo(1.0);
     assertThat(it.atT()).isEqualTo(2);
-    assertThat(it.nextFloats(ts, vs, 1, 3)).isEqualTo(1);
-    assertThat(ts[1]).isEqualTo(3);
-    assertThat(it.seek(Long.MIN_VALUE)).isEqualTo(ValueType.NONE);
+    assertThat(it.appendFloats(out, Long.MAX_VALUE)).isEqualTo(ValueType.NONE);
+    assertThat(out.count).isEqualTo(3);
+    assertThat(out.ts[2]).isEqualTo(3);
   }
 
-  /** Reads with random run lengths, and single next() calls between runs. */
+  /** Reads with bulk reads up to random limits, and single next() calls between them. */
   private static List<FloatSample> readMixed(SampleIterator it, SplittableRandom random) {
     List<FloatSample> out = new ArrayList<>();
-    long[] ts = new long[400];
-    double[] vs = new double[400];
+    FloatSamples buf = new FloatSamples();
+    long last = Long.MIN_VALUE;
     while (true) {
-      if (random.nextInt(4) == 0) {
+      if (last == Long.MIN_VALUE || random.nextInt(4) == 0) {
         if (it.next() == ValueType.NONE) {
           return out;
         }
-        out.add(new FloatSample(it.atT(), Double.doubleToRawLongBits(it.atV())));
+        last = it.atT();
+        out.add(new FloatSample(last, Double.doubleToRawLongBits(it.atV())));
         continue;
       }
-      int offset = random.nextInt(100);
-      int max = Generators.intBetween(random, 1, 300);
-      int n = it.nextFloats(ts, vs, offset, max);
-      for (int i = 0; i < n; i++) {
-        out.add(new FloatSample(ts[offset + i], Double.doubleToRawLongBits(vs[offset + i])));
+      long maxT = last + Generators.intBetween(random, 0, 600_000);
+      buf.count = 0;
+      ValueType stopped = it.appendFloats(buf, maxT);
+      for (int i = 0; i < buf.count; i++) {
+        out.add(new FloatSample(buf.ts[i], Double.doubleToRawLongBits(buf.values[i])));
       }
-      if (n < max) {
-        assertThat(it.seek(Long.MIN_VALUE)).isEqualTo(ValueType.NONE);
+      if (stopped == ValueType.NONE) {
         return out;
       }
-      assertThat(it.atT()).isEqualTo(ts[offset + n - 1]);
+      assertThat(it.atT()).isGreaterThan(maxT);
+      last = it.atT();
+      out.add(new FloatSample(last, Double.doubleToRawLongBits(it.atV())));
     }
   }
 
-  /** Delegates everything but {@code nextFloats}, so that the interface's default runs. */
+  /** Delegates everything but {@code appendFloats}, so that the interface's default runs. */
   private record NextOnly(SampleIterator it) implements SampleIterator {
     @Override
     public ValueType next() {
@@ -196,12 +171,12 @@ class SampleIteratorBulkTest {
 
     @Override
     public Histogram atHistogram() {
-      throw new UnsupportedOperationException();
+      throw new IllegalStateException("float and histogram types only by script");
     }
 
     @Override
     public FloatHistogram atFloatHistogram() {
-      throw new UnsupportedOperationException();
+      throw new IllegalStateException("float and histogram types only by script");
     }
   }
 }
