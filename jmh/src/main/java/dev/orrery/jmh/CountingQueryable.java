@@ -1,9 +1,8 @@
 package dev.orrery.jmh;
 
+import dev.orrery.core.chunk.ForwardingSampleIterator;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
@@ -89,7 +88,7 @@ final class CountingQueryable implements Queryable {
 
         @Override
         public SampleIterator iterator(SampleIterator reuse) {
-          return new CountingIterator(s.iterator(reuse instanceof CountingIterator c ? c.it : reuse));
+          return new CountingIterator(s.iterator(reuse instanceof CountingIterator c ? c.inner() : reuse));
         }
       };
     }
@@ -100,18 +99,20 @@ final class CountingQueryable implements Queryable {
     }
   }
 
-  private final class CountingIterator implements SampleIterator {
-    final SampleIterator it;
-
+  private final class CountingIterator extends ForwardingSampleIterator {
     CountingIterator(SampleIterator it) {
-      this.it = it;
+      super(it);
+    }
+
+    SampleIterator inner() {
+      return delegate;
     }
 
     private long current = Long.MIN_VALUE;
 
     private ValueType count(ValueType t) {
       if (t != ValueType.NONE) {
-        long at = it.atT();
+        long at = delegate.atT();
         // A seek that stays on the current sample hands out nothing new.
         if (at != current) {
           samples++;
@@ -123,37 +124,12 @@ final class CountingQueryable implements Queryable {
 
     @Override
     public ValueType next() {
-      return count(it.next());
+      return count(delegate.next());
     }
 
     @Override
     public ValueType seek(long t) {
-      return count(it.seek(t));
-    }
-
-    @Override
-    public long atT() {
-      return it.atT();
-    }
-
-    @Override
-    public double atV() {
-      return it.atV();
-    }
-
-    @Override
-    public Histogram atHistogram() {
-      return it.atHistogram();
-    }
-
-    @Override
-    public FloatHistogram atFloatHistogram() {
-      return it.atFloatHistogram();
-    }
-
-    @Override
-    public long atST() {
-      return it.atST();
+      return count(delegate.seek(t));
     }
   }
 }

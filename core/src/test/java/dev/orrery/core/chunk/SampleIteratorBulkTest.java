@@ -99,35 +99,9 @@ class SampleIteratorBulkTest {
   }
 
   /** Delegates everything but {@code appendFloats}, so that the interface's default runs. */
-  private record NextOnly(SampleIterator it) implements SampleIterator {
-    @Override
-    public ValueType next() {
-      return it.next();
-    }
-
-    @Override
-    public ValueType seek(long t) {
-      return it.seek(t);
-    }
-
-    @Override
-    public long atT() {
-      return it.atT();
-    }
-
-    @Override
-    public double atV() {
-      return it.atV();
-    }
-
-    @Override
-    public Histogram atHistogram() {
-      return it.atHistogram();
-    }
-
-    @Override
-    public FloatHistogram atFloatHistogram() {
-      return it.atFloatHistogram();
+  private static final class NextOnly extends ForwardingSampleIterator {
+    NextOnly(SampleIterator it) {
+      super(it);
     }
   }
 

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orrery.core.chunk.ForwardingSampleIterator;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.MatchType;
 import dev.orrery.core.labels.Matcher;
@@ -290,43 +289,30 @@ final class DedupConformance {
     }
   }
 
-  record RecordingIterator(SampleIterator it, Map<Long, Double> samples) implements SampleIterator {
+  static final class RecordingIterator extends ForwardingSampleIterator {
+    private final Map<Long, Double> samples;
+
+    RecordingIterator(SampleIterator it, Map<Long, Double> samples) {
+      super(it);
+      this.samples = samples;
+    }
+
     @Override
     public ValueType next() {
-      return record(it.next());
+      return record(delegate.next());
     }
 
     @Override
     public ValueType seek(long t) {
-      return record(it.seek(t));
+      return record(delegate.seek(t));
     }
 
     private ValueType record(ValueType vt) {
       assertThat(vt).as("float samples only").isIn(ValueType.FLOAT, ValueType.NONE);
       if (vt == ValueType.FLOAT) {
-        samples.put(it.atT(), it.atV());
+        samples.put(delegate.atT(), delegate.atV());
       }
       return vt;
-    }
-
-    @Override
-    public long atT() {
-      return it.atT();
-    }
-
-    @Override
-    public double atV() {
-      return it.atV();
-    }
-
-    @Override
-    public Histogram atHistogram() {
-      return it.atHistogram();
-    }
-
-    @Override
-    public FloatHistogram atFloatHistogram() {
-      return it.atFloatHistogram();
     }
   }
 
