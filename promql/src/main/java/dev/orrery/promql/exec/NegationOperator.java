@@ -1,7 +1,6 @@
 package dev.orrery.promql.exec;
 
 import dev.orrery.promql.histogram.HistogramArithmetic;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Unary minus: negates floats and histograms; on vectors the metric name is dropped. */
@@ -22,10 +21,7 @@ public final class NegationOperator implements VectorOperator {
       if (!vector) {
         series = child.series();
       } else {
-        series = new ArrayList<>();
-        for (SeriesInfo s : child.series()) {
-          series.add(new SeriesInfo(s.labels(), true));
-        }
+        series = SeriesInfo.droppingNames(child.series());
       }
     }
     return series;

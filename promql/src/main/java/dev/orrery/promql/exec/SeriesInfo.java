@@ -12,6 +12,15 @@ public record SeriesInfo(Labels labels, boolean dropName) {
     return new SeriesInfo(labels, false);
   }
 
+  /** The same series, each marked to lose its name (functions and operators that drop it). */
+  public static java.util.List<SeriesInfo> droppingNames(java.util.List<SeriesInfo> in) {
+    java.util.List<SeriesInfo> out = new java.util.ArrayList<>(in.size());
+    for (SeriesInfo s : in) {
+      out.add(new SeriesInfo(s.labels(), true));
+    }
+    return out;
+  }
+
   /** The type and unit metadata labels of Prometheus 3's type-and-unit feature, dropped with the name. */
   public static final String TYPE_LABEL = "__type__";
   /** See {@link #TYPE_LABEL}. */

@@ -94,6 +94,12 @@ public final class StepVector {
     }
   }
 
+  /** Keeps the first {@code n} samples (after an in-place compaction), releasing the histograms beyond them. */
+  public void truncate(int n) {
+    Arrays.fill(histograms, n, size, null);
+    size = n;
+  }
+
   /** True when sample {@code i} is a histogram. */
   public boolean isHistogram(int i) {
     return histograms[i] != null;

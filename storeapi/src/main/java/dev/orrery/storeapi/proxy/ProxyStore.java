@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
@@ -12,7 +13,9 @@ import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.StoreInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
+import dev.orrery.storeapi.proto.thanos.LabelMatcher;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
+import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A querier's own StoreAPI: every call is fanned out to the {@link EndpointSet} and the answers merged ({@link
@@ -93,20 +97,13 @@ public final class ProxyStore implements StoreApi {
   public LabelNamesResponse labelNames(LabelNamesRequest request) {
     TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
     List<String> warnings = new ArrayList<>();
-    boolean abort = abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled());
-    for (StoreEndpoint e : endpoints.endpoints()) {
-      if (!e.mayMatch(request.getStart(), request.getEnd(), WireLabels.toMatchers(request.getMatchersList()))) {
-        continue;
-      }
-      try {
-        LabelNamesResponse r = e.store().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .labelNames(request.toBuilder().clearHints().build());
-        names.addAll(r.getNamesList());
-        warnings.addAll(r.getWarningsList());
-      } catch (StatusRuntimeException ex) {
-        warnings.add(failure(e, ex, abort));
-      }
-    }
+    LabelNamesRequest forward = request.toBuilder().clearHints().build();
+    fanOut(request.getStart(), request.getEnd(), request.getMatchersList(),
+        abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled()), warnings, stub -> {
+          LabelNamesResponse r = stub.labelNames(forward);
+          names.addAll(r.getNamesList());
+          return r.getWarningsList();
+        });
     return LabelNamesResponse.newBuilder().addAllNames(limit(names, request.getLimit())).addAllWarnings(warnings)
         .build();
   }
@@ -115,22 +112,35 @@ public final class ProxyStore implements StoreApi {
   public LabelValuesResponse labelValues(LabelValuesRequest request) {
     TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
     List<String> warnings = new ArrayList<>();
-    boolean abort = abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled());
+    LabelValuesRequest forward = request.toBuilder().clearHints().build();
+    fanOut(request.getStart(), request.getEnd(), request.getMatchersList(),
+        abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled()), warnings, stub -> {
+          LabelValuesResponse r = stub.labelValues(forward);
+          values.addAll(r.getValuesList());
+          return r.getWarningsList();
+        });
+    return LabelValuesResponse.newBuilder().addAllValues(limit(values, request.getLimit()))
+        .addAllWarnings(warnings).build();
+  }
+
+  /**
+   * Calls every endpoint that may hold series matching {@code matchers} in {@code [start, end]} (under the request
+   * timeout); {@code call} collects a response and returns its warnings. A failing endpoint becomes a warning, or the
+   * error when {@code abort}.
+   */
+  private void fanOut(long start, long end, List<LabelMatcher> matchers, boolean abort, List<String> warnings,
+      Function<StoreGrpc.StoreBlockingStub, List<String>> call) {
+    Matcher[] parsed = WireLabels.toMatchers(matchers);
     for (StoreEndpoint e : endpoints.endpoints()) {
-      if (!e.mayMatch(request.getStart(), request.getEnd(), WireLabels.toMatchers(request.getMatchersList()))) {
+      if (!e.mayMatch(start, end, parsed)) {
         continue;
       }
       try {
-        LabelValuesResponse r = e.store().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .labelValues(request.toBuilder().clearHints().build());
-        values.addAll(r.getValuesList());
-        warnings.addAll(r.getWarningsList());
+        warnings.addAll(call.apply(e.store().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)));
       } catch (StatusRuntimeException ex) {
         warnings.add(failure(e, ex, abort));
       }
     }
-    return LabelValuesResponse.newBuilder().addAllValues(limit(values, request.getLimit()))
-        .addAllWarnings(warnings).build();
   }
 
   private static String failure(StoreEndpoint e, StatusRuntimeException ex, boolean abort) {

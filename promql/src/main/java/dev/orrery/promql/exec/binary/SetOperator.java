@@ -87,10 +87,7 @@ public final class SetOperator implements VectorOperator {
               l.histograms[w++] = l.histograms[k];
             }
           }
-          for (int k = w; k < l.size; k++) {
-            l.histograms[k] = null;
-          }
-          l.size = w;
+          l.truncate(w);
         }
         case OR -> {
           for (int k = 0; k < l.size; k++) {

@@ -90,10 +90,7 @@ public final class VectorScalarOperator implements VectorOperator {
         v.histograms[w] = hist;
         w++;
       }
-      for (int k = w; k < v.size; k++) {
-        v.histograms[k] = null;
-      }
-      v.size = w;
+      v.truncate(w);
     }
     return n;
   }

@@ -42,10 +42,7 @@ public final class ElementFunctionOperator implements VectorOperator {
   @Override
   public List<SeriesInfo> series() {
     if (series == null) {
-      series = new ArrayList<>();
-      for (SeriesInfo s : child.series()) {
-        series.add(new SeriesInfo(s.labels(), true));
-      }
+      series = SeriesInfo.droppingNames(child.series());
     }
     return series;
   }
@@ -80,10 +77,7 @@ public final class ElementFunctionOperator implements VectorOperator {
         v.histograms[w] = null;
         w++;
       }
-      for (int k = w; k < v.size; k++) {
-        v.histograms[k] = null;
-      }
-      v.size = w;
+      v.truncate(w);
     }
     return n;
   }

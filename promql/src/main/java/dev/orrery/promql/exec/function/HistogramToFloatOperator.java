@@ -4,7 +4,6 @@ import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -28,10 +27,7 @@ public final class HistogramToFloatOperator implements VectorOperator {
   @Override
   public List<SeriesInfo> series() {
     if (series == null) {
-      series = new ArrayList<>();
-      for (SeriesInfo s : child.series()) {
-        series.add(new SeriesInfo(s.labels(), true));
-      }
+      series = SeriesInfo.droppingNames(child.series());
     }
     return series;
   }
@@ -53,10 +49,7 @@ public final class HistogramToFloatOperator implements VectorOperator {
         v.histograms[w] = null;
         w++;
       }
-      for (int k = w; k < v.size; k++) {
-        v.histograms[k] = null;
-      }
-      v.size = w;
+      v.truncate(w);
     }
     return n;
   }

@@ -47,10 +47,7 @@ public final class SortOperator implements VectorOperator {
             v.values[w++] = v.values[k];
           }
         }
-        for (int k = w; k < v.size; k++) {
-          v.histograms[k] = null;
-        }
-        v.size = w;
+        v.truncate(w);
       }
       Integer[] order = new Integer[v.size];
       for (int k = 0; k < v.size; k++) {

@@ -3,7 +3,6 @@ package dev.orrery.promql.exec.function;
 import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code timestamp(v)} for a computed vector: every sample's value becomes the step time in seconds. */
@@ -19,10 +18,7 @@ public final class StepTimestampOperator implements VectorOperator {
   @Override
   public List<SeriesInfo> series() {
     if (series == null) {
-      series = new ArrayList<>();
-      for (SeriesInfo s : child.series()) {
-        series.add(new SeriesInfo(s.labels(), true));
-      }
+      series = SeriesInfo.droppingNames(child.series());
     }
     return series;
   }
