@@ -90,13 +90,12 @@ public final class RangeFunctionOperator implements VectorOperator {
     long keepBefore = source.looksOutside() ? ctx.lookbackDeltaMillis() : 0;
     // Series-major within the batch: a series' decoder and buffer stay hot in cache for all its windows. Samples are
     // decoded up to SeriesData.FILL_AHEAD_MILLIS past the window (bulk copies), and the window bounds move forward as
-    // cursors; the buffer is compacted only between series, where no cursor is live.
+    // cursors; the buffer is compacted only after a series' batch, where no cursor is live.
     long lastEnd = ends[n - 1];
     long range = source.rangeMillis();
     for (int id = 0; id < data.size(); id++) {
       SeriesData d = data.get(id);
       window.metricName = d.labels().metricName();
-      d.discardBefore(ends[0] - range - keepBefore);
       int floatFrom = -1;
       int floatTo = -1;
       int histFrom = -1;

@@ -113,7 +113,6 @@ public final class VectorSelectorOperator implements VectorOperator {
     long lastTe = evalTimes[n - 1];
     for (int id = 0; id < data.size(); id++) {
       SeriesData d = data.get(id);
-      d.discardBefore(evalTimes[0] - lookback);
       int fi = -1;
       int hi = -1;
       for (int i = 0; i < n; i++) {
@@ -123,7 +122,7 @@ public final class VectorSelectorOperator implements VectorOperator {
         hi = SeriesData.advance(d.histTs, d.histCount, hi, te);
         selectAt(buf[i], id, d, te, fi, hi);
       }
-      // Keep only what the next batch can still use.
+      // Keep only what the next batch can still use (compacting here, where no cursor is live).
       d.discardBefore(lastTe - lookback);
     }
     step += n;
