@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.orrery.core.histogram.FloatHistogram;
@@ -36,15 +37,19 @@ public final class ApiJsonWriter implements AutoCloseable {
       .characterEscapes(new GoCharacterEscapes())
       // Go writes characters outside the BMP as UTF-8, not as a \\u surrogate pair.
       .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+      // Points go straight to the stream after a flush of the generator's buffer (writeFloatPoints); that flush must
+      // not also flush the stream, which would send each series as its own network write.
+      .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
       .build();
 
+  private final OutputStream out;
   private final JsonGenerator gen;
-  /** Reused text of one series' {@code values} array, written as one raw JSON value. */
-  private final StringBuilder points = new StringBuilder();
-  private char[] pointChars = new char[0];
+  /** Reused text of one series' {@code values} array. */
+  private FloatPointsText points;
 
   /** A writer onto {@code out}, which it closes. */
   public ApiJsonWriter(OutputStream out) throws IOException {
+    this.out = out;
     this.gen = FACTORY.createGenerator(out);
   }
 
@@ -165,29 +170,16 @@ public final class ApiJsonWriter implements AutoCloseable {
     gen.writeEndArray();
   }
 
-  // [[t,"v"],...] built as text and written as one raw value: the points need no escaping, and the generator's
-  // per-token bookkeeping would otherwise dominate large matrices.
+  // [[t,"v"],...] as one raw value: the generator writes the separator and hands over its buffer, then the points'
+  // bytes go to the stream directly.
   private void writeFloatPoints(long[] ts, double[] vs) throws IOException {
-    StringBuilder sb = points;
-    sb.setLength(0);
-    sb.append('[');
-    for (int i = 0; i < ts.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append('[');
-      appendTimestamp(sb, ts[i]);
-      sb.append(",\"");
-      appendFloat(sb, vs[i]);
-      sb.append("\"]");
+    if (points == null) {
+      points = new FloatPointsText();
     }
-    sb.append(']');
-    int n = sb.length();
-    if (pointChars.length < n) {
-      pointChars = new char[Math.max(n, pointChars.length * 2)];
-    }
-    sb.getChars(0, n, pointChars, 0);
-    gen.writeRawValue(pointChars, 0, n);
+    points.build(ts, vs);
+    gen.writeRawValue("");
+    gen.flush();
+    out.write(points.bytes(), 0, points.length());
   }
 
   /** A label set as a JSON object in label order, e.g. {@code {"__name__":"up","job":"api"}}. */
@@ -401,18 +393,92 @@ public final class ApiJsonWriter implements AutoCloseable {
 
   /**
    * Appends {@link #formatFloat}'s text. Fast paths for the common values, equal to the general form (a property test
-   * checks it): integers print their digits; in [1e-3, 1e7) Java's shortest digits are plain and equal Go's for every
-   * normal double.
+   * checks it): integers print their digits; short decimals (gauges with a few decimals) are found by scaling; in
+   * [1e-3, 1e7) Java's shortest digits are plain and equal Go's for every normal double; in [1e7, 1e21) (rates of byte
+   * counters, for one) Java's scientific form is rewritten in place.
    */
   static void appendFloat(StringBuilder sb, double v) {
     double abs = Math.abs(v);
     if (abs < 1e15 && v == Math.rint(v) && v != 0) {
       sb.append((long) v);
+    } else if (abs >= 1e-6 && abs < 1e15 && appendShortDecimal(sb, v)) {
+      return;
     } else if (abs >= 1e-3 && abs < 1e7) {
       sb.append(v);
-    } else {
+    } else if (!(abs >= 1e7 && abs < 1e21 && appendLargePlain(sb, v))) {
+      // NaN, infinities, zero, the small and the huge, and two-digit large values.
       sb.append(formatFloatGeneral(v));
     }
+  }
+
+  private static final double[] POWERS_OF_TEN = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
+  private static final long[] LONG_POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+
+  /**
+   * Appends {@code v} (not an integer, {@code 1e-6 <= |v| < 1e15}) when it is the double of a decimal with at most six
+   * fraction digits and fifteen significant digits; returns false (appending nothing) otherwise. The first such
+   * decimal by fraction digits is the shortest that round-trips, and with at most fifteen digits it is the only one
+   * of its length (DBL_DIG), so it is Go's shortest form. {@code m / 10^k} is exact before its one rounding, so it
+   * equals the parse of the decimal.
+   */
+  private static boolean appendShortDecimal(StringBuilder sb, double v) {
+    for (int k = 1; k < POWERS_OF_TEN.length; k++) {
+      double scaled = v * POWERS_OF_TEN[k];
+      if (Math.abs(scaled) >= 1e15) {
+        return false;
+      }
+      double m = Math.rint(scaled);
+      if (m / POWERS_OF_TEN[k] == v) {
+        long digits = (long) Math.abs(m);
+        long unit = LONG_POWERS_OF_TEN[k];
+        long fraction = digits % unit;
+        if (v < 0) {
+          sb.append('-');
+        }
+        sb.append(digits / unit).append('.');
+        for (long p = unit / 10; p > fraction; p /= 10) {
+          sb.append('0');
+        }
+        sb.append(fraction);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Appends {@code v}, {@code 1e7 <= |v| < 1e21}, in plain form from Java's {@code d.dddE<exp>} digits; returns false
+   * (appending nothing) for two significant digits, where Java's choice may differ from Go's shortest (see
+   * {@link #shortenToOneDigit}).
+   */
+  private static boolean appendLargePlain(StringBuilder sb, double v) {
+    String s = Double.toString(Math.abs(v));
+    int e = s.indexOf('E');
+    int fracEnd = e;
+    while (fracEnd > 2 && s.charAt(fracEnd - 1) == '0') {
+      fracEnd--;
+    }
+    int frac = fracEnd - 2;
+    if (frac == 1) {
+      return false;
+    }
+    int exp = 0;
+    for (int i = e + 1; i < s.length(); i++) {
+      exp = exp * 10 + (s.charAt(i) - '0');
+    }
+    if (v < 0) {
+      sb.append('-');
+    }
+    sb.append(s.charAt(0));
+    if (frac <= exp) {
+      sb.append(s, 2, fracEnd);
+      for (int i = frac; i < exp; i++) {
+        sb.append('0');
+      }
+    } else {
+      sb.append(s, 2, 2 + exp).append('.').append(s, 2 + exp, fracEnd);
+    }
+    return true;
   }
 
   /** {@link #formatFloat} for any value, from the shortest digits and the decimal exponent. */

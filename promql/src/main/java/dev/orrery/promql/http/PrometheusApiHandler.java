@@ -31,7 +31,6 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.MimeTypes;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -643,7 +642,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     if (gzip) {
       h.put(HttpHeader.CONTENT_ENCODING, "gzip");
     }
-    try (OutputStream raw = Content.Sink.asOutputStream(response);
+    try (OutputStream raw = new ResponseBodyStream(response, ResponseBodyStream.DEFAULT_BUFFER_BYTES);
         OutputStream out = gzip ? new GZIPOutputStream(raw, 8192) : raw;
         ApiJsonWriter json = new ApiJsonWriter(out)) {
       body.write(json);

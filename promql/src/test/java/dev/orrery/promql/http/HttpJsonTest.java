@@ -57,13 +57,14 @@ class HttpJsonTest {
   void fastPathsFormatLikeTheGeneralForm() {
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
     for (int i = 0; i < 300_000; i++) {
-      double v = switch (i % 6) {
+      double v = switch (i % 7) {
         case 0 -> Double.longBitsToDouble(rnd.nextLong());
         case 1 -> rnd.nextLong(-(1L << 53), 1L << 53);
         case 2 -> Math.round(rnd.nextDouble() * 1e9) / 100.0 * (rnd.nextBoolean() ? 1 : -1);
-        case 3 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-5, 9));
-        case 4 -> Math.nextUp(Math.pow(10, rnd.nextInt(-4, 16)));
-        default -> Math.nextDown(Math.pow(10, rnd.nextInt(-4, 16))) * (rnd.nextBoolean() ? 1 : -1);
+        case 3 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-5, 23)) * (rnd.nextBoolean() ? 1 : -1);
+        case 4 -> Math.nextUp(Math.pow(10, rnd.nextInt(-4, 22)));
+        case 5 -> rnd.nextLong(-1_000_000_000L, 1_000_000_000L) / Math.pow(10, rnd.nextInt(1, 10));
+        default -> Math.nextDown(Math.pow(10, rnd.nextInt(-4, 22))) * (rnd.nextBoolean() ? 1 : -1);
       };
       assertThat(ApiJsonWriter.formatFloat(v)).as("%s", v).isEqualTo(ApiJsonWriter.formatFloatGeneral(v));
     }
