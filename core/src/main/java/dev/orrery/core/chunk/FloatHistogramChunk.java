@@ -1,6 +1,5 @@
 package dev.orrery.core.chunk;
 
-import dev.orrery.core.histogram.CounterResetHint;
 import java.nio.ByteBuffer;
 
 /**
@@ -10,14 +9,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Immutable view of its bytes; thread-safe.
  */
-public final class FloatHistogramChunk extends StoredChunk {
-  /** Bytes before the bit stream: sample count and flags. */
-  public static final int HEADER_BYTES = 3;
+public final class FloatHistogramChunk extends NativeHistogramChunk {
+  /** Bytes before the bit stream. */
+  public static final int HEADER_BYTES = NativeHistogramChunk.HEADER_BYTES;
   /** Most samples the chunk can hold. */
   public static final int MAX_SAMPLES = 0xFFFF;
-
-  private final int numSamples;
-  private final CounterResetHint header;
 
   /** Wraps the bytes between {@code data}'s position and limit (not copied). */
   public FloatHistogramChunk(ByteBuffer data) {
@@ -26,9 +22,7 @@ public final class FloatHistogramChunk extends StoredChunk {
 
   /** Wraps the bytes between {@code data}'s position and limit; {@code resource} and {@code offset} name it in errors. */
   public FloatHistogramChunk(ByteBuffer data, String resource, long offset) {
-    super(data, resource, offset, HEADER_BYTES);
-    this.numSamples = be16(0);
-    this.header = CounterResetHeader.decode(u8(2));
+    super(data, resource, offset, false);
   }
 
   @Override
@@ -37,19 +31,7 @@ public final class FloatHistogramChunk extends StoredChunk {
   }
 
   @Override
-  public int numSamples() {
-    return numSamples;
-  }
-
-  /** What the chunk header says about a counter reset before the chunk, or that it holds gauge histograms. */
-  public CounterResetHint counterResetHeader() {
-    return header;
-  }
-
-  @Override
   public SampleIterator iterator(SampleIterator reuse) {
-    FloatHistogramIterator it = reuse instanceof FloatHistogramIterator h ? h : new FloatHistogramIterator();
-    it.reset(this, HEADER_BYTES, numSamples, header, false, 0);
-    return it;
+    return start(reuse instanceof FloatHistogramIterator h ? h : new FloatHistogramIterator());
   }
 }

@@ -13,79 +13,34 @@ import java.util.Arrays;
  *
  * <p>Confined to one thread. {@link #atFloatHistogram()} returns a new immutable object per sample.
  */
-final class FloatHistogramIterator implements SampleIterator {
-  private static final long STALE_NAN = 0x7ff0000000000002L;
+final class FloatHistogramIterator extends HistogramChunkIterator {
   /** Field order in {@link #fields}: count, zero count, sum, then the buckets. */
   private static final int COUNT = 0;
   private static final int ZERO_COUNT = 1;
   private static final int SUM = 2;
   private static final int FIRST_BUCKET = 3;
 
-  private final BitReader reader = new BitReader();
-  private final StartTimestampDecoder startTimestamps = new StartTimestampDecoder();
-  private boolean hasStartTimestamps;
-  private int numTotal;
-  private int numRead;
-  private boolean exhausted;
-  private CounterResetHint header;
-  private HistogramChunkLayout layout;
-
-  private long t;
-  private long tDelta;
   /** Raw bits of every field, and two window ints (leading, trailing) per field. */
   private long[] fields = new long[FIRST_BUCKET];
   private int[] windows = new int[2 * FIRST_BUCKET];
   private FloatHistogram current;
 
-  void reset(StoredChunk chunk, int headerBytes, int numSamples, CounterResetHint header, boolean startTimestamps,
-      int startTimestampHeader) {
-    chunk.resetReader(reader, headerBytes);
-    this.numTotal = numSamples;
-    this.numRead = 0;
-    this.exhausted = numSamples == 0;
-    this.header = header;
-    this.hasStartTimestamps = startTimestamps;
-    this.startTimestamps.reset(startTimestamps ? startTimestampHeader : 0);
-    this.layout = HistogramChunkLayout.EMPTY;
-    t = 0;
-    tDelta = 0;
+  FloatHistogramIterator() {
+    super(ValueType.FLOAT_HISTOGRAM);
+  }
+
+  @Override
+  void resetFields() {
     current = null;
   }
 
   @Override
-  public ValueType next() {
-    if (exhausted) {
-      return ValueType.NONE;
-    }
-    if (numRead == numTotal) {
-      exhausted = true;
-      return ValueType.NONE;
-    }
-    try {
-      long prevT = t;
-      if (numRead == 0) {
-        readFirst();
-      } else {
-        readNext();
-      }
-      if (hasStartTimestamps) {
-        startTimestamps.read(reader, numRead, t, prevT);
-      }
-      if (reader.overrun()) {
-        throw reader.corrupt(reader.limit(), "chunk bit stream truncated",
-            "sample " + numRead + " of " + numTotal + " needs more than the " + (reader.limit() >>> 3)
-                + " bytes of the stream");
-      }
-    } catch (CorruptChunkException e) {
-      exhausted = true;
-      throw e;
-    }
-    numRead++;
+  void sampleChanged() {
     current = null;
-    return ValueType.FLOAT_HISTOGRAM;
   }
 
-  private void readFirst() {
+  @Override
+  void readFirst() {
     BitReader r = reader;
     layout = HistogramChunkLayout.read(r);
     int n = FIRST_BUCKET + layout.positiveBuckets() + layout.negativeBuckets();
@@ -106,7 +61,8 @@ final class FloatHistogramIterator implements SampleIterator {
     }
   }
 
-  private void readNext() {
+  @Override
+  void readNext() {
     BitReader r = reader;
     tDelta += r.readVarbitInt();
     t += tDelta;
@@ -122,37 +78,6 @@ final class FloatHistogramIterator implements SampleIterator {
     for (int i = FIRST_BUCKET; i < n; i++) {
       f[i] = r.readXorValue(f[i], w, 2 * i);
     }
-  }
-
-  @Override
-  public ValueType seek(long target) {
-    if (exhausted) {
-      return ValueType.NONE;
-    }
-    if (numRead > 0 && t >= target) {
-      return ValueType.FLOAT_HISTOGRAM;
-    }
-    while (next() != ValueType.NONE) {
-      if (t >= target) {
-        return ValueType.FLOAT_HISTOGRAM;
-      }
-    }
-    return ValueType.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return t;
-  }
-
-  @Override
-  public long atST() {
-    return startTimestamps.st();
-  }
-
-  @Override
-  public double atV() {
-    throw new IllegalStateException("a float histogram chunk holds float histogram samples only");
   }
 
   @Override
@@ -186,7 +111,7 @@ final class FloatHistogramIterator implements SampleIterator {
     for (int i = 0; i < negative.length; i++) {
       negative[i] = Double.longBitsToDouble(f[FIRST_BUCKET + positive.length + i]);
     }
-    return new FloatHistogram(CounterResetHeader.sampleHint(header, numRead - 1), l.schema(), l.zeroThreshold(),
+    return new FloatHistogram(currentHint(), l.schema(), l.zeroThreshold(),
         Double.longBitsToDouble(f[ZERO_COUNT]), Double.longBitsToDouble(f[COUNT]), sum, l.positiveSpans(), positive,
         l.negativeSpans(), negative, l.customValues());
   }

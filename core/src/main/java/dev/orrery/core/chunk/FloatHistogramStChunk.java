@@ -1,6 +1,5 @@
 package dev.orrery.core.chunk;
 
-import dev.orrery.core.histogram.CounterResetHint;
 import java.nio.ByteBuffer;
 
 /**
@@ -11,14 +10,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Immutable view of its bytes; thread-safe.
  */
-public final class FloatHistogramStChunk extends StoredChunk {
+public final class FloatHistogramStChunk extends NativeHistogramChunk {
   /** Bytes before the bit stream. */
-  public static final int HEADER_BYTES = 3;
+  public static final int HEADER_BYTES = NativeHistogramChunk.HEADER_BYTES;
   /** Most samples the chunk can hold (the count has 14 bits). */
-  public static final int MAX_SAMPLES = 0x3FFF;
-
-  private final int numSamples;
-  private final CounterResetHint header;
+  public static final int MAX_SAMPLES = MAX_SAMPLES_WITH_START_TIMESTAMPS;
 
   /** Wraps the bytes between {@code data}'s position and limit (not copied). */
   public FloatHistogramStChunk(ByteBuffer data) {
@@ -27,9 +23,7 @@ public final class FloatHistogramStChunk extends StoredChunk {
 
   /** Wraps the bytes between {@code data}'s position and limit; {@code resource} and {@code offset} name it in errors. */
   public FloatHistogramStChunk(ByteBuffer data, String resource, long offset) {
-    super(data, resource, offset, HEADER_BYTES);
-    this.numSamples = be16(0) & MAX_SAMPLES;
-    this.header = CounterResetHeader.decode(u8(0));
+    super(data, resource, offset, true);
   }
 
   @Override
@@ -38,19 +32,7 @@ public final class FloatHistogramStChunk extends StoredChunk {
   }
 
   @Override
-  public int numSamples() {
-    return numSamples;
-  }
-
-  /** What the chunk header says about a counter reset before the chunk, or that it holds gauge histograms. */
-  public CounterResetHint counterResetHeader() {
-    return header;
-  }
-
-  @Override
   public SampleIterator iterator(SampleIterator reuse) {
-    FloatHistogramIterator it = reuse instanceof FloatHistogramIterator h ? h : new FloatHistogramIterator();
-    it.reset(this, HEADER_BYTES, numSamples, header, true, u8(2));
-    return it;
+    return start(reuse instanceof FloatHistogramIterator h ? h : new FloatHistogramIterator());
   }
 }

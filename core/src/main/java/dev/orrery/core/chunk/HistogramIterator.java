@@ -13,21 +13,8 @@ import java.util.Arrays;
  *
  * <p>Confined to one thread. {@link #atHistogram()} returns a new immutable object per sample.
  */
-final class HistogramIterator implements SampleIterator {
-  private static final long STALE_NAN = 0x7ff0000000000002L;
-
-  private final BitReader reader = new BitReader();
+final class HistogramIterator extends HistogramChunkIterator {
   private final int[] sumWindow = new int[2];
-  private final StartTimestampDecoder startTimestamps = new StartTimestampDecoder();
-  private boolean hasStartTimestamps;
-  private int numTotal;
-  private int numRead;
-  private boolean exhausted;
-  private CounterResetHint header;
-  private HistogramChunkLayout layout;
-
-  private long t;
-  private long tDelta;
   private long count;
   private long countDelta;
   private long zeroCount;
@@ -37,18 +24,12 @@ final class HistogramIterator implements SampleIterator {
   private long[] bucketDeltas = new long[0];
   private Histogram current;
 
-  void reset(StoredChunk chunk, int headerBytes, int numSamples, CounterResetHint header, boolean startTimestamps,
-      int startTimestampHeader) {
-    chunk.resetReader(reader, headerBytes);
-    this.numTotal = numSamples;
-    this.numRead = 0;
-    this.exhausted = numSamples == 0;
-    this.header = header;
-    this.hasStartTimestamps = startTimestamps;
-    this.startTimestamps.reset(startTimestamps ? startTimestampHeader : 0);
-    this.layout = HistogramChunkLayout.EMPTY;
-    t = 0;
-    tDelta = 0;
+  HistogramIterator() {
+    super(ValueType.HISTOGRAM);
+  }
+
+  @Override
+  void resetFields() {
     count = 0;
     countDelta = 0;
     zeroCount = 0;
@@ -60,39 +41,12 @@ final class HistogramIterator implements SampleIterator {
   }
 
   @Override
-  public ValueType next() {
-    if (exhausted) {
-      return ValueType.NONE;
-    }
-    if (numRead == numTotal) {
-      exhausted = true;
-      return ValueType.NONE;
-    }
-    try {
-      long prevT = t;
-      if (numRead == 0) {
-        readFirst();
-      } else {
-        readNext();
-      }
-      if (hasStartTimestamps) {
-        startTimestamps.read(reader, numRead, t, prevT);
-      }
-      if (reader.overrun()) {
-        throw reader.corrupt(reader.limit(), "chunk bit stream truncated",
-            "sample " + numRead + " of " + numTotal + " needs more than the " + (reader.limit() >>> 3)
-                + " bytes of the stream");
-      }
-    } catch (CorruptChunkException e) {
-      exhausted = true;
-      throw e;
-    }
-    numRead++;
+  void sampleChanged() {
     current = null;
-    return ValueType.HISTOGRAM;
   }
 
-  private void readFirst() {
+  @Override
+  void readFirst() {
     BitReader r = reader;
     layout = HistogramChunkLayout.read(r);
     int n = layout.positiveBuckets() + layout.negativeBuckets();
@@ -111,7 +65,8 @@ final class HistogramIterator implements SampleIterator {
     }
   }
 
-  private void readNext() {
+  @Override
+  void readNext() {
     BitReader r = reader;
     tDelta += r.readVarbitInt();
     t += tDelta;
@@ -133,37 +88,6 @@ final class HistogramIterator implements SampleIterator {
   }
 
   @Override
-  public ValueType seek(long target) {
-    if (exhausted) {
-      return ValueType.NONE;
-    }
-    if (numRead > 0 && t >= target) {
-      return ValueType.HISTOGRAM;
-    }
-    while (next() != ValueType.NONE) {
-      if (t >= target) {
-        return ValueType.HISTOGRAM;
-      }
-    }
-    return ValueType.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return t;
-  }
-
-  @Override
-  public long atST() {
-    return startTimestamps.st();
-  }
-
-  @Override
-  public double atV() {
-    throw new IllegalStateException("a histogram chunk holds histogram samples only");
-  }
-
-  @Override
   public Histogram atHistogram() {
     Histogram h = current;
     if (h == null) {
@@ -181,7 +105,7 @@ final class HistogramIterator implements SampleIterator {
     }
     HistogramChunkLayout l = layout;
     int p = l.positiveBuckets();
-    return new Histogram(CounterResetHeader.sampleHint(header, numRead - 1), l.schema(), l.zeroThreshold(), zeroCount,
+    return new Histogram(currentHint(), l.schema(), l.zeroThreshold(), zeroCount,
         count, sum, l.positiveSpans(), Arrays.copyOfRange(buckets, 0, p), l.negativeSpans(),
         Arrays.copyOfRange(buckets, p, p + l.negativeBuckets()), l.customValues());
   }

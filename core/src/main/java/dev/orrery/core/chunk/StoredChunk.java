@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /** The bytes of a chunk plus where they came from; the base of the decoders in this package. Immutable. */
 abstract sealed class StoredChunk implements Chunk
-    permits XorChunk, Xor2Chunk, HistogramChunk, FloatHistogramChunk, HistogramStChunk, FloatHistogramStChunk {
+    permits XorChunk, Xor2Chunk, NativeHistogramChunk {
   final ByteBuffer data;
   final String resource;
   final long offset;

@@ -230,7 +230,7 @@ final class FunctionBuilder {
         Expr a = unwrap(args.get(0));
         if (a instanceof VectorSelector vs) {
           yield new VectorSelectorOperator(ctx, grid, vs.matchers(), builder.offsetMillis(vs), vs.timestampMillis(),
-              true, false, vs.toString());
+              true, false, vs::toString);
         }
         yield new StepTimestampOperator(builder.build(args.get(0), grid));
       }
@@ -248,7 +248,7 @@ final class FunctionBuilder {
         Expr a = unwrap(args.get(0));
         if (a instanceof VectorSelector vs) {
           yield new VectorSelectorOperator(ctx, grid, vs.matchers(), builder.offsetMillis(vs), vs.timestampMillis(),
-              true, false, vs.toString()).emittingStartTimestamps();
+              true, false, vs::toString).emittingStartTimestamps();
         }
         // Start timestamps do not survive expressions: only a selector has them.
         yield new dev.orrery.promql.exec.function.StepFilterOperator(builder.build(args.get(0), grid));

@@ -103,7 +103,7 @@ public final class OperatorBuilder {
           : build(u.expr(), grid);
       case VectorSelector v -> {
         VectorSelectorOperator op = new VectorSelectorOperator(ctx, grid, v.matchers(), offsetMillis(v),
-            v.timestampMillis(), false, statsOnly.contains(v), v.toString());
+            v.timestampMillis(), false, statsOnly.contains(v), v::toString);
         yield v.smoothed() ? op.smoothed(v.positionRange().start()) : op;
       }
       case MatrixSelector m -> throw QueryException.execution("range vector " + m + " where an instant vector is needed");
@@ -137,7 +137,7 @@ public final class OperatorBuilder {
       long before = vs.anchored() || vs.smoothed() ? lookback : 0;
       long after = vs.smoothed() ? lookback : 0;
       return new MatrixSelectorSource(ctx, grid, vs.matchers(), range, offsetMillis(vs), vs.timestampMillis(),
-          function, statsOnly.contains(vs), before, after, m.toString());
+          function, statsOnly.contains(vs), before, after, m::toString);
     }
     if (e instanceof SubqueryExpr s) {
       long range = s.rangeExpr() != null && s.rangeMillis() == 0 ? durationMillis(s.rangeExpr()) : s.rangeMillis();

@@ -5,6 +5,7 @@ import dev.orrery.core.storage.SelectHints;
 import dev.orrery.promql.exec.QueryContext;
 import dev.orrery.promql.exec.StepGrid;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The samples of a matrix selector {@code sel[range] offset o @ t}, loaded once for all windows of the grid. */
 public final class MatrixSelectorSource implements RangeSource {
@@ -18,13 +19,14 @@ public final class MatrixSelectorSource implements RangeSource {
   private final boolean statsOnly;
   private final long extraBeforeMillis;
   private final long extraAfterMillis;
-  private final String text;
+  /** The selector's PromQL, printed only when the plan is described. */
+  private final Supplier<String> text;
   private List<SeriesData> data;
 
   /** A source for {@code grid}; {@code function} is the enclosing function's name for the select hints. */
   public MatrixSelectorSource(QueryContext ctx, StepGrid grid, List<Matcher> matchers, long rangeMillis,
       long offsetMillis, Long atMillis, String function, boolean statsOnly, long extraBeforeMillis,
-      long extraAfterMillis, String text) {
+      long extraAfterMillis, Supplier<String> text) {
     this.ctx = ctx;
     this.grid = grid;
     this.matchers = matchers;
@@ -72,6 +74,6 @@ public final class MatrixSelectorSource implements RangeSource {
 
   @Override
   public String describe() {
-    return text;
+    return text.get();
   }
 }

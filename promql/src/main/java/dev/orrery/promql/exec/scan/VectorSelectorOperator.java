@@ -13,6 +13,7 @@ import dev.orrery.promql.histogram.CounterResets;
 import dev.orrery.promql.histogram.HistogramArithmetic;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * An instant vector selector: at each step {@code t} the newest sample in {@code (t' - lookback, t']} with
@@ -30,14 +31,15 @@ public final class VectorSelectorOperator implements VectorOperator {
   private boolean smoothed;
   private boolean emitStarts;
   private int position = -1;
-  private final String text;
+  /** The selector's PromQL, printed only when the plan is described. */
+  private final Supplier<String> text;
   private List<SeriesData> data;
   private List<SeriesInfo> series;
   private int step;
 
   /** A selector over {@code grid}; {@code atMillis} null without {@code @}. */
   public VectorSelectorOperator(QueryContext ctx, StepGrid grid, List<Matcher> matchers, long offsetMillis,
-      Long atMillis, boolean emitTimestamps, boolean statsOnly, String text) {
+      Long atMillis, boolean emitTimestamps, boolean statsOnly, Supplier<String> text) {
     this.ctx = ctx;
     this.grid = grid;
     this.matchers = matchers;
@@ -234,6 +236,6 @@ public final class VectorSelectorOperator implements VectorOperator {
 
   @Override
   public String describe() {
-    return "vectorSelector " + text;
+    return "vectorSelector " + text.get();
   }
 }
