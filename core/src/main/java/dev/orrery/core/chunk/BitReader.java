@@ -262,6 +262,12 @@ public final class BitReader {
     return new CorruptChunkException(resource, offset, what, detail);
   }
 
+  /** The error for a stream that ends inside sample {@code sample} of {@code numSamples}. */
+  CorruptChunkException truncated(int sample, int numSamples) {
+    return corrupt(limit(), "chunk bit stream truncated", "sample " + sample + " of " + numSamples
+        + " needs more than the " + (limit() >>> 3) + " bytes of the stream");
+  }
+
   /** Resource named in errors. */
   String resource() {
     return resource;

@@ -83,9 +83,7 @@ abstract sealed class HistogramChunkIterator implements SampleIterator
         startTimestamps.read(reader, numRead, t, prevT);
       }
       if (reader.overrun()) {
-        throw reader.corrupt(reader.limit(), "chunk bit stream truncated",
-            "sample " + numRead + " of " + numTotal + " needs more than the " + (reader.limit() >>> 3)
-                + " bytes of the stream");
+        throw reader.truncated(numRead, numTotal);
       }
     } catch (CorruptChunkException e) {
       exhausted = true;

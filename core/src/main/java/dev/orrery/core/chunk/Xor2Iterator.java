@@ -67,9 +67,7 @@ final class Xor2Iterator implements SampleIterator {
         readSample();
       }
       if (reader.overrun()) {
-        throw reader.corrupt(reader.limit(), "chunk bit stream truncated",
-            "sample " + numRead + " of " + numTotal + " needs more than the " + (reader.limit() >>> 3)
-                + " bytes of the stream");
+        throw reader.truncated(numRead, numTotal);
       }
     } catch (CorruptChunkException e) {
       exhausted = true;

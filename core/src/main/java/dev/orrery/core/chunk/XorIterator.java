@@ -201,7 +201,7 @@ final class XorIterator implements SampleIterator {
         q++;
       }
       if (q > limit) {
-        pending = truncated(r, numRead + k);
+        pending = r.truncated(numRead + k, numTotal);
         break;
       }
       p = q;
@@ -225,7 +225,7 @@ final class XorIterator implements SampleIterator {
       t = r.readVarint();
       vBits = r.readBits(64);
       if (r.overrun()) {
-        pending = truncated(r, 0);
+        pending = r.truncated(0, numTotal);
         return decoded;
       }
       batch[0] = t;
@@ -242,7 +242,7 @@ final class XorIterator implements SampleIterator {
       leading = window[0];
       trailing = window[1];
       if (r.overrun()) {
-        pending = truncated(r, 1);
+        pending = r.truncated(1, numTotal);
         return decoded;
       }
       batch[1] = t;
@@ -269,10 +269,6 @@ final class XorIterator implements SampleIterator {
     return (hi << (n - 32)) | lo;
   }
 
-  private CorruptChunkException truncated(BitReader r, int sample) {
-    return r.corrupt(r.limit(), "chunk bit stream truncated",
-        "sample " + sample + " of " + numTotal + " needs more than the " + (r.limit() >>> 3) + " bytes of the stream");
-  }
 
   @Override
   public ValueType appendFloats(FloatSamples out, long maxT) {
