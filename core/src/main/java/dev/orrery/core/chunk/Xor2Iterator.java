@@ -13,34 +13,25 @@ import dev.orrery.core.histogram.Histogram;
  * {@code 11111} same time step, stale NaN. The XOR baseline is the last value that was not a stale marker. Optional
  * start timestamp fields follow the samples as described in {@link Xor2Chunk}.
  */
-final class Xor2Iterator implements SampleIterator {
-  private static final long STALE_NAN = 0x7ff0000000000002L;
-
-  private final BitReader reader = new BitReader();
+final class Xor2Iterator extends StreamSampleIterator {
   private final int[] window = new int[2];
-  private int numTotal;
-  private int numRead;
-  private boolean exhausted;
   private boolean firstSTKnown;
   private int firstSTChangeOn;
 
-  private long t;
-  private long tDelta;
   private long st;
   private long stDiff;
   private long vBits;
   /** Raw bits of the last value that was not a stale marker. */
   private long baseline;
 
+  Xor2Iterator() {
+    super(ValueType.FLOAT);
+  }
+
   void reset(Xor2Chunk chunk, int stHeader) {
-    chunk.resetReader(reader, Xor2Chunk.HEADER_BYTES);
-    numTotal = chunk.numSamples();
-    numRead = 0;
-    exhausted = numTotal == 0;
+    start(chunk, Xor2Chunk.HEADER_BYTES, chunk.numSamples());
     firstSTKnown = (stHeader & 0x80) != 0;
     firstSTChangeOn = stHeader & 0x7F;
-    t = 0;
-    tDelta = 0;
     st = 0;
     stDiff = 0;
     vBits = 0;
@@ -50,31 +41,14 @@ final class Xor2Iterator implements SampleIterator {
   }
 
   @Override
-  public ValueType next() {
-    if (exhausted) {
-      return ValueType.NONE;
+  void readSample() {
+    if (numRead == 0) {
+      readFirst();
+    } else if (numRead == 1) {
+      readSecond();
+    } else {
+      readLater();
     }
-    if (numRead == numTotal) {
-      exhausted = true;
-      return ValueType.NONE;
-    }
-    try {
-      if (numRead == 0) {
-        readFirst();
-      } else if (numRead == 1) {
-        readSecond();
-      } else {
-        readSample();
-      }
-      if (reader.overrun()) {
-        throw reader.truncated(numRead, numTotal);
-      }
-    } catch (CorruptChunkException e) {
-      exhausted = true;
-      throw e;
-    }
-    numRead++;
-    return ValueType.FLOAT;
   }
 
   private void readFirst() {
@@ -101,7 +75,7 @@ final class Xor2Iterator implements SampleIterator {
     }
   }
 
-  private void readSample() {
+  private void readLater() {
     BitReader r = reader;
     long prevT = t;
     r.checkNotPastEnd();
@@ -202,27 +176,6 @@ final class Xor2Iterator implements SampleIterator {
     window[1] = trailing;
     vBits = baseline ^ (r.readBits(sig) << trailing);
     baseline = vBits;
-  }
-
-  @Override
-  public ValueType seek(long target) {
-    if (exhausted) {
-      return ValueType.NONE;
-    }
-    if (numRead > 0 && t >= target) {
-      return ValueType.FLOAT;
-    }
-    while (next() != ValueType.NONE) {
-      if (t >= target) {
-        return ValueType.FLOAT;
-      }
-    }
-    return ValueType.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return t;
   }
 
   @Override
