@@ -17,4 +17,15 @@ public record FloatHistogram(
     double[] positiveBuckets,
     Span[] negativeSpans,
     double[] negativeBuckets,
-    double[] customValues) {}
+    double[] customValues) implements NativeHistogram {
+
+  @Override
+  public int positiveBucketCount() {
+    return positiveBuckets.length;
+  }
+
+  @Override
+  public int negativeBucketCount() {
+    return negativeBuckets.length;
+  }
+}

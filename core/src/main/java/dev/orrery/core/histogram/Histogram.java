@@ -18,10 +18,20 @@ public record Histogram(
     long[] positiveBucketDeltas,
     Span[] negativeSpans,
     long[] negativeBucketDeltas,
-    double[] customValues) {
+    double[] customValues) implements NativeHistogram {
 
   /** Schema number of histograms with custom bucket bounds ("NHCB"). */
   public static final int CUSTOM_BUCKETS_SCHEMA = -53;
+
+  @Override
+  public int positiveBucketCount() {
+    return positiveBucketDeltas.length;
+  }
+
+  @Override
+  public int negativeBucketCount() {
+    return negativeBucketDeltas.length;
+  }
 
   /** The same sample with absolute float bucket counts. */
   public FloatHistogram toFloat() {
