@@ -2,6 +2,7 @@ package dev.orrery.core.block;
 
 import dev.orrery.core.chunk.ChunkSegmentReader;
 import dev.orrery.core.chunk.FloatSamples;
+import dev.orrery.core.chunk.ChunkSequenceIterator;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.FloatHistogram;
@@ -14,14 +15,13 @@ import dev.orrery.core.index.Intervals;
  * {@code [mint, maxt]} and without samples deleted by tombstones. Re-usable through {@link #reset}. Confined to one
  * thread.
  */
-final class BlockSeriesIterator implements SampleIterator {
+final class BlockSeriesIterator extends ChunkSequenceIterator {
   private ChunkSegmentReader reader;
   private ChunkMetas chunks;
   private long mint;
   private long maxt;
   private Intervals deleted;
   private int chunkIndex;
-  private SampleIterator cur;
   private SampleIterator spare;
   private ValueType curType;
   private boolean exhausted;
@@ -37,10 +37,10 @@ final class BlockSeriesIterator implements SampleIterator {
     this.maxt = maxt;
     this.deleted = deleted;
     this.chunkIndex = -1;
-    if (cur != null) {
-      spare = cur;
+    if (current != null) {
+      spare = current;
     }
-    this.cur = null;
+    this.current = null;
     this.curType = ValueType.NONE;
     this.exhausted = false;
   }
@@ -50,14 +50,14 @@ final class BlockSeriesIterator implements SampleIterator {
     if (chunkIndex >= chunks.size() || chunks.minTime(chunkIndex) > maxt) {
       return false;
     }
-    cur = reader.chunk(chunks.ref(chunkIndex)).iterator(spare);
+    current = reader.chunk(chunks.ref(chunkIndex)).iterator(spare);
     spare = null;
     return true;
   }
 
   private void dropChunk() {
-    spare = cur;
-    cur = null;
+    spare = current;
+    current = null;
   }
 
   @Override
@@ -67,20 +67,20 @@ final class BlockSeriesIterator implements SampleIterator {
     }
     while (true) {
       ValueType vt;
-      if (cur == null) {
+      if (current == null) {
         if (!openNextChunk()) {
           return done();
         }
         // Only the first chunks can start before mint; seek skips their early samples.
-        vt = chunks.minTime(chunkIndex) < mint ? cur.seek(mint) : cur.next();
+        vt = chunks.minTime(chunkIndex) < mint ? current.seek(mint) : current.next();
       } else {
-        vt = cur.next();
+        vt = current.next();
       }
       if (vt == ValueType.NONE) {
         dropChunk();
         continue;
       }
-      long t = cur.atT();
+      long t = current.atT();
       if (t > maxt) {
         return done();
       }
@@ -93,23 +93,23 @@ final class BlockSeriesIterator implements SampleIterator {
 
   @Override
   public ValueType appendFloats(FloatSamples out, long maxT) {
-    if (exhausted || cur == null || !deleted.isEmpty()) {
-      return SampleIterator.super.appendFloats(out, maxT);
+    if (exhausted || current == null || !deleted.isEmpty()) {
+      return super.appendFloats(out, maxT);
     }
     long limit = Math.min(maxT, this.maxt);
     while (true) {
-      ValueType vt = cur.appendFloats(out, limit);
+      ValueType vt = current.appendFloats(out, limit);
       if (vt == ValueType.NONE) {
         // The chunk is used up: the next one opens through next(), which also applies mint.
         dropChunk();
         vt = next();
-        if (vt != ValueType.FLOAT || cur.atT() > maxT) {
+        if (vt != ValueType.FLOAT || current.atT() > maxT) {
           return vt;
         }
-        out.add(cur.atT(), cur.atV());
+        out.add(current.atT(), current.atV());
         continue;
       }
-      if (cur.atT() > this.maxt) {
+      if (current.atT() > this.maxt) {
         return done();
       }
       curType = vt;
@@ -122,14 +122,14 @@ final class BlockSeriesIterator implements SampleIterator {
     if (exhausted) {
       return ValueType.NONE;
     }
-    if (curType != ValueType.NONE && cur != null && cur.atT() >= t) {
+    if (curType != ValueType.NONE && current != null && current.atT() >= t) {
       return curType;
     }
     long target = Math.max(t, mint);
-    if (cur != null && chunks.maxTime(chunkIndex) < target) {
+    if (current != null && chunks.maxTime(chunkIndex) < target) {
       dropChunk();
     }
-    if (cur == null) {
+    if (current == null) {
       // Skip whole chunks that end before the target without decoding them.
       while (chunkIndex + 1 < chunks.size() && chunks.maxTime(chunkIndex + 1) < target) {
         chunkIndex++;
@@ -138,12 +138,12 @@ final class BlockSeriesIterator implements SampleIterator {
         return done();
       }
     }
-    ValueType vt = cur.seek(target);
+    ValueType vt = current.seek(target);
     if (vt == ValueType.NONE) {
       dropChunk();
       return next();
     }
-    long ts = cur.atT();
+    long ts = current.atT();
     if (ts > maxt) {
       return done();
     }
@@ -158,25 +158,5 @@ final class BlockSeriesIterator implements SampleIterator {
     exhausted = true;
     curType = ValueType.NONE;
     return ValueType.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return cur.atT();
-  }
-
-  @Override
-  public double atV() {
-    return cur.atV();
-  }
-
-  @Override
-  public Histogram atHistogram() {
-    return cur.atHistogram();
-  }
-
-  @Override
-  public FloatHistogram atFloatHistogram() {
-    return cur.atFloatHistogram();
   }
 }

@@ -1,6 +1,7 @@
 package dev.orrery.storeapi.proxy;
 
 import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.chunk.ChunkSequenceIterator;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.FloatHistogram;
@@ -10,13 +11,12 @@ import dev.orrery.core.histogram.Histogram;
  * The samples of non-overlapping chunks in time order, clipped to {@code [minTime, maxTime]} (one "virtual replica",
  * FORMATS.md 9.1 step 4). Confined to one thread.
  */
-final class ChunkListIterator implements SampleIterator {
+final class ChunkListIterator extends ChunkSequenceIterator {
   private final SampleIterator[] parts;
   private final long[] chunkMaxTimes;
   private final long minTime;
   private final long maxTime;
   private int next;
-  private SampleIterator cur;
   private ValueType type = ValueType.NONE;
   private boolean done;
 
@@ -42,23 +42,23 @@ final class ChunkListIterator implements SampleIterator {
       return ValueType.NONE;
     }
     while (true) {
-      if (cur == null) {
+      if (current == null) {
         while (next < parts.length && chunkMaxTimes[next] < minTime) {
           next++;
         }
         if (next >= parts.length) {
           return finish();
         }
-        cur = parts[next++];
-        type = cur.seek(minTime);
+        current = parts[next++];
+        type = current.seek(minTime);
       } else {
-        type = cur.next();
+        type = current.next();
       }
       if (type == ValueType.NONE) {
-        cur = null;
+        current = null;
         continue;
       }
-      if (cur.atT() > maxTime) {
+      if (current.atT() > maxTime) {
         return finish();
       }
       return type;
@@ -70,25 +70,25 @@ final class ChunkListIterator implements SampleIterator {
     if (done) {
       return ValueType.NONE;
     }
-    if (cur != null && type != ValueType.NONE && cur.atT() >= t) {
+    if (current != null && type != ValueType.NONE && current.atT() >= t) {
       return type;
     }
     long target = Math.max(t, minTime);
-    if (cur != null) {
-      type = cur.seek(target);
+    if (current != null) {
+      type = current.seek(target);
       if (type != ValueType.NONE) {
-        return cur.atT() > maxTime ? finish() : type;
+        return current.atT() > maxTime ? finish() : type;
       }
-      cur = null;
+      current = null;
     }
     while (next < parts.length && chunkMaxTimes[next] < target) {
       next++;
     }
     while (next < parts.length) {
-      cur = parts[next++];
-      type = cur.seek(target);
+      current = parts[next++];
+      type = current.seek(target);
       if (type != ValueType.NONE) {
-        return cur.atT() > maxTime ? finish() : type;
+        return current.atT() > maxTime ? finish() : type;
       }
     }
     return finish();
@@ -96,34 +96,9 @@ final class ChunkListIterator implements SampleIterator {
 
   private ValueType finish() {
     done = true;
-    cur = null;
+    current = null;
     type = ValueType.NONE;
     return ValueType.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return cur.atT();
-  }
-
-  @Override
-  public double atV() {
-    return cur.atV();
-  }
-
-  @Override
-  public Histogram atHistogram() {
-    return cur.atHistogram();
-  }
-
-  @Override
-  public FloatHistogram atFloatHistogram() {
-    return cur.atFloatHistogram();
-  }
-
-  @Override
-  public long atST() {
-    return cur.atST();
   }
 
   /** A chunk's iterator, created on first use. */
