@@ -197,12 +197,38 @@ final class Lexer {
 
   // ---- states ------------------------------------------------------------------------------------------------
 
+  private static boolean isSpace(int r) {
+    return r == ' ' || r == '\t' || r == '\n' || r == '\r';
+  }
+
+  /** The token of a one-rune arithmetic operator or comma, else null. */
+  private static TokenType operator(int r) {
+    return switch (r) {
+      case '*' -> TokenType.MUL;
+      case '/' -> TokenType.DIV;
+      case '%' -> TokenType.MOD;
+      case '+' -> TokenType.ADD;
+      case '-' -> TokenType.SUB;
+      case '^' -> TokenType.POW;
+      case ',' -> TokenType.COMMA;
+      default -> null;
+    };
+  }
+
   private Token lexStatements() {
     if (pos < input.length && input[pos] == '#') {
       skipComment();
       return null;
     }
     int r = nextRune();
+    if (isSpace(r)) {
+      skipSpaces();
+      return null;
+    }
+    TokenType operator = operator(r);
+    if (operator != null) {
+      return emit(operator);
+    }
     switch (r) {
       case EOF_RUNE -> {
         if (parenDepth != 0) {
@@ -212,31 +238,6 @@ final class Lexer {
           return errorf("unclosed left bracket");
         }
         return emit(TokenType.EOF);
-      }
-      case ',' -> {
-        return emit(TokenType.COMMA);
-      }
-      case ' ', '\t', '\n', '\r' -> {
-        skipSpaces();
-        return null;
-      }
-      case '*' -> {
-        return emit(TokenType.MUL);
-      }
-      case '/' -> {
-        return emit(TokenType.DIV);
-      }
-      case '%' -> {
-        return emit(TokenType.MOD);
-      }
-      case '+' -> {
-        return emit(TokenType.ADD);
-      }
-      case '-' -> {
-        return emit(TokenType.SUB);
-      }
-      case '^' -> {
-        return emit(TokenType.POW);
       }
       case '=' -> {
         int t = peek();
@@ -336,16 +337,17 @@ final class Lexer {
       return null;
     }
     int r = nextRune();
+    if (isSpace(r)) {
+      skipSpaces();
+      return null;
+    }
+    TokenType operator = r == ',' ? TokenType.COMMA : null;
+    if (operator != null) {
+      return emit(operator);
+    }
     switch (r) {
       case EOF_RUNE -> {
         return errorf("unexpected end of input inside braces");
-      }
-      case ' ', '\t', '\n', '\r' -> {
-        skipSpaces();
-        return null;
-      }
-      case ',' -> {
-        return emit(TokenType.COMMA);
       }
       case '"', '\'' -> {
         return lexString(r);
@@ -396,6 +398,14 @@ final class Lexer {
   // Inside [...]: numbers, durations, + - * / % ^, parentheses, commas, ':', step(), range(), min_of(), max_of().
   private Token lexDurationExpr() {
     int r = nextRune();
+    if (isSpace(r)) {
+      skipSpaces();
+      return null;
+    }
+    TokenType operator = operator(r);
+    if (operator != null) {
+      return emit(operator);
+    }
     switch (r) {
       case EOF_RUNE -> {
         // Prometheus lexes the rest of a bracket as statements once a duration was seen.
@@ -430,31 +440,6 @@ final class Lexer {
           return errorf("unexpected right parenthesis " + quoteRune(r));
         }
         return emit(TokenType.RIGHT_PAREN);
-      }
-      case ' ', '\t', '\n', '\r' -> {
-        skipSpaces();
-        return null;
-      }
-      case '+' -> {
-        return emit(TokenType.ADD);
-      }
-      case '-' -> {
-        return emit(TokenType.SUB);
-      }
-      case '*' -> {
-        return emit(TokenType.MUL);
-      }
-      case '/' -> {
-        return emit(TokenType.DIV);
-      }
-      case '%' -> {
-        return emit(TokenType.MOD);
-      }
-      case '^' -> {
-        return emit(TokenType.POW);
-      }
-      case ',' -> {
-        return emit(TokenType.COMMA);
       }
       default -> {
         if (isDigit(r) || (r == '.' && isDigit(peek()))) {
