@@ -101,49 +101,19 @@ final class Lexer {
       pos++;
       return b0;
     }
-    int r = decodeMultiByte(b0);
+    int r = decodeMultiByte();
     pos += width;
     return r;
   }
 
   // Decodes a multi-byte UTF-8 sequence at pos as Go's utf8.DecodeRune does: RuneError with width 1 when invalid.
-  private int decodeMultiByte(int b0) {
-    int need;
-    int min;
-    int cp;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      need = 1;
-      min = 0x80;
-      cp = b0 & 0x1F;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      need = 2;
-      min = 0x800;
-      cp = b0 & 0x0F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      need = 3;
-      min = 0x10000;
-      cp = b0 & 0x07;
-    } else {
+  private int decodeMultiByte() {
+    int cp = Utf8Runes.decode(input, pos);
+    if (cp < 0) {
       width = 1;
       return RUNE_ERROR;
     }
-    if (pos + need >= input.length) {
-      width = 1;
-      return RUNE_ERROR;
-    }
-    for (int i = 1; i <= need; i++) {
-      int b = input[pos + i] & 0xFF;
-      if ((b & 0xC0) != 0x80) {
-        width = 1;
-        return RUNE_ERROR;
-      }
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      width = 1;
-      return RUNE_ERROR;
-    }
-    width = need + 1;
+    width = Utf8Runes.width(cp);
     return cp;
   }
 

@@ -98,41 +98,7 @@ final class StringLiteralDecoder {
 
   // Length of the valid UTF-8 sequence starting at i, or 0 when the byte there does not start one.
   private static int validSequenceLength(byte[] d, int i) {
-    int b0 = d[i] & 0xFF;
-    if (b0 < 0x80) {
-      return 1;
-    }
-    int need;
-    int min;
-    int cp;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      need = 1;
-      min = 0x80;
-      cp = b0 & 0x1F;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      need = 2;
-      min = 0x800;
-      cp = b0 & 0x0F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      need = 3;
-      min = 0x10000;
-      cp = b0 & 0x07;
-    } else {
-      return 0;
-    }
-    if (i + need >= d.length) {
-      return 0;
-    }
-    for (int k = 1; k <= need; k++) {
-      int b = d[i + k] & 0xFF;
-      if ((b & 0xC0) != 0x80) {
-        return 0;
-      }
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return 0;
-    }
-    return need + 1;
+    int cp = Utf8Runes.decode(d, i);
+    return cp < 0 ? 0 : Utf8Runes.width(cp);
   }
 }
