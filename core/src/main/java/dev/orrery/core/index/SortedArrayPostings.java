@@ -1,10 +1,12 @@
 package dev.orrery.core.index;
 
 /**
- * Postings over a slice of a sorted array of series references. {@link #seek} gallops, then binary searches:
- * intersections mostly seek a short way ahead, so it probes 1, 2, 4, ... entries before bisecting.
+ * Postings over a slice of a sorted sequence of series references that can be read by index (an array, or the raw
+ * entries of an index postings list). {@link #seek} gallops, then binary searches: intersections mostly seek a short
+ * way ahead, so it probes 1, 2, 4, ... entries before bisecting.
  */
-abstract sealed class SortedArrayPostings implements Postings permits IntArrayPostings, LongArrayPostings {
+abstract sealed class SortedArrayPostings implements Postings
+    permits IntArrayPostings, LongArrayPostings, BigEndianPostings {
   private final int from;
   private final int to;
   private int i;

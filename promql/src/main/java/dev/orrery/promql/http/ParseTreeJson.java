@@ -86,21 +86,7 @@ final class ParseTreeJson {
         g.writeStringField("type", "call");
         g.writeEndObject();
       }
-      case MatrixSelector m -> {
-        VectorSelector vs = m.vectorSelector();
-        g.writeStartObject();
-        g.writeBooleanField("anchored", vs.anchored());
-        g.writeFieldName("matchers");
-        writeMatchers(g, vs.matchers());
-        g.writeStringField("name", vs.name());
-        g.writeNumberField("offset", vs.originalOffsetMillis());
-        g.writeNumberField("range", m.rangeMillis());
-        g.writeBooleanField("smoothed", vs.smoothed());
-        writeStartOrEnd(g, vs.startOrEnd());
-        writeTimestamp(g, vs.timestampMillis());
-        g.writeStringField("type", "matrixSelector");
-        g.writeEndObject();
-      }
+      case MatrixSelector m -> writeSelector(g, m.vectorSelector(), m.rangeMillis(), "matrixSelector");
       case SubqueryExpr s -> {
         g.writeStartObject();
         g.writeFieldName("expr");
@@ -140,19 +126,7 @@ final class ParseTreeJson {
         g.writeStringField("type", "unaryExpr");
         g.writeEndObject();
       }
-      case VectorSelector vs -> {
-        g.writeStartObject();
-        g.writeBooleanField("anchored", vs.anchored());
-        g.writeFieldName("matchers");
-        writeMatchers(g, vs.matchers());
-        g.writeStringField("name", vs.name());
-        g.writeNumberField("offset", vs.originalOffsetMillis());
-        g.writeBooleanField("smoothed", vs.smoothed());
-        writeStartOrEnd(g, vs.startOrEnd());
-        writeTimestamp(g, vs.timestampMillis());
-        g.writeStringField("type", "vectorSelector");
-        g.writeEndObject();
-      }
+      case VectorSelector vs -> writeSelector(g, vs, -1, "vectorSelector");
       // Evaluation wraps step-invariant parts; the tree view shows what the user wrote.
       case StepInvariantExpr s -> write(g, s.expr());
       // Experimental duration arithmetic, which translateAST does not know: shown as its PromQL text.
@@ -203,6 +177,25 @@ final class ParseTreeJson {
       s = s.substring(0, e + 2) + s.substring(e + 3);
     }
     return s;
+  }
+
+  // A vector selector, or a matrix selector's when rangeMillis >= 0; keys in the sorted order of Go's maps.
+  private static void writeSelector(JsonGenerator g, VectorSelector vs, long rangeMillis, String type)
+      throws IOException {
+    g.writeStartObject();
+    g.writeBooleanField("anchored", vs.anchored());
+    g.writeFieldName("matchers");
+    writeMatchers(g, vs.matchers());
+    g.writeStringField("name", vs.name());
+    g.writeNumberField("offset", vs.originalOffsetMillis());
+    if (rangeMillis >= 0) {
+      g.writeNumberField("range", rangeMillis);
+    }
+    g.writeBooleanField("smoothed", vs.smoothed());
+    writeStartOrEnd(g, vs.startOrEnd());
+    writeTimestamp(g, vs.timestampMillis());
+    g.writeStringField("type", type);
+    g.writeEndObject();
   }
 
   private static void writeMatchers(JsonGenerator g, List<Matcher> matchers) throws IOException {

@@ -171,6 +171,15 @@ final class Lexer {
     return r == ' ' || r == '\t' || r == '\n' || r == '\r';
   }
 
+  // Skips the spaces at r (no token yet), or emits the operator r is.
+  private Token spaceOrOperator(int r) {
+    if (isSpace(r)) {
+      skipSpaces();
+      return null;
+    }
+    return emit(operator(r));
+  }
+
   /** The token of a one-rune arithmetic operator or comma, else null. */
   private static TokenType operator(int r) {
     return switch (r) {
@@ -191,13 +200,8 @@ final class Lexer {
       return null;
     }
     int r = nextRune();
-    if (isSpace(r)) {
-      skipSpaces();
-      return null;
-    }
-    TokenType operator = operator(r);
-    if (operator != null) {
-      return emit(operator);
+    if (isSpace(r) || operator(r) != null) {
+      return spaceOrOperator(r);
     }
     switch (r) {
       case EOF_RUNE -> {
@@ -307,13 +311,8 @@ final class Lexer {
       return null;
     }
     int r = nextRune();
-    if (isSpace(r)) {
-      skipSpaces();
-      return null;
-    }
-    TokenType operator = r == ',' ? TokenType.COMMA : null;
-    if (operator != null) {
-      return emit(operator);
+    if (isSpace(r) || r == ',') {
+      return spaceOrOperator(r);
     }
     switch (r) {
       case EOF_RUNE -> {
@@ -368,13 +367,8 @@ final class Lexer {
   // Inside [...]: numbers, durations, + - * / % ^, parentheses, commas, ':', step(), range(), min_of(), max_of().
   private Token lexDurationExpr() {
     int r = nextRune();
-    if (isSpace(r)) {
-      skipSpaces();
-      return null;
-    }
-    TokenType operator = operator(r);
-    if (operator != null) {
-      return emit(operator);
+    if (isSpace(r) || operator(r) != null) {
+      return spaceOrOperator(r);
     }
     switch (r) {
       case EOF_RUNE -> {
