@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,7 +25,7 @@ public final class InMemoryBucket implements Bucket {
   private final String name;
   private final Clock clock;
   private final ConcurrentNavigableMap<String, StoredObject> objects = new ConcurrentSkipListMap<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final BucketLifecycle lifecycle;
 
   /** Creates an empty bucket named {@code mem} that stamps objects with the system clock. */
   public InMemoryBucket() {
@@ -41,6 +40,7 @@ public final class InMemoryBucket implements Bucket {
    */
   public InMemoryBucket(String name, Clock clock) {
     this.name = requireNonNull(name, "name is null");
+    this.lifecycle = new BucketLifecycle("bucket " + name);
     this.clock = requireNonNull(clock, "clock is null");
   }
 
@@ -68,7 +68,7 @@ public final class InMemoryBucket implements Bucket {
 
   @Override
   public boolean exists(String key) throws IOException {
-    check("exists", key);
+    lifecycle.check("exists", key);
     return objects.containsKey(key);
   }
 
@@ -80,7 +80,7 @@ public final class InMemoryBucket implements Bucket {
 
   @Override
   public void upload(String key, InputStream body, long length) throws IOException {
-    check("upload", key);
+    lifecycle.check("upload", key);
     requireNonNull(body, "body is null");
     if (length < UNKNOWN_LENGTH) {
       throw new IllegalArgumentException("length must be >= 0 or UNKNOWN_LENGTH, got " + length);
@@ -103,13 +103,13 @@ public final class InMemoryBucket implements Bucket {
 
   @Override
   public void delete(String key) throws IOException {
-    check("delete", key);
+    lifecycle.check("delete", key);
     objects.remove(key);
   }
 
   @Override
   public void iterate(String prefix, IterOptions options, KeyVisitor visitor) throws IOException {
-    checkOpen();
+    lifecycle.checkOpen();
     String dir = ObjectKeys.directoryPrefix(prefix);
     Interrupts.throwIfInterrupted("iter " + dir);
     String lastDirectory = null;
@@ -141,7 +141,7 @@ public final class InMemoryBucket implements Bucket {
 
   @Override
   public void close() {
-    closed.set(true);
+    lifecycle.close();
   }
 
   @Override
@@ -150,7 +150,7 @@ public final class InMemoryBucket implements Bucket {
   }
 
   private StoredObject find(String operation, String key) throws IOException {
-    check(operation, key);
+    lifecycle.check(operation, key);
     StoredObject object = objects.get(key);
     if (object == null) {
       throw new ObjectNotFoundException(name, key);
@@ -158,15 +158,4 @@ public final class InMemoryBucket implements Bucket {
     return object;
   }
 
-  private void check(String operation, String key) throws IOException {
-    checkOpen();
-    ObjectKeys.checkKey(key);
-    Interrupts.throwIfInterrupted(operation + " " + key);
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("bucket " + name + " is closed");
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package dev.orrery.objstore.filesystem;
 
 import dev.orrery.objstore.Bucket;
+import dev.orrery.objstore.BucketLifecycle;
 import dev.orrery.objstore.Interrupts;
 import dev.orrery.objstore.IterOptions;
 import dev.orrery.objstore.KeyVisitor;
@@ -28,7 +29,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
@@ -53,10 +53,11 @@ public final class FilesystemBucket implements Bucket {
   private final Path root;
   private final Path realRoot;
   private final Path tempDirectory;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final BucketLifecycle lifecycle;
 
   private FilesystemBucket(Path root, Path realRoot) {
     this.root = root;
+    this.lifecycle = new BucketLifecycle("bucket " + root);
     this.realRoot = realRoot;
     this.tempDirectory = root.resolve(TEMP_DIRECTORY);
   }
@@ -244,7 +245,7 @@ public final class FilesystemBucket implements Bucket {
 
   @Override
   public void iterate(String prefix, IterOptions options, KeyVisitor visitor) throws IOException {
-    checkOpen();
+    lifecycle.checkOpen();
     String dir = ObjectKeys.directoryPrefix(prefix);
     Interrupts.throwIfInterrupted("iter " + dir);
     Path directory = dir.isEmpty() ? root : checkInsideRoot(root.resolve(dir).normalize(), prefix);
@@ -336,7 +337,7 @@ public final class FilesystemBucket implements Bucket {
 
   @Override
   public void close() {
-    closed.set(true);
+    lifecycle.close();
   }
 
   @Override
@@ -345,7 +346,7 @@ public final class FilesystemBucket implements Bucket {
   }
 
   private Path resolve(String operation, String key) throws IOException {
-    checkOpen();
+    lifecycle.checkOpen();
     ObjectKeys.checkKey(key);
     if (key.equals(TEMP_DIRECTORY) || key.startsWith(TEMP_DIRECTORY + ObjectKeys.DELIMITER)) {
       throw new IllegalArgumentException("object key is reserved by the filesystem bucket: " + key);
@@ -379,12 +380,6 @@ public final class FilesystemBucket implements Bucket {
       return new ObjectNotFoundException(name(), key, e);
     }
     return e;
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("bucket " + root + " is closed");
-    }
   }
 
   /** Reads at most {@code remaining} bytes of a stream positioned at the range's start. */

@@ -14,6 +14,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import dev.orrery.objstore.Bucket;
+import dev.orrery.objstore.BucketLifecycle;
 import dev.orrery.objstore.BucketAccessDeniedException;
 import dev.orrery.objstore.BucketConfigException;
 import dev.orrery.objstore.BucketSettings;
@@ -32,7 +33,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 import static java.util.Objects.requireNonNull;
@@ -64,13 +64,14 @@ public final class GcsBucket implements Bucket {
   private final GcsConfig config;
   private final boolean ownsStorage;
   private final String description;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final BucketLifecycle lifecycle;
 
   private GcsBucket(Storage storage, GcsConfig config, boolean ownsStorage) {
     this.storage = storage;
     this.config = config;
     this.ownsStorage = ownsStorage;
     this.description = "GCS bucket '" + config.bucket() + "'";
+    this.lifecycle = new BucketLifecycle(description);
   }
 
   /**
@@ -126,14 +127,14 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public InputStream get(String key) throws IOException {
-    check("get", key);
+    lifecycle.check("get", key);
     return open(key, 0, -1);
   }
 
   @Override
   public InputStream getRange(String key, long offset, long length) throws IOException {
     ObjectKeys.checkRange(offset, length);
-    check("get_range", key);
+    lifecycle.check("get_range", key);
     if (length == 0) {
       attributes(key);
       return InputStream.nullInputStream();
@@ -174,7 +175,7 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public boolean exists(String key) throws IOException {
-    check("exists", key);
+    lifecycle.check("exists", key);
     try {
       return storage.get(BlobId.of(config.bucket(), key)) != null;
     } catch (BaseServiceException e) {
@@ -184,7 +185,7 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public ObjectAttributes attributes(String key) throws IOException {
-    check("attributes", key);
+    lifecycle.check("attributes", key);
     Blob blob;
     try {
       blob = storage.get(BlobId.of(config.bucket(), key));
@@ -201,7 +202,7 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public void upload(String key, InputStream body, long length) throws IOException {
-    check("upload", key);
+    lifecycle.check("upload", key);
     requireNonNull(body, "body is null");
     if (length < UNKNOWN_LENGTH) {
       throw new IllegalArgumentException("length must be >= 0 or UNKNOWN_LENGTH, got " + length);
@@ -259,7 +260,7 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public void upload(String key, byte[] content) throws IOException {
-    check("upload", key);
+    lifecycle.check("upload", key);
     if (content.length > config.chunkSizeBytes()) {
       upload(key, new ByteArrayInputStream(content), content.length);
       return;
@@ -273,7 +274,7 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public void upload(String key, Path file) throws IOException {
-    check("upload", key);
+    lifecycle.check("upload", key);
     try {
       storage.createFrom(BlobInfo.newBuilder(config.bucket(), key).build(), file, config.chunkSizeBytes());
     } catch (BaseServiceException e) {
@@ -288,7 +289,7 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public void delete(String key) throws IOException {
-    check("delete", key);
+    lifecycle.check("delete", key);
     try {
       storage.delete(BlobId.of(config.bucket(), key));
     } catch (BaseServiceException e) {
@@ -301,7 +302,7 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public void iterate(String prefix, IterOptions options, KeyVisitor visitor) throws IOException {
-    checkOpen();
+    lifecycle.checkOpen();
     String dir = ObjectKeys.directoryPrefix(prefix);
     Interrupts.throwIfInterrupted("iter " + dir);
     // GCS pages by 1,000 entries by default; no page size is set because the local storage helper truncates to it
@@ -329,7 +330,7 @@ public final class GcsBucket implements Bucket {
 
   @Override
   public void close() throws IOException {
-    if (!closed.compareAndSet(false, true) || !ownsStorage) {
+    if (!lifecycle.close() || !ownsStorage) {
       return;
     }
     try {
@@ -342,18 +343,6 @@ public final class GcsBucket implements Bucket {
   @Override
   public String toString() {
     return "GcsBucket[" + config + "]";
-  }
-
-  private void check(String operation, String key) throws InterruptedIOException {
-    checkOpen();
-    ObjectKeys.checkKey(key);
-    Interrupts.throwIfInterrupted(operation + " " + key);
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException(description + " is closed");
-    }
   }
 
   /** The offset was at or past the end of the object (HTTP 416). */

@@ -3,6 +3,7 @@ package dev.orrery.objstore.s3;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orrery.objstore.Bucket;
+import dev.orrery.objstore.BucketLifecycle;
 import dev.orrery.objstore.BucketAccessDeniedException;
 import dev.orrery.objstore.Interrupts;
 import dev.orrery.objstore.IterOptions;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -98,7 +98,7 @@ public final class S3Bucket implements Bucket {
   private final @Nullable SdkHttpClient httpClient;
   private final @Nullable AutoCloseable credentialsProvider;
   private final String description;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final BucketLifecycle lifecycle;
 
   private S3Bucket(S3Config config, S3Client client, @Nullable SdkHttpClient httpClient,
       @Nullable AutoCloseable credentialsProvider) {
@@ -108,6 +108,7 @@ public final class S3Bucket implements Bucket {
     this.credentialsProvider = credentialsProvider;
     this.description = "S3 bucket '" + config.bucket() + "'"
         + (config.endpoint() != null ? " at " + config.endpoint() : " in " + config.region());
+    this.lifecycle = new BucketLifecycle(description);
   }
 
   /** Optional construction hooks, for embedders and tests. */
@@ -228,7 +229,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public InputStream get(String key) throws IOException {
-    check("get", key);
+    lifecycle.check("get", key);
     GetObjectRequest request = GetObjectRequest.builder().bucket(config.bucket()).key(key).build();
     try {
       return new S3ObjectStream(client.getObject(request), key);
@@ -240,7 +241,7 @@ public final class S3Bucket implements Bucket {
   @Override
   public InputStream getRange(String key, long offset, long length) throws IOException {
     ObjectKeys.checkRange(offset, length);
-    check("get_range", key);
+    lifecycle.check("get_range", key);
     if (length == 0) {
       attributes(key);
       return InputStream.nullInputStream();
@@ -262,7 +263,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public boolean exists(String key) throws IOException {
-    check("exists", key);
+    lifecycle.check("exists", key);
     try {
       client.headObject(request -> request.bucket(config.bucket()).key(key));
       return true;
@@ -278,7 +279,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public ObjectAttributes attributes(String key) throws IOException {
-    check("attributes", key);
+    lifecycle.check("attributes", key);
     try {
       HeadObjectResponse head = client.headObject(request -> request.bucket(config.bucket()).key(key));
       return new ObjectAttributes(head.contentLength(), head.lastModified());
@@ -289,7 +290,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public void upload(String key, InputStream body, long length) throws IOException {
-    check("upload", key);
+    lifecycle.check("upload", key);
     requireNonNull(body, "body is null");
     if (length < UNKNOWN_LENGTH) {
       throw new IllegalArgumentException("length must be >= 0 or UNKNOWN_LENGTH, got " + length);
@@ -326,7 +327,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public void upload(String key, byte[] content) throws IOException {
-    check("upload", key);
+    lifecycle.check("upload", key);
     if (content.length <= config.partSizeBytes() || config.disableMultipart()) {
       putObject(key, RequestBody.fromBytes(content));
       return;
@@ -336,7 +337,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public void upload(String key, Path file) throws IOException {
-    check("upload", key);
+    lifecycle.check("upload", key);
     long size = Files.size(file);
     if (size <= config.partSizeBytes() || config.disableMultipart()) {
       putObject(key, RequestBody.fromFile(file));
@@ -525,7 +526,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public void delete(String key) throws IOException {
-    check("delete", key);
+    lifecycle.check("delete", key);
     try {
       client.deleteObject(request -> request.bucket(config.bucket()).key(key));
     } catch (S3Exception e) {
@@ -540,7 +541,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public void iterate(String prefix, IterOptions options, KeyVisitor visitor) throws IOException {
-    checkOpen();
+    lifecycle.checkOpen();
     String dir = ObjectKeys.directoryPrefix(prefix);
     Interrupts.throwIfInterrupted("iter " + dir);
     ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(config.bucket()).prefix(dir);
@@ -573,7 +574,7 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public void close() throws IOException {
-    if (!closed.compareAndSet(false, true)) {
+    if (!lifecycle.close()) {
       return;
     }
     if (httpClient == null) {
@@ -593,18 +594,6 @@ public final class S3Bucket implements Bucket {
   @Override
   public String toString() {
     return "S3Bucket[" + config + "]";
-  }
-
-  private void check(String operation, String key) throws InterruptedIOException {
-    checkOpen();
-    ObjectKeys.checkKey(key);
-    Interrupts.throwIfInterrupted(operation + " " + key);
-  }
-
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException(description + " is closed");
-    }
   }
 
   private static boolean isNoSuchBucket(S3Exception e) {
