@@ -134,10 +134,10 @@ public final class InstrumentedBucket extends ForwardingBucket {
 
   @Override
   public void upload(String key, InputStream body, long length) throws IOException {
-    CountingBody counted = new CountingBody(body);
+    CountingInputStream counted = new CountingInputStream(body);
     uploaded(() -> {
       delegate.upload(key, counted, length);
-      return counted.count;
+      return counted.count();
     });
   }
 
@@ -182,38 +182,6 @@ public final class InstrumentedBucket extends ForwardingBucket {
   @Override
   public String toString() {
     return "InstrumentedBucket[" + bucketLabel + ", " + delegate + "]";
-  }
-
-  /** Counts upload body bytes. */
-  private static final class CountingBody extends FilterInputStream {
-    long count;
-
-    CountingBody(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = in.read(buffer, offset, length);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
   }
 
   /** Counts bytes read and records duration and size when closed (Thanos' {@code timingReader}). */

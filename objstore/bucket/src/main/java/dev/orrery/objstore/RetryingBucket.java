@@ -171,7 +171,7 @@ public final class RetryingBucket extends ForwardingBucket {
         return;
       } catch (IOException e) {
         // The body cannot be rewound: a retry is only safe while the delegate has consumed none of it.
-        if (counted.count > 0 || !shouldRetry(e, attemptNumber)) {
+        if (counted.count() > 0 || !shouldRetry(e, attemptNumber)) {
           throw e;
         }
         backoff("upload", key, attemptNumber, e);
@@ -233,45 +233,6 @@ public final class RetryingBucket extends ForwardingBucket {
   @Override
   public String toString() {
     return "RetryingBucket[" + maxAttempts + " attempts, " + delegate + "]";
-  }
-
-  /** Counts the bytes the delegate pulled from an upload body. */
-  private static final class CountingInputStream extends FilterInputStream {
-    long count;
-
-    CountingInputStream(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = in.read(buffer, offset, length);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long skipped = in.skip(n);
-      count += skipped;
-      return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
   }
 
   /** A range stream that re-opens the rest of the range after a retryable read failure. */
