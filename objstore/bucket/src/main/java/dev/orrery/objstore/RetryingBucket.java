@@ -1,6 +1,5 @@
 package dev.orrery.objstore;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
