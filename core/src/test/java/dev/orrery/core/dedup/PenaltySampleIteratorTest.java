@@ -5,76 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.testing.FloatArrayIterator;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PenaltySampleIteratorTest {
-  /** Float samples from parallel arrays. */
-  static final class Floats implements SampleIterator {
-    final long[] ts;
-    final double[] vs;
-    int i = -1;
-
-    Floats(long[] ts, double[] vs) {
-      this.ts = ts;
-      this.vs = vs;
-    }
-
-    static Floats every(long start, long step, long end, double value, double increment) {
-      List<long[]> out = new ArrayList<>();
-      int n = (int) ((end - start) / step) + 1;
-      long[] t = new long[n];
-      double[] v = new double[n];
-      for (int k = 0; k < n; k++) {
-        t[k] = start + k * step;
-        v[k] = value + k * increment;
-      }
-      return new Floats(t, v);
-    }
-
-    @Override
-    public ValueType next() {
-      if (i < ts.length) {
-        i++;
-      }
-      return i < ts.length ? ValueType.FLOAT : ValueType.NONE;
-    }
-
-    @Override
-    public ValueType seek(long t) {
-      if (i < 0) {
-        i = 0;
-      }
-      while (i < ts.length && ts[i] < t) {
-        i++;
-      }
-      return i < ts.length ? ValueType.FLOAT : ValueType.NONE;
-    }
-
-    @Override
-    public long atT() {
-      return ts[i];
-    }
-
-    @Override
-    public double atV() {
-      return vs[i];
-    }
-
-    @Override
-    public Histogram atHistogram() {
-      throw new IllegalStateException();
-    }
-
-    @Override
-    public FloatHistogram atFloatHistogram() {
-      throw new IllegalStateException();
-    }
-  }
-
   static List<long[]> drain(SampleIterator it) {
     List<long[]> out = new ArrayList<>();
     while (it.next() != ValueType.NONE) {
@@ -93,25 +29,25 @@ class PenaltySampleIteratorTest {
 
   @Test
   void identicalReplicasGiveOneCopy() {
-    SampleIterator m = PenaltySampleIterator.merge(List.of(Floats.every(0, 15000, 150000, 1, 1),
-        Floats.every(0, 15000, 150000, 1, 1)), false);
-    assertThat(times(m)).containsExactlyElementsOf(times(Floats.every(0, 15000, 150000, 1, 1)));
+    SampleIterator m = PenaltySampleIterator.merge(List.of(FloatArrayIterator.every(0, 15000, 150000, 1, 1),
+        FloatArrayIterator.every(0, 15000, 150000, 1, 1)), false);
+    assertThat(times(m)).containsExactlyElementsOf(times(FloatArrayIterator.every(0, 15000, 150000, 1, 1)));
   }
 
   @Test
   void staysOnOneReplicaWhenBothScrapeAtOffsets() {
     // B scrapes 5s after A: the output keeps A's timestamps only.
-    SampleIterator m = PenaltySampleIterator.merge(List.of(Floats.every(0, 15000, 300000, 1, 1),
-        Floats.every(5000, 15000, 305000, 100, 1)), false);
-    assertThat(times(m)).containsExactlyElementsOf(times(Floats.every(0, 15000, 300000, 1, 1)));
+    SampleIterator m = PenaltySampleIterator.merge(List.of(FloatArrayIterator.every(0, 15000, 300000, 1, 1),
+        FloatArrayIterator.every(5000, 15000, 305000, 100, 1)), false);
+    assertThat(times(m)).containsExactlyElementsOf(times(FloatArrayIterator.every(0, 15000, 300000, 1, 1)));
   }
 
   @Test
   void switchesToTheOtherReplicaOverAGap() {
     // A is down between 60s and 300s; B fills the gap at its own timestamps, then the output stays on B.
-    Floats a = new Floats(new long[] {0, 15000, 30000, 45000, 60000, 300000, 315000},
+    FloatArrayIterator a = new FloatArrayIterator(new long[] {0, 15000, 30000, 45000, 60000, 300000, 315000},
         new double[] {0, 1, 2, 3, 4, 20, 21});
-    Floats b = Floats.every(5000, 15000, 320000, 0, 1);
+    FloatArrayIterator b = FloatArrayIterator.every(5000, 15000, 320000, 0, 1);
     List<Long> got = times(PenaltySampleIterator.merge(List.of(a, b), false));
     assertThat(got).startsWith(0L, 15000L, 30000L, 45000L, 60000L);
     // B carries a penalty of twice the last gap (2 * 15s) while A is chosen: after A's 60s sample the next output
@@ -127,8 +63,8 @@ class PenaltySampleIteratorTest {
   @Test
   void counterAdjustmentHidesALaggingReplicasReset() {
     // A counts 100, 101, ... then stops; B restarted earlier and is 50 lower.
-    Floats a = Floats.every(0, 15000, 60000, 100, 1);
-    Floats b = Floats.every(5000, 15000, 200000, 54, 1);
+    FloatArrayIterator a = FloatArrayIterator.every(0, 15000, 60000, 100, 1);
+    FloatArrayIterator b = FloatArrayIterator.every(5000, 15000, 200000, 54, 1);
     SampleIterator m = PenaltySampleIterator.merge(List.of(a, b), true);
     double prev = Double.NEGATIVE_INFINITY;
     int n = 0;
@@ -139,8 +75,8 @@ class PenaltySampleIteratorTest {
     }
     assertThat(n).isGreaterThan(5);
     // Without adjustment the switch shows a drop.
-    SampleIterator raw = PenaltySampleIterator.merge(List.of(Floats.every(0, 15000, 60000, 100, 1),
-        Floats.every(5000, 15000, 200000, 54, 1)), false);
+    SampleIterator raw = PenaltySampleIterator.merge(List.of(FloatArrayIterator.every(0, 15000, 60000, 100, 1),
+        FloatArrayIterator.every(5000, 15000, 200000, 54, 1)), false);
     List<long[]> samples = drain(raw);
     boolean dropped = false;
     for (int i = 1; i < samples.size(); i++) {
@@ -152,8 +88,8 @@ class PenaltySampleIteratorTest {
   @Test
   void firstDecisionAdjustsBAgainstAsFirstValue() {
     // B's first sample is earlier and lower than A's first: B is raised to A's first value (9.3 literal reading).
-    Floats a = new Floats(new long[] {10000}, new double[] {100});
-    Floats b = new Floats(new long[] {0, 40000}, new double[] {40, 41});
+    FloatArrayIterator a = new FloatArrayIterator(new long[] {10000}, new double[] {100});
+    FloatArrayIterator b = new FloatArrayIterator(new long[] {0, 40000}, new double[] {40, 41});
     SampleIterator m = PenaltySampleIterator.merge(List.of(a, b), true);
     assertThat(m.next()).isEqualTo(ValueType.FLOAT);
     assertThat(m.atT()).isZero();
@@ -162,8 +98,8 @@ class PenaltySampleIteratorTest {
 
   @Test
   void threeReplicasFoldPairwise() {
-    SampleIterator m = PenaltySampleIterator.merge(List.of(new Floats(new long[] {0}, new double[] {1}),
-        new Floats(new long[] {20000}, new double[] {2}), new Floats(new long[] {40000, 100000}, new double[] {3, 4})),
+    SampleIterator m = PenaltySampleIterator.merge(List.of(new FloatArrayIterator(new long[] {0}, new double[] {1}),
+        new FloatArrayIterator(new long[] {20000}, new double[] {2}), new FloatArrayIterator(new long[] {40000, 100000}, new double[] {3, 4})),
         false);
     // 40s falls inside r2's penalty window (last gap 20s doubled after 20s); 100s is past it.
     assertThat(times(m)).containsExactly(0L, 20000L, 100000L);
@@ -171,8 +107,8 @@ class PenaltySampleIteratorTest {
 
   @Test
   void seekStepsThroughNext() {
-    SampleIterator m = PenaltySampleIterator.merge(List.of(Floats.every(0, 15000, 150000, 1, 1),
-        Floats.every(5000, 15000, 155000, 1, 1)), false);
+    SampleIterator m = PenaltySampleIterator.merge(List.of(FloatArrayIterator.every(0, 15000, 150000, 1, 1),
+        FloatArrayIterator.every(5000, 15000, 155000, 1, 1)), false);
     assertThat(m.seek(50000)).isEqualTo(ValueType.FLOAT);
     assertThat(m.atT()).isEqualTo(60000L);
     assertThat(m.seek(10)).isEqualTo(ValueType.FLOAT);
@@ -183,8 +119,8 @@ class PenaltySampleIteratorTest {
   @Test
   void staleNaNKeepsItsBitsWithoutAdjustment() {
     double stale = Double.longBitsToDouble(0x7ff0000000000002L);
-    SampleIterator m = PenaltySampleIterator.merge(List.of(new Floats(new long[] {0}, new double[] {stale}),
-        new Floats(new long[] {0}, new double[] {stale})), true);
+    SampleIterator m = PenaltySampleIterator.merge(List.of(new FloatArrayIterator(new long[] {0}, new double[] {stale}),
+        new FloatArrayIterator(new long[] {0}, new double[] {stale})), true);
     m.next();
     assertThat(Double.doubleToRawLongBits(m.atV())).isEqualTo(0x7ff0000000000002L);
   }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
 import dev.orrery.core.testing.BulkReads;
+import dev.orrery.core.testing.FloatArrayIterator;
 import dev.orrery.core.testing.Properties;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,54 +15,6 @@ import org.junit.jupiter.api.Test;
 
 /** The chain of one series' sources agrees with a naive merge (first source wins a shared timestamp). */
 class ChainSampleIteratorTest {
-  /** Float samples from arrays. */
-  static final class ArrayIterator implements SampleIterator {
-    final long[] t;
-    final double[] v;
-    int i = -1;
-
-    ArrayIterator(long[] t, double[] v) {
-      this.t = t;
-      this.v = v;
-    }
-
-    @Override
-    public ValueType next() {
-      return ++i < t.length ? ValueType.FLOAT : ValueType.NONE;
-    }
-
-    @Override
-    public ValueType seek(long ts) {
-      if (i < 0) {
-        i = 0;
-      }
-      while (i < t.length && t[i] < ts) {
-        i++;
-      }
-      return i < t.length ? ValueType.FLOAT : ValueType.NONE;
-    }
-
-    @Override
-    public long atT() {
-      return t[i];
-    }
-
-    @Override
-    public double atV() {
-      return v[i];
-    }
-
-    @Override
-    public Histogram atHistogram() {
-      throw new IllegalStateException();
-    }
-
-    @Override
-    public FloatHistogram atFloatHistogram() {
-      throw new IllegalStateException();
-    }
-  }
-
   static long[][] randomSources(SplittableRandom r, int n) {
     long[][] out = new long[n][];
     long base = r.nextInt(100);
@@ -89,7 +40,7 @@ class ChainSampleIteratorTest {
     for (int s = 0; s < sources.length; s++) {
       double[] v = new double[sources[s].length];
       java.util.Arrays.fill(v, s);
-      its[s] = new ArrayIterator(sources[s], v);
+      its[s] = new FloatArrayIterator(sources[s], v);
     }
     return new ChainSampleIterator(its);
   }
