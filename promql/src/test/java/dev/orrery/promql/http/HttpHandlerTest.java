@@ -312,6 +312,24 @@ class HttpHandlerTest {
   }
 
   @Test
+  void smallBodiesCarryAContentLengthAndLargeOnesStreamWhole() throws Exception {
+    HttpResponse<String> small = CLIENT.send(HttpRequest.newBuilder(server.uri()
+        .resolve("/api/v1/query?query=up&time=1704067500")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(small.headers().firstValueAsLong("Content-Length"))
+        .hasValue(small.body().getBytes(StandardCharsets.UTF_8).length);
+    // 2 series x 2,401 points at quarter-second steps: more than the 64 KiB a body is held back for.
+    HttpResponse<String> large = CLIENT.send(HttpRequest.newBuilder(server.uri()
+        .resolve("/api/v1/query_range?query=up&start=1704067200&end=1704067800&step=0.25")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(large.statusCode()).isEqualTo(200);
+    assertThat(large.headers().firstValue("Content-Length")).isEmpty();
+    assertThat(large.body().length()).isGreaterThan(64 * 1024);
+    assertThat(large.body()).startsWith("{\"status\":\"success\"").endsWith("]]}]}}");
+    assertThat(large.body().split(",\"1\"]", -1)).hasSize(2402);
+    assertThat(large.body().split(",\"0\"]", -1)).hasSize(2402);
+  }
+
+  @Test
   void servesTheQueryPageAndLeavesOtherPathsAlone() throws Exception {
     Reply page = get("/");
     assertThat(page.status).isEqualTo(200);
