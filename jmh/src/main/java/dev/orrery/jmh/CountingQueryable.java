@@ -4,14 +4,11 @@ import dev.orrery.core.chunk.ForwardingSampleIterator;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.labels.Labels;
-import dev.orrery.core.labels.Matcher;
-import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.Series;
 import dev.orrery.core.storage.SeriesSet;
-import java.io.IOException;
-import java.util.List;
+import dev.orrery.core.storage.SeriesWrappingQueryable;
 
 /**
  * A {@link Queryable} that counts the series and samples a reader pulls out of another one: every sample an iterator
@@ -19,13 +16,12 @@ import java.util.List;
  * part, to turn ms/op into ns per sample scanned; the wrappers cost a virtual call per sample, so they are never
  * timed.
  */
-final class CountingQueryable implements Queryable {
-  private final Queryable delegate;
+final class CountingQueryable extends SeriesWrappingQueryable {
   private long series;
   private long samples;
 
   CountingQueryable(Queryable delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Series selected so far (each {@link Series} returned by a {@link SeriesSet}). */
@@ -39,64 +35,19 @@ final class CountingQueryable implements Queryable {
   }
 
   @Override
-  public Querier querier(long minTimeMillis, long maxTimeMillis) throws IOException {
-    Querier q = delegate.querier(minTimeMillis, maxTimeMillis);
-    return new Querier() {
+  protected Series wrap(Series s, SelectHints hints) {
+    series++;
+    return new Series() {
       @Override
-      public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
-        return new CountingSet(q.select(sorted, hints, matchers));
+      public Labels labels() {
+        return s.labels();
       }
 
       @Override
-      public List<String> labelNames(Matcher... matchers) {
-        return q.labelNames(matchers);
-      }
-
-      @Override
-      public List<String> labelValues(String name, Matcher... matchers) {
-        return q.labelValues(name, matchers);
-      }
-
-      @Override
-      public void close() {
-        q.close();
+      public SampleIterator iterator(SampleIterator reuse) {
+        return new CountingIterator(s.iterator(reuse instanceof CountingIterator c ? c.inner() : reuse));
       }
     };
-  }
-
-  private final class CountingSet implements SeriesSet {
-    private final SeriesSet set;
-
-    CountingSet(SeriesSet set) {
-      this.set = set;
-    }
-
-    @Override
-    public boolean next() {
-      return set.next();
-    }
-
-    @Override
-    public Series at() {
-      series++;
-      Series s = set.at();
-      return new Series() {
-        @Override
-        public Labels labels() {
-          return s.labels();
-        }
-
-        @Override
-        public SampleIterator iterator(SampleIterator reuse) {
-          return new CountingIterator(s.iterator(reuse instanceof CountingIterator c ? c.inner() : reuse));
-        }
-      };
-    }
-
-    @Override
-    public List<String> warnings() {
-      return set.warnings();
-    }
   }
 
   private final class CountingIterator extends ForwardingSampleIterator {

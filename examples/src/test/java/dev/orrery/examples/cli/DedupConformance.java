@@ -9,12 +9,10 @@ import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.MatchType;
-import dev.orrery.core.labels.Matcher;
-import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.Series;
-import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.storage.SeriesWrappingQueryable;
 import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.ast.MatrixSelector;
 import dev.orrery.promql.ast.StartOrEnd;
@@ -215,14 +213,13 @@ final class DedupConformance {
    * or {@code seek}) per series, so a query's answer can be traced to the replicas its input came from. Serves one
    * request at a time: {@link #reset()} between requests.
    */
-  static final class RecordingQueryable implements Queryable {
-    final Queryable inner;
+  static final class RecordingQueryable extends SeriesWrappingQueryable {
     final Map<Labels, ConcurrentSkipListMap<Long, Double>> read = new ConcurrentHashMap<>();
     /** Series selected for a function whose input the querier may counter-adjust. */
     final Set<Labels> adjustable = ConcurrentHashMap.newKeySet();
 
     RecordingQueryable(Queryable inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     void reset() {
@@ -231,59 +228,20 @@ final class DedupConformance {
     }
 
     @Override
-    public Querier querier(long mint, long maxt) throws IOException {
-      Querier q = inner.querier(mint, maxt);
-      return new Querier() {
+    protected Series wrap(Series series, SelectHints hints) {
+      if (hints != null && COUNTER_FUNCTIONS.contains(hints.function())) {
+        adjustable.add(series.labels());
+      }
+      var samples = read.computeIfAbsent(series.labels(), k -> new ConcurrentSkipListMap<>());
+      return new Series() {
         @Override
-        public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
-          SeriesSet s = q.select(sorted, hints, matchers);
-          boolean adjusts = hints != null && COUNTER_FUNCTIONS.contains(hints.function());
-          return new SeriesSet() {
-            @Override
-            public boolean next() {
-              return s.next();
-            }
-
-            @Override
-            public Series at() {
-              Series series = s.at();
-              if (adjusts) {
-                adjustable.add(series.labels());
-              }
-              var samples = read.computeIfAbsent(series.labels(), k -> new ConcurrentSkipListMap<>());
-              return new Series() {
-                @Override
-                public Labels labels() {
-                  return series.labels();
-                }
-
-                @Override
-                public SampleIterator iterator(SampleIterator reuse) {
-                  return new RecordingIterator(series.iterator(null), samples);
-                }
-              };
-            }
-
-            @Override
-            public List<String> warnings() {
-              return s.warnings();
-            }
-          };
+        public Labels labels() {
+          return series.labels();
         }
 
         @Override
-        public List<String> labelNames(Matcher... matchers) {
-          return q.labelNames(matchers);
-        }
-
-        @Override
-        public List<String> labelValues(String name, Matcher... matchers) {
-          return q.labelValues(name, matchers);
-        }
-
-        @Override
-        public void close() {
-          q.close();
+        public SampleIterator iterator(SampleIterator reuse) {
+          return new RecordingIterator(series.iterator(null), samples);
         }
       };
     }
