@@ -98,6 +98,18 @@ public class XorChunkBenchmark {
     }
   }
 
+  /** {@link #encode} through {@link XorAppender#appendAll}: the same samples and bytes, one call per chunk. */
+  @Benchmark
+  @OperationsPerInvocation(CHUNKS * SAMPLES)
+  public void encodeBulk(Blackhole bh) {
+    XorAppender a = appender;
+    for (int c = 0; c < CHUNKS; c++) {
+      a.reset();
+      a.appendAll(times[c], values[c], 0, SAMPLES);
+      bh.consume(a.byteLength());
+    }
+  }
+
   @Benchmark
   @OperationsPerInvocation(CHUNKS * SAMPLES)
   public void decode(Blackhole bh) {

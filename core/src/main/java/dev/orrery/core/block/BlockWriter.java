@@ -135,9 +135,7 @@ public final class BlockWriter implements AutoCloseable {
         for (int from = 0; from < s.size; from += samplesPerChunk) {
           int to = Math.min(s.size, from + samplesPerChunk);
           appender.reset();
-          for (int i = from; i < to; i++) {
-            appender.append(s.t[i], s.v[i]);
-          }
+          appender.appendAll(s.t, s.v, from, to);
           chunkList.add(appender.toChunk());
           metas.add(s.t[from], s.t[to - 1], 0);
         }

@@ -314,4 +314,55 @@ public final class BitWriter {
   private void flushAccumulator() {
     flushWord(acc);
   }
+
+  // Bulk writes: an encoder loop borrows the state with streamBits(), accumulator() and buffer(), keeps it in locals
+  // across many put() calls, and hands it back with restore(), so that no field is read or written per write.
+
+  /** Number of bits written after the header, as an {@code int} for {@link #put}. */
+  int streamBits() {
+    return (flushed - headerBytes) * 8 + accBits;
+  }
+
+  /** The pending bits, left-aligned, for {@link #put}. */
+  long accumulator() {
+    return acc;
+  }
+
+  /** The buffer, with room for {@code bytes} more past the flush position (it may be a new array). */
+  byte[] buffer(int bytes) {
+    if (flushed + bytes > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, flushed + bytes));
+    }
+    return buf;
+  }
+
+  /**
+   * Takes back the state after bulk writes into {@code buf} (from {@link #buffer}): {@code bits} stream bits, the last
+   * {@code bits % 64} of them in {@code acc}, and the width of the last of Prometheus' writes they stand for.
+   */
+  void restore(byte[] buf, int bits, long acc, int lastWriteBits) {
+    this.buf = buf;
+    this.flushed = headerBytes + ((bits >>> 6) << 3);
+    this.acc = acc;
+    this.accBits = bits & 63;
+    this.lastWidth = lastWriteBits;
+  }
+
+  /**
+   * Writes the low {@code n} bits of {@code u} ({@code 0 <= n <= 64}; {@code u} must be 0 when {@code n} is 0) at
+   * stream bit {@code bits} of {@code buf}, whose first {@code headerBytes} bytes are the header, and returns the new
+   * accumulator; the caller adds {@code n} to {@code bits}. {@code acc} holds the {@code bits % 64} bits before it.
+   *
+   * <p>The merged word is stored whether or not it is full (later calls store over it until it is), so a flush has no
+   * path of its own: only the returned accumulator depends on it. {@code buf} needs 8 bytes of room at the word's
+   * position.
+   */
+  static long put(byte[] buf, int headerBytes, int bits, long acc, long u, int n) {
+    int used = bits & 63;
+    long v = u << (64 - n);
+    long word = acc | (v >>> used);
+    LONG_BE.set(buf, headerBytes + ((bits >>> 6) << 3), word);
+    // A full word leaves the bits of v that did not fit: v << (64 - used), which is 0 when used is 0.
+    return used + n >= 64 ? v << (63 - used) << 1 : word;
+  }
 }

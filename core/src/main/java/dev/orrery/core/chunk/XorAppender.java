@@ -3,6 +3,7 @@ package dev.orrery.core.chunk;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * Encodes float samples into an XOR chunk (FORMATS.md 2.3), producing the same bytes as Prometheus for the same
@@ -13,11 +14,18 @@ import java.nio.ByteBuffer;
  * decreasing timestamp still round-trips. Cutting chunks (Prometheus stops at about 120 samples or 1 KiB) is the
  * caller's decision. Values are encoded by their raw bits, so stale NaN markers survive.
  *
+ * <p>{@link #appendAll} encodes a run of samples from arrays, at a lower cost per sample than {@link #append}.
+ *
  * <p>Confined to one thread. {@link #reset()} makes it reusable without allocation.
  */
 public final class XorAppender {
   /** "No window yet": makes the first changed value open a window (FORMATS.md 2.3). */
   private static final int UNSET = 0xFF;
+  private static final int HEADER = XorChunk.HEADER_BYTES;
+  /** Samples per {@link #encode} call of {@link #appendAll}. */
+  private static final int BLOCK = 128;
+  /** Bytes a sample n >= 2 may take: a 68-bit dod code and a 77-bit value code. */
+  private static final int MAX_SAMPLE_BYTES = 19;
 
   private final BitWriter writer;
   private int num;
@@ -135,10 +143,131 @@ public final class XorAppender {
     }
   }
 
+  /**
+   * Appends samples {@code from} (inclusive) to {@code to} (exclusive) of {@code ts} and {@code vs}, producing the same
+   * bytes as {@link #append} called for each of them in order, at a lower cost per sample: the encoder state stays in
+   * locals for the whole loop. Calls of both may be mixed.
+   *
+   * @throws IndexOutOfBoundsException if {@code [from, to)} is not a range of both arrays
+   * @throws IllegalStateException if the samples would take the chunk beyond {@value XorChunk#MAX_SAMPLES} samples;
+   *     none of them is appended then
+   */
+  public void appendAll(long[] ts, double[] vs, int from, int to) {
+    Objects.checkFromToIndex(from, to, ts.length);
+    Objects.checkFromToIndex(from, to, vs.length);
+    if (to - from > XorChunk.MAX_SAMPLES - num) {
+      throw full();
+    }
+    for (; from < to && num < 2; from++) {
+      appendFirstTwo(ts[from], Double.doubleToRawLongBits(vs[from]));
+    }
+    // Blocks of samples with buffer room reserved for each block, so the loop needs no room check of its own.
+    while (from < to) {
+      int end = Math.min(to, from + BLOCK);
+      encode(ts, vs, from, end);
+      from = end;
+    }
+  }
+
+  /**
+   * Encodes samples {@code from..to-1} ({@code to - from <= BLOCK}) as samples {@code num >= 2} onwards. The dod code
+   * and the value code go to the writer in one or two words; the bits are those of Prometheus' separate writes, and
+   * the 2.x spare-byte rule sees the width of the last field Prometheus writes (the value's).
+   *
+   * <p>{@link #appendBits} keeps its own form over the fields: calling this loop for one sample made per-sample appends
+   * about 2.5 times slower ({@code XorChunkBenchmark.encode}: 12-16 ns against 5-6 ns a sample).
+   */
+  private void encode(long[] ts, double[] vs, int from, int to) {
+    BitWriter w = writer;
+    byte[] b = w.buffer((to - from) * MAX_SAMPLE_BYTES + 16);
+    int pos = w.streamBits();
+    long acc = w.accumulator();
+    long time = t;
+    long delta = tDelta;
+    long prev = vBits;
+    int lead = leading;
+    int trail = trailing;
+    int size = 0;
+    for (int i = from; i < to; i++) {
+      long now = ts[i];
+      long bits = Double.doubleToRawLongBits(vs[i]);
+      long d = now - time;
+      long dod = d - delta;
+      time = now;
+      delta = d;
+      long code;
+      int n;
+      if (dod == 0) {
+        // The common case for regular scrape intervals.
+        code = 0;
+        n = 1;
+      } else if (dod >= -8191 && dod <= 8192) {
+        code = (0b10L << 14) | (dod & 0x3FFF);
+        n = 16;
+      } else if (dod >= -65535 && dod <= 65536) {
+        code = (0b110L << 17) | (dod & 0x1FFFF);
+        n = 20;
+      } else if (dod >= -524287 && dod <= 524288) {
+        code = (0b1110L << 20) | (dod & 0xFFFFF);
+        n = 24;
+      } else {
+        // '1111' + 64 bits: the prefix and the top 60 bits now, the low 4 bits with the value code.
+        acc = BitWriter.put(b, HEADER, pos, acc, (0b1111L << 60) | (dod >>> 4), 64);
+        pos += 64;
+        code = dod & 0xF;
+        n = 4;
+      }
+      long x = bits ^ prev;
+      prev = bits;
+      // The value code: a head appended to the dod code, then size bits of window.
+      long window;
+      if (x == 0) {
+        code <<= 1;
+        n++;
+        window = 0;
+        size = 0;
+      } else {
+        int lz = Math.min(Long.numberOfLeadingZeros(x), 31);
+        int tz = Long.numberOfTrailingZeros(x);
+        // lead == UNSET (255) never passes the first test, so the first changed value opens a window.
+        if (lz >= lead && tz >= trail) {
+          // '10' + the reused window.
+          code = (code << 2) | 0b10;
+          n += 2;
+        } else {
+          // '11', 5 bits leading zeros, 6 bits significant bits (64 is written as 0), then the window.
+          lead = lz;
+          trail = tz;
+          code = (code << 13) | (0b11L << 11) | ((long) lz << 6) | ((64 - lz - tz) & 63);
+          n += 13;
+        }
+        size = 64 - lead - trail;
+        window = x >>> trail;
+      }
+      if (n + size > 64) {
+        // A wide window after a long head: two words.
+        acc = BitWriter.put(b, HEADER, pos, acc, code, n);
+        pos += n;
+        code = 0;
+        n = 0;
+      }
+      // size is 64 only after the split, with code 0 (code << 64 is code).
+      acc = BitWriter.put(b, HEADER, pos, acc, (code << size) | window, n + size);
+      pos += n + size;
+    }
+    w.restore(b, pos, acc, size == 0 ? 1 : size);
+    t = time;
+    tDelta = delta;
+    vBits = prev;
+    leading = lead;
+    trailing = trail;
+    num += to - from;
+  }
+
   private void appendFirstTwo(long t, long valueBits) {
     int n = num;
     if (n == XorChunk.MAX_SAMPLES) {
-      throw new IllegalStateException("XOR chunk is full: " + XorChunk.MAX_SAMPLES + " samples");
+      throw full();
     }
     if (n == 0) {
       writer.writeVarint(t);
@@ -153,6 +282,10 @@ public final class XorAppender {
     }
     this.t = t;
     num = n + 1;
+  }
+
+  private static IllegalStateException full() {
+    return new IllegalStateException("XOR chunk is full: " + XorChunk.MAX_SAMPLES + " samples");
   }
 
   private void writeValue(long bits) {
