@@ -1,12 +1,22 @@
 package dev.orrery.jmh;
 
+import dev.orrery.core.block.Block;
 import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.chunk.ChunkEncoding;
 import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.chunk.XorAppender;
+import dev.orrery.core.index.ChunkMetas;
+import dev.orrery.core.index.Postings;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +34,14 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * XOR chunk encode and decode cost per sample, on realistic scrape data: 15 s intervals with 0-24 ms jitter, 120
  * samples per chunk (Prometheus' default), counters and gauges with short decimals. Each invocation handles
- * {@value #CHUNKS} chunks of {@value #SAMPLES} samples, so the score is ns per sample.
+ * {@value #CHUNKS} chunks of {@value #SAMPLES} samples, so the score is ns per sample. The chunks come from a pool of
+ * {@link #pool} chunks, each invocation taking the next {@value #CHUNKS}: with 64 every invocation repeats the same
+ * samples (cache-resident, and branch predictors partly learn them); with 1,024 a cycle is 122,880 samples.
+ *
+ * <p>The {@code harness} kind takes its chunks from a real block instead: full chunks of series spread evenly over a
+ * promtool-made block of the harness data set (every metric family in its share). The block is the oldest under {@code -Dorrery.jmh.harness.blocks}
+ * (default {@value #DEFAULT_HARNESS_BLOCKS}, where {@code REF_WORK=/var/tmp/promref-20k SCALE=12 HOURS=24
+ * ../shared/harness/start_reference.sh} writes them).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,32 +52,49 @@ import org.openjdk.jmh.infra.Blackhole;
 public class XorChunkBenchmark {
   static final int SAMPLES = 120;
   static final int CHUNKS = 64;
+  static final String HARNESS_BLOCKS_PROPERTY = "orrery.jmh.harness.blocks";
+  static final String DEFAULT_HARNESS_BLOCKS = "/var/tmp/promref-20k/blocks";
 
   /**
    * {@code counter}: monotonic with short decimal increments (a quarter of the scrapes unchanged); {@code gauge}:
-   * 2-decimal values that wander; {@code constant}: the same value every scrape (many real series, e.g. {@code up}).
+   * 2-decimal values that wander; {@code constant}: the same value every scrape (many real series, e.g. {@code up});
+   * {@code harness}: chunks of a real block (see the class comment).
    */
-  @Param({"counter", "gauge", "constant"})
+  @Param({"counter", "gauge", "constant", "harness"})
   public String kind;
 
   private long[][] times;
   private double[][] values;
+  /** Chunks in the pool, a multiple of {@value #CHUNKS}. */
+  @Param({"64", "1024"})
+  public int pool;
+
+  /** The chunks and their samples; each invocation takes the {@value #CHUNKS} from {@link #next}, cyclically. */
   private Chunk[] chunks;
+  private int next;
   private XorAppender appender;
   private SampleIterator iterator;
   private final FloatSamples bulk = new FloatSamples();
 
   @Setup
-  public void setUp() {
-    SplittableRandom random = new SplittableRandom(42);
-    times = new long[CHUNKS][SAMPLES];
-    values = new double[CHUNKS][SAMPLES];
-    chunks = new Chunk[CHUNKS];
+  public void setUp() throws IOException {
     appender = new XorAppender();
+    if (kind.equals("harness")) {
+      loadHarnessChunks();
+    } else {
+      generate();
+    }
+  }
+
+  private void generate() {
+    SplittableRandom random = new SplittableRandom(42);
+    times = new long[pool][SAMPLES];
+    values = new double[pool][SAMPLES];
+    chunks = new Chunk[pool];
     long t = 1_700_000_000_000L;
     double counter = 0;
     double gauge = 50;
-    for (int c = 0; c < CHUNKS; c++) {
+    for (int c = 0; c < pool; c++) {
       for (int i = 0; i < SAMPLES; i++) {
         long scrape = t + random.nextInt(25);
         t += 15_000;
@@ -83,11 +117,64 @@ public class XorChunkBenchmark {
     }
   }
 
+  private void loadHarnessChunks() throws IOException {
+    Path blocks = Path.of(System.getProperty(HARNESS_BLOCKS_PROPERTY, DEFAULT_HARNESS_BLOCKS));
+    Path dir;
+    try (Stream<Path> list = Files.list(blocks)) {
+      dir = list.filter(d -> Files.isRegularFile(d.resolve("meta.json"))).sorted().findFirst()
+          .orElseThrow(() -> new IOException("no block under " + blocks));
+    } catch (NoSuchFileException e) {
+      throw new IOException("no harness blocks at " + blocks + ": build them with ../shared/harness/start_reference.sh"
+          + " or point -D" + HARNESS_BLOCKS_PROPERTY + " at a directory of blocks", e);
+    }
+    try (Block block = Block.open(dir)) {
+      long[] refs = Postings.expand(block.index().allPostings());
+      chunks = new Chunk[pool];
+      times = new long[pool][];
+      values = new double[pool][];
+      ChunkMetas metas = new ChunkMetas();
+      int found = 0;
+      // Series i * stride onwards: the first full XOR chunk, copied to the heap like the generated ones.
+      for (int i = 0; i < pool; i++) {
+        for (int s = (int) ((long) i * refs.length / pool); s < refs.length && found == i; s++) {
+          metas.clear();
+          block.index().series(refs[s], metas);
+          for (int c = 0; c < metas.size() && found == i; c++) {
+            Chunk chunk = block.chunks().chunk(metas.ref(c));
+            if (chunk.encoding() == ChunkEncoding.XOR && chunk.numSamples() == SAMPLES) {
+              ByteBuffer copy = ByteBuffer.allocate(chunk.bytes().remaining()).put(chunk.bytes()).flip();
+              chunks[i] = Chunk.of(ChunkEncoding.XOR, copy);
+              times[i] = new long[SAMPLES];
+              values[i] = new double[SAMPLES];
+              SampleIterator it = chunks[i].iterator(null);
+              for (int k = 0; it.next() == ValueType.FLOAT; k++) {
+                times[i][k] = it.atT();
+                values[i][k] = it.atV();
+              }
+              found++;
+            }
+          }
+        }
+        if (found == i) {
+          throw new IOException(dir + ": fewer than " + pool + " full XOR chunks");
+        }
+      }
+    }
+  }
+
+  /** The pool index of this invocation's first chunk; advances the rotation. */
+  private int firstChunk() {
+    int first = next;
+    next = (first + CHUNKS) % chunks.length;
+    return first;
+  }
+
   @Benchmark
   @OperationsPerInvocation(CHUNKS * SAMPLES)
   public void encode(Blackhole bh) {
     XorAppender a = appender;
-    for (int c = 0; c < CHUNKS; c++) {
+    int first = firstChunk();
+    for (int c = first; c < first + CHUNKS; c++) {
       long[] ts = times[c];
       double[] vs = values[c];
       a.reset();
@@ -103,7 +190,8 @@ public class XorChunkBenchmark {
   @OperationsPerInvocation(CHUNKS * SAMPLES)
   public void encodeBulk(Blackhole bh) {
     XorAppender a = appender;
-    for (int c = 0; c < CHUNKS; c++) {
+    int first = firstChunk();
+    for (int c = first; c < first + CHUNKS; c++) {
       a.reset();
       a.appendAll(times[c], values[c], 0, SAMPLES);
       bh.consume(a.byteLength());
@@ -115,7 +203,8 @@ public class XorChunkBenchmark {
   public void decode(Blackhole bh) {
     long tSum = 0;
     double vSum = 0;
-    for (int c = 0; c < CHUNKS; c++) {
+    int first = firstChunk();
+    for (int c = first; c < first + CHUNKS; c++) {
       SampleIterator it = chunks[c].iterator(iterator);
       iterator = it;
       while (it.next() != ValueType.NONE) {
@@ -134,7 +223,8 @@ public class XorChunkBenchmark {
     FloatSamples out = bulk;
     long tSum = 0;
     double vSum = 0;
-    for (int c = 0; c < CHUNKS; c++) {
+    int first = firstChunk();
+    for (int c = first; c < first + CHUNKS; c++) {
       SampleIterator it = chunks[c].iterator(iterator);
       iterator = it;
       out.count = 0;
