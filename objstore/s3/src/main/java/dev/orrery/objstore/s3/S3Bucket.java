@@ -47,7 +47,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -68,7 +68,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A bucket in Amazon S3 or an S3-compatible store (MinIO, Ceph RGW, S3Proxy, ...), through the AWS SDK v2 synchronous
- * client with the Apache HTTP client.
+ * client with the Apache HttpClient 5 transport.
  *
  * <ul>
  *   <li>Uploads of at most {@link S3Config#partSizeBytes()} go in one {@code PutObject}; larger ones, and streams of
@@ -162,7 +162,7 @@ public final class S3Bucket implements Bucket {
   public static S3Bucket open(S3Config config, Options options) {
     requireNonNull(config, "config is null");
     requireNonNull(options, "options is null");
-    ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+    Apache5HttpClient.Builder http = Apache5HttpClient.builder()
         .connectionTimeout(config.http().connectTimeout())
         .socketTimeout(config.http().responseHeaderTimeout())
         .connectionMaxIdleTime(config.http().idleConnectionTimeout())
