@@ -87,7 +87,7 @@ final class DedupConformance {
             assertThat(item.has("histogram") || item.has("histograms")).as("no native histograms in the data set")
                 .isFalse();
             Map<String, String> labels = new TreeMap<>();
-            item.path("metric").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
+            item.path("metric").properties().forEach(f -> labels.put(f.getKey(), f.getValue().asText()));
             List<JsonNode> values = new ArrayList<>();
             if (type.equals("vector")) {
               values.add(item.get("value"));

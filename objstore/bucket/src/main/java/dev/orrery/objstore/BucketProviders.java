@@ -218,8 +218,7 @@ public final class BucketProviders {
       if (!config.isObject()) {
         throw new BucketConfigException(source, "config", "must be a map of settings");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> fields = config.fields(); fields.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : config.properties()) {
         values.put(field.getKey(), toValue(field.getValue()));
       }
     }
@@ -233,8 +232,7 @@ public final class BucketProviders {
   private static Object toValue(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : node.properties()) {
         map.put(field.getKey(), toValue(field.getValue()));
       }
       return map;
