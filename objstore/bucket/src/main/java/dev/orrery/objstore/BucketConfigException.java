@@ -22,8 +22,7 @@ public class BucketConfigException extends IOException {
    * @param problem what is wrong with it, one line
    */
   public BucketConfigException(String source, String setting, String problem) {
-    super(requireNonNull(source, "source is null") + ": " + requireNonNull(setting, "setting is null") + ": "
-        + oneLine(requireNonNull(problem, "problem is null")));
+    super(message(source, setting, problem));
     this.setting = setting;
   }
 
@@ -36,8 +35,13 @@ public class BucketConfigException extends IOException {
    * @param cause the underlying exception
    */
   public BucketConfigException(String source, String setting, String problem, Throwable cause) {
-    this(source, setting, problem);
-    initCause(cause);
+    super(message(source, setting, problem), cause);
+    this.setting = setting;
+  }
+
+  private static String message(String source, String setting, String problem) {
+    return requireNonNull(source, "source is null") + ": " + requireNonNull(setting, "setting is null") + ": "
+        + oneLine(requireNonNull(problem, "problem is null"));
   }
 
   /** Returns the setting at fault, for example {@code config.bucket}. */

@@ -19,8 +19,7 @@ public class ObjectNotFoundException extends IOException {
    * @param key the missing object's key
    */
   public ObjectNotFoundException(String bucketName, String key) {
-    super("object not found: " + requireNonNull(key, "key is null") + " in bucket "
-        + requireNonNull(bucketName, "bucketName is null"));
+    super(message(bucketName, key));
     this.key = key;
   }
 
@@ -32,8 +31,13 @@ public class ObjectNotFoundException extends IOException {
    * @param cause the client's exception
    */
   public ObjectNotFoundException(String bucketName, String key, Throwable cause) {
-    this(bucketName, key);
-    initCause(cause);
+    super(message(bucketName, key), cause);
+    this.key = key;
+  }
+
+  private static String message(String bucketName, String key) {
+    return "object not found: " + requireNonNull(key, "key is null") + " in bucket "
+        + requireNonNull(bucketName, "bucketName is null");
   }
 
   /** Returns the key of the object that does not exist. */
