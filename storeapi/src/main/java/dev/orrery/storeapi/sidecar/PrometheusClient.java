@@ -79,7 +79,7 @@ public final class PrometheusClient {
     Map<String, String> out = new TreeMap<>();
     JsonNode ext = cfg == null ? null : cfg.path("global").path("external_labels");
     if (ext != null && ext.isObject()) {
-      ext.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      ext.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     }
     return out;
   }
