@@ -15,6 +15,7 @@ public abstract class SeriesWrappingQueryable implements Queryable {
   /** The storage reads go to. */
   protected final Queryable delegate;
 
+  /** A wrapper whose reads go to {@code delegate}. */
   protected SeriesWrappingQueryable(Queryable delegate) {
     this.delegate = requireNonNull(delegate, "delegate is null");
   }
@@ -34,14 +35,19 @@ public abstract class SeriesWrappingQueryable implements Queryable {
       public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
         SeriesSet set = q.select(sorted, hints, matchers);
         return new SeriesSet() {
+          // Wrapped once per series, however often the reader asks for it.
+          private Series current;
+
           @Override
           public boolean next() {
-            return set.next();
+            boolean more = set.next();
+            current = more ? wrap(set.at(), hints) : null;
+            return more;
           }
 
           @Override
           public Series at() {
-            return wrap(set.at(), hints);
+            return current;
           }
 
           @Override
