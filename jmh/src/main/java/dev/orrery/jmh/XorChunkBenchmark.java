@@ -133,33 +133,37 @@ public class XorChunkBenchmark {
       times = new long[pool][];
       values = new double[pool][];
       ChunkMetas metas = new ChunkMetas();
-      int found = 0;
-      // Series i * stride onwards: the first full XOR chunk, copied to the heap like the generated ones.
       for (int i = 0; i < pool; i++) {
-        for (int s = (int) ((long) i * refs.length / pool); s < refs.length && found == i; s++) {
-          metas.clear();
-          block.index().series(refs[s], metas);
-          for (int c = 0; c < metas.size() && found == i; c++) {
-            Chunk chunk = block.chunks().chunk(metas.ref(c));
-            if (chunk.encoding() == ChunkEncoding.XOR && chunk.numSamples() == SAMPLES) {
-              ByteBuffer copy = ByteBuffer.allocate(chunk.bytes().remaining()).put(chunk.bytes()).flip();
-              chunks[i] = Chunk.of(ChunkEncoding.XOR, copy);
-              times[i] = new long[SAMPLES];
-              values[i] = new double[SAMPLES];
-              SampleIterator it = chunks[i].iterator(null);
-              for (int k = 0; it.next() == ValueType.FLOAT; k++) {
-                times[i][k] = it.atT();
-                values[i][k] = it.atV();
-              }
-              found++;
-            }
-          }
+        // From series i * stride onwards: the first full XOR chunk, copied to the heap like the generated ones.
+        Chunk chunk = null;
+        for (int s = (int) ((long) i * refs.length / pool); s < refs.length && chunk == null; s++) {
+          chunk = firstFullXorChunk(block, refs[s], metas);
         }
-        if (found == i) {
+        if (chunk == null) {
           throw new IOException(dir + ": fewer than " + pool + " full XOR chunks");
+        }
+        chunks[i] = chunk;
+        times[i] = new long[SAMPLES];
+        values[i] = new double[SAMPLES];
+        SampleIterator it = chunk.iterator(null);
+        for (int k = 0; it.next() == ValueType.FLOAT; k++) {
+          times[i][k] = it.atT();
+          values[i][k] = it.atV();
         }
       }
     }
+  }
+
+  /** A heap copy of the series' first XOR chunk of {@value #SAMPLES} samples, or null if it has none. */
+  private static Chunk firstFullXorChunk(Block block, long seriesRef, ChunkMetas metas) {
+    block.index().series(seriesRef, metas.clear());
+    for (int c = 0; c < metas.size(); c++) {
+      Chunk chunk = block.chunks().chunk(metas.ref(c));
+      if (chunk.encoding() == ChunkEncoding.XOR && chunk.numSamples() == SAMPLES) {
+        return Chunk.of(ChunkEncoding.XOR, ByteBuffer.allocate(chunk.bytes().remaining()).put(chunk.bytes()).flip());
+      }
+    }
+    return null;
   }
 
   /** The pool index of this invocation's first chunk; advances the rotation. */
