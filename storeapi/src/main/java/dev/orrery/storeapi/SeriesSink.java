@@ -25,4 +25,12 @@ public interface SeriesSink {
   default void send(EncodedSeriesFrame frame) {
     send(frame.decode());
   }
+
+  /**
+   * Whether the receiver has gone away (its call was cancelled or its deadline passed). A store checks it while the
+   * request waits to start, so that a request nobody waits for any more gives up its place instead of being served.
+   */
+  default boolean isCancelled() {
+    return false;
+  }
 }

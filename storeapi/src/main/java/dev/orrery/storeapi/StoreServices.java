@@ -261,6 +261,11 @@ public final class StoreServices {
       call.onNext(frame);
     }
 
+    @Override
+    public boolean isCancelled() {
+      return cancelled || call.isCancelled();
+    }
+
     private void awaitReady() {
       if (!call.isReady()) {
         lock.lock();

@@ -81,6 +81,8 @@ import org.slf4j.LoggerFactory;
 public final class BucketStore implements StoreApi, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BucketStore.class);
   static final String BLOCK_ID_LABEL = "__block_id";
+  /** How often a request waiting for a Series slot checks whether its client is still there. */
+  private static final long GATE_POLL_MILLIS = 50;
 
   private final Bucket bucket;
   private final Path dataDir;
@@ -238,18 +240,31 @@ public final class BucketStore implements StoreApi, AutoCloseable {
     Matcher[] matchers = WireLabels.toMatchers(request.getMatchersList());
     List<Matcher> blockMatchers = blockMatchers(request.hasHints() ? request.getHints() : null,
         SeriesRequestHints.class);
-    try {
-      gate.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OrreryException(ErrorCode.CANCELLED, "interrupted while waiting for a free Series slot");
-    }
+    enterGate(sink);
     try {
       List<BucketBlock> selected = selectBlocks(request.getMinTime(), request.getMaxTime(),
           request.getMaxResolutionWindow(), blockMatchers);
       new SeriesRequestRun(request, matchers, selected, limits, executor).run(sink);
     } finally {
       gate.release();
+    }
+  }
+
+  /**
+   * Waits for a free {@code Series} slot, giving up when the receiver goes away meanwhile: a request whose client
+   * cancelled or timed out would otherwise still be served in full once its turn came.
+   */
+  private void enterGate(SeriesSink sink) {
+    try {
+      while (!gate.tryAcquire(GATE_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (sink.isCancelled()) {
+          throw new OrreryException(ErrorCode.CANCELLED, "client went away while the request waited for one of "
+              + limits.maxConcurrency() + " Series slots");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OrreryException(ErrorCode.CANCELLED, "interrupted while waiting for a free Series slot");
     }
   }
 

@@ -10,6 +10,7 @@ import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.objstore.InMemoryBucket;
+import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.StoreTesting.Sample;
 import dev.orrery.storeapi.WireLabels;
@@ -35,11 +36,16 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class BucketStoreTest {
@@ -189,6 +195,75 @@ class BucketStoreTest {
     }
     assertThatThrownBy(() -> store.series(SeriesRequest.newBuilder().setMaxTime(4 * H).build(), r -> { }))
         .hasMessageContaining("no matchers specified");
+  }
+
+  /** A sink that holds the producing thread on its first frame until released, and records what it got. */
+  static final class HeldSink implements SeriesSink {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<SeriesResponse> frames = new CopyOnWriteArrayList<>();
+    volatile boolean cancelled;
+
+    @Override
+    public void send(SeriesResponse response) {
+      started.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      frames.add(response);
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void concurrencyGateQueuesRequestsBeyondTheLimitAndDropsThoseWhoseClientLeft() throws Exception {
+    SeriesRequest up = SeriesRequest.newBuilder().setMaxTime(4 * H).addMatchers(eq("__name__", "up")).build();
+    HeldSink first = new HeldSink();
+    HeldSink second = new HeldSink();
+    second.release.countDown();
+    HeldSink leaves = new HeldSink();
+    leaves.release.countDown();
+    try (BucketStore gated = BucketStore.builder(bucket, tmp.resolve("gated"))
+            .limits(new StoreLimits(0, 0, 0, 1)).build();
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      gated.sync();
+      try {
+        Future<?> firstDone = threads.submit(() -> gated.series(up, first));
+        assertThat(first.started.await(10, TimeUnit.SECONDS)).as("the first request runs").isTrue();
+        Future<?> secondDone = threads.submit(() -> gated.series(up, second));
+        Future<?> leavesDone = threads.submit(() -> gated.series(up, leaves));
+
+        // One slot: the second and third wait while the first is held in the middle of its stream.
+        Thread.sleep(300);
+        assertThat(second.frames).isEmpty();
+        assertThat(secondDone.isDone()).isFalse();
+        assertThat(leavesDone.isDone()).isFalse();
+
+        // The third one's client goes away: it leaves the queue without being served.
+        leaves.cancelled = true;
+        assertThatThrownBy(() -> leavesDone.get(10, TimeUnit.SECONDS)).cause()
+            .isInstanceOf(OrreryException.class).hasMessageContaining("client went away while the request waited");
+        assertThat(leaves.frames).isEmpty();
+        assertThat(secondDone.isDone()).isFalse();
+
+        first.release.countDown();
+        firstDone.get(10, TimeUnit.SECONDS);
+        secondDone.get(10, TimeUnit.SECONDS);
+        assertThat(decode(first.frames)).hasSize(60);
+        assertThat(decode(second.frames)).isEqualTo(decode(first.frames));
+      } finally {
+        // Let every request finish, so that closing the executor does not wait forever after a failed assertion.
+        first.release.countDown();
+        leaves.cancelled = true;
+      }
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orrery.core.OrreryException;
+import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.labels.Labels;
@@ -13,10 +14,17 @@ import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
 import dev.orrery.objstore.InMemoryBucket;
+import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.StoreTesting.Sample;
 import dev.orrery.storeapi.gateway.BucketStore;
+import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
+import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
+import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -28,11 +36,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProxyQueryableTest {
@@ -62,6 +74,10 @@ class ProxyQueryableTest {
   }
 
   String startGateway(String replica, long from, long to) throws Exception {
+    return serve(gateway(replica, from, to));
+  }
+
+  BucketStore gateway(String replica, long from, long to) throws Exception {
     InMemoryBucket bucket = new InMemoryBucket();
     Path w = Files.createDirectories(tmp.resolve("w-" + replica + from));
     for (long blk = from; blk < to; blk += 2 * H) {
@@ -76,7 +92,7 @@ class ProxyQueryableTest {
     BucketStore store = BucketStore.builder(bucket, tmp.resolve("d-" + replica + from)).build();
     store.sync();
     closeables.add(store);
-    return serve(store);
+    return store;
   }
 
   String serve(StoreApi store) throws Exception {
@@ -196,6 +212,60 @@ class ProxyQueryableTest {
       assertThatThrownBy(() -> drain(querier.select(true, hints(false, false), Matcher.equal("__name__", "up"))))
           .isInstanceOf(OrreryException.class).hasMessageContaining("store " + dead + " failed");
     }
+  }
+
+  /**
+   * A store that answers Info, label names and values like {@code delegate}, but whose Series sends nothing until its
+   * caller goes away; {@code left} opens when it sees that.
+   */
+  record StalledStore(StoreApi delegate, CountDownLatch left) implements StoreApi {
+    @Override
+    public void series(SeriesRequest request, SeriesSink sink) {
+      while (!sink.isCancelled()) {
+        LockSupport.parkNanos(10_000_000L);
+      }
+      left.countDown();
+      throw new OrreryException(ErrorCode.CANCELLED, "caller left");
+    }
+
+    @Override
+    public LabelNamesResponse labelNames(LabelNamesRequest request) {
+      return delegate.labelNames(request);
+    }
+
+    @Override
+    public LabelValuesResponse labelValues(LabelValuesRequest request) {
+      return delegate.labelValues(request);
+    }
+
+    @Override
+    public InfoResponse info() {
+      return delegate.info();
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void slowEndpointHitsItsDeadlineAsAWarningOrAnError() throws Exception {
+    CountDownLatch left = new CountDownLatch(2);
+    String slow = serve(new StalledStore(gateway("b", 0, END), left));
+    EndpointSet set = endpoints(List.of(startGateway("a", 0, END), slow));
+    ProxyQueryable q = new ProxyQueryable(set, Duration.ofMillis(500), List.of("replica"));
+    long started = System.nanoTime();
+    try (Querier querier = q.querier(0, END)) {
+      SeriesSet ss = querier.select(true, hints(false, true), Matcher.equal("__name__", "up"));
+      Map<Labels, List<Sample>> got = drain(ss);
+      assertThat(got.keySet()).extracting(l -> l.get("replica")).containsOnly("a").hasSize(3);
+      assertThat(ss.warnings()).singleElement().asString().contains(slow).contains("DEADLINE_EXCEEDED");
+    }
+    try (Querier querier = q.querier(0, END)) {
+      assertThatThrownBy(() -> drain(querier.select(true, hints(false, false), Matcher.equal("__name__", "up"))))
+          .isInstanceOf(OrreryException.class).hasMessageContaining("store " + slow + " failed")
+          .hasMessageContaining("DEADLINE_EXCEEDED");
+    }
+    // Both answers came after one deadline each, not after the stalled store gave up, and it saw its caller leave.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+    assertThat(left.await(10, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
