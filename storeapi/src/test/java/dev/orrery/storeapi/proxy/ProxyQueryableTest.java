@@ -283,13 +283,34 @@ class ProxyQueryableTest {
   }
 
   @Test
-  void prunesEndpointsByExternalLabels() throws Exception {
-    String dead = InProcessServerBuilder.generateName();
-    EndpointSet set = endpoints(List.of(startGateway("a", 0, END), startGateway("b", 0, END)));
-    assertThat(set.endpoints().get(0).mayMatch(0, END, new Matcher[] {Matcher.equal("replica", "b")})).isFalse();
-    assertThat(set.endpoints().get(0).mayMatch(END + 1, END + 2, new Matcher[0])).isFalse();
-    assertThat(set.endpoints().get(1).mayMatch(0, END, new Matcher[] {Matcher.equal("replica", "b")})).isTrue();
-    assertThat(dead).isNotEmpty();
+  @Timeout(30)
+  void endpointsArePrunedByExternalLabelsAndTimeBeforeTheyAreCalled() throws Exception {
+    // Replica b's store holds the first two hours and never answers a Series call: calling it would fail the
+    // query (abort) after the 20 s deadline.
+    CountDownLatch left = new CountDownLatch(1);
+    String stalled = serve(new StalledStore(gateway("b", 0, 2 * H), left));
+    EndpointSet set = endpoints(List.of(startGateway("a", 0, END), stalled));
+    StoreEndpoint b = set.endpoints().get(1);
+    assertThat(b.mayMatch(0, END, new Matcher[] {Matcher.equal("replica", "a")})).isFalse();
+    assertThat(b.mayMatch(3 * H, END, new Matcher[0])).isFalse();
+    assertThat(b.mayMatch(0, END, new Matcher[] {Matcher.regex("replica", "a|b")})).isTrue();
+
+    ProxyQueryable q = new ProxyQueryable(set, Duration.ofSeconds(20), List.of("replica"));
+    Matcher up = Matcher.equal("__name__", "up");
+    try (Querier querier = q.querier(0, END)) {
+      SeriesSet ss = querier.select(true, hints(false, false), up, Matcher.equal("replica", "a"));
+      assertThat(drain(ss)).hasSize(3);
+      assertThat(ss.warnings()).isEmpty();
+    }
+    try (Querier querier = q.querier(3 * H, END)) {
+      SeriesSet ss = querier.select(true, new SelectHints(3 * H, END, 0, "", 0, List.of(), false, false, List.of(),
+          false, 0), up);
+      Map<Labels, List<Sample>> got = drain(ss);
+      assertThat(got.keySet()).extracting(l -> l.get("replica")).containsOnly("a").hasSize(3);
+      assertThat(got.values()).allSatisfy(samples -> assertThat(samples).isNotEmpty()
+          .allSatisfy(x -> assertThat(x.t()).isBetween(3 * H, END)));
+    }
+    assertThat(left.getCount()).as("the pruned store was never asked for series").isEqualTo(1);
   }
 
   @Test
