@@ -68,6 +68,21 @@ public abstract class SeriesWrappingQueryable implements Queryable {
       }
 
       @Override
+      public List<String> labelNames(StoreOptions options, Matcher... matchers) {
+        return q.labelNames(options, matchers);
+      }
+
+      @Override
+      public List<String> labelValues(StoreOptions options, String name, Matcher... matchers) {
+        return q.labelValues(options, name, matchers);
+      }
+
+      @Override
+      public List<String> labelWarnings() {
+        return q.labelWarnings();
+      }
+
+      @Override
       public void close() {
         q.close();
       }

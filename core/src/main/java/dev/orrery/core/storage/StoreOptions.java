@@ -40,7 +40,19 @@ public record StoreOptions(Boolean dedup, List<String> replicaLabels, Boolean pa
         maxSourceResolutionMillis != null ? maxSourceResolutionMillis : h.maxSourceResolutionMillis());
   }
 
-  /** {@code queryable} with these options applied to every select; the same instance when there are none. */
+  /** These options, with each field left {@code null} here taken from {@code fallback}. */
+  public StoreOptions orElse(StoreOptions fallback) {
+    Objects.requireNonNull(fallback, "fallback is null");
+    return new StoreOptions(dedup != null ? dedup : fallback.dedup,
+        replicaLabels != null ? replicaLabels : fallback.replicaLabels,
+        partialResponse != null ? partialResponse : fallback.partialResponse,
+        maxSourceResolutionMillis != null ? maxSourceResolutionMillis : fallback.maxSourceResolutionMillis);
+  }
+
+  /**
+   * {@code queryable} with these options applied to every select and label call; the same instance when there are
+   * none.
+   */
   public Queryable applyTo(Queryable queryable) {
     Objects.requireNonNull(queryable, "queryable is null");
     if (isEmpty()) {
@@ -67,12 +79,27 @@ public record StoreOptions(Boolean dedup, List<String> replicaLabels, Boolean pa
 
     @Override
     public List<String> labelNames(Matcher... matchers) {
-      return inner.labelNames(matchers);
+      return inner.labelNames(StoreOptions.this, matchers);
     }
 
     @Override
     public List<String> labelValues(String name, Matcher... matchers) {
-      return inner.labelValues(name, matchers);
+      return inner.labelValues(StoreOptions.this, name, matchers);
+    }
+
+    @Override
+    public List<String> labelNames(StoreOptions options, Matcher... matchers) {
+      return inner.labelNames(orElse(options), matchers);
+    }
+
+    @Override
+    public List<String> labelValues(StoreOptions options, String name, Matcher... matchers) {
+      return inner.labelValues(orElse(options), name, matchers);
+    }
+
+    @Override
+    public List<String> labelWarnings() {
+      return inner.labelWarnings();
     }
 
     @Override

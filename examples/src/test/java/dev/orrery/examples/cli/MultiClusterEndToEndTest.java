@@ -847,6 +847,18 @@ class MultiClusterEndToEndTest {
         + URLEncoder.encode("up{cluster=\"dev\"}", StandardCharsets.UTF_8) + "&start=" + dataStart / 1000
         + "&end=" + dataEnd / 1000)).build(), HttpResponse.BodyHandlers.ofString()).body();
     assertThat(series).contains("\"warnings\"").contains(address);
+    // So do /api/v1/labels and /api/v1/label/<name>/values, and with partial_response=false they fail naming it.
+    String range = "start=" + dataStart / 1000 + "&end=" + dataEnd / 1000;
+    for (String path : List.of("/api/v1/labels?", "/api/v1/label/instance/values?")) {
+      HttpResponse<String> labels = http.send(HttpRequest.newBuilder(URI.create(base(queryNoDedup.url()) + path
+          + range)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(labels.statusCode()).as(labels.body()).isEqualTo(200);
+      assertThat(labels.body()).contains("\"status\":\"success\"").contains("\"warnings\"").contains(address);
+      HttpResponse<String> strictLabels = http.send(HttpRequest.newBuilder(URI.create(base(queryNoDedup.url())
+          + path + range + "&partial_response=false")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(strictLabels.statusCode()).as(strictLabels.body()).isGreaterThanOrEqualTo(400);
+      assertThat(strictLabels.body()).contains("\"status\":\"error\"").contains(address);
+    }
     // A PromQL query answers with the other stores' data plus a warning naming the dead endpoint ...
     String countUp = base(queryNoDedup.url()) + "/api/v1/query?query="
         + URLEncoder.encode("count(up{cluster=\"dev\"})", StandardCharsets.UTF_8) + "&time=" + (dataEnd / 1000 - 60);

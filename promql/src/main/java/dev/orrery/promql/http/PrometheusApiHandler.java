@@ -7,9 +7,9 @@ import dev.orrery.core.labels.Utf8Order;
 import dev.orrery.core.storage.MergeSeriesSet;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
-import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.engine.QueryException;
 import dev.orrery.promql.engine.QueryResult;
@@ -339,7 +339,8 @@ public final class PrometheusApiHandler extends Handler.Abstract {
       throw ApiException.invalidParameter("match[]", e.getMessage());
     }
     // "series" is not a function: the token tells stores that no samples are needed.
-    SelectHints hints = new SelectHints(start, end, 0, "series", 0, List.of(), false, true, List.of(), true, 0);
+    SelectHints hints = storeOptions(p).applyTo(
+        new SelectHints(start, end, 0, "series", 0, List.of(), false, true, List.of(), true, 0), start, end);
     List<Labels> found = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     try (Querier q = openQuerier(start, end)) {
@@ -374,19 +375,22 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     long start = ApiParameters.parseTimeParam("start", p.first("start"), ApiParameters.MIN_TIME_MILLIS);
     long end = ApiParameters.parseTimeParam("end", p.first("end"), ApiParameters.MAX_TIME_MILLIS);
     List<List<Matcher>> sets = matcherSetsOrBadData(p.all("match[]"));
+    StoreOptions options = storeOptions(p);
     TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
+    List<String> warnings;
     try (Querier q = openQuerier(start, end)) {
       if (sets.isEmpty()) {
-        names.addAll(q.labelNames());
+        names.addAll(q.labelNames(options));
       } else {
         for (List<Matcher> set : sets) {
-          names.addAll(q.labelNames(set.toArray(Matcher[]::new)));
+          names.addAll(q.labelNames(options, set.toArray(Matcher[]::new)));
         }
       }
+      warnings = q.labelWarnings();
     } catch (OrreryException e) {
       throw new ApiException(ApiErrorType.EXECUTION, e.getMessage(), e);
     }
-    return stringListReply(new ArrayList<>(names), limit);
+    return stringListReply(new ArrayList<>(names), limit, warnings);
   }
 
   private Reply labelValues(Params p, String name) {
@@ -397,19 +401,22 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     long start = ApiParameters.parseTimeParam("start", p.first("start"), ApiParameters.MIN_TIME_MILLIS);
     long end = ApiParameters.parseTimeParam("end", p.first("end"), ApiParameters.MAX_TIME_MILLIS);
     List<List<Matcher>> sets = matcherSetsOrBadData(p.all("match[]"));
+    StoreOptions options = storeOptions(p);
     TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
+    List<String> warnings;
     try (Querier q = openQuerier(start, end)) {
       if (sets.isEmpty()) {
-        values.addAll(q.labelValues(name));
+        values.addAll(q.labelValues(options, name));
       } else {
         for (List<Matcher> set : sets) {
-          values.addAll(q.labelValues(name, set.toArray(Matcher[]::new)));
+          values.addAll(q.labelValues(options, name, set.toArray(Matcher[]::new)));
         }
       }
+      warnings = q.labelWarnings();
     } catch (OrreryException e) {
       throw new ApiException(ApiErrorType.EXECUTION, e.getMessage(), e);
     }
-    return stringListReply(new ArrayList<>(values), limit);
+    return stringListReply(new ArrayList<>(values), limit, warnings);
   }
 
   private static List<List<Matcher>> matcherSetsOrBadData(List<String> selectors) {
@@ -420,12 +427,12 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     }
   }
 
-  private static Reply stringListReply(List<String> values, int limit) {
-    List<String> warnings = List.of();
+  private static Reply stringListReply(List<String> values, int limit, List<String> storeWarnings) {
+    List<String> warnings = new ArrayList<>(storeWarnings);
     List<String> shown = values;
     if (limit > 0 && values.size() > limit) {
       shown = values.subList(0, limit);
-      warnings = List.of(TRUNCATED_WARNING);
+      warnings.add(TRUNCATED_WARNING);
     }
     List<String> data = shown;
     return new Reply(json -> json.writeStringArray(data), warnings, List.of());

@@ -16,12 +16,15 @@ import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.Series;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.storeapi.WireChunks;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.thanos.Aggr;
 import dev.orrery.storeapi.proto.thanos.AggrChunk;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
 import dev.orrery.storeapi.proto.thanos.PartialResponseStrategy;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import java.time.Duration;
@@ -38,7 +41,8 @@ import java.util.List;
  * penalty algorithm (with the counter adjustment for {@code rate}, {@code increase}, {@code irate}, {@code resets}).
  * Without deduplication overlapping chunks of one series (a sidecar and a gateway holding the same block) are merged
  * with the chain merge, so a sample is counted once. A failing store becomes a {@link SeriesSet#warnings() warning}
- * naming it under partial response, or an {@link OrreryException} naming it otherwise.
+ * naming it under partial response, or an {@link OrreryException} naming it otherwise; for label calls the warnings
+ * are the querier's {@link Querier#labelWarnings()}.
  *
  * <p>Thread-safe; queriers and series sets are confined to one thread.
  */
@@ -116,6 +120,7 @@ public final class ProxyQueryable implements Queryable {
     private final long minTime;
     private final long maxTime;
     private final List<FanOut> open = new ArrayList<>();
+    private final List<String> labelWarnings = new ArrayList<>();
 
     ProxyQuerier(long minTime, long maxTime) {
       this.minTime = minTime;
@@ -152,22 +157,47 @@ public final class ProxyQueryable implements Queryable {
 
     @Override
     public List<String> labelNames(Matcher... matchers) {
-      LabelNamesRequest.Builder r = LabelNamesRequest.newBuilder().setStart(minTime).setEnd(maxTime)
-          .setPartialResponseStrategy(PartialResponseStrategy.WARN);
-      for (Matcher m : matchers) {
-        r.addMatchers(WireLabels.toWire(m));
-      }
-      return new ProxyStore(endpoints, timeout).labelNames(r.build()).getNamesList();
+      return labelNames(StoreOptions.NONE, matchers);
     }
 
     @Override
     public List<String> labelValues(String name, Matcher... matchers) {
-      LabelValuesRequest.Builder r = LabelValuesRequest.newBuilder().setLabel(name).setStart(minTime)
-          .setEnd(maxTime).setPartialResponseStrategy(PartialResponseStrategy.WARN);
+      return labelValues(StoreOptions.NONE, name, matchers);
+    }
+
+    @Override
+    public List<String> labelNames(StoreOptions options, Matcher... matchers) {
+      LabelNamesRequest.Builder r = LabelNamesRequest.newBuilder().setStart(minTime).setEnd(maxTime)
+          .setPartialResponseStrategy(strategy(options));
       for (Matcher m : matchers) {
         r.addMatchers(WireLabels.toWire(m));
       }
-      return new ProxyStore(endpoints, timeout).labelValues(r.build()).getValuesList();
+      LabelNamesResponse answer = new ProxyStore(endpoints, timeout).labelNames(r.build());
+      labelWarnings.addAll(answer.getWarningsList());
+      return answer.getNamesList();
+    }
+
+    @Override
+    public List<String> labelValues(StoreOptions options, String name, Matcher... matchers) {
+      LabelValuesRequest.Builder r = LabelValuesRequest.newBuilder().setLabel(name).setStart(minTime)
+          .setEnd(maxTime).setPartialResponseStrategy(strategy(options));
+      for (Matcher m : matchers) {
+        r.addMatchers(WireLabels.toWire(m));
+      }
+      LabelValuesResponse answer = new ProxyStore(endpoints, timeout).labelValues(r.build());
+      labelWarnings.addAll(answer.getWarningsList());
+      return answer.getValuesList();
+    }
+
+    // Partial response for a label call: allowed by this queryable and not turned off by the call's options.
+    private PartialResponseStrategy strategy(StoreOptions options) {
+      boolean partial = partialResponse && !Boolean.FALSE.equals(options.partialResponse());
+      return partial ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
+    }
+
+    @Override
+    public List<String> labelWarnings() {
+      return List.copyOf(labelWarnings);
     }
 
     @Override

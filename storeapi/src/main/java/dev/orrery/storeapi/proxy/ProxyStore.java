@@ -15,7 +15,6 @@ import dev.orrery.storeapi.proto.info.StoreInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.thanos.LabelMatcher;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
-import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
@@ -23,6 +22,7 @@ import dev.orrery.storeapi.proto.thanos.PartialResponseStrategy;
 import dev.orrery.storeapi.proto.thanos.SeriesBatch;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import dev.orrery.storeapi.proto.thanos.SeriesResponse;
+import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +30,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -98,12 +102,12 @@ public final class ProxyStore implements StoreApi {
     TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
     List<String> warnings = new ArrayList<>();
     LabelNamesRequest forward = request.toBuilder().clearHints().build();
-    fanOut(request.getStart(), request.getEnd(), request.getMatchersList(),
-        abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled()), warnings, stub -> {
-          LabelNamesResponse r = stub.labelNames(forward);
-          names.addAll(r.getNamesList());
-          return r.getWarningsList();
-        });
+    for (LabelNamesResponse r : fanOut(request.getStart(), request.getEnd(), request.getMatchersList(),
+        abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled()), warnings,
+        stub -> stub.labelNames(forward))) {
+      names.addAll(r.getNamesList());
+      warnings.addAll(r.getWarningsList());
+    }
     return LabelNamesResponse.newBuilder().addAllNames(limit(names, request.getLimit())).addAllWarnings(warnings)
         .build();
   }
@@ -113,34 +117,61 @@ public final class ProxyStore implements StoreApi {
     TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
     List<String> warnings = new ArrayList<>();
     LabelValuesRequest forward = request.toBuilder().clearHints().build();
-    fanOut(request.getStart(), request.getEnd(), request.getMatchersList(),
-        abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled()), warnings, stub -> {
-          LabelValuesResponse r = stub.labelValues(forward);
-          values.addAll(r.getValuesList());
-          return r.getWarningsList();
-        });
+    for (LabelValuesResponse r : fanOut(request.getStart(), request.getEnd(), request.getMatchersList(),
+        abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled()), warnings,
+        stub -> stub.labelValues(forward))) {
+      values.addAll(r.getValuesList());
+      warnings.addAll(r.getWarningsList());
+    }
     return LabelValuesResponse.newBuilder().addAllValues(limit(values, request.getLimit()))
         .addAllWarnings(warnings).build();
   }
 
   /**
-   * Calls every endpoint that may hold series matching {@code matchers} in {@code [start, end]} (under the request
-   * timeout); {@code call} collects a response and returns its warnings. A failing endpoint becomes a warning, or the
-   * error when {@code abort}.
+   * Calls every endpoint that may hold series matching {@code matchers} in {@code [start, end]}, all at once and each
+   * under the request timeout, and returns the answers in endpoint order. A failing endpoint becomes a warning in
+   * {@code warnings}, or, when {@code abort}, the error (naming the first failing endpoint in order) and the other
+   * calls are cancelled.
    */
-  private void fanOut(long start, long end, List<LabelMatcher> matchers, boolean abort, List<String> warnings,
-      Function<StoreGrpc.StoreBlockingStub, List<String>> call) {
+  private <R> List<R> fanOut(long start, long end, List<LabelMatcher> matchers, boolean abort, List<String> warnings,
+      Function<StoreGrpc.StoreBlockingStub, R> call) {
     Matcher[] parsed = WireLabels.toMatchers(matchers);
+    List<StoreEndpoint> targets = new ArrayList<>();
     for (StoreEndpoint e : endpoints.endpoints()) {
-      if (!e.mayMatch(start, end, parsed)) {
-        continue;
-      }
-      try {
-        warnings.addAll(call.apply(e.store().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)));
-      } catch (StatusRuntimeException ex) {
-        warnings.add(failure(e, ex, abort));
+      if (e.mayMatch(start, end, parsed)) {
+        targets.add(e);
       }
     }
+    List<R> answers = new ArrayList<>(targets.size());
+    try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<R>> pending = new ArrayList<>(targets.size());
+      for (StoreEndpoint e : targets) {
+        pending.add(calls.submit(() -> call.apply(e.store().withDeadlineAfter(timeout.toMillis(),
+            TimeUnit.MILLISECONDS))));
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        try {
+          answers.add(pending.get(i).get());
+        } catch (ExecutionException ex) {
+          if (!(ex.getCause() instanceof StatusRuntimeException failed)) {
+            calls.shutdownNow();
+            throw new OrreryException(ErrorCode.STORAGE, "store " + targets.get(i).address() + " failed: "
+                + ex.getCause(), ex.getCause());
+          }
+          try {
+            warnings.add(failure(targets.get(i), failed, abort));
+          } catch (OrreryException aborted) {
+            calls.shutdownNow(); // interrupting a blocking gRPC call cancels it
+            throw aborted;
+          }
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          calls.shutdownNow();
+          throw new OrreryException(ErrorCode.CANCELLED, "interrupted while waiting for the stores", ex);
+        }
+      }
+    }
+    return answers;
   }
 
   private static String failure(StoreEndpoint e, StatusRuntimeException ex, boolean abort) {

@@ -13,6 +13,7 @@ import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.objstore.InMemoryBucket;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
@@ -210,6 +211,24 @@ class ProxyQueryableTest {
     }
     try (Querier querier = q.querier(0, END)) {
       assertThatThrownBy(() -> drain(querier.select(true, hints(false, false), Matcher.equal("__name__", "up"))))
+          .isInstanceOf(OrreryException.class).hasMessageContaining("store " + dead + " failed");
+    }
+    // Label calls: the live store's answer plus a warning, or with partial response off the error.
+    try (Querier querier = q.querier(0, END)) {
+      assertThat(querier.labelNames()).containsExactly("__name__", "cluster", "instance", "replica");
+      assertThat(querier.labelValues("instance")).containsExactly("i0", "i1", "i2");
+      assertThat(querier.labelWarnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains(dead)
+          .contains("UNAVAILABLE"));
+      StoreOptions strict = new StoreOptions(null, null, false, null);
+      assertThatThrownBy(() -> querier.labelNames(strict)).isInstanceOf(OrreryException.class)
+          .hasMessageContaining("store " + dead + " failed");
+      assertThatThrownBy(() -> querier.labelValues(strict, "instance")).isInstanceOf(OrreryException.class)
+          .hasMessageContaining("store " + dead + " failed");
+    }
+    // A queryable without partial response fails label calls whatever the options say.
+    try (Querier querier = new ProxyQueryable(set, Duration.ofSeconds(10), List.of("replica"), true, false)
+        .querier(0, END)) {
+      assertThatThrownBy(() -> querier.labelNames(new StoreOptions(null, null, true, null)))
           .isInstanceOf(OrreryException.class).hasMessageContaining("store " + dead + " failed");
     }
   }
