@@ -168,7 +168,7 @@ public final class ProxyQueryable implements Queryable {
     @Override
     public List<String> labelNames(StoreOptions options, Matcher... matchers) {
       LabelNamesRequest.Builder r = LabelNamesRequest.newBuilder().setStart(minTime).setEnd(maxTime)
-          .setPartialResponseStrategy(strategy(options));
+          .setPartialResponseStrategy(strategy(options)).addAllWithoutReplicaLabels(withoutReplicaLabels(options));
       for (Matcher m : matchers) {
         r.addMatchers(WireLabels.toWire(m));
       }
@@ -180,7 +180,8 @@ public final class ProxyQueryable implements Queryable {
     @Override
     public List<String> labelValues(StoreOptions options, String name, Matcher... matchers) {
       LabelValuesRequest.Builder r = LabelValuesRequest.newBuilder().setLabel(name).setStart(minTime)
-          .setEnd(maxTime).setPartialResponseStrategy(strategy(options));
+          .setEnd(maxTime).setPartialResponseStrategy(strategy(options))
+          .addAllWithoutReplicaLabels(withoutReplicaLabels(options));
       for (Matcher m : matchers) {
         r.addMatchers(WireLabels.toWire(m));
       }
@@ -193,6 +194,12 @@ public final class ProxyQueryable implements Queryable {
     private PartialResponseStrategy strategy(StoreOptions options) {
       boolean partial = partialResponse && !Boolean.FALSE.equals(options.partialResponse());
       return partial ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
+    }
+
+    // As for series: with deduplication on, the stores leave the replica labels out of label answers too.
+    private List<String> withoutReplicaLabels(StoreOptions options) {
+      boolean on = dedup && !Boolean.FALSE.equals(options.dedup());
+      return on ? (options.replicaLabels() != null ? options.replicaLabels() : replicaLabels) : List.of();
     }
 
     @Override

@@ -108,12 +108,17 @@ public final class ProxyStore implements StoreApi {
       names.addAll(r.getNamesList());
       warnings.addAll(r.getWarningsList());
     }
+    // Also for stores that do not support without_replica_labels.
+    names.removeAll(request.getWithoutReplicaLabelsList());
     return LabelNamesResponse.newBuilder().addAllNames(limit(names, request.getLimit())).addAllWarnings(warnings)
         .build();
   }
 
   @Override
   public LabelValuesResponse labelValues(LabelValuesRequest request) {
+    if (request.getWithoutReplicaLabelsList().contains(request.getLabel())) {
+      return LabelValuesResponse.getDefaultInstance();
+    }
     TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
     List<String> warnings = new ArrayList<>();
     LabelValuesRequest forward = request.toBuilder().clearHints().build();

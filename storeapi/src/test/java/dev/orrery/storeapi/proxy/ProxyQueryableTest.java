@@ -213,11 +213,16 @@ class ProxyQueryableTest {
       assertThatThrownBy(() -> drain(querier.select(true, hints(false, false), Matcher.equal("__name__", "up"))))
           .isInstanceOf(OrreryException.class).hasMessageContaining("store " + dead + " failed");
     }
-    // Label calls: the live store's answer plus a warning, or with partial response off the error.
+    // Label calls: the live store's answer plus a warning, or with partial response off the error. With
+    // deduplication on (the default) the replica label is left out, as from series.
     try (Querier querier = q.querier(0, END)) {
-      assertThat(querier.labelNames()).containsExactly("__name__", "cluster", "instance", "replica");
+      assertThat(querier.labelNames()).containsExactly("__name__", "cluster", "instance");
+      assertThat(querier.labelNames(new StoreOptions(false, null, null, null)))
+          .containsExactly("__name__", "cluster", "instance", "replica");
       assertThat(querier.labelValues("instance")).containsExactly("i0", "i1", "i2");
-      assertThat(querier.labelWarnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains(dead)
+      assertThat(querier.labelValues("replica")).isEmpty();
+      assertThat(querier.labelValues(new StoreOptions(false, null, null, null), "replica")).containsExactly("a");
+      assertThat(querier.labelWarnings()).hasSize(4).allSatisfy(w -> assertThat(w).contains(dead)
           .contains("UNAVAILABLE"));
       StoreOptions strict = new StoreOptions(null, null, false, null);
       assertThatThrownBy(() -> querier.labelNames(strict)).isInstanceOf(OrreryException.class)
@@ -297,7 +302,9 @@ class ProxyQueryableTest {
     try (Querier querier = q.querier(0, END)) {
       assertThat(drain(querier.select(true, hints(false, false), Matcher.equal("__name__", "up")))).hasSize(6);
       assertThat(drain(querier.select(true, hints(true, false), Matcher.equal("__name__", "up")))).hasSize(3);
-      assertThat(querier.labelValues("replica")).containsExactly("a", "b");
+      assertThat(querier.labelValues(new StoreOptions(false, null, null, null), "replica"))
+          .containsExactly("a", "b");
+      assertThat(querier.labelValues("replica")).isEmpty();
     }
   }
 
