@@ -171,13 +171,13 @@ final class Lexer {
     return r == ' ' || r == '\t' || r == '\n' || r == '\r';
   }
 
-  // Skips the spaces at r (no token yet), or emits the operator r is.
-  private Token spaceOrOperator(int r) {
-    if (isSpace(r)) {
-      skipSpaces();
-      return null;
+  // Emits operator op when r is one, else skips the spaces at r (no token yet).
+  private Token operatorOrSpace(TokenType op) {
+    if (op != null) {
+      return emit(op);
     }
-    return emit(operator(r));
+    skipSpaces();
+    return null;
   }
 
   /** The token of a one-rune arithmetic operator or comma, else null. */
@@ -200,8 +200,9 @@ final class Lexer {
       return null;
     }
     int r = nextRune();
-    if (isSpace(r) || operator(r) != null) {
-      return spaceOrOperator(r);
+    TokenType op = operator(r);
+    if (op != null || isSpace(r)) {
+      return operatorOrSpace(op);
     }
     switch (r) {
       case EOF_RUNE -> {
@@ -312,7 +313,7 @@ final class Lexer {
     }
     int r = nextRune();
     if (isSpace(r) || r == ',') {
-      return spaceOrOperator(r);
+      return operatorOrSpace(r == ',' ? TokenType.COMMA : null);
     }
     switch (r) {
       case EOF_RUNE -> {
@@ -367,8 +368,9 @@ final class Lexer {
   // Inside [...]: numbers, durations, + - * / % ^, parentheses, commas, ':', step(), range(), min_of(), max_of().
   private Token lexDurationExpr() {
     int r = nextRune();
-    if (isSpace(r) || operator(r) != null) {
-      return spaceOrOperator(r);
+    TokenType op = operator(r);
+    if (op != null || isSpace(r)) {
+      return operatorOrSpace(op);
     }
     switch (r) {
       case EOF_RUNE -> {
