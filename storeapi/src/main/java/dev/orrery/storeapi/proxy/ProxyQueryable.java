@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
-import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.dedup.OverlapSplit;
 import dev.orrery.core.dedup.PenaltySampleIterator;
@@ -29,7 +28,6 @@ import dev.orrery.storeapi.proto.thanos.PartialResponseStrategy;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -277,19 +275,26 @@ public final class ProxyQueryable implements Queryable {
       }
       int[] listOf = new int[n];
       int lists = OverlapSplit.assign(min, max, n, listOf);
+      // Named once per series: only error messages read it.
+      String resource = "series " + labels;
       List<SampleIterator> replicas = new ArrayList<>(lists);
       for (int l = 0; l < lists; l++) {
-        List<SampleIterator> parts = new ArrayList<>();
-        long[] ends = new long[n];
         int k = 0;
         for (int i = 0; i < n; i++) {
+          k += listOf[i] == l ? 1 : 0;
+        }
+        ChunkListIterator.Part[] parts = new ChunkListIterator.Part[k];
+        long[] mins = new long[k];
+        long[] maxs = new long[k];
+        k = 0;
+        for (int i = 0; i < n; i++) {
           if (listOf[i] == l) {
-            parts.add(samples(cs.get(i)));
-            ends[k++] = max[i];
+            parts[k] = part(cs.get(i), resource);
+            mins[k] = min[i];
+            maxs[k++] = max[i];
           }
         }
-        replicas.add(new ChunkListIterator(parts.toArray(new SampleIterator[0]), Arrays.copyOf(ends, k),
-            set.minTime, set.maxTime));
+        replicas.add(new ChunkListIterator(parts, mins, maxs, set.minTime, set.maxTime));
       }
       if (replicas.size() == 1) {
         return replicas.get(0);
@@ -309,11 +314,11 @@ public final class ProxyQueryable implements Queryable {
       return true;
     }
 
-    // 7.5: raw when present, else the requested aggregate (average of sum and count by default).
-    private SampleIterator samples(AggrChunk c) {
-      String resource = "series " + labels;
+    // 7.5: raw when present, else the requested aggregate (average of sum and count by default). The wire chunk is
+    // turned into a decoder only when the iteration reaches it.
+    private ChunkListIterator.Part part(AggrChunk c, String resource) {
       if (c.hasRaw()) {
-        return WireChunks.toChunk(c.getRaw(), resource).iterator(null);
+        return spare -> WireChunks.toChunk(c.getRaw(), resource).iterator(spare);
       }
       List<Aggr> want = set.aggregates.isEmpty() ? List.of(Aggr.COUNT, Aggr.SUM) : set.aggregates;
       if (want.size() == 1) {
@@ -329,15 +334,14 @@ public final class ProxyQueryable implements Queryable {
           throw new OrreryException(ErrorCode.CORRUPT_DATA, "store sent a chunk of " + labels + " without the "
               + want.get(0) + " aggregate");
         }
-        return WireChunks.toChunk(sub, resource).iterator(null);
+        return spare -> WireChunks.toChunk(sub, resource).iterator(spare);
       }
       if (!c.hasSum() || !c.hasCount()) {
         throw new OrreryException(ErrorCode.CORRUPT_DATA, "store sent a chunk of " + labels
             + " without sum and count aggregates");
       }
-      Chunk sum = WireChunks.toChunk(c.getSum(), resource);
-      Chunk count = WireChunks.toChunk(c.getCount(), resource);
-      return new AverageIterator(sum.iterator(null), count.iterator(null));
+      return spare -> new AverageIterator(WireChunks.toChunk(c.getSum(), resource).iterator(null),
+          WireChunks.toChunk(c.getCount(), resource).iterator(null));
     }
   }
 }
