@@ -371,52 +371,45 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   }
 
   private Reply labelNames(Params p) {
-    int limit = ApiParameters.parseLimit(p.first("limit"));
-    long start = ApiParameters.parseTimeParam("start", p.first("start"), ApiParameters.MIN_TIME_MILLIS);
-    long end = ApiParameters.parseTimeParam("end", p.first("end"), ApiParameters.MAX_TIME_MILLIS);
-    List<List<Matcher>> sets = matcherSetsOrBadData(p.all("match[]"));
-    StoreOptions options = storeOptions(p);
-    TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
-    List<String> warnings;
-    try (Querier q = openQuerier(start, end)) {
-      if (sets.isEmpty()) {
-        names.addAll(q.labelNames(options));
-      } else {
-        for (List<Matcher> set : sets) {
-          names.addAll(q.labelNames(options, set.toArray(Matcher[]::new)));
-        }
-      }
-      warnings = q.labelWarnings();
-    } catch (OrreryException e) {
-      throw new ApiException(ApiErrorType.EXECUTION, e.getMessage(), e);
-    }
-    return stringListReply(new ArrayList<>(names), limit, warnings);
+    return labelList(p, (q, options, matchers) -> q.labelNames(options, matchers));
   }
 
   private Reply labelValues(Params p, String name) {
     if (name.isEmpty()) {
       throw ApiException.badData("invalid label name: " + GoQuote.quote(name));
     }
+    return labelList(p, (q, options, matchers) -> q.labelValues(options, name, matchers));
+  }
+
+  /** One label call of a querier: names, or one label's values. */
+  @FunctionalInterface
+  private interface LabelCall {
+    List<String> read(Querier q, StoreOptions options, Matcher[] matchers);
+  }
+
+  // The label endpoints: the union of the call over every match[] set (or once without matchers), sorted, limited,
+  // with the stores' warnings.
+  private Reply labelList(Params p, LabelCall call) {
     int limit = ApiParameters.parseLimit(p.first("limit"));
     long start = ApiParameters.parseTimeParam("start", p.first("start"), ApiParameters.MIN_TIME_MILLIS);
     long end = ApiParameters.parseTimeParam("end", p.first("end"), ApiParameters.MAX_TIME_MILLIS);
     List<List<Matcher>> sets = matcherSetsOrBadData(p.all("match[]"));
     StoreOptions options = storeOptions(p);
-    TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
+    TreeSet<String> out = new TreeSet<>(Utf8Order.COMPARATOR);
     List<String> warnings;
     try (Querier q = openQuerier(start, end)) {
       if (sets.isEmpty()) {
-        values.addAll(q.labelValues(options, name));
+        out.addAll(call.read(q, options, new Matcher[0]));
       } else {
         for (List<Matcher> set : sets) {
-          values.addAll(q.labelValues(options, name, set.toArray(Matcher[]::new)));
+          out.addAll(call.read(q, options, set.toArray(Matcher[]::new)));
         }
       }
       warnings = q.labelWarnings();
     } catch (OrreryException e) {
       throw new ApiException(ApiErrorType.EXECUTION, e.getMessage(), e);
     }
-    return stringListReply(new ArrayList<>(values), limit, warnings);
+    return stringListReply(new ArrayList<>(out), limit, warnings);
   }
 
   private static List<List<Matcher>> matcherSetsOrBadData(List<String> selectors) {

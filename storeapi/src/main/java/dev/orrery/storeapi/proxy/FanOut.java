@@ -155,8 +155,7 @@ public final class FanOut implements AutoCloseable {
   }
 
   private void failed(StoreEndpoint e, StatusRuntimeException ex) {
-    String msg = "store " + e.address() + " failed: " + ex.getStatus().getCode()
-        + (ex.getStatus().getDescription() == null ? "" : ": " + ex.getStatus().getDescription());
+    String msg = e.failureMessage(ex);
     if (abort) {
       close();
       throw new OrreryException(ErrorCode.STORAGE, msg, ex);

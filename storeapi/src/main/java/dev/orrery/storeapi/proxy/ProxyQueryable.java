@@ -128,14 +128,12 @@ public final class ProxyQueryable implements Queryable {
     @Override
     public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
       SelectHints h = hints != null ? hints : SelectHints.ofRange(minTime, maxTime);
-      List<String> replicas = h.replicaLabels().isEmpty() ? replicaLabels : h.replicaLabels();
-      boolean dedup = ProxyQueryable.this.dedup && h.dedup() && !replicas.isEmpty();
-      boolean partial = partialResponse && h.partialResponse();
+      List<String> dropped = droppedReplicaLabels(h);
+      boolean dedup = !dropped.isEmpty();
       SeriesRequest.Builder req = SeriesRequest.newBuilder()
           .setMinTime(hints != null ? h.startMillis() : minTime)
           .setMaxTime(hints != null ? h.endMillis() : maxTime)
-          .setPartialResponseStrategy(partial ? PartialResponseStrategy.WARN
-              : PartialResponseStrategy.ABORT)
+          .setPartialResponseStrategy(strategy(h))
           .setResponseBatchSize(RESPONSE_BATCH_SIZE);
       for (Matcher m : matchers) {
         req.addMatchers(WireLabels.toWire(m));
@@ -145,9 +143,7 @@ public final class ProxyQueryable implements Queryable {
         aggregates = aggregatesFor(h.function());
         req.setMaxResolutionWindow(h.maxSourceResolutionMillis()).addAllAggregates(aggregates);
       }
-      if (dedup) {
-        req.addAllWithoutReplicaLabels(replicas);
-      }
+      req.addAllWithoutReplicaLabels(dropped);
       FanOut f = new FanOut(req.build(), endpoints.endpoints(), timeout);
       open.add(f);
       return new ProxySeriesSet(f, minTime, maxTime, dedup, dedup && adjustsCounters(h.function()), aggregates);
@@ -165,8 +161,9 @@ public final class ProxyQueryable implements Queryable {
 
     @Override
     public List<String> labelNames(StoreOptions options, Matcher... matchers) {
+      SelectHints h = options.applyTo(null, minTime, maxTime);
       LabelNamesRequest.Builder r = LabelNamesRequest.newBuilder().setStart(minTime).setEnd(maxTime)
-          .setPartialResponseStrategy(strategy(options)).addAllWithoutReplicaLabels(withoutReplicaLabels(options));
+          .setPartialResponseStrategy(strategy(h)).addAllWithoutReplicaLabels(droppedReplicaLabels(h));
       for (Matcher m : matchers) {
         r.addMatchers(WireLabels.toWire(m));
       }
@@ -177,9 +174,9 @@ public final class ProxyQueryable implements Queryable {
 
     @Override
     public List<String> labelValues(StoreOptions options, String name, Matcher... matchers) {
+      SelectHints h = options.applyTo(null, minTime, maxTime);
       LabelValuesRequest.Builder r = LabelValuesRequest.newBuilder().setLabel(name).setStart(minTime)
-          .setEnd(maxTime).setPartialResponseStrategy(strategy(options))
-          .addAllWithoutReplicaLabels(withoutReplicaLabels(options));
+          .setEnd(maxTime).setPartialResponseStrategy(strategy(h)).addAllWithoutReplicaLabels(droppedReplicaLabels(h));
       for (Matcher m : matchers) {
         r.addMatchers(WireLabels.toWire(m));
       }
@@ -188,16 +185,18 @@ public final class ProxyQueryable implements Queryable {
       return answer.getValuesList();
     }
 
-    // Partial response for a label call: allowed by this queryable and not turned off by the call's options.
-    private PartialResponseStrategy strategy(StoreOptions options) {
-      boolean partial = partialResponse && !Boolean.FALSE.equals(options.partialResponse());
-      return partial ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
+    // Partial response when both this queryable and the call allow it.
+    private PartialResponseStrategy strategy(SelectHints h) {
+      return partialResponse && h.partialResponse() ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
     }
 
-    // As for series: with deduplication on, the stores leave the replica labels out of label answers too.
-    private List<String> withoutReplicaLabels(StoreOptions options) {
-      boolean on = dedup && !Boolean.FALSE.equals(options.dedup());
-      return on ? (options.replicaLabels() != null ? options.replicaLabels() : replicaLabels) : List.of();
+    // The replica labels the stores leave out (of series and of label answers): none unless both this queryable
+    // and the call deduplicate; the call's replica labels, else this queryable's.
+    private List<String> droppedReplicaLabels(SelectHints h) {
+      if (!dedup || !h.dedup()) {
+        return List.of();
+      }
+      return h.replicaLabels().isEmpty() ? replicaLabels : h.replicaLabels();
     }
 
     @Override

@@ -158,17 +158,13 @@ public final class ProxyStore implements StoreApi {
         try {
           answers.add(pending.get(i).get());
         } catch (ExecutionException ex) {
-          if (!(ex.getCause() instanceof StatusRuntimeException failed)) {
-            calls.shutdownNow();
-            throw new OrreryException(ErrorCode.STORAGE, "store " + targets.get(i).address() + " failed: "
-                + ex.getCause(), ex.getCause());
-          }
-          try {
-            warnings.add(failure(targets.get(i), failed, abort));
-          } catch (OrreryException aborted) {
+          Throwable cause = ex.getCause();
+          String msg = targets.get(i).failureMessage(cause);
+          if (abort || !(cause instanceof StatusRuntimeException)) {
             calls.shutdownNow(); // interrupting a blocking gRPC call cancels it
-            throw aborted;
+            throw new OrreryException(ErrorCode.STORAGE, msg, cause);
           }
+          warnings.add(msg);
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           calls.shutdownNow();
@@ -177,15 +173,6 @@ public final class ProxyStore implements StoreApi {
       }
     }
     return answers;
-  }
-
-  private static String failure(StoreEndpoint e, StatusRuntimeException ex, boolean abort) {
-    String msg = "store " + e.address() + " failed: " + ex.getStatus().getCode()
-        + (ex.getStatus().getDescription() == null ? "" : ": " + ex.getStatus().getDescription());
-    if (abort) {
-      throw new OrreryException(ErrorCode.STORAGE, msg, ex);
-    }
-    return msg;
   }
 
   private static List<String> limit(TreeSet<String> s, long limit) {

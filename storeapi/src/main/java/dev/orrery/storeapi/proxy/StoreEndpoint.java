@@ -49,6 +49,14 @@ public final class StoreEndpoint implements AutoCloseable {
     return address;
   }
 
+  /** How a failed call to this endpoint is reported: its address, then the gRPC status (or the error itself). */
+  String failureMessage(Throwable failure) {
+    String what = failure instanceof StatusRuntimeException ex ? ex.getStatus().getCode()
+        + (ex.getStatus().getDescription() == null ? "" : ": " + ex.getStatus().getDescription())
+        : String.valueOf(failure);
+    return "store " + address + " failed: " + what;
+  }
+
   ManagedChannel channel() {
     return channel;
   }
