@@ -46,7 +46,8 @@ public interface Chunk {
    * @param offset file offset of the first data byte, named in errors; {@code -1} if unknown
    * @throws CorruptChunkException if the data is shorter than the encoding's header
    * @throws OrreryException with {@link OrreryException.ErrorCode#UNSUPPORTED} for encodings this package does not
-   *     decode ({@link ChunkEncoding#AGGR}, a Thanos downsampled chunk, is read by the downsample module)
+   *     decode ({@link ChunkEncoding#AGGR}, a Thanos downsampled chunk, holds five sub-chunks that the store gateway
+   *     splits and serves per aggregate)
    */
   static Chunk of(ChunkEncoding encoding, ByteBuffer data, String resource, long offset) {
     requireNonNull(encoding, "encoding is null");
@@ -61,7 +62,8 @@ public interface Chunk {
       case FLOAT_HISTOGRAM_ST -> new FloatHistogramStChunk(data, resource, offset);
       case AGGR -> throw new OrreryException(OrreryException.ErrorCode.UNSUPPORTED,
           "chunk encoding AGGR (255, Thanos downsampled aggregate) cannot be decoded by Chunk.of in " + resource
-              + (offset >= 0 ? " at offset " + offset : "") + "; read it with the downsample module's AggrChunk");
+              + (offset >= 0 ? " at offset " + offset : "")
+              + "; it holds count, sum, min, max and counter sub-chunks, each an XOR chunk of its own");
     };
   }
 
