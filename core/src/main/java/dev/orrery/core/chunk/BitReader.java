@@ -154,57 +154,40 @@ public final class BitReader {
 
   /** Reads a signed {@code varbit_int} (FORMATS.md 2.5). */
   public long readVarbitInt() {
-    checkNotPastEnd();
-    long w = peek();
-    int ones = Long.numberOfLeadingZeros(~w);
-    int width;
-    switch (ones) {
-      case 0 -> {
-        pos++;
-        return 0;
-      }
-      case 1 -> width = 3;
-      case 2 -> width = 6;
-      case 3 -> width = 9;
-      case 4 -> width = 12;
-      case 5 -> width = 18;
-      case 6 -> width = 25;
-      case 7 -> width = 56;
-      default -> {
-        pos += 8;
-        return readBits(64);
-      }
+    int width = readVarbitPrefix();
+    if (width == 0) {
+      return 0;
     }
-    pos += ones + 1;
     long u = readBits(width);
-    return u > (1L << (width - 1)) ? u - (1L << width) : u;
+    return width < 64 && u > (1L << (width - 1)) ? u - (1L << width) : u;
   }
 
   /** Reads a {@code varbit_uint} (FORMATS.md 2.5); values above {@code Long.MAX_VALUE} come back negative. */
   public long readVarbitUint() {
+    int width = readVarbitPrefix();
+    return width == 0 ? 0 : readBits(width);
+  }
+
+  /**
+   * Consumes the prefix of a {@code varbit} number (up to eight 1 bits, ended by a 0 unless there are eight) and returns
+   * the width of the bits that follow: 0 (the number is 0), 3, 6, 9, 12, 18, 25, 56 or 64.
+   */
+  private int readVarbitPrefix() {
     checkNotPastEnd();
-    long w = peek();
-    int ones = Long.numberOfLeadingZeros(~w);
-    int width;
-    switch (ones) {
-      case 0 -> {
-        pos++;
-        return 0;
-      }
-      case 1 -> width = 3;
-      case 2 -> width = 6;
-      case 3 -> width = 9;
-      case 4 -> width = 12;
-      case 5 -> width = 18;
-      case 6 -> width = 25;
-      case 7 -> width = 56;
-      default -> {
-        pos += 8;
-        return readBits(64);
-      }
-    }
-    pos += ones + 1;
-    return readBits(width);
+    int ones = Long.numberOfLeadingZeros(~peek());
+    int width = switch (ones) {
+      case 0 -> 0;
+      case 1 -> 3;
+      case 2 -> 6;
+      case 3 -> 9;
+      case 4 -> 12;
+      case 5 -> 18;
+      case 6 -> 25;
+      case 7 -> 56;
+      default -> 64;
+    };
+    pos += Math.min(ones + 1, 8);
+    return width;
   }
 
   /**
