@@ -315,15 +315,16 @@ public final class BitWriter {
     flushWord(acc);
   }
 
-  // Bulk writes: an encoder loop borrows the state with streamBits(), accumulator() and buffer(), keeps it in locals
-  // across many put() calls, and hands it back with restore(), so that no field is read or written per write.
+  // Bulk writes: an encoder loop borrows the state with streamBits(), accumulator() and buffer(), switches it to the
+  // byte-granular form of putBytewise(), keeps it in locals across many writes, and hands it back with restore(), so
+  // that no field is read or written per write.
 
-  /** Number of bits written after the header, as an {@code int} for {@link #put}. */
+  /** Number of bits written after the header, as an {@code int} for bulk writes. */
   int streamBits() {
     return (flushed - headerBytes) * 8 + accBits;
   }
 
-  /** The pending bits, left-aligned, for {@link #put}. */
+  /** The pending bits, left-aligned, for bulk writes. */
   long accumulator() {
     return acc;
   }
@@ -348,21 +349,39 @@ public final class BitWriter {
     this.lastWidth = lastWriteBits;
   }
 
+  /** Most bits one {@link #putBytewise} call writes: a 64-bit store less the up to 7 bits of an unfinished byte. */
+  static final int MAX_BYTEWISE_BITS = 56;
+
   /**
-   * Writes the low {@code n} bits of {@code u} ({@code 0 <= n <= 64}; {@code u} must be 0 when {@code n} is 0) at
-   * stream bit {@code bits} of {@code buf}, whose first {@code headerBytes} bytes are the header, and returns the new
-   * accumulator; the caller adds {@code n} to {@code bits}. {@code acc} holds the {@code bits % 64} bits before it.
-   *
-   * <p>The merged word is stored whether or not it is full (later calls store over it until it is), so a flush has no
-   * path of its own: only the returned accumulator depends on it. {@code buf} needs 8 bytes of room at the word's
-   * position.
+   * Switches the state from {@link #streamBits()}/{@link #accumulator()} (word-granular) to the byte-granular form of
+   * {@link #putBytewise}: stores the unfinished word and returns the bits of the unfinished byte, left-aligned.
    */
-  static long put(byte[] buf, int headerBytes, int bits, long acc, long u, int n) {
-    int used = bits & 63;
-    long v = u << (64 - n);
-    long word = acc | (v >>> used);
-    LONG_BE.set(buf, headerBytes + ((bits >>> 6) << 3), word);
-    // A full word leaves the bits of v that did not fit: v << (64 - used), which is 0 when used is 0.
-    return used + n >= 64 ? v << (63 - used) << 1 : word;
+  static long enterBytewise(byte[] buf, int headerBytes, int bits, long acc) {
+    LONG_BE.set(buf, headerBytes + ((bits >>> 6) << 3), acc);
+    return acc << ((bits & 63) & ~7) & ~(-1L >>> (bits & 7));
+  }
+
+  /**
+   * The word-granular accumulator for {@link #restore} after byte-granular writes that ended at stream bit
+   * {@code bits}.
+   */
+  static long leaveBytewise(byte[] buf, int headerBytes, int bits) {
+    return (long) LONG_BE.get(buf, headerBytes + ((bits >>> 6) << 3)) & ~(-1L >>> (bits & 63));
+  }
+
+  /**
+   * Writes the low {@code n} bits of {@code u} ({@code 0 <= n <=} {@value #MAX_BYTEWISE_BITS}; {@code u} must be 0
+   * when {@code n} is 0) at bit {@code bitPos} of {@code buf} (counted from the buffer's start, header included), after
+   * {@code pending}, the bits of the unfinished byte at {@code bitPos / 8}, left-aligned; returns the new unfinished
+   * byte's bits. The caller adds {@code n} to {@code bitPos}.
+   *
+   * <p>Every call stores 8 bytes at the byte position and moves on by whole bytes, so there is no flush to decide: the
+   * cost does not depend on where words fill up. {@code buf} needs 8 bytes of room at {@code bitPos / 8}.
+   */
+  static long putBytewise(byte[] buf, int bitPos, long pending, long u, int n) {
+    int used = bitPos & 7;
+    long merged = pending | ((u << (64 - n)) >>> used);
+    LONG_BE.set(buf, bitPos >>> 3, merged);
+    return merged << ((used + n) & ~7);
   }
 }
