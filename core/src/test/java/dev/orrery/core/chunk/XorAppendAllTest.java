@@ -51,6 +51,28 @@ class XorAppendAllTest {
   }
 
   @Test
+  void mixedAndUnmixedRunsOfValuesMatchAcrossBlocks() {
+    // appendAll picks its loop per block by how many values repeat: counter-like runs (a quarter repeated), gauge-like
+    // runs (none) and constant runs (all) follow each other across blocks, and the first values repeat before any
+    // window is open.
+    SplittableRandom random = new SplittableRandom(5);
+    List<FloatSample> samples = new ArrayList<>();
+    long t = 1_700_000_000_000L;
+    double v = 0;
+    for (int i = 0; i < 700; i++) {
+      t += 15_000 + random.nextInt(25);
+      int phase = i / 100 % 3;
+      if (phase == 0 && i >= 5 && random.nextInt(4) != 0) {
+        v += random.nextInt(1, 40) * 0.5;
+      } else if (phase == 1) {
+        v = Math.round((v + random.nextInt(-300, 301) / 100.0) * 100) / 100.0;
+      }
+      samples.add(new FloatSample(t, Double.doubleToRawLongBits(v)));
+    }
+    assertAllFormsAgree(samples, random);
+  }
+
+  @Test
   void wideWindowsNansAndWideDodsTogetherMatch() {
     long[] values = {0, 0x8000000000000001L, 0x0000000000000001L, 0x8000000000000000L, -1L, STALE_NAN, NORMAL_NAN,
         STALE_NAN, STALE_NAN, 0x7ff0000000000000L, 0xfff0000000000000L, Double.doubleToRawLongBits(-0.0), 1L << 32,
