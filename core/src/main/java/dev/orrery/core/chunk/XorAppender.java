@@ -182,7 +182,7 @@ public final class XorAppender {
    * '10' without one; elsewhere that branch predicts well and costs less than the selection ({@link #encodeRuns}).
    * The two loops repeat their set-up, dod and write steps on purpose: each form of sharing tried (the steps as
    * methods, the set-up in the caller, one loop testing which kind it is) measured 0.4 to 1.9 ns a sample slower
-   * ({@code XorChunkBenchmark.encodeBulk}), as the compiler then allocates the loop's registers worse.
+   * with JDK 25's compiler ({@code XorChunkBenchmark.encodeBulk}).
    *
    * <p>{@link #appendBits} keeps its own form over the fields: calling this loop for one sample made per-sample appends
    * about 2.5 times slower ({@code XorChunkBenchmark.encode}: 12-16 ns against 5-6 ns a sample).
