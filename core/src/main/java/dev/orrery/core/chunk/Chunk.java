@@ -63,7 +63,7 @@ public interface Chunk {
       case AGGR -> throw new OrreryException(OrreryException.ErrorCode.UNSUPPORTED,
           "chunk encoding AGGR (255, Thanos downsampled aggregate) cannot be decoded by Chunk.of in " + resource
               + (offset >= 0 ? " at offset " + offset : "")
-              + "; it holds count, sum, min, max and counter sub-chunks, each an XOR chunk of its own");
+              + "; it holds count, sum, min, max and counter sub-chunks, each a chunk of its own");
     };
   }
 

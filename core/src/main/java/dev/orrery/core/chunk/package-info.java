@@ -13,7 +13,7 @@
  *       native histograms (encodings 2 and 3).
  *   <li>Read only: {@link dev.orrery.core.chunk.Xor2Chunk} (encoding 4) and the start-timestamp histogram variants
  *       {@link dev.orrery.core.chunk.HistogramStChunk} and {@link dev.orrery.core.chunk.FloatHistogramStChunk}
- *       (encodings 5 and 6). Thanos' AGGR chunks (255) hold five XOR sub-chunks, which the store gateway splits.
+ *       (encodings 5 and 6). Thanos' AGGR chunks (255) hold five sub-chunks, which the store gateway splits.
  *   <li>{@link dev.orrery.core.chunk.ChunkSegmentWriter} / {@link dev.orrery.core.chunk.ChunkSegmentReader}: the
  *       {@code chunks/000001}... files of a block, with Prometheus' cut rules and CRC32C-checked reads by
  *       {@link dev.orrery.core.chunk.ChunkRef chunk reference}.

@@ -1,0 +1,162 @@
+package dev.orrery.downsample;
+
+import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.chunk.XorAppender;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Downsamples one raw float series to Thanos' 5-minute resolution (FORMATS.md 7.2, 7.3 steps 2 and 3): the samples are
+ * cut into batches that never split a window, each batch becomes one {@code AggrChunk} whose count, sum, min and max
+ * sub-chunks hold one sample per window, and whose counter sub-chunk holds the batch's first raw sample, the
+ * reset-adjusted running total at every window, and the batch's last raw value again at the last window's timestamp,
+ * so that rates across chunks stay exact. Stateless.
+ */
+public final class RawDownsampler {
+  /** The 5-minute resolution, in milliseconds ({@code thanos.downsample.resolution} of the output blocks). */
+  public static final long RESOLUTION_5M = 300_000L;
+  /** The input resolution Thanos assumes for raw data when it sizes chunks. */
+  private static final long RAW_RESOLUTION = 60_000L;
+  /** Most windows Thanos aims for in one downsampled chunk. */
+  private static final int MAX_WINDOWS_PER_CHUNK = 140;
+
+  private RawDownsampler() {}
+
+  /**
+   * The 5m {@code AggrChunk}s of a float series: {@code ts[0..count-1]} and {@code vs[0..count-1]} in time order, with
+   * stale markers already dropped (as {@code expandChunkIterator} does when it reads the raw chunks). Samples whose
+   * value is NaN are left out of every aggregate. Returns no chunk for no samples.
+   *
+   * @throws IllegalArgumentException if {@code count} exceeds either array
+   */
+  public static List<DownsampledChunk> downsample(long[] ts, double[] vs, int count) {
+    if (count < 0 || count > ts.length || count > vs.length) {
+      throw new IllegalArgumentException(count + " samples in arrays of " + ts.length + " and " + vs.length);
+    }
+    List<DownsampledChunk> out = new ArrayList<>();
+    if (count == 0) {
+      return out;
+    }
+    long resolution = RESOLUTION_5M;
+    int batchSize = count / targetChunkCount(ts[0], ts[count - 1], RAW_RESOLUTION, resolution, count) + 1;
+    long[] bt = new long[count];
+    double[] bv = new double[count];
+    for (int from = 0; from < count; ) {
+      int end = from + Math.min(batchSize, count - from);
+      // A window is never split across two chunks.
+      while (end < count && ts[end] <= windowEnd(ts[end - 1], resolution)) {
+        end++;
+      }
+      int n = 0;
+      for (int i = from; i < end; i++) {
+        if (!Double.isNaN(vs[i])) {
+          bt[n] = ts[i];
+          bv[n++] = vs[i];
+        }
+      }
+      if (n > 0) {
+        out.add(aggregate(bt, bv, n, resolution));
+      }
+      from = end;
+    }
+    return out;
+  }
+
+  /** The last millisecond of the {@code resolution}-aligned window that holds {@code t}. */
+  static long windowEnd(long t, long resolution) {
+    return t - (t % resolution) + resolution - 1;
+  }
+
+  /**
+   * How many chunks Thanos cuts a series of {@code count} samples over {@code [mint, maxt]} into: enough that each
+   * holds at most about {@value #MAX_WINDOWS_PER_CHUNK} windows of the expected output.
+   */
+  static int targetChunkCount(long mint, long maxt, long inResolution, long outResolution, int count) {
+    double maxWindows = (double) ((maxt - mint) / outResolution);
+    // count / 0.0 is +Infinity, so a single timestamp counts as full.
+    double fullness = Math.min(1, count / ((double) (maxt - mint) / inResolution));
+    int expected = (int) (maxWindows * fullness) + 1;
+    int chunks = 1;
+    while (expected / chunks > MAX_WINDOWS_PER_CHUNK) {
+      chunks++;
+    }
+    return chunks;
+  }
+
+  /** One batch ({@code n > 0} samples without NaN) as an {@code AggrChunk}. */
+  private static DownsampledChunk aggregate(long[] ts, double[] vs, int n, long resolution) {
+    XorAppender[] slots = new XorAppender[AggrChunkWriter.SLOTS];
+    for (int k = 0; k < slots.length; k++) {
+      slots[k] = new XorAppender();
+    }
+    XorAppender counter = slots[AggrChunkWriter.COUNTER];
+    counter.append(ts[0], vs[0]);
+    WindowAggregator window = new WindowAggregator();
+    long lastT = ts[n - 1];
+    long firstWindow = Math.min(windowEnd(ts[0], resolution), lastT);
+    long windowT = -1;
+    for (int i = 0; i < n; i++) {
+      if (ts[i] > windowT) {
+        if (windowT != -1) {
+          window.emit(windowT, slots);
+        }
+        window.resetWindow();
+        // The last window is stamped with the batch's last sample time.
+        windowT = Math.min(windowEnd(ts[i], resolution), lastT);
+      }
+      window.add(vs[i]);
+    }
+    window.emit(windowT, slots);
+    // The true last raw value, at the last window's timestamp: the counter-reset iterator takes it as the last value.
+    counter.append(lastT, vs[n - 1]);
+    Chunk[] chunks = new Chunk[slots.length];
+    for (int k = 0; k < slots.length; k++) {
+      chunks[k] = slots[k].toChunk();
+    }
+    return new DownsampledChunk(firstWindow, windowT, AggrChunkWriter.encode(chunks));
+  }
+
+  /**
+   * The aggregates of the current window, and the batch's running counter: a value below the previous one is a counter
+   * reset, and adds itself rather than the difference.
+   */
+  private static final class WindowAggregator {
+    private int count;
+    private double sum;
+    private double min;
+    private double max;
+    private double counter;
+    private double last;
+    private boolean started;
+
+    void resetWindow() {
+      count = 0;
+      sum = 0;
+      // Thanos starts from the largest finite values, not from infinities.
+      min = Double.MAX_VALUE;
+      max = -Double.MAX_VALUE;
+    }
+
+    void add(double v) {
+      if (started) {
+        counter += v < last ? v : v - last;
+      } else {
+        counter = v;
+        started = true;
+      }
+      last = v;
+      sum += v;
+      count++;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+
+    void emit(long t, XorAppender[] slots) {
+      slots[AggrChunkWriter.COUNT].append(t, count);
+      slots[AggrChunkWriter.SUM].append(t, sum);
+      slots[AggrChunkWriter.MIN].append(t, min);
+      slots[AggrChunkWriter.MAX].append(t, max);
+      slots[AggrChunkWriter.COUNTER].append(t, counter);
+    }
+  }
+}
