@@ -1,5 +1,6 @@
 package dev.orrery.downsample;
 
+import dev.orrery.core.chunk.AggrChunkSlots;
 import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.XorAppender;
 import java.util.ArrayList;
@@ -85,11 +86,11 @@ public final class RawDownsampler {
 
   /** One batch ({@code n > 0} samples without NaN) as an {@code AggrChunk}. */
   private static DownsampledChunk aggregate(long[] ts, double[] vs, int n, long resolution) {
-    XorAppender[] slots = new XorAppender[AggrChunkWriter.SLOTS];
+    XorAppender[] slots = new XorAppender[AggrChunkSlots.SLOTS];
     for (int k = 0; k < slots.length; k++) {
       slots[k] = new XorAppender();
     }
-    XorAppender counter = slots[AggrChunkWriter.COUNTER];
+    XorAppender counter = slots[AggrChunkSlots.COUNTER];
     counter.append(ts[0], vs[0]);
     WindowAggregator window = new WindowAggregator();
     long lastT = ts[n - 1];
@@ -152,11 +153,11 @@ public final class RawDownsampler {
     }
 
     void emit(long t, XorAppender[] slots) {
-      slots[AggrChunkWriter.COUNT].append(t, count);
-      slots[AggrChunkWriter.SUM].append(t, sum);
-      slots[AggrChunkWriter.MIN].append(t, min);
-      slots[AggrChunkWriter.MAX].append(t, max);
-      slots[AggrChunkWriter.COUNTER].append(t, counter);
+      slots[AggrChunkSlots.COUNT].append(t, count);
+      slots[AggrChunkSlots.SUM].append(t, sum);
+      slots[AggrChunkSlots.MIN].append(t, min);
+      slots[AggrChunkSlots.MAX].append(t, max);
+      slots[AggrChunkSlots.COUNTER].append(t, counter);
     }
   }
 }

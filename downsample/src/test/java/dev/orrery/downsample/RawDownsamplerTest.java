@@ -3,11 +3,11 @@ package dev.orrery.downsample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.orrery.core.chunk.AggrChunkSlots;
 import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.ChunkEncoding;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
-import dev.orrery.core.io.DecodeBuffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -56,10 +56,10 @@ class RawDownsamplerTest {
     for (DownsampledChunk chunk : out) {
       assertThat(chunk.minTime()).isGreaterThan(previousMax);
       previousMax = chunk.maxTime();
-      List<long[]> count0 = samples(slot(chunk, AggrChunkWriter.COUNT));
-      List<long[]> sum = samples(slot(chunk, AggrChunkWriter.SUM));
-      List<long[]> min = samples(slot(chunk, AggrChunkWriter.MIN));
-      List<long[]> max = samples(slot(chunk, AggrChunkWriter.MAX));
+      List<long[]> count0 = samples(slot(chunk, AggrChunkSlots.COUNT));
+      List<long[]> sum = samples(slot(chunk, AggrChunkSlots.SUM));
+      List<long[]> min = samples(slot(chunk, AggrChunkSlots.MIN));
+      List<long[]> max = samples(slot(chunk, AggrChunkSlots.MAX));
       assertThat(count0).hasSize(sum.size()).hasSize(min.size()).hasSize(max.size());
       assertThat(count0.get(0)[0]).isEqualTo(chunk.minTime());
       assertThat(count0.get(count0.size() - 1)[0]).isEqualTo(chunk.maxTime());
@@ -98,9 +98,9 @@ class RawDownsamplerTest {
 
     assertThat(out).hasSize(1);
     // Raw first, the running total at each window (10, +10, reset +5 = 25; +10, +2 = 37), raw last at the last window.
-    assertThat(samples(slot(out.get(0), AggrChunkWriter.COUNTER))).containsExactly(
+    assertThat(samples(slot(out.get(0), AggrChunkSlots.COUNTER))).containsExactly(
         sample(0, 10), sample(299_999, 25), sample(460_000, 37), sample(460_000, 17));
-    assertThat(samples(slot(out.get(0), AggrChunkWriter.COUNT))).containsExactly(
+    assertThat(samples(slot(out.get(0), AggrChunkSlots.COUNT))).containsExactly(
         sample(299_999, 3), sample(460_000, 2));
   }
 
@@ -111,8 +111,8 @@ class RawDownsamplerTest {
 
     DownsampledChunk only = RawDownsampler.downsample(ts, vs, 3).get(0);
 
-    assertThat(samples(slot(only, AggrChunkWriter.COUNT))).containsExactly(sample(3000, 2));
-    assertThat(samples(slot(only, AggrChunkWriter.SUM))).containsExactly(sample(3000, 4));
+    assertThat(samples(slot(only, AggrChunkSlots.COUNT))).containsExactly(sample(3000, 2));
+    assertThat(samples(slot(only, AggrChunkSlots.SUM))).containsExactly(sample(3000, 4));
     assertThat(RawDownsampler.downsample(new long[] {1000}, new double[] {Double.NaN}, 1)).isEmpty();
     assertThat(RawDownsampler.downsample(new long[0], new double[0], 0)).isEmpty();
   }
@@ -139,18 +139,13 @@ class RawDownsamplerTest {
     return new long[] {t, Double.doubleToRawLongBits(v)};
   }
 
-  /** Slot {@code k} of an AggrChunk, walking the slots before it (FORMATS.md 7.1). */
+  /** Slot {@code k} of an AggrChunk, which must be a present XOR sub-chunk. */
   private static Chunk slot(DownsampledChunk chunk, int k) {
-    DecodeBuffer data = new DecodeBuffer(ByteBuffer.wrap(chunk.data()), "aggr", 0);
-    for (int i = 0; ; i++) {
-      int length = data.uvarintInt();
-      if (i == k) {
-        assertThat(length).isPositive();
-        assertThat(data.u8()).isEqualTo(ChunkEncoding.XOR.code());
-        return Chunk.of(ChunkEncoding.XOR, ByteBuffer.wrap(chunk.data(), data.position(), length).slice());
-      }
-      data.skip(length == 0 ? 0 : 1 + length);
-    }
+    ByteBuffer[] slots = new ByteBuffer[AggrChunkSlots.SLOTS];
+    int[] encodings = new int[AggrChunkSlots.SLOTS];
+    AggrChunkSlots.split(ByteBuffer.wrap(chunk.data()), slots, encodings, "test");
+    assertThat(encodings[k]).isEqualTo(ChunkEncoding.XOR.code());
+    return Chunk.of(ChunkEncoding.XOR, slots[k]);
   }
 
   private static List<long[]> samples(Chunk chunk) {

@@ -1,6 +1,5 @@
-package dev.orrery.storeapi.gateway;
+package dev.orrery.core.chunk;
 
-import dev.orrery.core.chunk.CorruptChunkException;
 import java.nio.ByteBuffer;
 
 /**
@@ -8,23 +7,32 @@ import java.nio.ByteBuffer;
  * min, max, counter, each {@code uvarint L} then, when {@code L > 0}, an encoding byte and {@code L} data bytes. An
  * absent trailing slot may be a lone {@code 0x00} or missing bytes. Stateless.
  */
-final class AggrChunkSlots {
-  static final int COUNT = 0;
-  static final int SUM = 1;
-  static final int MIN = 2;
-  static final int MAX = 3;
-  static final int COUNTER = 4;
+public final class AggrChunkSlots {
+  /** Slots of an aggregate chunk. */
+  public static final int SLOTS = 5;
+  /** Slot of the number of raw samples per window. */
+  public static final int COUNT = 0;
+  /** Slot of the sum of the raw values per window. */
+  public static final int SUM = 1;
+  /** Slot of the smallest raw value per window. */
+  public static final int MIN = 2;
+  /** Slot of the largest raw value per window. */
+  public static final int MAX = 3;
+  /** Slot of the counter: the raw first value, the reset-adjusted running total per window, the raw last value. */
+  public static final int COUNTER = 4;
 
   private AggrChunkSlots() {}
 
   /**
-   * Splits {@code data} into its slots: {@code out[k]} is slot {@code k}'s data (or {@code null} when absent) and
-   * {@code enc[k]} its encoding byte.
+   * Splits {@code data} (from index 0 to its limit) into its slots: {@code out[k]} is slot {@code k}'s data (or
+   * {@code null} when absent) and {@code enc[k]} its encoding byte; both arrays hold {@value #SLOTS}.
+   *
+   * @throws CorruptChunkException naming {@code resource} when a slot runs past the data
    */
-  static void split(ByteBuffer data, ByteBuffer[] out, int[] enc, String resource) {
+  public static void split(ByteBuffer data, ByteBuffer[] out, int[] enc, String resource) {
     int p = 0;
     int limit = data.limit();
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < SLOTS; k++) {
       out[k] = null;
       enc[k] = 0;
       if (p >= limit) {

@@ -1,13 +1,8 @@
-package dev.orrery.storeapi.gateway;
+package dev.orrery.core.chunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.orrery.core.chunk.Chunk;
-import dev.orrery.core.chunk.ChunkEncoding;
-import dev.orrery.core.chunk.CorruptChunkException;
-import dev.orrery.core.chunk.SampleIterator;
-import dev.orrery.core.chunk.ValueType;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
