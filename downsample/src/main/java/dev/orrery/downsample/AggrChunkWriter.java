@@ -2,8 +2,10 @@ package dev.orrery.downsample;
 
 import dev.orrery.core.chunk.AggrChunkSlots;
 import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.core.io.EncodeBuffer;
 import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,11 +23,21 @@ public final class AggrChunkWriter {
    * @throws IllegalArgumentException if there are not five slots
    */
   public static byte[] encode(@Nullable Chunk[] slots) {
-    if (slots.length != AggrChunkSlots.SLOTS) {
-      throw new IllegalArgumentException("an AggrChunk has " + AggrChunkSlots.SLOTS + " slots, got " + slots.length);
+    return encode(slots.length, k -> slots[k]);
+  }
+
+  /** The {@code AggrChunk} bytes of the chunks the appenders hold ({@code null} for an absent slot). */
+  public static byte[] encode(@Nullable XorAppender[] slots) {
+    return encode(slots.length, k -> slots[k] == null ? null : slots[k].toChunk());
+  }
+
+  private static byte[] encode(int count, IntFunction<@Nullable Chunk> slots) {
+    if (count != AggrChunkSlots.SLOTS) {
+      throw new IllegalArgumentException("an AggrChunk has " + AggrChunkSlots.SLOTS + " slots, got " + count);
     }
     EncodeBuffer out = new EncodeBuffer(128);
-    for (Chunk slot : slots) {
+    for (int k = 0; k < count; k++) {
+      Chunk slot = slots.apply(k);
       if (slot == null) {
         out.putUvarint(0);
         continue;

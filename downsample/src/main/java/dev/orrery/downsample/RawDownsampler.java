@@ -1,7 +1,6 @@
 package dev.orrery.downsample;
 
 import dev.orrery.core.chunk.AggrChunkSlots;
-import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.XorAppender;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class RawDownsampler {
     for (int from = 0; from < count; ) {
       int end = from + Math.min(batchSize, count - from);
       // A window is never split across two chunks.
-      while (end < count && ts[end] <= windowEnd(ts[end - 1], resolution)) {
+      while (end < count && ts[end] <= WindowLoop.windowEnd(ts[end - 1], resolution)) {
         end++;
       }
       int n = 0;
@@ -61,11 +60,6 @@ public final class RawDownsampler {
       from = end;
     }
     return out;
-  }
-
-  /** The last millisecond of the {@code resolution}-aligned window that holds {@code t}. */
-  static long windowEnd(long t, long resolution) {
-    return t - (t % resolution) + resolution - 1;
   }
 
   /**
@@ -90,74 +84,20 @@ public final class RawDownsampler {
     for (int k = 0; k < slots.length; k++) {
       slots[k] = new XorAppender();
     }
-    XorAppender counter = slots[AggrChunkSlots.COUNTER];
-    counter.append(ts[0], vs[0]);
-    WindowAggregator window = new WindowAggregator();
-    long lastT = ts[n - 1];
-    long firstWindow = Math.min(windowEnd(ts[0], resolution), lastT);
-    long windowT = -1;
-    for (int i = 0; i < n; i++) {
-      if (ts[i] > windowT) {
-        if (windowT != -1) {
-          window.emit(windowT, slots);
-        }
-        window.resetWindow();
-        // The last window is stamped with the batch's last sample time.
-        windowT = Math.min(windowEnd(ts[i], resolution), lastT);
+    XorAppender counterSlot = slots[AggrChunkSlots.COUNTER];
+    counterSlot.append(ts[0], vs[0]);
+    long lastWindow = WindowLoop.run(ts, vs, n, resolution, new FloatAggregator() {
+      @Override
+      public void emit(long t) {
+        slots[AggrChunkSlots.COUNT].append(t, count);
+        slots[AggrChunkSlots.SUM].append(t, sum);
+        slots[AggrChunkSlots.MIN].append(t, min);
+        slots[AggrChunkSlots.MAX].append(t, max);
+        counterSlot.append(t, counter);
       }
-      window.add(vs[i]);
-    }
-    window.emit(windowT, slots);
+    });
     // The true last raw value, at the last window's timestamp: the counter-reset iterator takes it as the last value.
-    counter.append(lastT, vs[n - 1]);
-    Chunk[] chunks = new Chunk[slots.length];
-    for (int k = 0; k < slots.length; k++) {
-      chunks[k] = slots[k].toChunk();
-    }
-    return new DownsampledChunk(firstWindow, windowT, AggrChunkWriter.encode(chunks));
-  }
-
-  /**
-   * The aggregates of the current window, and the batch's running counter: a value below the previous one is a counter
-   * reset, and adds itself rather than the difference.
-   */
-  private static final class WindowAggregator {
-    private int count;
-    private double sum;
-    private double min;
-    private double max;
-    private double counter;
-    private double last;
-    private boolean started;
-
-    void resetWindow() {
-      count = 0;
-      sum = 0;
-      // Thanos starts from the largest finite values, not from infinities.
-      min = Double.MAX_VALUE;
-      max = -Double.MAX_VALUE;
-    }
-
-    void add(double v) {
-      if (started) {
-        counter += v < last ? v : v - last;
-      } else {
-        counter = v;
-        started = true;
-      }
-      last = v;
-      sum += v;
-      count++;
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
-
-    void emit(long t, XorAppender[] slots) {
-      slots[AggrChunkSlots.COUNT].append(t, count);
-      slots[AggrChunkSlots.SUM].append(t, sum);
-      slots[AggrChunkSlots.MIN].append(t, min);
-      slots[AggrChunkSlots.MAX].append(t, max);
-      slots[AggrChunkSlots.COUNTER].append(t, counter);
-    }
+    counterSlot.append(ts[n - 1], vs[n - 1]);
+    return new DownsampledChunk(WindowLoop.firstWindow(ts, n, resolution), lastWindow, AggrChunkWriter.encode(slots));
   }
 }

@@ -125,8 +125,8 @@ class RawDownsamplerTest {
     assertThat(RawDownsampler.targetChunkCount(0, 48 * 3_600_000L, 60_000, R, 1_440)).isEqualTo(3);
     // One timestamp counts as full.
     assertThat(RawDownsampler.targetChunkCount(5, 5, 60_000, R, 1)).isEqualTo(1);
-    assertThat(RawDownsampler.windowEnd(0, R)).isEqualTo(299_999);
-    assertThat(RawDownsampler.windowEnd(300_000, R)).isEqualTo(599_999);
+    assertThat(WindowLoop.windowEnd(0, R)).isEqualTo(299_999);
+    assertThat(WindowLoop.windowEnd(300_000, R)).isEqualTo(599_999);
   }
 
   @Test
