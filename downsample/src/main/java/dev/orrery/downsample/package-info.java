@@ -1,12 +1,18 @@
 /**
- * Thanos downsampling (FORMATS.md 7): raw float samples aggregated per 5-minute window into Thanos' {@code AggrChunk}
- * encoding (count, sum, min, max and counter sub-chunks), byte for byte as Thanos' compactor writes them.
+ * Thanos downsampling (FORMATS.md 7) of float series: raw samples aggregated per 5-minute window, and 5-minute
+ * aggregates per hour, into Thanos' {@code AggrChunk} encoding (count, sum, min, max and counter sub-chunks), byte for
+ * byte as Thanos' compactor writes them.
  *
  * <ul>
  *   <li>{@link dev.orrery.downsample.RawDownsampler}: one raw float series to 5m {@code AggrChunk}s, batched as Thanos
  *       batches them (7.3).
- *   <li>{@link dev.orrery.downsample.AggrChunkWriter}: the five-slot {@code AggrChunk} layout (7.1).
+ *   <li>{@link dev.orrery.downsample.HourDownsampler}: the 5m {@code AggrChunk}s of one series to 1h (7.4).
+ *   <li>{@link dev.orrery.downsample.AggrChunkWriter}: the five-slot {@code AggrChunk} layout (7.1); core's
+ *       {@link dev.orrery.core.chunk.AggrChunkSlots} reads it.
  * </ul>
+ *
+ * <p>Native-histogram series, writing downsampled blocks and the compactor that decides when to downsample are not
+ * here yet.
  */
 @NullMarked
 package dev.orrery.downsample;
