@@ -23,14 +23,9 @@ class HourDownsamplerTest {
     // Eight days at 60 s with jitter (two 1h chunks), whole-number values so that sums are exact in any order.
     SplittableRandom random = new SplittableRandom(11);
     int n = 11_520;
-    long[] ts = new long[n];
-    double[] vs = new double[n];
-    long t = 1_700_000_321_000L;
-    for (int i = 0; i < n; i++) {
-      ts[i] = t + random.nextInt(25);
-      vs[i] = random.nextInt(-500, 500);
-      t += 60_000;
-    }
+    Scrapes series = Scrapes.of(n, 1_700_000_321_000L, 60_000, 24, random, (i, v) -> random.nextInt(-500, 500));
+    long[] ts = series.ts();
+    double[] vs = series.vs();
 
     List<DownsampledChunk> hourly = HourDownsampler.downsample(RawDownsampler.downsample(ts, vs, n));
 
@@ -74,17 +69,11 @@ class HourDownsamplerTest {
   void counterKeepsEveryIncreaseAcrossResetsAndTheRawLastValue() {
     SplittableRandom random = new SplittableRandom(12);
     int n = 11_520;
-    long[] ts = new long[n];
-    double[] vs = new double[n];
-    long t = 1_700_000_000_000L;
-    double counter = 0;
-    for (int i = 0; i < n; i++) {
-      ts[i] = t;
-      t += 60_000;
-      // A reset now and then, some of them right at 5m and 1h boundaries.
-      counter = random.nextInt(500) == 0 || i % 600 == 0 ? random.nextInt(5) : counter + random.nextInt(10);
-      vs[i] = counter;
-    }
+    // A reset now and then, some of them right at 5m and 1h boundaries.
+    Scrapes series = Scrapes.of(n, 1_700_000_000_000L, 60_000, 0, random,
+        (i, v) -> random.nextInt(500) == 0 || i % 600 == 0 ? random.nextInt(5) : v + random.nextInt(10));
+    long[] ts = series.ts();
+    double[] vs = series.vs();
     FloatSamples raw = new FloatSamples();
     for (int i = 0; i < n; i++) {
       raw.add(ts[i], vs[i]);

@@ -39,14 +39,10 @@ class RawDownsamplerTest {
     // Two days at 15 s with jitter: several chunks of whole windows.
     SplittableRandom random = new SplittableRandom(7);
     int count = 11_520;
-    long[] ts = new long[count];
-    double[] vs = new double[count];
-    long t = 1_700_000_123_000L;
-    for (int i = 0; i < count; i++) {
-      ts[i] = t + random.nextInt(25);
-      vs[i] = Math.round(random.nextDouble() * 1000) / 10.0;
-      t += 15_000;
-    }
+    Scrapes series = Scrapes.of(count, 1_700_000_123_000L, 15_000, 24, random,
+        (i, v) -> Math.round(random.nextDouble() * 1000) / 10.0);
+    long[] ts = series.ts();
+    double[] vs = series.vs();
 
     List<DownsampledChunk> out = RawDownsampler.downsample(ts, vs, count);
 
