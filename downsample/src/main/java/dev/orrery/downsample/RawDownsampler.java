@@ -1,6 +1,7 @@
 package dev.orrery.downsample;
 
 import dev.orrery.core.chunk.AggrChunkSlots;
+import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.XorAppender;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,10 @@ public final class RawDownsampler {
   private RawDownsampler() {}
 
   /**
-   * The 5m {@code AggrChunk}s of a float series: {@code ts[0..count-1]} and {@code vs[0..count-1]} in time order, with
-   * stale markers already dropped (as {@code expandChunkIterator} does when it reads the raw chunks). Samples whose
-   * value is NaN are left out of every aggregate. Returns no chunk for no samples.
+   * The 5m {@code AggrChunk}s of a float series: {@code ts[0..count-1]} and {@code vs[0..count-1]} in time order.
+   * Staleness markers are dropped before the samples are cut into chunks (as Thanos does when it reads the raw chunks),
+   * other NaN values after, so they count towards a chunk's size but not towards any aggregate. Returns no chunk when
+   * no sample remains.
    *
    * @throws IllegalArgumentException if {@code count} exceeds either array
    */
@@ -34,9 +36,22 @@ public final class RawDownsampler {
       throw new IllegalArgumentException(count + " samples in arrays of " + ts.length + " and " + vs.length);
     }
     List<DownsampledChunk> out = new ArrayList<>();
-    if (count == 0) {
+    long[] kt = new long[count];
+    double[] kv = new double[count];
+    int kept = 0;
+    for (int i = 0; i < count; i++) {
+      if (!StaleNaN.is(vs[i])) {
+        kt[kept] = ts[i];
+        kv[kept++] = vs[i];
+      }
+    }
+    if (kept == 0) {
       return out;
     }
+    return batches(kt, kv, kept, out);
+  }
+
+  private static List<DownsampledChunk> batches(long[] ts, double[] vs, int count, List<DownsampledChunk> out) {
     long resolution = RESOLUTION_5M;
     int batchSize = count / targetChunkCount(ts[0], ts[count - 1], RAW_RESOLUTION, resolution, count) + 1;
     long[] bt = new long[count];

@@ -7,6 +7,7 @@ import dev.orrery.core.chunk.AggrChunkSlots;
 import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.ChunkEncoding;
 import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -98,6 +99,21 @@ class RawDownsamplerTest {
         sample(0, 10), sample(299_999, 25), sample(460_000, 37), sample(460_000, 17));
     assertThat(samples(slot(out.get(0), AggrChunkSlots.COUNT))).containsExactly(
         sample(299_999, 3), sample(460_000, 2));
+  }
+
+  @Test
+  void staleMarkersAreDroppedBeforeBatching() {
+    double stale = Double.longBitsToDouble(StaleNaN.BITS);
+    long[] ts = {1000, 2000, 3000, 4000};
+    double[] vs = {1, stale, 3, stale};
+
+    DownsampledChunk only = RawDownsampler.downsample(ts, vs, 4).get(0);
+
+    // The last window is stamped at the last sample kept, and the counter's raw last value is 3, not the marker.
+    assertThat(samples(slot(only, AggrChunkSlots.COUNT))).containsExactly(sample(3000, 2));
+    assertThat(samples(slot(only, AggrChunkSlots.COUNTER))).containsExactly(
+        sample(1000, 1), sample(3000, 3), sample(3000, 3));
+    assertThat(RawDownsampler.downsample(new long[] {1000}, new double[] {stale}, 1)).isEmpty();
   }
 
   @Test

@@ -9,7 +9,7 @@ package dev.orrery.core.chunk;
  */
 abstract sealed class StreamSampleIterator implements SampleIterator permits Xor2Iterator, HistogramChunkIterator {
   /** The stale marker's bits. */
-  static final long STALE_NAN = 0x7ff0000000000002L;
+  static final long STALE_NAN = StaleNaN.BITS;
 
   final BitReader reader = new BitReader();
   private final ValueType type;

@@ -13,7 +13,7 @@ import java.util.function.Function;
  */
 public final class Generators {
   /** Prometheus' stale marker, a NaN with a payload that arithmetic does not produce. */
-  public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+  public static final long STALE_NAN_BITS = dev.orrery.core.chunk.StaleNaN.BITS;
 
   /**
    * Raw bits of doubles that codecs get wrong: NaNs (stale marker, Go's and Java's canonical NaN, negative and

@@ -1,6 +1,7 @@
 package dev.orrery.promql.promqltest;
 
 import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
@@ -28,7 +29,6 @@ import java.util.TreeSet;
  * gauge histograms stay gauges.
  */
 final class InMemoryStorage implements Queryable {
-  static final long STALE_NAN_BITS = 0x7ff0000000000002L;
   private static final int SAMPLES_PER_CHUNK = 120;
 
   private final TreeMap<Labels, StoredSeries> series;
@@ -104,7 +104,7 @@ final class InMemoryStorage implements Queryable {
       SequenceValue v = p.getValue();
       if (v.histogram() == null) {
         vs[i] = v.value();
-        boolean stale = Double.doubleToRawLongBits(v.value()) == STALE_NAN_BITS;
+        boolean stale = StaleNaN.is(v.value());
         if (!(stale && prevWasHistogram)) {
           // A float sample starts a float chunk; a stale marker in a histogram series stays in the chunk.
           prev = null;

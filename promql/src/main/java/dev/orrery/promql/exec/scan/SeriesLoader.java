@@ -3,6 +3,7 @@ package dev.orrery.promql.exec.scan;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
@@ -21,12 +22,10 @@ import java.util.List;
 
 /** Selects series from storage and decodes their samples in a time range into {@link SeriesData}. */
 final class SeriesLoader {
-  static final long STALE_NAN_BITS = 0x7ff0000000000002L;
-
   private SeriesLoader() {}
 
   static boolean isStale(double v) {
-    return Double.doubleToRawLongBits(v) == STALE_NAN_BITS;
+    return StaleNaN.is(v);
   }
 
   /**
