@@ -7,12 +7,12 @@
  *   <li>{@link dev.orrery.downsample.RawDownsampler}: one raw float series to 5m {@code AggrChunk}s, batched as Thanos
  *       batches them (7.3).
  *   <li>{@link dev.orrery.downsample.HourDownsampler}: the 5m {@code AggrChunk}s of one series to 1h (7.4).
+ *   <li>{@link dev.orrery.downsample.BlockDownsampler}: a whole block, raw to 5m or 5m to 1h, as a new block (7.6).
  *   <li>{@link dev.orrery.downsample.AggrChunkWriter}: the five-slot {@code AggrChunk} layout (7.1); core's
  *       {@link dev.orrery.core.chunk.AggrChunkSlots} reads it.
  * </ul>
  *
- * <p>Native-histogram series, writing downsampled blocks and the compactor that decides when to downsample are not
- * here yet.
+ * <p>Native-histogram series and the compactor that decides when to downsample are not here yet.
  */
 @NullMarked
 package dev.orrery.downsample;

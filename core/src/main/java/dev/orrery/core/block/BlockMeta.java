@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The content of a block's {@code meta.json} (FORMATS.md 1.3): the Prometheus fields and, for blocks that went
@@ -129,6 +130,26 @@ public record BlockMeta(
     /** A section with just external labels, resolution and source. */
     public static ThanosMeta of(Map<String, String> labels, long resolutionMillis, String source) {
       return new ThanosMeta(new TreeMap<>(labels), resolutionMillis, source, List.of(), List.of(), null,
+          new IndexStats(0, 0), null, "0001-01-01T00:00:00Z");
+    }
+
+    /**
+     * A section for the block written in {@code blockDir} (its {@code chunks/} and {@code index} complete): the
+     * segment files, and the files with their sizes as Thanos lists them ({@code meta.json} without one).
+     */
+    public static ThanosMeta ofBlockFiles(Path blockDir, Map<String, String> labels, long resolutionMillis,
+        String source) throws IOException {
+      List<String> segments = new ArrayList<>();
+      List<ThanosFile> files = new ArrayList<>();
+      try (Stream<Path> list = Files.list(blockDir.resolve("chunks"))) {
+        for (Path p : (Iterable<Path>) list.sorted()::iterator) {
+          segments.add(p.getFileName().toString());
+          files.add(new ThanosFile("chunks/" + p.getFileName(), Files.size(p), null));
+        }
+      }
+      files.add(new ThanosFile("index", Files.size(blockDir.resolve("index")), null));
+      files.add(new ThanosFile(FILE_NAME, 0, null));
+      return new ThanosMeta(new TreeMap<>(labels), resolutionMillis, source, segments, files, null,
           new IndexStats(0, 0), null, "0001-01-01T00:00:00Z");
     }
   }

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import dev.orrery.core.labels.Utf8Order;
 
 /**
@@ -151,7 +150,8 @@ public final class BlockWriter implements AutoCloseable {
       }
     }
     Tombstones.empty().write(tmp.resolve(Tombstones.FILE_NAME));
-    BlockMeta.ThanosMeta thanos = externalLabels == null ? null : thanosSection(tmp);
+    BlockMeta.ThanosMeta thanos = externalLabels == null ? null
+        : BlockMeta.ThanosMeta.ofBlockFiles(tmp, externalLabels, 0, source);
     BlockMeta meta = new BlockMeta(ulid, minTime, maxTime + 1, BlockMeta.Stats.of(numSamples, sorted.size(),
         numChunks), BlockMeta.Compaction.level1(ulid), thanos);
     meta.write(tmp);
@@ -159,21 +159,6 @@ public final class BlockWriter implements AutoCloseable {
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     series.clear();
     return meta;
-  }
-
-  private BlockMeta.ThanosMeta thanosSection(Path blockDir) throws IOException {
-    List<String> segments = new ArrayList<>();
-    List<BlockMeta.ThanosFile> files = new ArrayList<>();
-    try (Stream<Path> list = Files.list(blockDir.resolve("chunks"))) {
-      for (Path p : (Iterable<Path>) list.sorted()::iterator) {
-        segments.add(p.getFileName().toString());
-        files.add(new BlockMeta.ThanosFile("chunks/" + p.getFileName(), Files.size(p), null));
-      }
-    }
-    files.add(new BlockMeta.ThanosFile("index", Files.size(blockDir.resolve("index")), null));
-    files.add(new BlockMeta.ThanosFile(BlockMeta.FILE_NAME, 0, null));
-    return new BlockMeta.ThanosMeta(new TreeMap<>(externalLabels), 0, source, segments, files, null,
-        new BlockMeta.IndexStats(0, 0), null, "0001-01-01T00:00:00Z");
   }
 
   /** Discards a block that was not committed. */

@@ -102,12 +102,36 @@ public final class ChunkSegmentWriter implements AutoCloseable {
    */
   public long[] writeSeries(List<? extends Chunk> chunks) throws IOException {
     requireNonNull(chunks, "chunks is null");
+    int[] encodings = new int[chunks.size()];
+    ByteBuffer[] data = new ByteBuffer[chunks.size()];
+    for (int i = 0; i < data.length; i++) {
+      encodings[i] = chunks.get(i).encoding().code();
+      data[i] = chunks.get(i).bytes();
+    }
+    return writeRecords(encodings, data);
+  }
+
+  /**
+   * Writes the chunk records of one series as encoding numbers and data, in order, and returns their references: the
+   * form for chunks this package has no decoder for, such as Thanos' aggregate chunks (encoding 255).
+   *
+   * @throws IllegalArgumentException if the arrays differ in length or an encoding is not a byte
+   * @throws IOException if writing fails; the writer is unusable afterwards
+   */
+  public long[] writeRecords(int[] encodings, ByteBuffer[] data) throws IOException {
+    if (encodings.length != data.length) {
+      throw new IllegalArgumentException(encodings.length + " encodings for " + data.length + " chunks");
+    }
+    for (int encoding : encodings) {
+      if (encoding < 0 || encoding > 0xFF) {
+        throw new IllegalArgumentException("chunk encoding " + encoding + " is not a byte");
+      }
+    }
     checkUsable();
-    int count = chunks.size();
+    int count = data.length;
     long[] refs = new long[count];
-    ByteBuffer[] data = new ByteBuffer[count];
     boolean[] cutBefore = new boolean[count];
-    planCuts(chunks, data, cutBefore);
+    planCuts(data, cutBefore);
     boolean ok = false;
     try {
       if (file == null) {
@@ -117,7 +141,7 @@ public final class ChunkSegmentWriter implements AutoCloseable {
         if (cutBefore[i]) {
           cut();
         }
-        refs[i] = writeRecord(chunks.get(i).encoding().code(), data[i]);
+        refs[i] = writeRecord(encodings[i], data[i]);
       }
       ok = true;
     } finally {
@@ -129,11 +153,10 @@ public final class ChunkSegmentWriter implements AutoCloseable {
   }
 
   /** Decides before which chunks a new file starts (Prometheus' batching in {@code WriteChunks}). */
-  private void planCuts(List<? extends Chunk> chunks, ByteBuffer[] data, boolean[] cutBefore) {
+  private void planCuts(ByteBuffer[] data, boolean[] cutBefore) {
     long batchBytes = 0;
     boolean firstBatch = true;
     for (int i = 0; i < data.length; i++) {
-      data[i] = chunks.get(i).bytes();
       long size = RECORD_OVERHEAD + (long) data[i].remaining();
       batchBytes += size;
       boolean cut = i != 0 && batchBytes + HEADER_BYTES > maxSegmentBytes;

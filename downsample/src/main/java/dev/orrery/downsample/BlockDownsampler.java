@@ -1,0 +1,174 @@
+package dev.orrery.downsample;
+
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.block.Block;
+import dev.orrery.core.block.BlockMeta;
+import dev.orrery.core.block.Ulid;
+import dev.orrery.core.chunk.AggrChunkSlots;
+import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.chunk.ChunkEncoding;
+import dev.orrery.core.chunk.ChunkSegmentReader.RawChunk;
+import dev.orrery.core.chunk.ChunkSegmentWriter;
+import dev.orrery.core.chunk.FloatSamples;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.StaleNaN;
+import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.index.ChunkMetas;
+import dev.orrery.core.index.IndexReader;
+import dev.orrery.core.index.IndexWriter;
+import dev.orrery.core.index.Postings;
+import dev.orrery.core.index.Tombstones;
+import dev.orrery.core.labels.Labels;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the downsampled copy of a block (FORMATS.md 7.3, 7.4, 7.6): a raw block becomes a 5m block and a 5m block a
+ * 1h block, with every series' chunks replaced by {@code AggrChunk}s (encoding 255). The new block keeps the source's
+ * time range, compaction history, external labels and all its index symbols; it gets a new ULID, the target
+ * resolution and {@code source: compactor}. Series without output chunks are left out. Float series only: a native
+ * histogram chunk is an error naming the series. Stateless.
+ */
+public final class BlockDownsampler {
+  private static final int AGGR = ChunkEncoding.AGGR.code();
+
+  private BlockDownsampler() {}
+
+  /**
+   * Downsamples the block in {@code sourceDir} into a new block directory under {@code parentDir}; returns its meta.
+   *
+   * @throws OrreryException {@code BAD_QUERY} for a 1h block (the last level), {@code UNSUPPORTED} for a native
+   *     histogram series, {@code CORRUPT_DATA} for a chunk of the wrong kind for the block's resolution
+   * @throws IOException if reading or writing fails
+   */
+  public static BlockMeta downsample(Path sourceDir, Path parentDir) throws IOException {
+    try (Block source = Block.open(sourceDir)) {
+      BlockMeta meta = source.meta();
+      long from = meta.thanos() == null ? 0 : meta.thanos().downsampleResolutionMillis();
+      long to;
+      if (from == 0) {
+        to = RawDownsampler.RESOLUTION_5M;
+      } else if (from == RawDownsampler.RESOLUTION_5M) {
+        to = HourDownsampler.RESOLUTION_1H;
+      } else {
+        throw new OrreryException(ErrorCode.BAD_QUERY, "block " + sourceDir + " is at resolution " + from
+            + " ms; only raw and 5m blocks are downsampled (1h is the last level)");
+      }
+      Ulid ulid = Ulid.generate();
+      Path tmp = parentDir.resolve(ulid + ".tmp-for-creation");
+      Files.createDirectories(tmp.resolve("chunks"));
+      long[] totals = new long[3];
+      writeSeries(source, from, tmp, totals);
+      Tombstones.empty().write(tmp.resolve(Tombstones.FILE_NAME));
+      Map<String, String> labels = meta.thanos() == null ? Map.of() : meta.thanos().labels();
+      BlockMeta out = new BlockMeta(ulid, meta.minTimeMillis(), meta.maxTimeMillis(),
+          BlockMeta.Stats.of(totals[0], totals[1], totals[2]), meta.compaction(),
+          BlockMeta.ThanosMeta.ofBlockFiles(tmp, labels, to, "compactor"));
+      out.write(tmp);
+      Files.move(tmp, parentDir.resolve(ulid.toString()), StandardCopyOption.ATOMIC_MOVE);
+      return out;
+    }
+  }
+
+  /** Writes the chunks and index of the downsampled series; {@code totals} gets samples, series and chunks. */
+  private static void writeSeries(Block source, long from, Path dir, long[] totals) throws IOException {
+    IndexReader index = source.index();
+    try (ChunkSegmentWriter chunks = ChunkSegmentWriter.open(dir.resolve("chunks"));
+        IndexWriter out = IndexWriter.create(dir.resolve("index"))) {
+      out.addSymbols(index.symbols());
+      ChunkMetas in = new ChunkMetas();
+      ChunkMetas written = new ChunkMetas();
+      FloatSamples samples = new FloatSamples();
+      long[] refs = Postings.expand(index.allPostings());
+      for (long ref : refs) {
+        Labels labels = index.series(ref, in.clear());
+        List<DownsampledChunk> aggregates;
+        if (from == 0) {
+          samples.count = 0;
+          expandRaw(source, labels, in, samples);
+          aggregates = RawDownsampler.downsample(samples.ts, samples.values, samples.count);
+        } else {
+          aggregates = HourDownsampler.downsample(aggregateChunks(source, labels, in));
+        }
+        if (aggregates.isEmpty()) {
+          continue;
+        }
+        int[] encodings = new int[aggregates.size()];
+        ByteBuffer[] data = new ByteBuffer[aggregates.size()];
+        for (int i = 0; i < data.length; i++) {
+          encodings[i] = AGGR;
+          data[i] = ByteBuffer.wrap(aggregates.get(i).data());
+        }
+        long[] chunkRefs = chunks.writeRecords(encodings, data);
+        written.clear();
+        for (int i = 0; i < chunkRefs.length; i++) {
+          written.add(aggregates.get(i).minTime(), aggregates.get(i).maxTime(), chunkRefs[i]);
+          totals[0] += countSamples(aggregates.get(i));
+        }
+        out.addSeries(labels, written);
+        totals[1]++;
+        totals[2] += chunkRefs.length;
+      }
+    }
+  }
+
+  /**
+   * The samples of a raw float series as Thanos reads them (7.3 step 1): per chunk, staleness markers dropped and
+   * samples earlier than the previous one kept skipped (the check starts at 0 in every chunk).
+   */
+  private static void expandRaw(Block source, Labels labels, ChunkMetas metas, FloatSamples out) {
+    SampleIterator it = null;
+    for (int c = 0; c < metas.size(); c++) {
+      RawChunk raw = source.chunks().rawChunk(metas.ref(c));
+      if (raw.encoding() != ChunkEncoding.XOR.code()) {
+        throw new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " in block " + source.dir()
+            + " has a chunk of encoding " + raw.encoding() + " at offset " + raw.dataOffset() + " of "
+            + raw.resource() + ": only float (XOR) series are downsampled");
+      }
+      it = Chunk.of(ChunkEncoding.XOR, raw.data(), raw.resource(), raw.dataOffset()).iterator(it);
+      long lastT = 0;
+      while (it.next() == ValueType.FLOAT) {
+        long t = it.atT();
+        double v = it.atV();
+        if (StaleNaN.is(v) || t < lastT) {
+          continue;
+        }
+        lastT = t;
+        out.add(t, v);
+      }
+    }
+  }
+
+  /** The aggregate chunks of a 5m series. */
+  private static List<DownsampledChunk> aggregateChunks(Block source, Labels labels, ChunkMetas metas) {
+    List<DownsampledChunk> out = new ArrayList<>(metas.size());
+    for (int c = 0; c < metas.size(); c++) {
+      RawChunk raw = source.chunks().rawChunk(metas.ref(c));
+      if (raw.encoding() != AGGR) {
+        throw new OrreryException(ErrorCode.CORRUPT_DATA, "series " + labels + " in 5m block " + source.dir()
+            + " has a chunk of encoding " + raw.encoding() + " at offset " + raw.dataOffset() + " of "
+            + raw.resource() + " where an aggregate chunk (255) belongs");
+      }
+      ByteBuffer data = raw.data();
+      byte[] bytes = new byte[data.remaining()];
+      data.get(bytes);
+      out.add(new DownsampledChunk(metas.minTime(c), metas.maxTime(c), bytes));
+    }
+    return out;
+  }
+
+  /** Windows in a downsampled chunk: the samples of its count slot. */
+  private static long countSamples(DownsampledChunk chunk) {
+    ByteBuffer[] slots = new ByteBuffer[AggrChunkSlots.SLOTS];
+    int[] encodings = new int[slots.length];
+    AggrChunkSlots.split(ByteBuffer.wrap(chunk.data()), slots, encodings, "aggregate chunk");
+    return Chunk.of(ChunkEncoding.XOR, slots[AggrChunkSlots.COUNT]).numSamples();
+  }
+}
