@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.block.Block;
 import dev.orrery.core.block.BlockMeta;
+import dev.orrery.core.block.BlockVerifier;
 import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.chunk.ChunkEncoding;
 import dev.orrery.core.chunk.ChunkSegmentReader.RawChunk;
@@ -73,7 +74,7 @@ class BlockDownsamplerTest {
         .isInstanceOf(OrreryException.class).hasMessageContaining("1h is the last level");
   }
 
-  private static void assertSameBlock(BlockMeta out, BlockMeta source) {
+  private void assertSameBlock(BlockMeta out, BlockMeta source) {
     assertThat(out.ulid()).isNotEqualTo(source.ulid());
     assertThat(out.minTimeMillis()).isEqualTo(source.minTimeMillis());
     assertThat(out.maxTimeMillis()).isEqualTo(source.maxTimeMillis());
@@ -81,6 +82,9 @@ class BlockDownsamplerTest {
     assertThat(out.thanos().labels()).isEqualTo(source.thanos().labels());
     assertThat(out.thanos().source()).isEqualTo("compactor");
     assertThat(out.thanos().segmentFiles()).isNotEmpty();
+    BlockVerifier.Report report = BlockVerifier.verify(dir.resolve(out.ulid().toString()));
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.samples()).isEqualTo(out.stats().numSamples()).isPositive();
   }
 
   /** Every series of a written block with its aggregate chunks, checked to be records of encoding 255. */

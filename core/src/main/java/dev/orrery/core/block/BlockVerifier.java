@@ -1,7 +1,11 @@
 package dev.orrery.core.block;
 
 import dev.orrery.core.OrreryException;
+import dev.orrery.core.chunk.AggrChunkSlots;
 import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.chunk.ChunkEncoding;
+import dev.orrery.core.chunk.ChunkSegmentReader.RawChunk;
+import dev.orrery.core.chunk.CorruptChunkException;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.index.ChunkMetas;
@@ -9,6 +13,7 @@ import dev.orrery.core.index.Postings;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.LabelsBuilder;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +21,9 @@ import java.util.List;
 /**
  * Checks a block end to end: meta.json, every CRC of the index and of the chunk segment files, the index structure
  * (symbols, series order, postings), and every chunk of every series (decodes, sample count, timestamps increasing and
- * inside both the chunk's meta and the block's range), then compares the totals with meta.json's stats.
+ * inside both the chunk's meta and the block's range), then compares the totals with meta.json's stats. In a
+ * downsampled block every sub-chunk of an aggregate chunk must decode, and its count sub-chunk, one sample per window,
+ * is the one checked and counted.
  */
 public final class BlockVerifier {
   private static final int MAX_PROBLEMS = 100;
@@ -82,7 +89,10 @@ public final class BlockVerifier {
                 + meta.minTimeMillis() + ", " + meta.maxTimeMillis() + ")");
           }
           try {
-            Chunk c = block.chunks().chunk(metas.ref(i));
+            RawChunk raw = block.chunks().rawChunk(metas.ref(i));
+            Chunk c = raw.encoding() == ChunkEncoding.AGGR.code()
+                ? aggregateCount(raw)
+                : Chunk.of(raw.encoding(), raw.data(), raw.resource(), raw.dataOffset());
             it = c.iterator(it);
             int n = 0;
             long last = Long.MIN_VALUE;
@@ -129,5 +139,32 @@ public final class BlockVerifier {
     if (stated != counted) {
       problems.add("meta.json: stats." + field + " is " + stated + " but the block holds " + counted);
     }
+  }
+
+  /** An aggregate chunk's count sub-chunk, after decoding every present sub-chunk (FORMATS.md 7.1). */
+  private static Chunk aggregateCount(RawChunk raw) {
+    ByteBuffer[] slots = new ByteBuffer[AggrChunkSlots.SLOTS];
+    int[] encodings = new int[AggrChunkSlots.SLOTS];
+    AggrChunkSlots.split(raw.data().slice(), slots, encodings, raw.resource());
+    Chunk count = null;
+    SampleIterator it = null;
+    for (int k = 0; k < slots.length; k++) {
+      if (slots[k] == null) {
+        continue;
+      }
+      Chunk sub = Chunk.of(encodings[k], slots[k], raw.resource(), raw.dataOffset());
+      it = sub.iterator(it);
+      while (it.next() != ValueType.NONE) {
+        // Decoding is the check: corruption throws.
+      }
+      if (k == AggrChunkSlots.COUNT) {
+        count = sub;
+      }
+    }
+    if (count == null) {
+      throw new CorruptChunkException(raw.resource(), raw.dataOffset(), "aggregate chunk without a count sub-chunk",
+          "");
+    }
+    return count;
   }
 }
