@@ -53,7 +53,8 @@ final class BlockTable {
         .collect(Collectors.joining(","));
   }
 
-  private static String resolution(long millis) {
+  /** A resolution as the RES column shows it: {@code raw}, {@code 5m}, {@code 1h}. */
+  static String resolution(long millis) {
     return millis == 0 ? "raw" : duration(millis);
   }
 

@@ -2,6 +2,7 @@ package dev.orrery.examples.cli;
 
 import dev.orrery.core.block.Block;
 import dev.orrery.core.block.BlockDirectory;
+import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockVerifier;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
@@ -10,6 +11,7 @@ import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Series;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.downsample.BlockDownsampler;
 import dev.orrery.examples.demo.DemoDataSet;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,10 +23,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code orrery tools block ...}: write, inspect, verify and dump TSDB blocks. */
-@Command(name = "block", description = "Write, inspect, verify and dump TSDB blocks.", mixinStandardHelpOptions = true,
+/** {@code orrery tools block ...}: write, inspect, verify, dump and downsample TSDB blocks. */
+@Command(name = "block", description = "Write, inspect, verify, dump and downsample TSDB blocks.",
+    mixinStandardHelpOptions = true,
     subcommands = {BlockToolsCommand.WriteDemo.class, BlockToolsCommand.Inspect.class, BlockToolsCommand.Verify.class,
-        BlockToolsCommand.Dump.class})
+        BlockToolsCommand.Dump.class, BlockToolsCommand.Downsample.class})
 public final class BlockToolsCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -95,6 +98,31 @@ public final class BlockToolsCommand implements Runnable {
         err.println(blockDir + ": " + problem);
       }
       return 1;
+    }
+  }
+
+  /** Writes the next resolution's copy of a block. */
+  @Command(name = "downsample", description = "Write the 5m copy of a raw block, or the 1h copy of a 5m block, as Thanos'"
+      + " compactor does (float series).")
+  static final class Downsample implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "<block-dir>", description = "The block directory.")
+    Path blockDir;
+
+    @Option(names = "--out", description = "Directory to write the new block into (default: beside the source).")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      Path parent = out != null ? out : blockDir.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      BlockMeta meta = BlockDownsampler.downsample(blockDir, parent);
+      spec.commandLine().getOut().printf("%s: wrote %s at %s (%d series, %d chunks)%n", blockDir,
+          parent.resolve(meta.ulid().toString()), BlockTable.resolution(meta.thanos().downsampleResolutionMillis()),
+          meta.stats().numSeries(), meta.stats().numChunks());
+      return 0;
     }
   }
 

@@ -63,6 +63,32 @@ class BlockToolsCommandTest {
   }
 
   @Test
+  void downsampleWritesVerifiable5mAnd1hBlocks() throws Exception {
+    assertThat(run("tools", "block", "write-demo", dir.toString(), "--hours", "3", "--start", "1704067200000")
+        .exit()).isZero();
+    Path raw = BlockDirectory.blockDirs(dir).get(0);
+    Path out = dir.resolve("downsampled");
+
+    Result five = run("tools", "block", "downsample", raw.toString(), "--out", out.toString());
+
+    assertThat(five.exit()).as(five.err()).isZero();
+    assertThat(five.out()).contains(" at 5m (");
+    Path fiveDir = BlockDirectory.blockDirs(out).get(0);
+    assertThat(run("tools", "block", "verify", fiveDir.toString()).exit()).isZero();
+    assertThat(run("tools", "block", "inspect", out.toString()).out()).contains(" 5m ");
+
+    Result hour = run("tools", "block", "downsample", fiveDir.toString());
+
+    assertThat(hour.exit()).as(hour.err()).isZero();
+    assertThat(hour.out()).contains(" at 1h (");
+    Path hourDir = BlockDirectory.blockDirs(out).stream().filter(p -> !p.equals(fiveDir)).findFirst().orElseThrow();
+    assertThat(run("tools", "block", "verify", hourDir.toString()).exit()).isZero();
+    Result last = run("tools", "block", "downsample", hourDir.toString());
+    assertThat(last.exit()).isNotZero();
+    assertThat(last.err()).contains("1h is the last level");
+  }
+
+  @Test
   void verifyFailsWithExitOneOnCorruption() throws Exception {
     assertThat(run("tools", "block", "write-demo", dir.toString(), "--hours", "1", "--start", "1704067200000")
         .exit()).isZero();
