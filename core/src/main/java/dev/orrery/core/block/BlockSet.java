@@ -41,12 +41,22 @@ public final class BlockSet implements Queryable, AutoCloseable {
     return new BlockSet(blocks, true);
   }
 
-  /** Opens every block directly under {@code dir} (see {@link BlockDirectory#blockDirs}). */
+  /**
+   * Opens every raw block directly under {@code dir} (see {@link BlockDirectory#blockDirs}). Downsampled blocks (a
+   * Thanos resolution other than 0) are left out: their aggregate chunks hold no raw samples, and their windows would
+   * count the raw blocks' data a second time; a store gateway serves them.
+   */
   public static BlockSet open(Path dir) throws IOException {
     List<Block> opened = new ArrayList<>();
     try {
       for (Path p : BlockDirectory.blockDirs(dir)) {
-        opened.add(Block.open(p));
+        Block block = Block.open(p);
+        BlockMeta.ThanosMeta thanos = block.meta().thanos();
+        if (thanos != null && thanos.downsampleResolutionMillis() != 0) {
+          block.close();
+          continue;
+        }
+        opened.add(block);
       }
     } catch (IOException | RuntimeException e) {
       for (Block b : opened) {

@@ -75,6 +75,21 @@ class BlockSetTest {
   }
 
   @Test
+  void leavesDownsampledBlocksOut() throws IOException {
+    long start = 1704067200000L;
+    write(Map.of("cluster", "a"), start, 720, 0);
+    // Mark the second block as a 5m block, as a compactor's output would be.
+    Path second = BlockDirectory.blockDirs(dir).get(1);
+    BlockMeta meta = BlockMeta.read(second);
+    meta.withThanos(BlockMeta.ThanosMeta.of(meta.thanos().labels(), 300_000, "compactor")).write(second);
+
+    try (BlockSet set = BlockSet.open(dir)) {
+      assertThat(set.blocks()).hasSize(1);
+      assertThat(set.blocks().get(0).dir()).isEqualTo(BlockDirectory.blockDirs(dir).get(0));
+    }
+  }
+
+  @Test
   void bulkReadsAcrossChunksAndBlocksAgreeWithNext() throws IOException {
     long start = 1704067200000L;
     write(Map.of("cluster", "a"), start, 720, 0);

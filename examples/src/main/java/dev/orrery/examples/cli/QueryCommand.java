@@ -1,5 +1,6 @@
 package dev.orrery.examples.cli;
 
+import dev.orrery.core.block.BlockDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,11 @@ public final class QueryCommand implements Callable<Integer> {
       launcher.closeOnShutdown();
       out.printf("Serving %d blocks from %s at %s (Ctrl-C stops)%n", launcher.blockCount(), data.toAbsolutePath(),
           launcher.url());
+      int downsampled = BlockDirectory.blockDirs(data).size() - launcher.blockCount();
+      if (downsampled > 0) {
+        out.printf("Left out %d downsampled blocks: they hold aggregates, not raw samples (orrery store serves them)%n",
+            downsampled);
+      }
       out.flush();
       launcher.awaitStop();
     }
