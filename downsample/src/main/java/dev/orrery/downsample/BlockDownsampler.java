@@ -166,9 +166,7 @@ public final class BlockDownsampler {
 
   /** Windows in a downsampled chunk: the samples of its count slot. */
   private static long countSamples(DownsampledChunk chunk) {
-    ByteBuffer[] slots = new ByteBuffer[AggrChunkSlots.SLOTS];
-    int[] encodings = new int[slots.length];
-    AggrChunkSlots.split(ByteBuffer.wrap(chunk.data()), slots, encodings, "aggregate chunk");
-    return Chunk.of(ChunkEncoding.XOR, slots[AggrChunkSlots.COUNT]).numSamples();
+    return AggrChunkSlots.chunks(ByteBuffer.wrap(chunk.data()), "aggregate chunk", -1)[AggrChunkSlots.COUNT]
+        .numSamples();
   }
 }

@@ -3,10 +3,11 @@ package dev.orrery.downsample;
 import dev.orrery.core.chunk.FloatSamples;
 
 /**
- * The counter-reset rule Thanos applies to counter sub-chunks (FORMATS.md 7.4, {@code ApplyCounterResetsSeriesIterator}):
- * a monotonic running total from raw counter values, where a value below the previous one is a reset and adds itself.
- * A sample at the previous timestamp is the true last raw value of a chunk (each counter sub-chunk ends with one) and
- * only updates the value the next increase is measured from; a sample earlier than that is skipped, as is NaN.
+ * The counter-reset rule Thanos applies to counter sub-chunks (FORMATS.md 7.4,
+ * {@code ApplyCounterResetsSeriesIterator}): a monotonic running total from raw counter values, where a value below the
+ * previous one is a reset and adds itself. A sample at the previous timestamp is the true last raw value of a chunk
+ * (each counter sub-chunk ends with one) and only updates the value the next increase is measured from; a sample
+ * earlier than that is skipped, as is NaN.
  */
 final class CounterResets {
   private CounterResets() {}

@@ -112,18 +112,14 @@ public final class HourDownsampler {
 
   /** The five slots of a float aggregate chunk as XOR chunks, each present. */
   private static Chunk[] xorSlots(DownsampledChunk chunk) {
-    ByteBuffer[] data = new ByteBuffer[AggrChunkSlots.SLOTS];
-    int[] encodings = new int[AggrChunkSlots.SLOTS];
-    AggrChunkSlots.split(ByteBuffer.wrap(chunk.data()), data, encodings, "aggregate chunk");
-    Chunk[] out = new Chunk[AggrChunkSlots.SLOTS];
-    for (int k = 0; k < out.length; k++) {
-      if (data[k] == null || encodings[k] != ChunkEncoding.XOR.code()) {
+    Chunk[] slots = AggrChunkSlots.chunks(ByteBuffer.wrap(chunk.data()), "aggregate chunk", -1);
+    for (int k = 0; k < slots.length; k++) {
+      if (slots[k] == null || slots[k].encoding() != ChunkEncoding.XOR) {
+        String problem = slots[k] == null ? " is absent" : " has encoding " + slots[k].encoding();
         throw new CorruptChunkException("aggregate chunk", -1, "not a float aggregate chunk",
-            "slot " + k + (data[k] == null ? " is absent" : " has encoding " + encodings[k]) + " in the chunk of "
-                + chunk.minTime() + ".." + chunk.maxTime());
+            "slot " + k + problem + " in the chunk of " + chunk.minTime() + ".." + chunk.maxTime());
       }
-      out[k] = Chunk.of(ChunkEncoding.XOR, data[k]);
     }
-    return out;
+    return slots;
   }
 }

@@ -134,14 +134,12 @@ class HourDownsamplerTest {
   }
 
   private static FloatSamples[] slots(DownsampledChunk chunk) {
-    ByteBuffer[] data = new ByteBuffer[AggrChunkSlots.SLOTS];
-    int[] encodings = new int[AggrChunkSlots.SLOTS];
-    AggrChunkSlots.split(ByteBuffer.wrap(chunk.data()), data, encodings, "test");
+    Chunk[] slots = AggrChunkSlots.chunks(ByteBuffer.wrap(chunk.data()), "test", -1);
     FloatSamples[] out = new FloatSamples[AggrChunkSlots.SLOTS];
     for (int k = 0; k < out.length; k++) {
-      assertThat(encodings[k]).isEqualTo(ChunkEncoding.XOR.code());
+      assertThat(slots[k].encoding()).isEqualTo(ChunkEncoding.XOR);
       out[k] = new FloatSamples();
-      Chunk.of(ChunkEncoding.XOR, data[k]).iterator(null).appendFloats(out[k], Long.MAX_VALUE);
+      slots[k].iterator(null).appendFloats(out[k], Long.MAX_VALUE);
     }
     return out;
   }

@@ -153,11 +153,9 @@ class RawDownsamplerTest {
 
   /** Slot {@code k} of an AggrChunk, which must be a present XOR sub-chunk. */
   private static Chunk slot(DownsampledChunk chunk, int k) {
-    ByteBuffer[] slots = new ByteBuffer[AggrChunkSlots.SLOTS];
-    int[] encodings = new int[AggrChunkSlots.SLOTS];
-    AggrChunkSlots.split(ByteBuffer.wrap(chunk.data()), slots, encodings, "test");
-    assertThat(encodings[k]).isEqualTo(ChunkEncoding.XOR.code());
-    return Chunk.of(ChunkEncoding.XOR, slots[k]);
+    Chunk slot = AggrChunkSlots.chunks(ByteBuffer.wrap(chunk.data()), "test", -1)[k];
+    assertThat(slot.encoding()).isEqualTo(ChunkEncoding.XOR);
+    return slot;
   }
 
   private static List<long[]> samples(Chunk chunk) {

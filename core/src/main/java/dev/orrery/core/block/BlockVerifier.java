@@ -13,7 +13,6 @@ import dev.orrery.core.index.Postings;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.LabelsBuilder;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,28 +142,21 @@ public final class BlockVerifier {
 
   /** An aggregate chunk's count sub-chunk, after decoding every present sub-chunk (FORMATS.md 7.1). */
   private static Chunk aggregateCount(RawChunk raw) {
-    ByteBuffer[] slots = new ByteBuffer[AggrChunkSlots.SLOTS];
-    int[] encodings = new int[AggrChunkSlots.SLOTS];
-    AggrChunkSlots.split(raw.data().slice(), slots, encodings, raw.resource());
-    Chunk count = null;
+    Chunk[] slots = AggrChunkSlots.chunks(raw.data().slice(), raw.resource(), raw.dataOffset());
     SampleIterator it = null;
-    for (int k = 0; k < slots.length; k++) {
-      if (slots[k] == null) {
+    for (Chunk slot : slots) {
+      if (slot == null) {
         continue;
       }
-      Chunk sub = Chunk.of(encodings[k], slots[k], raw.resource(), raw.dataOffset());
-      it = sub.iterator(it);
+      it = slot.iterator(it);
       while (it.next() != ValueType.NONE) {
         // Decoding is the check: corruption throws.
       }
-      if (k == AggrChunkSlots.COUNT) {
-        count = sub;
-      }
     }
-    if (count == null) {
+    if (slots[AggrChunkSlots.COUNT] == null) {
       throw new CorruptChunkException(raw.resource(), raw.dataOffset(), "aggregate chunk without a count sub-chunk",
           "");
     }
-    return count;
+    return slots[AggrChunkSlots.COUNT];
   }
 }

@@ -66,4 +66,23 @@ public final class AggrChunkSlots {
       p += 1 + (int) len;
     }
   }
+
+  /**
+   * The slots of {@code data} as chunks, each decoded by its encoding byte: {@code [k]} is slot {@code k}, or
+   * {@code null} when absent. {@code resource} and {@code offset} name the aggregate chunk in errors.
+   *
+   * @throws CorruptChunkException when a slot runs past the data or names an unknown encoding
+   */
+  public static Chunk[] chunks(ByteBuffer data, String resource, long offset) {
+    ByteBuffer[] slots = new ByteBuffer[SLOTS];
+    int[] encodings = new int[SLOTS];
+    split(data, slots, encodings, resource);
+    Chunk[] out = new Chunk[SLOTS];
+    for (int k = 0; k < SLOTS; k++) {
+      if (slots[k] != null) {
+        out[k] = Chunk.of(encodings[k], slots[k], resource, offset);
+      }
+    }
+    return out;
+  }
 }

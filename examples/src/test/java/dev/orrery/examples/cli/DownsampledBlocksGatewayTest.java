@@ -45,6 +45,8 @@ import java.util.concurrent.Executors;
 import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,68 +58,27 @@ import org.junit.jupiter.api.io.TempDir;
 class DownsampledBlocksGatewayTest {
   private static final Labels SERIES = Labels.of("__name__", "requests_total", "job", "api");
 
+  private static final Labels GAUGE = Labels.of("__name__", "temperature", "job", "api");
+  private static final int N = 2_880;
+
   @TempDir
   Path tmp;
+  private final long[] ts = new long[N];
+  private final double[] counter = new double[N];
+  private final double[] temperature = new double[N];
+  private BucketStore store;
 
-  @Test
-  void gatewayServesAggregatesOfDownsampledBlocks() throws Exception {
-    int n = 2_880;
+  /** A counter and a gauge over two days at 60 s: a raw block and its 5m copy in one bucket behind one gateway. */
+  @BeforeEach
+  void setUp() throws Exception {
     long start = 1_700_000_000_000L;
-    long[] ts = new long[n];
-    double[] vs = new double[n];
     BlockWriter writer = BlockWriter.builder(tmp).externalLabels(Map.of("cluster", "eu")).build();
-    for (int i = 0; i < n; i++) {
-      ts[i] = start + i * 60_000L;
-      vs[i] = i * 2.0;
-      writer.append(SERIES, ts[i], vs[i]);
-    }
-    BlockMeta raw = writer.commit();
-    BlockMeta fiveMinute = BlockDownsampler.downsample(tmp.resolve(raw.ulid().toString()), tmp);
-    InMemoryBucket bucket = new InMemoryBucket();
-    BlockBucket blocks = new BlockBucket(bucket, Clock.systemUTC());
-    blocks.upload(tmp.resolve(raw.ulid().toString()));
-    blocks.upload(tmp.resolve(fiveMinute.ulid().toString()));
-    List<DownsampledChunk> expected = RawDownsampler.downsample(ts, vs, n);
-
-    try (BucketStore store = BucketStore.builder(bucket, tmp.resolve("data")).build()) {
-      assertThat(store.sync().added()).hasSize(2);
-
-      List<AggrChunk> aggregated = chunks(store, RawDownsampler.RESOLUTION_5M, Aggr.COUNT, Aggr.SUM);
-      assertThat(aggregated).hasSize(expected.size());
-      for (int i = 0; i < expected.size(); i++) {
-        AggrChunk got = aggregated.get(i);
-        assertThat(got.hasRaw()).isFalse();
-        assertThat(got.getMinTime()).isEqualTo(expected.get(i).minTime());
-        assertThat(got.getMaxTime()).isEqualTo(expected.get(i).maxTime());
-        assertThat(samples(got.getCount().getData().asReadOnlyByteBuffer()))
-            .isEqualTo(samples(slot(expected.get(i), AggrChunkSlots.COUNT)));
-        assertThat(samples(got.getSum().getData().asReadOnlyByteBuffer()))
-            .isEqualTo(samples(slot(expected.get(i), AggrChunkSlots.SUM)));
-      }
-
-      List<AggrChunk> rawChunks = chunks(store, 0, Aggr.RAW);
-      assertThat(rawChunks).isNotEmpty().allSatisfy(c -> assertThat(c.hasRaw()).isTrue());
-      assertThat(rawChunks.stream().mapToInt(c -> Chunk.of(ChunkEncoding.XOR,
-          c.getRaw().getData().asReadOnlyByteBuffer()).numSamples()).sum()).isEqualTo(n);
-    }
-  }
-
-  @Test
-  void querierReadsTheAggregateEachFunctionNeeds() throws Exception {
-    // A counter and a gauge over two days at 60 s, raw and 5m blocks in one bucket behind one gateway.
-    int n = 2_880;
-    long start = 1_700_000_000_000L;
-    Labels gauge = Labels.of("__name__", "temperature", "job", "api");
-    long[] ts = new long[n];
-    double[] counter = new double[n];
-    double[] temperature = new double[n];
-    BlockWriter writer = BlockWriter.builder(tmp).externalLabels(Map.of("cluster", "eu")).build();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < N; i++) {
       ts[i] = start + i * 60_000L;
       counter[i] = i * 2.0;
       temperature[i] = (i * 7) % 23;
       writer.append(SERIES, ts[i], counter[i]);
-      writer.append(gauge, ts[i], temperature[i]);
+      writer.append(GAUGE, ts[i], temperature[i]);
     }
     BlockMeta raw = writer.commit();
     BlockMeta fiveMinute = BlockDownsampler.downsample(tmp.resolve(raw.ulid().toString()), tmp);
@@ -125,43 +86,71 @@ class DownsampledBlocksGatewayTest {
     BlockBucket blocks = new BlockBucket(bucket, Clock.systemUTC());
     blocks.upload(tmp.resolve(raw.ulid().toString()));
     blocks.upload(tmp.resolve(fiveMinute.ulid().toString()));
+    store = BucketStore.builder(bucket, tmp.resolve("data")).build();
+    assertThat(store.sync().added()).hasSize(2);
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  @Test
+  void gatewayServesAggregatesOfDownsampledBlocks() {
+    List<DownsampledChunk> expected = RawDownsampler.downsample(ts, counter, N);
+
+    List<AggrChunk> aggregated = chunks(store, RawDownsampler.RESOLUTION_5M, Aggr.COUNT, Aggr.SUM);
+    assertThat(aggregated).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      AggrChunk got = aggregated.get(i);
+      assertThat(got.hasRaw()).isFalse();
+      assertThat(got.getMinTime()).isEqualTo(expected.get(i).minTime());
+      assertThat(got.getMaxTime()).isEqualTo(expected.get(i).maxTime());
+      assertThat(samples(wire(got.getCount()))).isEqualTo(samples(slot(expected.get(i), AggrChunkSlots.COUNT)));
+      assertThat(samples(wire(got.getSum()))).isEqualTo(samples(slot(expected.get(i), AggrChunkSlots.SUM)));
+    }
+
+    List<AggrChunk> rawChunks = chunks(store, 0, Aggr.RAW);
+    assertThat(rawChunks).isNotEmpty().allSatisfy(c -> assertThat(c.hasRaw()).isTrue());
+    assertThat(rawChunks.stream().mapToInt(c -> wire(c.getRaw()).numSamples()).sum()).isEqualTo(N);
+  }
+
+  @Test
+  void querierReadsTheAggregateEachFunctionNeeds() throws Exception {
     ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
     String name = InProcessServerBuilder.generateName();
-    try (BucketStore store = BucketStore.builder(bucket, tmp.resolve("data")).build()) {
-      store.sync();
-      Server server = InProcessServerBuilder.forName(name).executor(exec)
-          .addServices(StoreServices.of(store, exec).stream().map(BindableService::bindService).toList()).build()
-          .start();
-      try (EndpointSet endpoints = new EndpointSet(List.of(name), null,
-          target -> InProcessChannelBuilder.forName(target).executor(exec).build(), Duration.ofSeconds(5))) {
-        endpoints.refresh();
-        ProxyQueryable querier = new ProxyQueryable(endpoints, Duration.ofSeconds(10), List.of());
-        long end = ts[n - 1] + 1;
+    Server server = InProcessServerBuilder.forName(name).executor(exec)
+        .addServices(StoreServices.of(store, exec).stream().map(BindableService::bindService).toList()).build()
+        .start();
+    try (EndpointSet endpoints = new EndpointSet(List.of(name), null,
+        target -> InProcessChannelBuilder.forName(target).executor(exec).build(), Duration.ofSeconds(5))) {
+      endpoints.refresh();
+      ProxyQueryable querier = new ProxyQueryable(endpoints, Duration.ofSeconds(10), List.of());
+      long end = ts[N - 1] + 1;
 
-        // rate and the like read the counter sub-chunks: with no reset, the running total is the raw value.
-        List<double[]> rate = select(querier, start, end, "rate", RawDownsampler.RESOLUTION_5M, SERIES);
-        assertThat(rate).hasSizeLessThan(n / 4).isNotEmpty();
-        for (double[] s : rate) {
-          assertThat(s[1]).as("counter at %d", (long) s[0]).isEqualTo(rawAtOrBefore(ts, counter, (long) s[0]));
-        }
-        // max_over_time reads max, anything else the average of a window (sum / count).
-        List<double[]> max = select(querier, start, end, "max_over_time", RawDownsampler.RESOLUTION_5M, gauge);
-        assertThat(max).isNotEmpty();
-        for (double[] s : max) {
-          assertThat(s[1]).isEqualTo(window(ts, temperature, (long) s[0]).max().orElseThrow());
-        }
-        List<double[]> avg = select(querier, start, end, "", RawDownsampler.RESOLUTION_5M, gauge);
-        assertThat(avg).hasSizeLessThan(n / 4).isNotEmpty();
-        for (double[] s : avg) {
-          assertThat(s[1]).isCloseTo(window(ts, temperature, (long) s[0]).average().orElseThrow(),
-              Offset.offset(1e-9));
-        }
-        // Raw resolution only: every raw sample.
-        assertThat(select(querier, start, end, "rate", 0, SERIES)).hasSize(n);
-      } finally {
-        server.shutdownNow();
-        exec.close();
+      // rate and the like read the counter sub-chunks: with no reset, the running total is the raw value.
+      List<double[]> rate = select(querier, ts[0], end, "rate", RawDownsampler.RESOLUTION_5M, SERIES);
+      assertThat(rate).hasSizeLessThan(N / 4).isNotEmpty();
+      for (double[] s : rate) {
+        assertThat(s[1]).as("counter at %d", (long) s[0]).isEqualTo(rawAtOrBefore(ts, counter, (long) s[0]));
       }
+      // max_over_time reads max, anything else the average of a window (sum / count).
+      List<double[]> max = select(querier, ts[0], end, "max_over_time", RawDownsampler.RESOLUTION_5M, GAUGE);
+      assertThat(max).isNotEmpty();
+      for (double[] s : max) {
+        assertThat(s[1]).isEqualTo(window(ts, temperature, (long) s[0]).max().orElseThrow());
+      }
+      List<double[]> avg = select(querier, ts[0], end, "", RawDownsampler.RESOLUTION_5M, GAUGE);
+      assertThat(avg).hasSizeLessThan(N / 4).isNotEmpty();
+      for (double[] s : avg) {
+        assertThat(s[1]).isCloseTo(window(ts, temperature, (long) s[0]).average().orElseThrow(),
+            Offset.offset(1e-9));
+      }
+      // Raw resolution only: every raw sample.
+      assertThat(select(querier, ts[0], end, "rate", 0, SERIES)).hasSize(N);
+    } finally {
+      server.shutdownNow();
+      exec.close();
     }
   }
 
@@ -215,15 +204,17 @@ class DownsampledBlocksGatewayTest {
     return out;
   }
 
-  private static ByteBuffer slot(DownsampledChunk chunk, int k) {
-    ByteBuffer[] slots = new ByteBuffer[AggrChunkSlots.SLOTS];
-    AggrChunkSlots.split(ByteBuffer.wrap(chunk.data()), slots, new int[AggrChunkSlots.SLOTS], "expected");
-    return slots[k];
+  private static Chunk slot(DownsampledChunk chunk, int k) {
+    return AggrChunkSlots.chunks(ByteBuffer.wrap(chunk.data()), "expected", -1)[k];
   }
 
-  private static String samples(ByteBuffer xor) {
+  private static Chunk wire(dev.orrery.storeapi.proto.thanos.Chunk chunk) {
+    return Chunk.of(ChunkEncoding.XOR, chunk.getData().asReadOnlyByteBuffer());
+  }
+
+  private static String samples(Chunk chunk) {
     FloatSamples out = new FloatSamples();
-    Chunk.of(ChunkEncoding.XOR, xor).iterator(null).appendFloats(out, Long.MAX_VALUE);
+    chunk.iterator(null).appendFloats(out, Long.MAX_VALUE);
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < out.count; i++) {
       b.append(out.ts[i]).append('=').append(out.values[i]).append(' ');
