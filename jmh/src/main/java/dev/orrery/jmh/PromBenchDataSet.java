@@ -1,5 +1,6 @@
 package dev.orrery.jmh;
 
+import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.labels.Labels;
@@ -102,7 +103,7 @@ public final class PromBenchDataSet {
     Path blocks = base.resolve("blocks");
     Path marker = base.resolve("COMPLETE");
     if (!Files.exists(marker)) {
-      deleteRecursively(base);
+      BlockDirectory.delete(base);
       Files.createDirectories(blocks);
       long t0 = System.nanoTime();
       long samples = write(blocks);
@@ -134,16 +135,5 @@ public final class PromBenchDataSet {
       total += (long) n * (to - from);
     }
     return total;
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.orrery.core.block;
 
 import dev.orrery.core.chunk.ChunkSegmentReader;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.IndexReader;
 import dev.orrery.core.index.Tombstones;
 import dev.orrery.core.io.ByteSource;
@@ -112,6 +114,15 @@ public final class Block implements Queryable, AutoCloseable {
   /** The block's tombstones (deleted time ranges per series). */
   public Tombstones tombstones() {
     return tombstones;
+  }
+
+  /**
+   * The samples of the series at {@code seriesRef}, whose chunk metas the caller read from {@link #index()} into
+   * {@code chunkMetas} (kept, not copied, by the iterator), without the samples its tombstones delete. For whole-series
+   * scans such as compaction; queries go through {@link #querier}.
+   */
+  public SampleIterator samples(long seriesRef, ChunkMetas chunkMetas) {
+    return new BlockSeriesIterator(chunks, chunkMetas, Long.MIN_VALUE, Long.MAX_VALUE, tombstones.get(seriesRef));
   }
 
   /** A querier over {@code [minTimeMillis, maxTimeMillis]} of this block. Closing it does not close the block. */

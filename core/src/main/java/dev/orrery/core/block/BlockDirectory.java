@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -28,5 +29,20 @@ public final class BlockDirectory {
     }
     out.sort(null);
     return out;
+  }
+
+  /**
+   * Deletes {@code dir} and everything under it, deepest first; nothing happens when it does not exist. For block
+   * directories and the temporary directories that downloads, uploads and compactions work in.
+   */
+  public static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.orrery.examples.cli;
 
+import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockVerifier;
 import dev.orrery.core.block.Ulid;
@@ -312,7 +313,7 @@ public final class BucketToolsCommand implements Runnable {
         }
       } finally {
         if (tmpDir == null) {
-          deleteTree(workDir);
+          BlockDirectory.delete(workDir);
         }
       }
       out().printf("%d %s checked, %d with problems%n", checked, checked == 1 ? "block" : "blocks", bad);
@@ -344,7 +345,7 @@ public final class BucketToolsCommand implements Runnable {
         problems.add(e.getMessage());
       } finally {
         if (dir != null) {
-          deleteTree(dir);
+          BlockDirectory.delete(dir);
         }
       }
       return problems;
@@ -408,17 +409,5 @@ public final class BucketToolsCommand implements Runnable {
       parsed.add(Ulid.parse(id));
     }
     return parsed;
-  }
-
-  /** Deletes a downloaded block or the verification's own temporary directory. */
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.orrery.objstore.block;
 
+import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.Ulid;
 import dev.orrery.core.io.CorruptBlockException;
@@ -193,7 +194,7 @@ public final class BlockBucket {
     }
     BlockMeta meta = readMeta(id);
     Path temp = parentDir.resolve(id + ".tmp-for-download");
-    deleteRecursively(temp);
+    BlockDirectory.delete(temp);
     Files.createDirectories(temp.resolve(CHUNKS_DIRECTORY));
     try {
       List<String> objects = new ArrayList<>();
@@ -212,7 +213,7 @@ public final class BlockBucket {
       return target;
     } catch (IOException | RuntimeException e) {
       try {
-        deleteRecursively(temp);
+        BlockDirectory.delete(temp);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -387,16 +388,5 @@ public final class BlockBucket {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.orrery.objstore.block;
 
+import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.Ulid;
 import dev.orrery.objstore.Bucket;
@@ -258,7 +259,7 @@ public final class MetaFetcher {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
         if (Ulid.isValid(name) && !present.contains(Ulid.parse(name))) {
-          BlockBucket.deleteRecursively(entry);
+          BlockDirectory.delete(entry);
         }
       }
     } catch (IOException e) {

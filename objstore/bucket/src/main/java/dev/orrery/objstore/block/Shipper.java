@@ -2,6 +2,7 @@ package dev.orrery.objstore.block;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.Ulid;
 import dev.orrery.objstore.Bucket;
@@ -174,7 +175,7 @@ public final class Shipper {
     Path original = dataDir.resolve(meta.ulid().toString());
     Path staged = uploadRoot.resolve(meta.ulid().toString());
     // A leftover from a shipper that died mid-upload: start over from the original block.
-    BlockBucket.deleteRecursively(staged);
+    BlockDirectory.delete(staged);
     Files.createDirectories(staged.resolve(BlockBucket.CHUNKS_DIRECTORY));
     try {
       link(original.resolve(BlockBucket.INDEX_FILE), staged.resolve(BlockBucket.INDEX_FILE));
@@ -201,7 +202,7 @@ public final class Shipper {
       meta.withThanos(thanos).write(staged);
       blocks.upload(staged);
     } finally {
-      BlockBucket.deleteRecursively(staged);
+      BlockDirectory.delete(staged);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.orrery.objstore.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.Ulid;
 import dev.orrery.objstore.InMemoryBucket;
@@ -92,7 +93,7 @@ class ShipperTest {
     BlockMeta meta = TestBlocks.write(dataDir, 1_700_000_000_000L, 3, 100);
     Shipper shipper = shipper();
     shipper.sync();
-    BlockBucket.deleteRecursively(dataDir.resolve(meta.ulid().toString()));
+    BlockDirectory.delete(dataDir.resolve(meta.ulid().toString()));
     shipper.sync();
     assertThat(shipper.readState()).isEmpty();
   }

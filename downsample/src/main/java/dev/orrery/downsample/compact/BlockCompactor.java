@@ -1,0 +1,359 @@
+package dev.orrery.downsample.compact;
+
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.block.Block;
+import dev.orrery.core.block.BlockDirectory;
+import dev.orrery.core.block.BlockMeta;
+import dev.orrery.core.block.BlockWriter;
+import dev.orrery.core.block.Ulid;
+import dev.orrery.core.chunk.AggrChunkSlots;
+import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.chunk.ChunkEncoding;
+import dev.orrery.core.chunk.ChunkSegmentReader.RawChunk;
+import dev.orrery.core.chunk.ChunkSegmentWriter;
+import dev.orrery.core.chunk.FloatSamples;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.chunk.XorAppender;
+import dev.orrery.core.index.ChunkMetas;
+import dev.orrery.core.index.IndexWriter;
+import dev.orrery.core.index.Postings;
+import dev.orrery.core.index.Tombstones;
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.storage.ChainSampleIterator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Merges the blocks of one compaction group into one new block (FORMATS.md 6.6), as Prometheus' leveled compactor
+ * does: the series of all blocks in label order, the index symbols of all blocks, and a meta with the union of the
+ * time ranges and sources, the blocks as parents, one level above the highest, and {@code thanos.source: compactor}.
+ *
+ * <p>A series whose chunks follow one another in time, without tombstones, keeps its chunks byte for byte, whatever
+ * their encoding (XOR, native histogram, or a downsampled block's aggregate chunks). A series whose chunks overlap,
+ * which happens when blocks overlap (vertical compaction), or whose samples tombstones delete, is decoded and merged
+ * sample by sample (at equal timestamps the block that starts first wins, Prometheus' chained merge) and cut again into
+ * XOR chunks of {@value BlockWriter#DEFAULT_SAMPLES_PER_CHUNK} samples. That path takes float series only: an
+ * overlapping histogram or aggregate series is an error naming it, as Thanos refuses vertical compaction of
+ * downsampled blocks.
+ *
+ * <p>Stateless.
+ */
+public final class BlockCompactor {
+  private static final String SOURCE = "compactor";
+  private static final int AGGR = ChunkEncoding.AGGR.code();
+
+  private BlockCompactor() {}
+
+  /**
+   * Writes the block merged from {@code blockDirs} into a new directory under {@code parentDir} and returns its meta,
+   * or nothing when the blocks hold no samples (tombstones deleted them all), as Prometheus writes no empty block.
+   *
+   * @throws IllegalArgumentException if fewer than two blocks are given, or they differ in external labels or
+   *     resolution (they belong to different compaction groups)
+   * @throws OrreryException {@code UNSUPPORTED} for overlapping series that are not float series
+   * @throws IOException if a block cannot be read or the new one written
+   */
+  public static Optional<BlockMeta> compact(List<Path> blockDirs, Path parentDir) throws IOException {
+    if (blockDirs.size() < 2) {
+      throw new IllegalArgumentException("compaction needs at least two blocks, got " + blockDirs);
+    }
+    List<Block> blocks = new ArrayList<>(blockDirs.size());
+    try {
+      for (Path dir : blockDirs) {
+        blocks.add(Block.open(dir));
+      }
+      blocks.sort(Comparator.comparingLong((Block b) -> b.meta().minTimeMillis()).thenComparing(b -> b.meta().ulid()));
+      BlockMeta.ThanosMeta group = sameGroup(blocks);
+      Ulid ulid = Ulid.generate();
+      Path tmp = parentDir.resolve(ulid + ".tmp-for-creation");
+      Files.createDirectories(tmp.resolve("chunks"));
+      boolean written = false;
+      try {
+        Totals totals = writeSeries(blocks, tmp);
+        if (totals.samples == 0) {
+          return Optional.empty();
+        }
+        Tombstones.empty().write(tmp.resolve(Tombstones.FILE_NAME));
+        BlockMeta.ThanosMeta thanos = group == null ? null
+            : BlockMeta.ThanosMeta.ofBlockFiles(tmp, group.labels(), group.downsampleResolutionMillis(), SOURCE);
+        BlockMeta meta = mergedMeta(ulid, blocks, totals, thanos);
+        meta.write(tmp);
+        Files.move(tmp, parentDir.resolve(ulid.toString()), StandardCopyOption.ATOMIC_MOVE);
+        written = true;
+        return Optional.of(meta);
+      } finally {
+        if (!written) {
+          BlockDirectory.delete(tmp);
+        }
+      }
+    } finally {
+      closeAll(blocks);
+    }
+  }
+
+  /** The shared Thanos section of the blocks ({@code null} when none has one). */
+  private static BlockMeta.ThanosMeta sameGroup(List<Block> blocks) {
+    BlockMeta.ThanosMeta first = blocks.get(0).meta().thanos();
+    for (Block b : blocks) {
+      BlockMeta.ThanosMeta t = b.meta().thanos();
+      boolean same = first == null ? t == null
+          : t != null && t.labels().equals(first.labels())
+              && t.downsampleResolutionMillis() == first.downsampleResolutionMillis();
+      if (!same) {
+        throw new IllegalArgumentException("blocks " + blocks.get(0).dir() + " and " + b.dir()
+            + " are in different compaction groups (external labels " + labelsOf(first) + " vs " + labelsOf(t)
+            + ", resolution " + resolutionOf(first) + " vs " + resolutionOf(t) + " ms)");
+      }
+    }
+    return first;
+  }
+
+  private static Map<String, String> labelsOf(BlockMeta.ThanosMeta t) {
+    return t == null ? Map.of() : t.labels();
+  }
+
+  private static long resolutionOf(BlockMeta.ThanosMeta t) {
+    return t == null ? 0 : t.downsampleResolutionMillis();
+  }
+
+  /** Prometheus' compacted meta: union of time ranges and sources, the blocks as parents, level above the highest. */
+  private static BlockMeta mergedMeta(Ulid ulid, List<Block> blocks, Totals totals, BlockMeta.ThanosMeta thanos) {
+    long minTime = Long.MAX_VALUE;
+    long maxTime = Long.MIN_VALUE;
+    int level = 0;
+    TreeSet<Ulid> sources = new TreeSet<>();
+    List<BlockMeta.BlockDesc> parents = new ArrayList<>(blocks.size());
+    for (Block b : blocks) {
+      BlockMeta m = b.meta();
+      minTime = Math.min(minTime, m.minTimeMillis());
+      maxTime = Math.max(maxTime, m.maxTimeMillis());
+      level = Math.max(level, m.compaction().level());
+      sources.addAll(m.compaction().sources());
+      parents.add(new BlockMeta.BlockDesc(m.ulid(), m.minTimeMillis(), m.maxTimeMillis()));
+    }
+    BlockMeta.Compaction compaction = new BlockMeta.Compaction(level + 1, List.copyOf(sources), false, parents,
+        false, List.of());
+    return new BlockMeta(ulid, minTime, maxTime, BlockMeta.Stats.of(totals.samples, totals.series, totals.chunks),
+        compaction, thanos);
+  }
+
+  /** Writes the index and chunks of the merged series into {@code dir}. */
+  private static Totals writeSeries(List<Block> blocks, Path dir) throws IOException {
+    TreeSet<String> symbols = new TreeSet<>(Utf8Order.COMPARATOR);
+    List<SeriesCursor> cursors = new ArrayList<>(blocks.size());
+    for (Block b : blocks) {
+      symbols.addAll(b.index().symbols());
+      SeriesCursor c = new SeriesCursor(b);
+      if (c.advance()) {
+        cursors.add(c);
+      }
+    }
+    Totals totals = new Totals();
+    try (ChunkSegmentWriter chunks = ChunkSegmentWriter.open(dir.resolve("chunks"));
+        IndexWriter index = IndexWriter.create(dir.resolve("index"))) {
+      index.addSymbols(symbols);
+      SeriesMerger merger = new SeriesMerger(chunks);
+      List<SeriesCursor> parts = new ArrayList<>(cursors.size());
+      while (!cursors.isEmpty()) {
+        Labels smallest = cursors.get(0).labels;
+        for (SeriesCursor c : cursors) {
+          if (c.labels.compareTo(smallest) < 0) {
+            smallest = c.labels;
+          }
+        }
+        parts.clear();
+        for (SeriesCursor c : cursors) {
+          if (c.labels.equals(smallest)) {
+            parts.add(c);
+          }
+        }
+        ChunkMetas written = merger.write(smallest, parts, totals);
+        if (!written.isEmpty()) {
+          index.addSeries(smallest, written);
+          totals.series++;
+          totals.chunks += written.size();
+        }
+        for (SeriesCursor c : parts) {
+          if (!c.advance()) {
+            cursors.remove(c);
+          }
+        }
+      }
+    }
+    return totals;
+  }
+
+  /** One block's series in label order (the order of the index' series section). */
+  private static final class SeriesCursor {
+    final Block block;
+    private final long[] refs;
+    private int next;
+    long ref;
+    Labels labels;
+    final ChunkMetas metas = new ChunkMetas();
+
+    SeriesCursor(Block block) {
+      this.block = block;
+      this.refs = Postings.expand(block.index().allPostings());
+    }
+
+    boolean advance() {
+      if (next == refs.length) {
+        return false;
+      }
+      ref = refs[next++];
+      labels = block.index().series(ref, metas.clear());
+      return true;
+    }
+  }
+
+  /** Writes one series from its parts in the source blocks, copying chunks where it can. */
+  private static final class SeriesMerger {
+    private final ChunkSegmentWriter chunks;
+    private final ChunkMetas out = new ChunkMetas();
+    private final FloatSamples samples = new FloatSamples();
+    private final XorAppender appender = new XorAppender();
+
+    SeriesMerger(ChunkSegmentWriter chunks) {
+      this.chunks = chunks;
+    }
+
+    ChunkMetas write(Labels labels, List<SeriesCursor> parts, Totals totals) throws IOException {
+      out.clear();
+      if (canCopy(parts)) {
+        copy(parts, totals);
+      } else {
+        merge(labels, parts, totals);
+      }
+      return out;
+    }
+
+    /** True when the parts' chunks follow one another in time and no tombstone touches them. */
+    private static boolean canCopy(List<SeriesCursor> parts) {
+      long previousMax = Long.MIN_VALUE;
+      boolean first = true;
+      for (SeriesCursor p : parts) {
+        if (!p.block.tombstones().get(p.ref).isEmpty()) {
+          return false;
+        }
+        for (int i = 0; i < p.metas.size(); i++) {
+          if (!first && p.metas.minTime(i) <= previousMax) {
+            return false;
+          }
+          first = false;
+          previousMax = p.metas.maxTime(i);
+        }
+      }
+      return true;
+    }
+
+    private void copy(List<SeriesCursor> parts, Totals totals) throws IOException {
+      int n = 0;
+      for (SeriesCursor p : parts) {
+        n += p.metas.size();
+      }
+      int[] encodings = new int[n];
+      ByteBuffer[] data = new ByteBuffer[n];
+      int k = 0;
+      for (SeriesCursor p : parts) {
+        for (int i = 0; i < p.metas.size(); i++, k++) {
+          RawChunk raw = p.block.chunks().rawChunk(p.metas.ref(i));
+          encodings[k] = raw.encoding();
+          data[k] = raw.data();
+          totals.samples += samplesIn(raw);
+          out.add(p.metas.minTime(i), p.metas.maxTime(i), 0);
+        }
+      }
+      long[] refs = chunks.writeRecords(encodings, data);
+      for (int i = 0; i < refs.length; i++) {
+        out.set(i, out.minTime(i), out.maxTime(i), refs[i]);
+      }
+    }
+
+    /** Decodes the parts, merges them in time order and writes XOR chunks. */
+    private void merge(Labels labels, List<SeriesCursor> parts, Totals totals) throws IOException {
+      SampleIterator[] its = new SampleIterator[parts.size()];
+      for (int i = 0; i < its.length; i++) {
+        SeriesCursor p = parts.get(i);
+        for (int c = 0; c < p.metas.size(); c++) {
+          RawChunk raw = p.block.chunks().rawChunk(p.metas.ref(c));
+          if (raw.encoding() != ChunkEncoding.XOR.code()) {
+            throw notFloat(labels, p, raw);
+          }
+        }
+        its[i] = p.block.samples(p.ref, p.metas);
+      }
+      samples.count = 0;
+      ValueType last = new ChainSampleIterator(its).appendFloats(samples, Long.MAX_VALUE);
+      if (last != ValueType.NONE) {
+        throw new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " holds " + last
+            + " samples where float samples were merged; only float series are merged vertically");
+      }
+      List<Chunk> cut = new ArrayList<>();
+      for (int from = 0; from < samples.count; from += BlockWriter.DEFAULT_SAMPLES_PER_CHUNK) {
+        int to = Math.min(samples.count, from + BlockWriter.DEFAULT_SAMPLES_PER_CHUNK);
+        appender.reset();
+        appender.appendAll(samples.ts, samples.values, from, to);
+        cut.add(appender.toChunk());
+        out.add(samples.ts[from], samples.ts[to - 1], 0);
+      }
+      long[] refs = chunks.writeSeries(cut);
+      for (int i = 0; i < refs.length; i++) {
+        out.set(i, out.minTime(i), out.maxTime(i), refs[i]);
+      }
+      totals.samples += samples.count;
+    }
+
+    private static OrreryException notFloat(Labels labels, SeriesCursor p, RawChunk raw) {
+      return new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " overlaps in time across the blocks"
+          + " being compacted or has deleted samples, and its chunk at offset " + raw.dataOffset() + " of "
+          + raw.resource() + " has encoding " + raw.encoding() + "; only float (XOR) series are merged sample by"
+          + " sample (overlapping downsampled or histogram blocks are not compacted vertically)");
+    }
+
+    /** Samples in a stored chunk: the header count, or for an aggregate chunk the windows of its count slot. */
+    private static long samplesIn(RawChunk raw) {
+      if (raw.encoding() == AGGR) {
+        return AggrChunkSlots.chunks(raw.data(), raw.resource(), raw.dataOffset())[AggrChunkSlots.COUNT].numSamples();
+      }
+      return Chunk.of(raw.encoding(), raw.data(), raw.resource(), raw.dataOffset()).numSamples();
+    }
+  }
+
+  /** Counts for the merged block's {@code stats}. */
+  private static final class Totals {
+    long samples;
+    long series;
+    long chunks;
+  }
+
+  private static void closeAll(List<Block> blocks) throws IOException {
+    IOException first = null;
+    for (Block b : blocks) {
+      try {
+        b.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
