@@ -12,7 +12,8 @@
  *       {@link dev.orrery.core.chunk.AggrChunkSlots} reads it.
  * </ul>
  *
- * <p>Native-histogram series and the compactor that decides when to downsample are not here yet.
+ * <p>{@link dev.orrery.downsample.compact} plans which blocks the compactor merges, downsamples and deletes; the
+ * compactor that carries out those plans and native-histogram series are not here yet.
  */
 @NullMarked
 package dev.orrery.downsample;
