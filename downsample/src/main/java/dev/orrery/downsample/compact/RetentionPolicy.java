@@ -103,7 +103,8 @@ public record RetentionPolicy(Duration raw, Duration fiveMinutes, Duration oneHo
     return d.toString();
   }
 
-  private Duration retentionOf(long resolutionMillis) {
+  /** The retention of blocks at {@code resolutionMillis} (0, 5m or 1h); zero (keep forever) for any other. */
+  public Duration retentionOf(long resolutionMillis) {
     if (resolutionMillis == 0) {
       return raw;
     }

@@ -110,7 +110,7 @@ public final class QueryCommand implements Callable<Integer> {
           QueryApiLauncher.parseDuration("--store.response-timeout", storeTimeout),
           QueryApiLauncher.parseDuration("--endpoint.refresh-interval", refreshInterval), serveGrpc);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
     try (FanOutQueryLauncher launcher = FanOutQueryLauncher.start(settings, fanOut, grpc)) {

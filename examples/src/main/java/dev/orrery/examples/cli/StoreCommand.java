@@ -102,7 +102,7 @@ public final class StoreCommand implements Callable<Integer> {
       }
     } catch (IllegalArgumentException e) {
       bucket.close();
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     Duration interval = QueryApiLauncher.parseDuration("--sync-block-duration", syncInterval);
     try (BucketStore store = b.build()) {

@@ -1,0 +1,75 @@
+package dev.orrery.examples.cli;
+
+import static dev.orrery.examples.cli.BlockToolsCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orrery.core.block.BlockDirectory;
+import dev.orrery.core.block.BlockMeta;
+import dev.orrery.examples.cli.BlockToolsCommandTest.Result;
+import dev.orrery.objstore.Bucket;
+import dev.orrery.objstore.BucketProviders;
+import dev.orrery.objstore.block.BlockBucket;
+import dev.orrery.objstore.block.MetaFetcher;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Collection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code orrery compact} over a filesystem bucket holding twelve hours of the demo data set: six 2h blocks for each of
+ * the 6 (cluster, replica) groups.
+ */
+class CompactCommandTest {
+  /** 2024-01-01T00:00:00Z, on an 8h boundary. */
+  private static final String START = "1704067200000";
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void compactsEachGroupThenDeletesTheSourcesOnceTheDelayIsOver() throws Exception {
+    Path demo = dir.resolve("demo");
+    Result write = run("tools", "block", "write-demo", demo.toString(), "--hours", "12", "--start", START);
+    assertThat(write.exit()).as(write.err()).isZero();
+    String url = dir.resolve("bucket").toUri().toString();
+    try (Bucket bucket = BucketProviders.installed().open(url)) {
+      BlockBucket blocks = new BlockBucket(bucket, Clock.systemUTC());
+      for (Path block : BlockDirectory.blockDirs(demo)) {
+        blocks.upload(block);
+      }
+    }
+    String work = dir.resolve("work").toString();
+
+    Result first = run("compact", "--objstore.url", url, "--data-dir", work, "--consistency-delay", "0s");
+
+    assertThat(first.exit()).as(first.err()).isZero();
+    // Per group the four oldest blocks fill the first 8h range; the two newest wait for their range to fill.
+    assertThat(first.out()).contains("6 blocks compacted, 0 downsampled, 24 marked for deletion, 0 deleted");
+    Collection<BlockMeta> metas = metas(url);
+    assertThat(metas).hasSize(36 + 6);
+    assertThat(metas.stream().filter(m -> m.compaction().level() == 2)).hasSize(6)
+        .allSatisfy(m -> assertThat(m.compaction().sources()).hasSize(4));
+
+    Result second = run("compact", "--objstore.url", url, "--data-dir", work, "--consistency-delay", "0s",
+        "--delete-delay", "0s");
+
+    assertThat(second.exit()).as(second.err()).isZero();
+    assertThat(second.out()).contains("0 blocks compacted, 0 downsampled, 0 marked for deletion, 24 deleted");
+    assertThat(metas(url)).hasSize(6 + 12);
+  }
+
+  @Test
+  void retentionShorterThanDownsamplingNeedsIsAUsageError() {
+    Result r = run("compact", "--objstore.url", dir.toUri().toString(), "--retention.resolution-raw", "1d");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--retention.resolution-raw=1d is shorter than 40h").contains("Usage: orrery compact");
+  }
+
+  private static Collection<BlockMeta> metas(String url) throws Exception {
+    try (Bucket bucket = BucketProviders.installed().open(url)) {
+      return MetaFetcher.builder(bucket).build().fetch().metas().values();
+    }
+  }
+}
