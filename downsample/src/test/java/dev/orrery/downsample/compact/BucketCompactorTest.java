@@ -89,6 +89,26 @@ class BucketCompactorTest {
   }
 
   @Test
+  void blocksMarkedNoCompactAreNeitherMergedNorMergedAcross() throws Exception {
+    List<BlockMeta> eu = new ArrayList<>();
+    for (int b = 0; b < 5; b++) {
+      eu.add(upload(EU, start + b * 2 * H, start + (b + 1) * 2 * H));
+    }
+    blocks.markNoCompact(eu.get(1).ulid(), "manual", "kept apart");
+
+    BucketCompactor.Report report = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock)
+        .downsampling(false).build().runOnce();
+
+    // The 8h range splits at the marked block: 0-2h stays alone, 4-8h is merged.
+    assertThat(report.compacted()).isEqualTo(1);
+    BlockMeta merged = visibleMetas().values().stream().filter(m -> m.compaction().level() == 2).findFirst()
+        .orElseThrow();
+    assertThat(merged.compaction().sources()).containsExactlyInAnyOrder(eu.get(2).ulid(), eu.get(3).ulid());
+    assertThat(blocks.deletionMark(eu.get(0).ulid())).isNull();
+    assertThat(blocks.deletionMark(eu.get(1).ulid())).isNull();
+  }
+
+  @Test
   void overlappingBlocksHaltTheirGroupUnlessVerticalCompactionIsOn() throws Exception {
     BlockMeta a = upload(US, start, start + 2 * H);
     BlockMeta b = upload(US, start + H, start + 3 * H);
