@@ -12,8 +12,8 @@
  *       {@link dev.orrery.core.chunk.AggrChunkSlots} reads it.
  * </ul>
  *
- * <p>{@link dev.orrery.downsample.compact} plans which blocks the compactor merges, downsamples and deletes; the
- * compactor that carries out those plans and native-histogram series are not here yet.
+ * <p>{@link dev.orrery.downsample.compact} is the compactor, which merges, downsamples and deletes the blocks of a
+ * bucket. Native-histogram series are not downsampled.
  */
 @NullMarked
 package dev.orrery.downsample;

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Merges the blocks of one compaction group into one new block (FORMATS.md 6.6), as Prometheus' leveled compactor
@@ -75,7 +76,7 @@ public final class BlockCompactor {
         blocks.add(Block.open(dir));
       }
       blocks.sort(Comparator.comparingLong((Block b) -> b.meta().minTimeMillis()).thenComparing(b -> b.meta().ulid()));
-      BlockMeta.ThanosMeta group = sameGroup(blocks);
+      BlockMeta.@Nullable ThanosMeta group = sameGroup(blocks);
       Ulid ulid = Ulid.generate();
       Path tmp = parentDir.resolve(ulid + ".tmp-for-creation");
       Files.createDirectories(tmp.resolve("chunks"));
@@ -86,7 +87,7 @@ public final class BlockCompactor {
           return Optional.empty();
         }
         Tombstones.empty().write(tmp.resolve(Tombstones.FILE_NAME));
-        BlockMeta.ThanosMeta thanos = group == null ? null
+        BlockMeta.@Nullable ThanosMeta thanos = group == null ? null
             : BlockMeta.ThanosMeta.ofBlockFiles(tmp, group.labels(), group.downsampleResolutionMillis(), SOURCE);
         BlockMeta meta = mergedMeta(ulid, blocks, totals, thanos);
         meta.write(tmp);
@@ -104,10 +105,10 @@ public final class BlockCompactor {
   }
 
   /** The shared Thanos section of the blocks ({@code null} when none has one). */
-  private static BlockMeta.ThanosMeta sameGroup(List<Block> blocks) {
+  private static BlockMeta.@Nullable ThanosMeta sameGroup(List<Block> blocks) {
     BlockMeta.ThanosMeta first = blocks.get(0).meta().thanos();
     for (Block b : blocks) {
-      BlockMeta.ThanosMeta t = b.meta().thanos();
+      BlockMeta.@Nullable ThanosMeta t = b.meta().thanos();
       boolean same = first == null ? t == null
           : t != null && t.labels().equals(first.labels())
               && t.downsampleResolutionMillis() == first.downsampleResolutionMillis();
@@ -120,16 +121,17 @@ public final class BlockCompactor {
     return first;
   }
 
-  private static Map<String, String> labelsOf(BlockMeta.ThanosMeta t) {
+  private static Map<String, String> labelsOf(BlockMeta.@Nullable ThanosMeta t) {
     return t == null ? Map.of() : t.labels();
   }
 
-  private static long resolutionOf(BlockMeta.ThanosMeta t) {
+  private static long resolutionOf(BlockMeta.@Nullable ThanosMeta t) {
     return t == null ? 0 : t.downsampleResolutionMillis();
   }
 
   /** Prometheus' compacted meta: union of time ranges and sources, the blocks as parents, level above the highest. */
-  private static BlockMeta mergedMeta(Ulid ulid, List<Block> blocks, Totals totals, BlockMeta.ThanosMeta thanos) {
+  private static BlockMeta mergedMeta(Ulid ulid, List<Block> blocks, Totals totals,
+      BlockMeta.@Nullable ThanosMeta thanos) {
     long minTime = Long.MAX_VALUE;
     long maxTime = Long.MIN_VALUE;
     int level = 0;
