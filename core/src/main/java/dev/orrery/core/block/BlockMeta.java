@@ -133,6 +133,12 @@ public record BlockMeta(
           new IndexStats(0, 0), null, "0001-01-01T00:00:00Z");
     }
 
+    /** This section with other external labels. */
+    public ThanosMeta withLabels(Map<String, String> newLabels) {
+      return new ThanosMeta(new TreeMap<>(newLabels), downsampleResolutionMillis, source, segmentFiles, files, rewrites,
+          indexStats, extensions, uploadTime);
+    }
+
     /**
      * A section for the block written in {@code blockDir} (its {@code chunks/} and {@code index} complete): the
      * segment files, and the files with their sizes as Thanos lists them ({@code meta.json} without one).

@@ -22,6 +22,7 @@ import dev.orrery.core.index.Postings;
 import dev.orrery.core.index.Tombstones;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.dedup.PenaltySampleIterator;
 import dev.orrery.core.storage.ChainSampleIterator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,9 +31,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -45,9 +49,12 @@ import org.jspecify.annotations.Nullable;
  * their encoding (XOR, native histogram, or a downsampled block's aggregate chunks). A series whose chunks overlap,
  * which happens when blocks overlap (vertical compaction), or whose samples tombstones delete, is decoded and merged
  * sample by sample (at equal timestamps the block that starts first wins, Prometheus' chained merge) and cut again into
- * XOR chunks of {@value BlockWriter#DEFAULT_SAMPLES_PER_CHUNK} samples. That path takes float series only: an
- * overlapping histogram or aggregate series is an error naming it, as Thanos refuses vertical compaction of
- * downsampled blocks.
+ * XOR chunks of {@value BlockWriter#DEFAULT_SAMPLES_PER_CHUNK} samples; with {@link MergeFunction#PENALTY} the
+ * replicas are deduplicated instead, as the querier does. That path takes float series only: an overlapping histogram
+ * or aggregate series is an error naming it, as Thanos refuses vertical compaction of downsampled blocks.
+ *
+ * <p>Replica labels (Thanos' {@code --deduplication.replica-label}) are left out of the external labels, so that the
+ * blocks of a Prometheus pair form one group and compact into one block without them.
  *
  * <p>Stateless.
  */
@@ -57,16 +64,40 @@ public final class BlockCompactor {
 
   private BlockCompactor() {}
 
+  /** How the samples of a series whose blocks overlap are merged (Thanos' {@code --deduplication.func}). */
+  public enum MergeFunction {
+    /** Every timestamp once, the block that starts first winning ties: Prometheus' vertical compaction. */
+    CHAIN,
+    /**
+     * Replicas deduplicated with the querier's penalty algorithm (FORMATS.md 9.2, without counter adjustment): the
+     * blocks of each replica (its full external labels) are chained, then the replicas merged so that the output keeps
+     * one replica's sampling and switches only at gaps.
+     */
+    PENALTY
+  }
+
+  /**
+   * Same as {@link #compact(List, Path, Set, MergeFunction)} with no replica labels and {@link MergeFunction#CHAIN}.
+   */
+  public static Optional<BlockMeta> compact(List<Path> blockDirs, Path parentDir) throws IOException {
+    return compact(blockDirs, parentDir, Set.of(), MergeFunction.CHAIN);
+  }
+
   /**
    * Writes the block merged from {@code blockDirs} into a new directory under {@code parentDir} and returns its meta,
    * or nothing when the blocks hold no samples (tombstones deleted them all), as Prometheus writes no empty block.
    *
-   * @throws IllegalArgumentException if fewer than two blocks are given, or they differ in external labels or
-   *     resolution (they belong to different compaction groups)
+   * @param replicaLabels external labels that tell replicas apart (Thanos' {@code --deduplication.replica-label}):
+   *     they are left out when blocks are grouped and from the merged block's external labels, so the replicas of a
+   *     Prometheus pair compact into one block
+   * @param merge how overlapping series are merged
+   * @throws IllegalArgumentException if fewer than two blocks are given, or they differ in external labels (apart from
+   *     the replica labels) or resolution: they belong to different compaction groups
    * @throws OrreryException {@code UNSUPPORTED} for overlapping series that are not float series
    * @throws IOException if a block cannot be read or the new one written
    */
-  public static Optional<BlockMeta> compact(List<Path> blockDirs, Path parentDir) throws IOException {
+  public static Optional<BlockMeta> compact(List<Path> blockDirs, Path parentDir, Set<String> replicaLabels,
+      MergeFunction merge) throws IOException {
     if (blockDirs.size() < 2) {
       throw new IllegalArgumentException("compaction needs at least two blocks, got " + blockDirs);
     }
@@ -76,13 +107,13 @@ public final class BlockCompactor {
         blocks.add(Block.open(dir));
       }
       blocks.sort(Comparator.comparingLong((Block b) -> b.meta().minTimeMillis()).thenComparing(b -> b.meta().ulid()));
-      BlockMeta.@Nullable ThanosMeta group = sameGroup(blocks);
+      BlockMeta.@Nullable ThanosMeta group = sameGroup(blocks, replicaLabels);
       Ulid ulid = Ulid.generate();
       Path tmp = parentDir.resolve(ulid + ".tmp-for-creation");
       Files.createDirectories(tmp.resolve("chunks"));
       boolean written = false;
       try {
-        Totals totals = writeSeries(blocks, tmp);
+        Totals totals = writeSeries(blocks, tmp, merge);
         if (totals.samples == 0) {
           return Optional.empty();
         }
@@ -104,21 +135,36 @@ public final class BlockCompactor {
     }
   }
 
-  /** The shared Thanos section of the blocks ({@code null} when none has one). */
-  private static BlockMeta.@Nullable ThanosMeta sameGroup(List<Block> blocks) {
-    BlockMeta.ThanosMeta first = blocks.get(0).meta().thanos();
+  /**
+   * The Thanos section the blocks share once the replica labels are left out, with those labels removed ({@code null}
+   * when no block has one).
+   */
+  private static BlockMeta.@Nullable ThanosMeta sameGroup(List<Block> blocks, Set<String> replicaLabels) {
+    BlockMeta.@Nullable ThanosMeta first = blocks.get(0).meta().thanos();
+    Map<String, String> labels = withoutReplicas(first, replicaLabels);
     for (Block b : blocks) {
       BlockMeta.@Nullable ThanosMeta t = b.meta().thanos();
       boolean same = first == null ? t == null
-          : t != null && t.labels().equals(first.labels())
+          : t != null && withoutReplicas(t, replicaLabels).equals(labels)
               && t.downsampleResolutionMillis() == first.downsampleResolutionMillis();
       if (!same) {
         throw new IllegalArgumentException("blocks " + blocks.get(0).dir() + " and " + b.dir()
-            + " are in different compaction groups (external labels " + labelsOf(first) + " vs " + labelsOf(t)
-            + ", resolution " + resolutionOf(first) + " vs " + resolutionOf(t) + " ms)");
+            + " are in different compaction groups (external labels " + labels + " vs "
+            + withoutReplicas(t, replicaLabels) + ", resolution " + resolutionOf(first) + " vs " + resolutionOf(t)
+            + " ms)");
       }
     }
-    return first;
+    return first == null ? null
+        : BlockMeta.ThanosMeta.of(labels, first.downsampleResolutionMillis(), first.source());
+  }
+
+  private static Map<String, String> withoutReplicas(BlockMeta.@Nullable ThanosMeta t, Set<String> replicaLabels) {
+    if (t == null) {
+      return Map.of();
+    }
+    Map<String, String> out = new TreeMap<>(t.labels());
+    out.keySet().removeAll(replicaLabels);
+    return out;
   }
 
   private static Map<String, String> labelsOf(BlockMeta.@Nullable ThanosMeta t) {
@@ -152,7 +198,7 @@ public final class BlockCompactor {
   }
 
   /** Writes the index and chunks of the merged series into {@code dir}. */
-  private static Totals writeSeries(List<Block> blocks, Path dir) throws IOException {
+  private static Totals writeSeries(List<Block> blocks, Path dir, MergeFunction merge) throws IOException {
     TreeSet<String> symbols = new TreeSet<>(Utf8Order.COMPARATOR);
     List<SeriesCursor> cursors = new ArrayList<>(blocks.size());
     for (Block b : blocks) {
@@ -166,7 +212,7 @@ public final class BlockCompactor {
     try (ChunkSegmentWriter chunks = ChunkSegmentWriter.open(dir.resolve("chunks"));
         IndexWriter index = IndexWriter.create(dir.resolve("index"))) {
       index.addSymbols(symbols);
-      SeriesMerger merger = new SeriesMerger(chunks);
+      SeriesMerger merger = new SeriesMerger(chunks, merge);
       List<SeriesCursor> parts = new ArrayList<>(cursors.size());
       while (!cursors.isEmpty()) {
         Labels smallest = cursors.get(0).labels;
@@ -228,8 +274,11 @@ public final class BlockCompactor {
     private final FloatSamples samples = new FloatSamples();
     private final XorAppender appender = new XorAppender();
 
-    SeriesMerger(ChunkSegmentWriter chunks) {
+    private final MergeFunction function;
+
+    SeriesMerger(ChunkSegmentWriter chunks, MergeFunction function) {
       this.chunks = chunks;
+      this.function = function;
     }
 
     ChunkMetas write(Labels labels, List<SeriesCursor> parts, Totals totals) throws IOException {
@@ -298,7 +347,11 @@ public final class BlockCompactor {
         its[i] = p.block.samples(p.ref, p.metas);
       }
       samples.count = 0;
-      ValueType last = new ChainSampleIterator(its).appendFloats(samples, Long.MAX_VALUE);
+      SampleIterator merged = switch (function) {
+        case CHAIN -> new ChainSampleIterator(its);
+        case PENALTY -> PenaltySampleIterator.merge(replicas(parts, its), false);
+      };
+      ValueType last = merged.appendFloats(samples, Long.MAX_VALUE);
       if (last != ValueType.NONE) {
         throw new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " holds " + last
             + " samples where float samples were merged; only float series are merged vertically");
@@ -316,6 +369,19 @@ public final class BlockCompactor {
         out.set(i, out.minTime(i), out.maxTime(i), refs[i]);
       }
       totals.samples += samples.count;
+    }
+
+    /** The parts' iterators chained per replica (blocks with the same full external labels), in block order. */
+    private static List<SampleIterator> replicas(List<SeriesCursor> parts, SampleIterator[] its) {
+      Map<Map<String, String>, List<SampleIterator>> byReplica = new LinkedHashMap<>();
+      for (int i = 0; i < its.length; i++) {
+        byReplica.computeIfAbsent(labelsOf(parts.get(i).block.meta().thanos()), k -> new ArrayList<>()).add(its[i]);
+      }
+      List<SampleIterator> out = new ArrayList<>(byReplica.size());
+      for (List<SampleIterator> replica : byReplica.values()) {
+        out.add(replica.size() == 1 ? replica.get(0) : new ChainSampleIterator(replica.toArray(SampleIterator[]::new)));
+      }
+      return out;
     }
 
     private static OrreryException notFloat(Labels labels, SeriesCursor p, RawChunk raw) {

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>compacts each group (same external labels and resolution) as its {@link CompactionPlanner} says, until the
  *       planner finds nothing more: downloads the planned blocks, merges them ({@link BlockCompactor}), verifies and
  *       uploads the result, and marks the planned blocks for deletion. Overlapping blocks are merged only with
- *       vertical compaction on; without it the group is halted and reported, and the other groups go on;
+ *       vertical compaction on; without it the group is halted and reported, and the other groups go on. With
+ *       replica labels the replicas of a Prometheus pair form one group and are deduplicated as they merge;
  *   <li>when downsampling is on, downsamples raw blocks of at least 40 h to 5m, then 5m blocks of at least 10 days to
  *       1h ({@link DownsamplePlanner}), skipping blocks with {@code no-downsample-mark.json};
  *   <li>marks the blocks past their resolution's retention for deletion;
@@ -66,6 +67,8 @@ public final class BucketCompactor {
   private final Clock clock;
   private final CompactionPlanner planner;
   private final boolean verticalCompaction;
+  private final Set<String> replicaLabels;
+  private final BlockCompactor.MergeFunction mergeFunction;
   private final boolean downsampling;
   private final RetentionPolicy retention;
   private final Duration deleteDelay;
@@ -78,7 +81,9 @@ public final class BucketCompactor {
     this.workDir = b.workDir;
     this.clock = b.clock;
     this.planner = b.planner;
-    this.verticalCompaction = b.verticalCompaction;
+    this.verticalCompaction = b.verticalCompaction || !b.replicaLabels.isEmpty();
+    this.replicaLabels = b.replicaLabels;
+    this.mergeFunction = b.mergeFunction;
     this.downsampling = b.downsampling;
     this.retention = b.retention;
     this.deleteDelay = b.deleteDelay;
@@ -128,7 +133,7 @@ public final class BucketCompactor {
     Files.createDirectories(workDir);
     Counts counts = new Counts();
     MetaFetcher.FetchResult fetched = fetch(counts);
-    for (CompactionGroup group : CompactionGroup.of(fetched.metas().values())) {
+    for (CompactionGroup group : CompactionGroup.of(withoutReplicaLabels(fetched.metas().values()))) {
       compactGroup(group, counts);
     }
     if (downsampling) {
@@ -146,6 +151,24 @@ public final class BucketCompactor {
     deleteMarked(fetched, counts);
     BlockDirectory.delete(workDir);
     return new Report(counts.compacted, counts.downsampled, counts.marked, counts.deleted, counts.halted);
+  }
+
+  /** The metas as the planner sees them: replicas of one Prometheus pair in one group (Thanos' replica remover). */
+  private Collection<BlockMeta> withoutReplicaLabels(Collection<BlockMeta> metas) {
+    if (replicaLabels.isEmpty()) {
+      return metas;
+    }
+    List<BlockMeta> out = new ArrayList<>(metas.size());
+    for (BlockMeta m : metas) {
+      if (m.thanos() == null) {
+        out.add(m);
+        continue;
+      }
+      Map<String, String> labels = new TreeMap<>(m.thanos().labels());
+      labels.keySet().removeAll(replicaLabels);
+      out.add(m.withThanos(m.thanos().withLabels(labels)));
+    }
+    return out;
   }
 
   /** Reads the metas and marks the duplicates that compaction left behind. */
@@ -199,7 +222,7 @@ public final class BucketCompactor {
       for (BlockMeta m : plan) {
         dirs.add(blocks.download(m.ulid(), dir));
       }
-      Optional<BlockMeta> merged = BlockCompactor.compact(dirs, dir);
+      Optional<BlockMeta> merged = BlockCompactor.compact(dirs, dir, replicaLabels, mergeFunction);
       if (merged.isPresent()) {
         upload(dir.resolve(merged.get().ulid().toString()));
       }
@@ -289,6 +312,8 @@ public final class BucketCompactor {
     private CompactionPlanner planner = new CompactionPlanner();
     private boolean verticalCompaction;
     private boolean downsampling = true;
+    private Set<String> replicaLabels = Set.of();
+    private BlockCompactor.MergeFunction mergeFunction = BlockCompactor.MergeFunction.CHAIN;
     private RetentionPolicy retention = new RetentionPolicy(Duration.ZERO, Duration.ZERO, Duration.ZERO);
     private Duration deleteDelay = Duration.ofHours(48);
     private Duration consistencyDelay = Duration.ofMinutes(30);
@@ -314,6 +339,24 @@ public final class BucketCompactor {
     /** Merge overlapping blocks of a group (default off: a group with overlapping blocks is halted). */
     public Builder verticalCompaction(boolean enabled) {
       this.verticalCompaction = enabled;
+      return this;
+    }
+
+    /**
+     * Deduplicate replicas (Thanos' {@code --deduplication.replica-label} and {@code --deduplication.func}): blocks
+     * that differ only in {@code replicaLabels} form one group, overlapping blocks are merged (vertical compaction is
+     * then on), and {@code merge} says how their samples are combined. Default: no replica labels, chained merge.
+     *
+     * @throws IllegalArgumentException for {@link BlockCompactor.MergeFunction#PENALTY} without replica labels, as
+     *     Thanos refuses it
+     */
+    public Builder deduplication(Set<String> replicaLabels, BlockCompactor.MergeFunction merge) {
+      requireNonNull(merge, "merge is null");
+      if (merge == BlockCompactor.MergeFunction.PENALTY && replicaLabels.isEmpty()) {
+        throw new IllegalArgumentException("penalty deduplication needs at least one replica label");
+      }
+      this.replicaLabels = Set.copyOf(replicaLabels);
+      this.mergeFunction = merge;
       return this;
     }
 

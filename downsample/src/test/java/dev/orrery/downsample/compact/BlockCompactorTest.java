@@ -11,6 +11,7 @@ import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.dedup.PenaltySampleIterator;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.Postings;
 import dev.orrery.core.index.Tombstones;
@@ -26,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -184,6 +186,52 @@ class BlockCompactorTest {
   }
 
   @Test
+  void replicasOfAPairCompactIntoOneBlockChainedOrDeduplicatedByPenalty() throws Exception {
+    Labels labels = Labels.of("__name__", "requests_total", "job", "api");
+    SplittableRandom random = new SplittableRandom(9);
+    List<BlockMeta> replicas = new ArrayList<>();
+    for (String replica : List.of("a", "b")) {
+      Map<String, String> external = new TreeMap<>(EU);
+      external.put("prometheus_replica", replica);
+      BlockWriter w = BlockWriter.builder(dir).externalLabels(external).build();
+      long offset = replica.equals("a") ? 0 : 5_000;
+      for (long t = START; t < START + 2 * H; t += 15_000) {
+        // Replica a misses ten minutes of scrapes: the penalty merge fills them from b.
+        if (replica.equals("a") && t >= START + H && t < START + H + 600_000) {
+          continue;
+        }
+        w.append(labels, t + offset + random.nextInt(25), (t - START) / 15_000.0);
+      }
+      replicas.add(w.commit());
+    }
+    List<Path> dirs = dirsOf(replicas);
+    Set<String> replicaLabels = Set.of("prometheus_replica");
+    List<Sample> a = samples(dirs.get(0)).get(labels);
+    List<Sample> b = samples(dirs.get(1)).get(labels);
+
+    BlockMeta penalty = BlockCompactor.compact(dirs, Files.createDirectories(dir.resolve("penalty")), replicaLabels,
+        BlockCompactor.MergeFunction.PENALTY).orElseThrow();
+    BlockMeta chain = BlockCompactor.compact(dirs, Files.createDirectories(dir.resolve("chain")), replicaLabels,
+        BlockCompactor.MergeFunction.CHAIN).orElseThrow();
+
+    assertThat(penalty.thanos().labels()).isEqualTo(new TreeMap<>(EU));
+    List<Sample> deduplicated = samples(dir.resolve("penalty").resolve(penalty.ulid().toString())).get(labels);
+    List<Sample> expected = new ArrayList<>();
+    try (Block ba = Block.open(dirs.get(0)); Block bb = Block.open(dirs.get(1))) {
+      SampleIterator it = PenaltySampleIterator.merge(List.of(allSamples(ba), allSamples(bb)), false);
+      while (it.next() == ValueType.FLOAT) {
+        expected.add(new Sample(it.atT(), it.atV()));
+      }
+    }
+    assertThat(deduplicated).isEqualTo(expected);
+    assertThat(deduplicated.size()).isBetween(a.size() + 30, a.size() + 50);
+    assertThat(samples(dir.resolve("chain").resolve(chain.ulid().toString())).get(labels))
+        .hasSize(a.size() + b.size());
+    assertThatThrownBy(() -> BlockCompactor.compact(dirs, dir)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("different compaction groups");
+  }
+
+  @Test
   void blocksOfDifferentGroupsAreRefused() throws Exception {
     Labels labels = Labels.of("__name__", "up");
     BlockWriter eu = BlockWriter.builder(dir).externalLabels(EU).build();
@@ -206,6 +254,14 @@ class BlockCompactorTest {
 
   private List<Path> dirsOf(List<BlockMeta> metas) {
     return metas.stream().map(m -> dir.resolve(m.ulid().toString())).toList();
+  }
+
+  /** The samples of a block's only series. */
+  private static SampleIterator allSamples(Block block) {
+    long ref = Postings.expand(block.index().allPostings())[0];
+    ChunkMetas metas = new ChunkMetas();
+    block.index().series(ref, metas);
+    return block.samples(ref, metas);
   }
 
   private static long onlySeriesRef(Path blockDir) throws Exception {

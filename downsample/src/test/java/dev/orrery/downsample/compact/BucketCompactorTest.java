@@ -138,6 +138,33 @@ class BucketCompactorTest {
   }
 
   @Test
+  void replicaLabelsPutAPairInOneGroupAndDeduplicateIt() throws Exception {
+    Map<String, String> a = new java.util.TreeMap<>(EU);
+    a.put("prometheus_replica", "a");
+    Map<String, String> b = new java.util.TreeMap<>(EU);
+    b.put("prometheus_replica", "b");
+    upload(a, start, start + 2 * H);
+    upload(b, start, start + 2 * H);
+
+    BucketCompactor.Report apart = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock)
+        .downsampling(false).build().runOnce();
+    BucketCompactor.Report together = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock)
+        .downsampling(false).deduplication(java.util.Set.of("prometheus_replica"),
+            BlockCompactor.MergeFunction.PENALTY).build().runOnce();
+
+    assertThat(apart).isEqualTo(new BucketCompactor.Report(0, 0, 0, 0, Map.of()));
+    assertThat(together.compacted()).isEqualTo(1);
+    assertThat(together.markedForDeletion()).isEqualTo(2);
+    BlockMeta merged = visibleMetas().values().stream().filter(m -> m.compaction().level() == 2).findFirst()
+        .orElseThrow();
+    assertThat(merged.thanos().labels()).isEqualTo(new java.util.TreeMap<>(EU));
+    // Both replicas scraped the same timestamps: the deduplicated block holds one replica's 120 samples.
+    assertThat(merged.stats().numSamples()).isEqualTo(120);
+    assertThatThrownBy(() -> BucketCompactor.builder(bucket, tmp).deduplication(java.util.Set.of(),
+        BlockCompactor.MergeFunction.PENALTY)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void downsamplesLongRawBlocksOnceAndAppliesRetentionPerResolution() throws Exception {
     BlockMeta raw = upload(EU, start, start + 48 * H);
     BucketCompactor compactor = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock)

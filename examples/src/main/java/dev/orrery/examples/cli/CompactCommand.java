@@ -1,11 +1,15 @@
 package dev.orrery.examples.cli;
 
+import dev.orrery.downsample.compact.BlockCompactor;
 import dev.orrery.downsample.compact.BucketCompactor;
 import dev.orrery.downsample.compact.RetentionPolicy;
 import dev.orrery.objstore.Bucket;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +68,16 @@ public final class CompactCommand implements Callable<Integer> {
   @Option(names = "--downsampling.disable", description = "Do not downsample to 5m and 1h.")
   boolean noDownsampling;
 
+  @Option(names = "--deduplication.replica-label", paramLabel = "<label>",
+      description = "External label that tells replicas apart (repeatable): replicas compact into one block without "
+          + "it, and vertical compaction is on.")
+  List<String> replicaLabels = new ArrayList<>();
+
+  @Option(names = "--deduplication.func", paramLabel = "<func>", defaultValue = "",
+      description = "How replicas merge: empty for the chained merge (every timestamp once), penalty for the "
+          + "querier's penalty deduplication (needs --deduplication.replica-label).")
+  String dedupFunc;
+
   @Spec
   CommandSpec spec;
 
@@ -87,7 +101,8 @@ public final class CompactCommand implements Callable<Integer> {
       BucketCompactor compactor;
       try {
         compactor = BucketCompactor.builder(bucket, dataDir).executor(exec).retention(retention).deleteDelay(delete)
-            .consistencyDelay(consistency).verticalCompaction(vertical).downsampling(!noDownsampling).build();
+            .consistencyDelay(consistency).verticalCompaction(vertical).downsampling(!noDownsampling)
+            .deduplication(Set.copyOf(replicaLabels), mergeFunction()).build();
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
@@ -103,6 +118,15 @@ public final class CompactCommand implements Callable<Integer> {
         Thread.sleep(interval);
       }
     }
+  }
+
+  private BlockCompactor.MergeFunction mergeFunction() {
+    return switch (dedupFunc) {
+      case "" -> BlockCompactor.MergeFunction.CHAIN;
+      case "penalty" -> BlockCompactor.MergeFunction.PENALTY;
+      default -> throw new IllegalArgumentException("--deduplication.func: expected empty or penalty, got '"
+          + dedupFunc + "'");
+    };
   }
 
   private static Duration duration(String flag, String value) {

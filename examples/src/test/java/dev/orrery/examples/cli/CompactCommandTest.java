@@ -29,16 +29,7 @@ class CompactCommandTest {
 
   @Test
   void compactsEachGroupThenDeletesTheSourcesOnceTheDelayIsOver() throws Exception {
-    Path demo = dir.resolve("demo");
-    Result write = run("tools", "block", "write-demo", demo.toString(), "--hours", "12", "--start", START);
-    assertThat(write.exit()).as(write.err()).isZero();
-    String url = dir.resolve("bucket").toUri().toString();
-    try (Bucket bucket = BucketProviders.installed().open(url)) {
-      BlockBucket blocks = new BlockBucket(bucket, Clock.systemUTC());
-      for (Path block : BlockDirectory.blockDirs(demo)) {
-        blocks.upload(block);
-      }
-    }
+    String url = uploadDemo(12);
     String work = dir.resolve("work").toString();
 
     Result first = run("compact", "--objstore.url", url, "--data-dir", work, "--consistency-delay", "0s");
@@ -60,11 +51,44 @@ class CompactCommandTest {
   }
 
   @Test
+  void replicaLabelsCompactEachPrometheusPairIntoDeduplicatedBlocks() throws Exception {
+    String url = uploadDemo(12);
+
+    Result r = run("compact", "--objstore.url", url, "--data-dir", dir.resolve("work").toString(),
+        "--consistency-delay", "0s", "--deduplication.replica-label", "prometheus_replica", "--deduplication.func",
+        "penalty");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    // Per cluster: the six 2h windows each merge their two replicas, then the four oldest merged windows fill 8h.
+    assertThat(r.out()).contains("21 blocks compacted, 0 downsampled, 48 marked for deletion, 0 deleted");
+    assertThat(metas(url).stream().filter(m -> m.compaction().level() == 3)).hasSize(3)
+        .allSatisfy(m -> assertThat(m.thanos().labels()).doesNotContainKey("prometheus_replica")
+            .containsKeys("cluster", "environment"))
+        .allSatisfy(m -> assertThat(m.compaction().sources()).hasSize(8));
+  }
+
+  @Test
   void retentionShorterThanDownsamplingNeedsIsAUsageError() {
     Result r = run("compact", "--objstore.url", dir.toUri().toString(), "--retention.resolution-raw", "1d");
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--retention.resolution-raw=1d is shorter than 40h").contains("Usage: orrery compact");
+  }
+
+  /** Writes {@code hours} of the demo data set from {@link #START} into a filesystem bucket; returns its URL. */
+  private String uploadDemo(int hours) throws Exception {
+    Path demo = dir.resolve("demo");
+    Result write = run("tools", "block", "write-demo", demo.toString(), "--hours", String.valueOf(hours), "--start",
+        START);
+    assertThat(write.exit()).as(write.err()).isZero();
+    String url = dir.resolve("bucket").toUri().toString();
+    try (Bucket bucket = BucketProviders.installed().open(url)) {
+      BlockBucket blocks = new BlockBucket(bucket, Clock.systemUTC());
+      for (Path block : BlockDirectory.blockDirs(demo)) {
+        blocks.upload(block);
+      }
+    }
+    return url;
   }
 
   private static Collection<BlockMeta> metas(String url) throws Exception {
