@@ -1,17 +1,12 @@
 package dev.orrery.core.block;
 
-import dev.orrery.core.labels.Matcher;
-import dev.orrery.core.labels.Utf8Order;
-import dev.orrery.core.storage.MergeSeriesSet;
+import dev.orrery.core.storage.MergeQuerier;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
-import dev.orrery.core.storage.SelectHints;
-import dev.orrery.core.storage.SeriesSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Several open blocks queried as one: a querier selects from every block whose time range overlaps the query and
@@ -108,43 +103,6 @@ public final class BlockSet implements Queryable, AutoCloseable {
     }
     if (first != null) {
       throw first;
-    }
-  }
-
-  /** Merges the answers of several queriers. */
-  private record MergeQuerier(List<Querier> queriers) implements Querier {
-    @Override
-    public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
-      List<SeriesSet> sets = new ArrayList<>(queriers.size());
-      for (Querier q : queriers) {
-        sets.add(q.select(true, hints, matchers));
-      }
-      return MergeSeriesSet.of(sets);
-    }
-
-    @Override
-    public List<String> labelNames(Matcher... matchers) {
-      TreeSet<String> out = new TreeSet<>(Utf8Order.COMPARATOR);
-      for (Querier q : queriers) {
-        out.addAll(q.labelNames(matchers));
-      }
-      return List.copyOf(out);
-    }
-
-    @Override
-    public List<String> labelValues(String name, Matcher... matchers) {
-      TreeSet<String> out = new TreeSet<>(Utf8Order.COMPARATOR);
-      for (Querier q : queriers) {
-        out.addAll(q.labelValues(name, matchers));
-      }
-      return List.copyOf(out);
-    }
-
-    @Override
-    public void close() {
-      for (Querier q : queriers) {
-        q.close();
-      }
     }
   }
 }

@@ -66,7 +66,7 @@ final class ExternalLabelsQuerier implements Querier {
     if (sorted) {
       out.sort((x, y) -> x.labels().compareTo(y.labels()));
     }
-    return new ListSeriesSet(out);
+    return SeriesSet.of(out);
   }
 
   @Override
@@ -105,25 +105,6 @@ final class ExternalLabelsQuerier implements Querier {
     @Override
     public SampleIterator iterator(SampleIterator reuse) {
       return series.iterator(reuse);
-    }
-  }
-
-  private static final class ListSeriesSet implements SeriesSet {
-    private final List<Series> series;
-    private int i = -1;
-
-    ListSeriesSet(List<Series> series) {
-      this.series = series;
-    }
-
-    @Override
-    public boolean next() {
-      return ++i < series.size();
-    }
-
-    @Override
-    public Series at() {
-      return series.get(i);
     }
   }
 }

@@ -2,7 +2,9 @@ package dev.orrery.core.labels;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -135,6 +137,13 @@ public final class Labels implements Comparable<Labels> {
     for (int i = 0; i < pairs.length; i += 2) {
       out.add(new Label(pairs[i], pairs[i + 1]));
     }
+    return out;
+  }
+
+  /** The labels as a new map, in label order (for templates and JSON objects). */
+  public Map<String, String> toMap() {
+    Map<String, String> out = new LinkedHashMap<>();
+    forEach(out::put);
     return out;
   }
 

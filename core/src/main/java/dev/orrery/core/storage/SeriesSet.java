@@ -19,6 +19,24 @@ public interface SeriesSet {
     return List.of();
   }
 
+  /** The series of {@code series}, in list order (the caller sorts them when the set must be sorted). */
+  static SeriesSet of(List<? extends Series> series) {
+    List<Series> list = List.copyOf(series);
+    return new SeriesSet() {
+      private int i = -1;
+
+      @Override
+      public boolean next() {
+        return ++i < list.size();
+      }
+
+      @Override
+      public Series at() {
+        return list.get(i);
+      }
+    };
+  }
+
   /** The set with no series. */
   static SeriesSet empty() {
     return EmptySeriesSet.INSTANCE;

@@ -229,7 +229,7 @@ public final class ApiParameters {
    * Prometheus' {@code model.ParseDuration}: units y, w, d, h, m, s, ms, each at most once and in that order, or
    * {@code 0}. Returns -1 for anything else, and for a duration that overflows.
    */
-  static long parsePrometheusDurationMillis(String s) {
+  public static long parsePrometheusDurationMillis(String s) {
     if (s.equals("0")) {
       return 0;
     }

@@ -84,6 +84,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private final BuildInfo buildInfo;
   private final Clock clock;
   private final byte[] indexPage;
+  private final RulesEndpoint rules;
 
   private PrometheusApiHandler(Builder b) {
     this.queryable = Objects.requireNonNull(b.queryable, "queryable is not set");
@@ -91,6 +92,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     this.buildInfo = b.buildInfo == null ? BuildInfo.fromManifest() : b.buildInfo;
     this.clock = b.clock;
     this.indexPage = b.indexPage ? loadIndexPage() : null;
+    this.rules = b.rules;
   }
 
   /** A new builder. */
@@ -142,6 +144,8 @@ public final class PrometheusApiHandler extends Handler.Abstract {
           json.generator().writeStartObject();
           json.generator().writeEndObject();
         }, List.of(), List.of());
+        case RULES -> rulesReply(params);
+        case ALERTS -> new Reply(rules::writeAlerts, List.of(), List.of());
       };
     } catch (ApiException e) {
       sendError(request, response, callback, e.type(), e.getMessage());
@@ -156,6 +160,17 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   }
 
   // ---------------------------------------------------------------- endpoints
+
+  private Reply rulesReply(Params p) {
+    String type = p.first("type");
+    if (type != null && !type.equals("alert") && !type.equals("record")) {
+      throw ApiException.badData("invalid query parameter type='" + type + "', must be one of 'alert' or 'record'");
+    }
+    List<String> ruleNames = p.all("rule_name[]");
+    List<String> groupNames = p.all("rule_group[]");
+    List<String> files = p.all("file[]");
+    return new Reply(json -> rules.writeRules(json, type, ruleNames, groupNames, files), List.of(), List.of());
+  }
 
   private Reply query(Params p) {
     int limit = ApiParameters.parseLimit(p.first("limit"));
@@ -480,7 +495,9 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     FORMAT_QUERY("/format_query", true),
     PARSE_QUERY("/parse_query", true),
     BUILD_INFO("/status/buildinfo", false),
-    METADATA("/metadata", false);
+    METADATA("/metadata", false),
+    RULES("/rules", false),
+    ALERTS("/alerts", false);
 
     private final String path;
     private final boolean allowsPost;
@@ -710,6 +727,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     private BuildInfo buildInfo;
     private Clock clock = Clock.systemUTC();
     private boolean indexPage = true;
+    private RulesEndpoint rules = RulesEndpoint.none();
 
     private Builder() {}
 
@@ -734,6 +752,12 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     /** The clock for the default {@code time} of instant queries (default: the system clock). */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock is null");
+      return this;
+    }
+
+    /** What {@code /api/v1/rules} and {@code /api/v1/alerts} serve (default: no rules). */
+    public Builder rules(RulesEndpoint rules) {
+      this.rules = Objects.requireNonNull(rules, "rules is null");
       return this;
     }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code orrery-promql} stands on {@code core} alone: no gRPC, no cloud SDK, no object storage and no StoreAPI, so
  * an application that only wants a PromQL engine over its own {@code Queryable} pulls in none of them
- * (ARCHITECTURE.md). Jetty and Jackson serve the HTTP API only (STYLE.md 7.1).
+ * (ARCHITECTURE.md). Jetty serves the HTTP API only, Jackson the HTTP API and the rule files (STYLE.md 7.1); the
+ * ruler stands on the engine and the HTTP API, never the other way round.
  */
 class PromqlDependenciesTest {
   static final JavaClasses PROMQL = new ClassFileImporter()
@@ -38,9 +39,23 @@ class PromqlDependenciesTest {
   }
 
   @Test
-  void jettyAndJacksonOnlyInTheHttpPackage() {
+  void jettyOnlyInTheHttpPackage() {
     noClasses().that().resideOutsideOfPackage("dev.orrery.promql.http..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..", "com.fasterxml.jackson..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..")
+        .check(PROMQL);
+  }
+
+  @Test
+  void jacksonOnlyInTheHttpAndRulesPackages() {
+    noClasses().that().resideOutsideOfPackages("dev.orrery.promql.http..", "dev.orrery.promql.rules..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson..")
+        .check(PROMQL);
+  }
+
+  @Test
+  void nothingBelowTheRulerDependsOnIt() {
+    noClasses().that().resideOutsideOfPackage("dev.orrery.promql.rules..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.orrery.promql.rules..")
         .check(PROMQL);
   }
 }
