@@ -6,18 +6,12 @@ import dev.orrery.promql.http.EngineQueryEvaluator;
 import dev.orrery.promql.http.PrometheusApiHandler;
 import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.proxy.EndpointSet;
-import dev.orrery.storeapi.proxy.ProxyQueryable;
 import dev.orrery.storeapi.proxy.ProxyStore;
-import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -27,19 +21,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * everything.
  */
 final class FanOutQueryLauncher implements AutoCloseable {
-  private final EndpointSet endpoints;
+  private final StoreFanOut stores;
   private final ApiServer http;
   private final Server grpc;
-  private final ExecutorService exec;
-  private final ScheduledExecutorService scheduler;
 
-  private FanOutQueryLauncher(EndpointSet endpoints, ApiServer http, Server grpc, ExecutorService exec,
-      ScheduledExecutorService scheduler) {
-    this.endpoints = endpoints;
+  private FanOutQueryLauncher(StoreFanOut stores, ApiServer http, Server grpc) {
+    this.stores = stores;
     this.http = http;
     this.grpc = grpc;
-    this.exec = exec;
-    this.scheduler = scheduler;
   }
 
   /** What the querier needs beyond the HTTP settings. */
@@ -49,49 +38,35 @@ final class FanOutQueryLauncher implements AutoCloseable {
   /**
    * Starts the querier.
    *
-   * @param channels opens a gRPC channel to an endpoint (plaintext or TLS)
-   * @param grpcOptions the gRPC server flags, used when {@code fanOut.serveGrpc()}
+   * @param grpcOptions the gRPC client flags for the endpoints, and the server flags when {@code fanOut.serveGrpc()}
    */
   static FanOutQueryLauncher start(QueryApiLauncher.Settings settings, FanOutSettings fanOut,
       GrpcOptions grpcOptions) throws Exception {
-    ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-        .name("orrery-endpoints").daemon().unstarted(r));
-    EndpointSet endpoints = null;
+    StoreFanOut stores = StoreFanOut.open(fanOut, grpcOptions);
     Server grpc = null;
     try {
-      Function<String, ManagedChannel> channels = grpcOptions.channels(exec);
-      endpoints = new EndpointSet(fanOut.endpoints(), fanOut.endpointFile(), channels, Duration.ofSeconds(10));
-      endpoints.refresh();
-      endpoints.schedule(scheduler, fanOut.refreshInterval());
-      ProxyQueryable queryable = new ProxyQueryable(endpoints, fanOut.storeTimeout(), fanOut.replicaLabels(),
-          fanOut.dedup(), fanOut.partialResponse());
       Engine engine = Engine.builder()
           .lookbackDelta(settings.lookbackDelta())
           .timeout(settings.timeout())
           .maxSamples(settings.maxSamples())
           .build();
       PrometheusApiHandler handler = PrometheusApiHandler.builder()
-          .queryable(queryable)
-          .evaluator(new EngineQueryEvaluator(engine, queryable, settings.timeout()))
+          .queryable(stores.queryable)
+          .evaluator(new EngineQueryEvaluator(engine, stores.queryable, settings.timeout()))
           .build();
       if (fanOut.serveGrpc()) {
-        grpc = grpcOptions.startServer(StoreServices.of(new ProxyStore(endpoints, fanOut.storeTimeout()), exec),
-            exec);
+        grpc = grpcOptions.startServer(StoreServices.of(new ProxyStore(stores.endpoints, fanOut.storeTimeout()),
+            stores.exec), stores.exec);
       }
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");
       ApiServer http = ApiServer.builder().address(settings.address()).handler(handler).threadPool(pool).start();
-      return new FanOutQueryLauncher(endpoints, http, grpc, exec, scheduler);
+      return new FanOutQueryLauncher(stores, http, grpc);
     } catch (Exception e) {
       if (grpc != null) {
         grpc.shutdownNow();
       }
-      if (endpoints != null) {
-        endpoints.close();
-      }
-      scheduler.shutdownNow();
-      exec.shutdownNow();
+      stores.close();
       throw e;
     }
   }
@@ -108,7 +83,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
 
   /** The endpoint set. */
   EndpointSet endpoints() {
-    return endpoints;
+    return stores.endpoints;
   }
 
   void awaitStop() throws InterruptedException {
@@ -123,9 +98,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
       if (grpc != null) {
         grpc.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
-      endpoints.close();
-      scheduler.shutdownNow();
-      exec.shutdownNow();
+      stores.close();
     }
   }
 }

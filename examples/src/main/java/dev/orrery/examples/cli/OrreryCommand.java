@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = OrreryCommand.Version.class,
     description = "Multi-cluster Prometheus metrics on the Thanos architecture, for the JVM.",
     subcommands = {DemoCommand.class, QueryCommand.class, StoreCommand.class, SidecarCommand.class, CompactCommand.class,
-        ToolsCommand.class, CommandLine.HelpCommand.class})
+        RuleCommand.class, ToolsCommand.class, CommandLine.HelpCommand.class})
 public final class OrreryCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

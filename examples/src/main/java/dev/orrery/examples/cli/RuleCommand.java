@@ -1,0 +1,260 @@
+package dev.orrery.examples.cli;
+
+import dev.orrery.core.block.BlockSet;
+import dev.orrery.core.storage.Queryable;
+import dev.orrery.objstore.Bucket;
+import dev.orrery.objstore.BucketProviders;
+import dev.orrery.objstore.block.Shipper;
+import dev.orrery.promql.engine.Engine;
+import dev.orrery.promql.http.ApiServer;
+import dev.orrery.promql.http.EngineQueryEvaluator;
+import dev.orrery.promql.http.PrometheusApiHandler;
+import dev.orrery.promql.rules.Alert;
+import dev.orrery.promql.rules.AlertmanagerNotifier;
+import dev.orrery.promql.rules.RuleFiles;
+import dev.orrery.promql.rules.RuleGroup;
+import dev.orrery.promql.rules.RuleHealth;
+import dev.orrery.promql.rules.RuleManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code orrery rule}: the ruler. Evaluates rule files over local blocks or StoreAPI endpoints, sends alerts to
+ * Alertmanager, serves the Prometheus API ({@code /api/v1/rules}, {@code /api/v1/alerts}, and queries over what it
+ * recorded), and writes what it recorded as 2h blocks into {@code --tsdb.path}, shipped to a bucket when one is given.
+ * With {@code --once} it evaluates every group once, prints each rule's health and the alerts, and exits (1 when a
+ * rule failed).
+ */
+@Command(name = "rule", mixinStandardHelpOptions = true,
+    description = "Evaluate recording and alerting rules over the stores; send alerts to Alertmanager.")
+public final class RuleCommand implements Callable<Integer> {
+  private static final Pattern LABEL = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*=\\s*\"(.*)\"\\s*");
+  private static final long BLOCK_MILLIS = Duration.ofHours(2).toMillis();
+
+  @Option(names = "--rule-file", required = true, paramLabel = "<file>",
+      description = "Prometheus rule file (repeatable).")
+  List<Path> ruleFiles = new ArrayList<>();
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  /** Where the rules' queries read. */
+  static final class Source {
+    @Option(names = "--data", description = "Directory whose blocks the rules query.")
+    Path data;
+
+    @Option(names = {"--endpoint", "--store"}, description = "StoreAPI endpoint host:port the rules query "
+        + "(repeatable).")
+    List<String> endpoints;
+  }
+
+  @Option(names = "--query.replica-label", description = "Label telling replicas apart; replicas are deduplicated "
+      + "(repeatable; with --endpoint).")
+  List<String> replicaLabels = new ArrayList<>();
+
+  @Mixin
+  GrpcOptions grpc;
+
+  @Option(names = "--alertmanagers.url", paramLabel = "<url>",
+      description = "Alertmanager base URL, e.g. http://127.0.0.1:9093 (repeatable).")
+  List<URI> alertmanagers = new ArrayList<>();
+
+  @Option(names = "--eval-interval", defaultValue = "1m",
+      description = "Interval of groups that set none (default ${DEFAULT-VALUE}).")
+  String evalInterval;
+
+  @Option(names = "--label", paramLabel = "<name=\"value\">",
+      description = "External label of the ruler (repeatable): on its blocks, its alerts and $externalLabels.")
+  List<String> labels = new ArrayList<>();
+
+  @Option(names = "--resend-delay", defaultValue = "1m",
+      description = "How often a firing alert is sent again (default ${DEFAULT-VALUE}).")
+  String resendDelay;
+
+  @Option(names = "--alert.query-url", defaultValue = "",
+      description = "Base URL alerts link back to (generatorURL), e.g. the querier's UI.")
+  String queryUrl;
+
+  @Option(names = "--http-address", defaultValue = "127.0.0.1:10903",
+      description = "Listen address of the API (default ${DEFAULT-VALUE}).")
+  String httpAddress;
+
+  @Option(names = "--tsdb.path", defaultValue = "./data-rule",
+      description = "Where recorded series are written as 2h blocks (default ${DEFAULT-VALUE}).")
+  Path tsdbPath;
+
+  @Option(names = "--objstore.config-file", description = "Thanos objstore YAML: ship the written blocks there.")
+  Path objstoreConfig;
+
+  @Option(names = "--once", description = "Evaluate every group once at --eval-time, print the results and exit.")
+  boolean once;
+
+  @Option(names = "--eval-time", description = "With --once: the evaluation time (RFC 3339 or Unix ms; default "
+      + "now).")
+  String evalTime;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    List<RuleGroup> groups = new ArrayList<>();
+    Map<String, String> external;
+    Duration interval;
+    Duration resend;
+    try {
+      interval = QueryApiLauncher.parseDuration("--eval-interval", evalInterval);
+      resend = QueryApiLauncher.parseDuration("--resend-delay", resendDelay);
+      external = parseLabels(labels);
+      for (Path f : ruleFiles) {
+        groups.addAll(RuleFiles.read(f, interval));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    try (Stores stores = openStores();
+        AlertmanagerNotifier notifier = alertmanagers.isEmpty() ? null
+            : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).build()) {
+      Engine engine = Engine.builder().build();
+      RuleManager.Builder b = RuleManager.builder(engine, stores.queryable()).externalLabels(external)
+          .resendDelay(resend).externalUrl(queryUrl);
+      if (notifier != null) {
+        b.notifier(notifier);
+      }
+      RuleManager manager = b.build();
+      manager.load(groups);
+      PrintWriter out = spec.commandLine().getOut();
+      if (once) {
+        long ts = evalTime == null ? System.currentTimeMillis()
+            : StoreCommand.parseTime("--eval-time", evalTime, System.currentTimeMillis());
+        manager.evaluate(ts);
+        return report(manager, out);
+      }
+      return serve(manager, engine, external, out);
+    }
+  }
+
+  /** Prints every rule's health and every pending or firing alert; 1 when a rule failed. */
+  private static int report(RuleManager manager, PrintWriter out) {
+    int failed = 0;
+    for (RuleManager.GroupStatus g : manager.groups()) {
+      for (RuleManager.RuleStatus r : g.rules()) {
+        out.printf("%s/%s %s%s%s%n", g.group().name(), r.rule().name(), r.health().apiName(),
+            r.state() == null ? "" : " " + r.state().apiName(), r.lastError().isEmpty() ? "" : ": " + r.lastError());
+        if (r.health() == RuleHealth.ERR) {
+          failed++;
+        }
+      }
+    }
+    for (Alert a : manager.alerts()) {
+      out.printf("alert %s %s%n", a.state().apiName(), a.labels());
+    }
+    out.printf("%d series recorded%n", manager.storage().seriesCount());
+    out.flush();
+    return failed == 0 ? 0 : 1;
+  }
+
+  private int serve(RuleManager manager, Engine engine, Map<String, String> external, PrintWriter out)
+      throws Exception {
+    Files.createDirectories(tsdbPath);
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform()
+        .name("orrery-rules").daemon().unstarted(r));
+    Bucket bucket = objstoreConfig == null ? null
+        : BucketProviders.installed().openThanosConfig(objstoreConfig);
+    PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(manager.storage())
+        .evaluator(new EngineQueryEvaluator(engine, manager.storage(), Duration.ofMinutes(2)))
+        .rules(manager.endpoint()).build();
+    try (ApiServer server = ApiServer.builder().address(httpAddress).handler(handler).start()) {
+      manager.start(scheduler);
+      Shipper shipper = bucket == null ? null
+          : Shipper.builder(tsdbPath, bucket).externalLabels(external).source("ruler").build();
+      scheduler.scheduleAtFixedRate(() -> flushBlocks(manager, external, shipper), 1, 1, TimeUnit.MINUTES);
+      out.printf("Ruler evaluating %d rule groups, serving %sapi/v1/rules and %sapi/v1/alerts (Ctrl-C stops)%n",
+          manager.groups().size(), server.uri(), server.uri());
+      out.flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        manager.close();
+        try {
+          server.close();
+        } catch (Exception e) {
+          System.err.println("orrery: error while stopping: " + e);
+        }
+      }, "orrery-shutdown"));
+      server.join();
+    } finally {
+      manager.close();
+      scheduler.shutdownNow();
+      if (bucket != null) {
+        bucket.close();
+      }
+    }
+    return 0;
+  }
+
+  /** Writes the samples of every finished 2h window as a block, then ships new blocks. */
+  private void flushBlocks(RuleManager manager, Map<String, String> external, Shipper shipper) {
+    long cutoff = System.currentTimeMillis() / BLOCK_MILLIS * BLOCK_MILLIS;
+    try {
+      manager.storage().flush(cutoff, tsdbPath, external);
+      if (shipper != null) {
+        shipper.sync();
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("orrery: writing or shipping the ruler's blocks failed (retried in a minute): " + e);
+    }
+  }
+
+  private Stores openStores() throws Exception {
+    if (source.data != null) {
+      if (!Files.isDirectory(source.data)) {
+        throw new ParameterException(spec.commandLine(), "--data: not a directory: " + source.data);
+      }
+      BlockSet blocks = BlockSet.open(source.data);
+      return new Stores(blocks.withExternalLabels(), blocks::close);
+    }
+    StoreFanOut fanOut = StoreFanOut.open(new FanOutQueryLauncher.FanOutSettings(source.endpoints, null,
+        replicaLabels, true, true, Duration.ofMinutes(2), Duration.ofSeconds(30), false), grpc);
+    return new Stores(fanOut.queryable, fanOut::close);
+  }
+
+  /** What the rules query, and how to release it. */
+  private record Stores(Queryable queryable, AutoCloseable closer) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      closer.close();
+    }
+  }
+
+  static Map<String, String> parseLabels(List<String> specs) {
+    Map<String, String> out = new TreeMap<>();
+    for (String s : specs) {
+      Matcher m = LABEL.matcher(s);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("--label: expected name=\"value\": " + s);
+      }
+      out.put(m.group(1), m.group(2));
+    }
+    return out;
+  }
+}
