@@ -153,6 +153,25 @@ public final class Block implements Queryable, AutoCloseable {
     }
   }
 
+  /** Closes every block; the first failure is thrown with the later ones suppressed. */
+  public static void closeAll(Iterable<Block> blocks) throws IOException {
+    IOException first = null;
+    for (Block b : blocks) {
+      try {
+        b.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
   @Override
   public String toString() {
     return "Block[" + meta.ulid() + "]";

@@ -89,20 +89,6 @@ public final class BlockSet implements Queryable, AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    IOException first = null;
-    for (Block b : blocks) {
-      try {
-        b.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Block.closeAll(blocks);
   }
 }

@@ -131,7 +131,7 @@ public final class BlockCompactor {
         }
       }
     } finally {
-      closeAll(blocks);
+      Block.closeAll(blocks);
     }
   }
 
@@ -405,23 +405,5 @@ public final class BlockCompactor {
     long samples;
     long series;
     long chunks;
-  }
-
-  private static void closeAll(List<Block> blocks) throws IOException {
-    IOException first = null;
-    for (Block b : blocks) {
-      try {
-        b.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
   }
 }

@@ -387,6 +387,11 @@ final class TemplateLexer {
   }
 
   private void lexChar() {
+    lexEscaped('\'', "unterminated character constant", Type.CHAR_CONSTANT);
+  }
+
+  /** Lexes to the closing {@code quote}, past backslash escapes, on one line. */
+  private void lexEscaped(char quote, String unterminated, Type type) {
     while (true) {
       int r = next();
       if (r == '\\') {
@@ -396,14 +401,14 @@ final class TemplateLexer {
         }
       }
       if (r == EOF || r == '\n') {
-        error("unterminated character constant");
+        error(unterminated);
         return;
       }
-      if (r == '\'') {
+      if (r == quote) {
         break;
       }
     }
-    emit(Type.CHAR_CONSTANT);
+    emit(type);
   }
 
   private void lexNumber() {
@@ -457,23 +462,7 @@ final class TemplateLexer {
   }
 
   private void lexQuote() {
-    while (true) {
-      int r = next();
-      if (r == '\\') {
-        r = next();
-        if (r != EOF && r != '\n') {
-          continue;
-        }
-      }
-      if (r == EOF || r == '\n') {
-        error("unterminated quoted string");
-        return;
-      }
-      if (r == '"') {
-        break;
-      }
-    }
-    emit(Type.STRING);
+    lexEscaped('"', "unterminated quoted string", Type.STRING);
   }
 
   private void lexRawQuote() {
