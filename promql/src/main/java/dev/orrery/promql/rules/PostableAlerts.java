@@ -1,7 +1,11 @@
 package dev.orrery.promql.rules;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.orrery.promql.rules.AlertmanagerNotifier.Alert;
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,10 +15,10 @@ import java.util.Map;
 /**
  * The JSON body of Alertmanager's {@code POST /api/v2/alerts} ({@code PostableAlerts} in its OpenAPI spec): an array
  * of {@code {"labels":{...},"annotations":{...},"startsAt":"...","endsAt":"...","generatorURL":"..."}}, times in
- * RFC 3339 UTC with milliseconds as Prometheus sends them. Written by hand: outside the HTTP API the promql module
- * keeps off Jackson (see the module's dependency test).
+ * RFC 3339 UTC with milliseconds as Prometheus sends them.
  */
 final class PostableAlerts {
+  private static final JsonFactory JSON = new JsonFactory();
   private static final DateTimeFormatter RFC_3339_MILLIS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -22,27 +26,23 @@ final class PostableAlerts {
 
   /** The alerts as a UTF-8 JSON array. */
   static byte[] encode(List<Alert> alerts) {
-    StringBuilder sb = new StringBuilder(256 * alerts.size() + 2);
-    sb.append('[');
-    for (int i = 0; i < alerts.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 * alerts.size() + 2);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartArray();
+      for (Alert alert : alerts) {
+        g.writeStartObject();
+        writeObject(g, "labels", alert.labels());
+        writeObject(g, "annotations", alert.annotations());
+        g.writeStringField("startsAt", formatTime(alert.startsAt()));
+        g.writeStringField("endsAt", formatTime(alert.endsAt()));
+        g.writeStringField("generatorURL", alert.generatorUrl());
+        g.writeEndObject();
       }
-      Alert alert = alerts.get(i);
-      sb.append("{\"labels\":");
-      appendObject(sb, alert.labels());
-      sb.append(",\"annotations\":");
-      appendObject(sb, alert.annotations());
-      sb.append(",\"startsAt\":");
-      appendString(sb, formatTime(alert.startsAt()));
-      sb.append(",\"endsAt\":");
-      appendString(sb, formatTime(alert.endsAt()));
-      sb.append(",\"generatorURL\":");
-      appendString(sb, alert.generatorUrl());
-      sb.append('}');
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write alerts as JSON", e);
     }
-    sb.append(']');
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    return out.toByteArray();
   }
 
   /** {@code 2024-01-01T00:00:00.000Z}. */
@@ -50,43 +50,11 @@ final class PostableAlerts {
     return RFC_3339_MILLIS.format(t);
   }
 
-  private static void appendObject(StringBuilder sb, Map<String, String> map) {
-    sb.append('{');
-    boolean first = true;
+  private static void writeObject(JsonGenerator g, String field, Map<String, String> map) throws IOException {
+    g.writeObjectFieldStart(field);
     for (Map.Entry<String, String> e : map.entrySet()) {
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      appendString(sb, e.getKey());
-      sb.append(':');
-      appendString(sb, e.getValue());
+      g.writeStringField(e.getKey(), e.getValue());
     }
-    sb.append('}');
-  }
-
-  // RFC 8259 escaping; U+2028 and U+2029 too, as Go's encoding/json does.
-  private static void appendString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        default -> {
-          if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
+    g.writeEndObject();
   }
 }
