@@ -2,9 +2,16 @@ package dev.orrery.examples.cli;
 
 import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.examples.demo.DemoDataSet;
+import dev.orrery.promql.rules.RuleFiles;
+import dev.orrery.promql.rules.RuleGroup;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
       return 0;
     }
     QueryApiLauncher.Settings settings = QueryCommand.settings(spec, httpAddress, "5m", "2m", 50_000_000L);
-    try (QueryApiLauncher launcher = QueryApiLauncher.start(data, settings)) {
+    try (QueryApiLauncher launcher = QueryApiLauncher.start(data, settings, demoRules())) {
       launcher.closeOnShutdown();
       String url = launcher.url();
       out.printf("%nServing %d blocks at %s  (Prometheus HTTP API under %sapi/v1/, Ctrl-C stops)%n",
@@ -61,11 +68,27 @@ public final class DemoCommand implements Callable<Integer> {
       for (String q : EXAMPLE_QUERIES) {
         out.printf("  curl -s %sapi/v1/query --data-urlencode 'query=%s'%n", url, q);
       }
+      out.printf("A ruler evaluates the demo rules every 30s (recording cluster:http_requests:rate5m and "
+          + "cluster:http_errors:ratio5m, alerting InstanceDown and HighErrorRate):%n");
+      out.printf("  curl -s %sapi/v1/rules%n  curl -s %sapi/v1/alerts%n", url, url);
       out.flush();
       launcher.awaitStop();
     }
     return 0;
   }
+
+  /** The rule groups the demo's ruler evaluates, from the jar. */
+  static List<RuleGroup> demoRules() throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(DEMO_RULES)) {
+      if (in == null) {
+        throw new IOException(DEMO_RULES + " is missing from the orrery jar");
+      }
+      return RuleFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "demo-rules.yml",
+          Duration.ofMinutes(1));
+    }
+  }
+
+  private static final String DEMO_RULES = "/dev/orrery/examples/demo/demo-rules.yml";
 
   /** Queries that show the data set's shape; printed after it is written. */
   static final String[] EXAMPLE_QUERIES = {

@@ -1,20 +1,27 @@
 package dev.orrery.examples.cli;
 
 import dev.orrery.core.block.BlockSet;
+import dev.orrery.core.storage.Queryable;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.http.ApiParameters;
 import dev.orrery.promql.http.ApiServer;
 import dev.orrery.promql.http.EngineQueryEvaluator;
 import dev.orrery.promql.http.PrometheusApiHandler;
+import dev.orrery.promql.rules.RuleGroup;
+import dev.orrery.promql.rules.RuleManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Wires what {@code orrery query} and {@code orrery demo} serve: every block of a directory (with the blocks'
- * external labels as series labels), the PromQL engine, the Prometheus API handler and a Jetty server on its own
- * thread pool. {@link #close()} stops the server and closes the blocks.
+ * external labels as series labels), the PromQL engine, the Prometheus API handler, a Jetty server on its own
+ * thread pool, and optionally a ruler over the blocks. {@link #close()} stops the ruler and the server and closes the
+ * blocks.
  */
 final class QueryApiLauncher implements AutoCloseable {
   /** Thanos' querier listens here by default. */
@@ -23,11 +30,16 @@ final class QueryApiLauncher implements AutoCloseable {
   private final BlockSet blocks;
   private final ApiServer server;
   private final int blockCount;
+  private final RuleManager ruler;
+  private final ScheduledExecutorService scheduler;
 
-  private QueryApiLauncher(BlockSet blocks, ApiServer server, int blockCount) {
+  private QueryApiLauncher(BlockSet blocks, ApiServer server, int blockCount, RuleManager ruler,
+      ScheduledExecutorService scheduler) {
     this.blocks = blocks;
     this.server = server;
     this.blockCount = blockCount;
+    this.ruler = ruler;
+    this.scheduler = scheduler;
   }
 
   /** Engine settings from the command line. */
@@ -35,7 +47,18 @@ final class QueryApiLauncher implements AutoCloseable {
 
   /** Opens the blocks under {@code dataDir} and starts serving them. */
   static QueryApiLauncher start(Path dataDir, Settings settings) throws Exception {
+    return start(dataDir, settings, List.of());
+  }
+
+  /**
+   * Opens the blocks under {@code dataDir} and starts serving them; with rule groups, a ruler evaluates them over the
+   * blocks (once now, then on their intervals), its recorded series are queryable beside the blocks, and {@code
+   * /api/v1/rules} and {@code /api/v1/alerts} show them.
+   */
+  static QueryApiLauncher start(Path dataDir, Settings settings, List<RuleGroup> rules) throws Exception {
     BlockSet opened = BlockSet.open(dataDir);
+    RuleManager ruler = null;
+    ScheduledExecutorService scheduler = null;
     try {
       BlockSet blocks = opened.withExternalLabels();
       Engine engine = Engine.builder()
@@ -43,15 +66,31 @@ final class QueryApiLauncher implements AutoCloseable {
           .timeout(settings.timeout())
           .maxSamples(settings.maxSamples())
           .build();
-      PrometheusApiHandler handler = PrometheusApiHandler.builder()
-          .queryable(blocks)
-          .evaluator(new EngineQueryEvaluator(engine, blocks, settings.timeout()))
-          .build();
+      Queryable served = blocks;
+      PrometheusApiHandler.Builder handler = PrometheusApiHandler.builder();
+      if (!rules.isEmpty()) {
+        ruler = RuleManager.builder(engine, blocks).build();
+        ruler.load(rules);
+        ruler.evaluate(System.currentTimeMillis());
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("orrery-rules")
+            .daemon().unstarted(r));
+        ruler.start(scheduler);
+        served = Queryable.merge(List.of(blocks, ruler.storage()));
+        handler.rules(ruler.endpoint());
+      }
+      handler.queryable(served).evaluator(new EngineQueryEvaluator(engine, served, settings.timeout()));
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");
-      ApiServer server = ApiServer.builder().address(settings.address()).handler(handler).threadPool(pool).start();
-      return new QueryApiLauncher(opened, server, opened.blocks().size());
+      ApiServer server = ApiServer.builder().address(settings.address()).handler(handler.build()).threadPool(pool)
+          .start();
+      return new QueryApiLauncher(opened, server, opened.blocks().size(), ruler, scheduler);
     } catch (Exception e) {
+      if (ruler != null) {
+        ruler.close();
+      }
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+      }
       try {
         opened.close();
       } catch (IOException suppressed) {
@@ -99,6 +138,10 @@ final class QueryApiLauncher implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      if (ruler != null) {
+        ruler.close();
+        scheduler.shutdownNow();
+      }
       server.close();
     } finally {
       blocks.close();

@@ -39,6 +39,23 @@ class QueryCommandTest {
   }
 
   @Test
+  void theDemoRulerRecordsAndShowsItsRulesBesideTheBlocks() throws Exception {
+    DemoDataSet.endingNow(1).writeTo(dir);
+    var settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5), Duration.ofMinutes(2),
+        50_000_000);
+    try (QueryApiLauncher launcher = QueryApiLauncher.start(dir, settings, DemoCommand.demoRules())) {
+      String rules = get(launcher.url() + "api/v1/rules");
+      assertThat(rules).contains("\"name\":\"demo\"").contains("\"name\":\"cluster:http_requests:rate5m\"")
+          .contains("\"name\":\"InstanceDown\"").doesNotContain("\"health\":\"err\"")
+          .doesNotContain("\"health\":\"unknown\"");
+      String recorded = get(launcher.url() + "api/v1/query?query="
+          + URLEncoder.encode("count(cluster:http_requests:rate5m)", StandardCharsets.UTF_8));
+      assertThat(recorded).contains("\"value\":[").contains(",\"3\"]");
+      assertThat(get(launcher.url() + "api/v1/alerts")).startsWith("{\"status\":\"success\",\"data\":{\"alerts\":[");
+    }
+  }
+
+  @Test
   void rejectsBadFlags() {
     var noData = BlockToolsCommandTest.run("query", "--data", dir.resolve("missing").toString());
     assertThat(noData.exit()).isNotZero();
