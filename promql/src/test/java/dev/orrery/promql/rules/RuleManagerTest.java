@@ -48,6 +48,8 @@ class RuleManagerTest {
   private RuleStorage source;
   private RuleManager manager;
   private Engine engine;
+  private ApiServer api;
+  private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -94,7 +96,11 @@ class RuleManagerTest {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws Exception {
+    if (api != null) {
+      api.close();
+    }
+    http.close();
     manager.close();
     notifier.close();
     alertmanager.stop(0);
@@ -177,6 +183,38 @@ class RuleManagerTest {
     assertThat(values(manager.storage(), "fine")).containsExactly(2.0);
   }
 
+  @Test
+  void keepFiringForHoldsAResolvedAlertAndLimitsFailTheRule() {
+    manager.load(RuleFiles.parse("""
+        groups:
+          - name: g
+            rules:
+              - alert: Down
+                expr: up == 0
+                keep_firing_for: 2m
+          - name: limited
+            limit: 1
+            rules:
+              - record: too_many
+                expr: up
+        """, "rules.yml", Duration.ofMinutes(1)));
+
+    manager.evaluate(T0 + 3 * M);
+    manager.evaluate(T0 + 4 * M);
+    manager.evaluate(T0 + 5 * M);
+
+    // up{instance="b"} recovered at 4m: the alert keeps firing until 4m + 2m.
+    assertThat(manager.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.state()).isEqualTo(AlertState.FIRING);
+      assertThat(a.keepFiringSince()).isEqualTo(Instant.ofEpochMilli(T0 + 4 * M));
+    });
+    manager.evaluate(T0 + 6 * M);
+    assertThat(manager.alerts()).isEmpty();
+    RuleManager.RuleStatus limited = manager.groups().get(1).rules().get(0);
+    assertThat(limited.health()).isEqualTo(RuleHealth.ERR);
+    assertThat(limited.lastError()).isEqualTo("exceeded limit of 1 with 2 series");
+  }
+
   private List<JsonNode> awaitAlerts(int n) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (received.size() < n && System.nanoTime() < deadline) {
@@ -187,15 +225,16 @@ class RuleManagerTest {
   }
 
   private JsonNode api(String pathAndQuery) throws Exception {
-    PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(manager.storage())
-        .evaluator(new EngineQueryEvaluator(engine, manager.storage(), Duration.ofMinutes(1)))
-        .rules(manager.endpoint()).build();
-    try (ApiServer server = ApiServer.builder().address("127.0.0.1", 0).handler(handler).start()) {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri()
-          .resolve(pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      return JSON.readTree(r.body());
+    if (api == null) {
+      PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(manager.storage())
+          .evaluator(new EngineQueryEvaluator(engine, manager.storage(), Duration.ofMinutes(1)))
+          .rules(manager.endpoint()).build();
+      api = ApiServer.builder().address("127.0.0.1", 0).handler(handler).start();
     }
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.uri().resolve(pathAndQuery)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
   }
 
   private static List<Double> values(RuleStorage storage, String name, Matcher... more) {
