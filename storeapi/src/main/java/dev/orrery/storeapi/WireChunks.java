@@ -1,8 +1,11 @@
 package dev.orrery.storeapi;
 
+import com.google.protobuf.ByteString;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.chunk.ChunkEncoding;
+import dev.orrery.core.chunk.XorAppender;
+import dev.orrery.storeapi.proto.thanos.AggrChunk;
 import dev.orrery.storeapi.proto.thanos.Chunk;
 
 /** Conversions between StoreAPI chunks and {@code core} chunks (FORMATS.md 8.2: wire types are TSDB numbers − 1). */
@@ -23,6 +26,13 @@ public final class WireChunks {
           + chunk.getTypeValue() + " from " + resource);
     };
     return dev.orrery.core.chunk.Chunk.of(enc, chunk.getData().asReadOnlyByteBuffer(), resource, -1);
+  }
+
+  /** The XOR chunk an appender holds, as a wire chunk with its time range (the appender's bytes are copied). */
+  public static AggrChunk xor(XorAppender app) {
+    return AggrChunk.newBuilder().setMinTime(app.minTimeMillis()).setMaxTime(app.maxTimeMillis())
+        .setRaw(Chunk.newBuilder().setType(Chunk.Encoding.XOR).setData(ByteString.copyFrom(app.bytes())))
+        .build();
   }
 
   /** The wire type for a TSDB chunk encoding, or {@code null} when it has none (XOR2, ST variants, AGGR). */

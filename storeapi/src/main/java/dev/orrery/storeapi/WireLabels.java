@@ -9,8 +9,10 @@ import dev.orrery.core.labels.Matcher;
 import dev.orrery.storeapi.proto.thanos.Label;
 import dev.orrery.storeapi.proto.thanos.LabelMatcher;
 import dev.orrery.storeapi.proto.thanos.ZLabelSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Conversions between StoreAPI wire labels and matchers and {@code core}'s {@link Labels} and {@link Matcher}. */
 public final class WireLabels {
@@ -84,5 +86,23 @@ public final class WireLabels {
       case NOT_REGEX -> LabelMatcher.Type.NRE;
     };
     return LabelMatcher.newBuilder().setType(type).setName(m.name()).setValue(m.value()).build();
+  }
+
+  /**
+   * The matchers a store with external labels {@code ext} must apply itself: those on other labels. Returns {@code
+   * null} when a matcher on an external label rejects its value, so the store holds no matching series.
+   */
+  public static Matcher @Nullable [] localMatchers(Labels ext, Matcher[] matchers) {
+    List<Matcher> local = new ArrayList<>();
+    for (Matcher m : matchers) {
+      if (ext.has(m.name())) {
+        if (!m.matches(ext.get(m.name()))) {
+          return null;
+        }
+      } else {
+        local.add(m);
+      }
+    }
+    return local.toArray(new Matcher[0]);
   }
 }

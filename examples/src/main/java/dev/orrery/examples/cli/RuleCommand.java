@@ -15,6 +15,10 @@ import dev.orrery.promql.rules.RuleFiles;
 import dev.orrery.promql.rules.RuleGroup;
 import dev.orrery.promql.rules.RuleHealth;
 import dev.orrery.promql.rules.RuleManager;
+import dev.orrery.storeapi.StoreServices;
+import dev.orrery.storeapi.WireLabels;
+import dev.orrery.storeapi.local.QueryableStore;
+import io.grpc.Server;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +47,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code orrery rule}: the ruler. Evaluates rule files over local blocks or StoreAPI endpoints, sends alerts to
  * Alertmanager, serves the Prometheus API ({@code /api/v1/rules}, {@code /api/v1/alerts}, and queries over what it
- * recorded), and writes what it recorded as 2h blocks into {@code --tsdb.path}, shipped to a bucket when one is given.
+ * recorded) and what it recorded over the StoreAPI on {@code --grpc-address} (so queriers see it live, as Thanos'
+ * ruler), and writes it as 2h blocks into {@code --tsdb.path}, shipped to a bucket when one is given.
  * With {@code --once} it evaluates every group once, prints each rule's health and the alerts, and exits (1 when a
  * rule failed).
  */
@@ -185,13 +191,18 @@ public final class RuleCommand implements Callable<Integer> {
     PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(manager.storage())
         .evaluator(new EngineQueryEvaluator(engine, manager.storage(), Duration.ofMinutes(2)))
         .rules(manager.endpoint()).build();
+    ExecutorService grpcExec = Executors.newVirtualThreadPerTaskExecutor();
+    Server storeApi = null;
     try (ApiServer server = ApiServer.builder().address(httpAddress).handler(handler).start()) {
+      storeApi = grpc.startServer(StoreServices.of(new QueryableStore(manager.storage(),
+          WireLabels.toLabels(external), "rule"), grpcExec), grpcExec);
       manager.start(scheduler);
       Shipper shipper = bucket == null ? null
           : Shipper.builder(tsdbPath, bucket).externalLabels(external).source("ruler").build();
       scheduler.scheduleAtFixedRate(() -> flushBlocks(manager, external, shipper), 1, 1, TimeUnit.MINUTES);
-      out.printf("Ruler evaluating %d rule groups, serving %sapi/v1/rules and %sapi/v1/alerts (Ctrl-C stops)%n",
-          manager.groups().size(), server.uri(), server.uri());
+      out.printf("Ruler evaluating %d rule groups, serving %sapi/v1/rules and %sapi/v1/alerts, and its recorded "
+          + "series over the StoreAPI on port %d (Ctrl-C stops)%n", manager.groups().size(), server.uri(), server.uri(),
+          storeApi.getPort());
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         manager.close();
@@ -204,6 +215,10 @@ public final class RuleCommand implements Callable<Integer> {
       server.join();
     } finally {
       manager.close();
+      if (storeApi != null) {
+        storeApi.shutdownNow();
+      }
+      grpcExec.shutdownNow();
       scheduler.shutdownNow();
       if (bucket != null) {
         bucket.close();

@@ -12,13 +12,14 @@ import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.core.labels.Labels;
-import dev.orrery.core.labels.LabelsBuilder;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.block.Shipper;
+import dev.orrery.storeapi.SeriesFrameAssembler;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
+import dev.orrery.storeapi.WireChunks;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.StoreInfo;
@@ -29,14 +30,11 @@ import dev.orrery.storeapi.proto.prompb.Query;
 import dev.orrery.storeapi.proto.prompb.ReadRequest;
 import dev.orrery.storeapi.proto.prompb.TimeSeries;
 import dev.orrery.storeapi.proto.thanos.AggrChunk;
-import dev.orrery.storeapi.proto.thanos.Label;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
-import dev.orrery.storeapi.proto.thanos.Series;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
-import dev.orrery.storeapi.proto.thanos.SeriesResponse;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -195,7 +193,7 @@ public final class SidecarStore implements StoreApi {
     String[] without = request.getWithoutReplicaLabelsList().toArray(new String[0]);
     long limit = request.getLimit() > 0 ? request.getLimit() : Long.MAX_VALUE;
     try (PrometheusClient.Frames frames = prometheus.read(read)) {
-      SeriesAssembler out = new SeriesAssembler(sink, ext, without, request.getSkipChunks(), limit);
+      SeriesFrameAssembler out = new SeriesFrameAssembler(sink, ext, without, request.getSkipChunks(), limit);
       if (frames.samples() != null) {
         for (var result : frames.samples().getResultsList()) {
           for (TimeSeries ts : result.getTimeseriesList()) {
@@ -261,97 +259,22 @@ public final class SidecarStore implements StoreApi {
     XorAppender app = new XorAppender();
     for (var s : ts.getSamplesList()) {
       if (app.numSamples() == SAMPLES_PER_CHUNK) {
-        out.add(xorChunk(app));
+        out.add(WireChunks.xor(app));
         app = new XorAppender();
       }
       app.appendBits(s.getTimestamp(), Double.doubleToRawLongBits(s.getValue()));
     }
     if (app.numSamples() > 0) {
-      out.add(xorChunk(app));
+      out.add(WireChunks.xor(app));
     }
     return out;
-  }
-
-  private static AggrChunk xorChunk(XorAppender app) {
-    return AggrChunk.newBuilder().setMinTime(app.minTimeMillis()).setMaxTime(app.maxTimeMillis())
-        .setRaw(dev.orrery.storeapi.proto.thanos.Chunk.newBuilder()
-            .setType(dev.orrery.storeapi.proto.thanos.Chunk.Encoding.XOR)
-            .setData(ByteString.copyFrom(app.bytes())))
-        .build();
-  }
-
-  /**
-   * Turns remote-read series (possibly split over several frames) into StoreAPI series: external labels applied,
-   * replica labels removed, one Series frame per series.
-   */
-  private static final class SeriesAssembler {
-    private final SeriesSink sink;
-    private final Labels ext;
-    private final String[] without;
-    private final boolean skipChunks;
-    private final long limit;
-    private long sent;
-    private Labels current;
-    private final List<AggrChunk> chunks = new ArrayList<>();
-
-    SeriesAssembler(SeriesSink sink, Labels ext, String[] without, boolean skipChunks, long limit) {
-      this.sink = sink;
-      this.ext = ext;
-      this.without = without;
-      this.skipChunks = skipChunks;
-      this.limit = limit;
-    }
-
-    boolean full() {
-      return sent >= limit;
-    }
-
-    void add(List<Label> labels, List<AggrChunk> more) {
-      LabelsBuilder b = new LabelsBuilder();
-      for (Label l : labels) {
-        b.set(l.getName(), l.getValue());
-      }
-      ext.forEach(b::set);
-      if (without.length > 0) {
-        b.delete(without);
-      }
-      Labels l = b.build();
-      if (current != null && !current.equals(l)) {
-        flush();
-      }
-      current = l;
-      chunks.addAll(more);
-    }
-
-    private void flush() {
-      if (current == null || full()) {
-        return;
-      }
-      if (!chunks.isEmpty()) {
-        Series.Builder s = Series.newBuilder();
-        for (int i = 0; i < current.size(); i++) {
-          s.addLabelsBuilder().setName(current.name(i)).setValue(current.value(i));
-        }
-        if (!skipChunks) {
-          s.addAllChunks(chunks);
-        }
-        sink.send(SeriesResponse.newBuilder().setSeries(s).build());
-        sent++;
-      }
-      chunks.clear();
-      current = null;
-    }
-
-    void finish() {
-      flush();
-    }
   }
 
   @Override
   public LabelNamesResponse labelNames(LabelNamesRequest request) {
     checkReady();
     Labels ext = externalLabels;
-    Matcher[] local = localOrNull(ext, WireLabels.toMatchers(request.getMatchersList()));
+    Matcher[] local = WireLabels.localMatchers(ext, WireLabels.toMatchers(request.getMatchersList()));
     if (local == null) {
       return LabelNamesResponse.getDefaultInstance();
     }
@@ -375,7 +298,7 @@ public final class SidecarStore implements StoreApi {
       return LabelValuesResponse.getDefaultInstance();
     }
     Labels ext = externalLabels;
-    Matcher[] local = localOrNull(ext, WireLabels.toMatchers(request.getMatchersList()));
+    Matcher[] local = WireLabels.localMatchers(ext, WireLabels.toMatchers(request.getMatchersList()));
     if (local == null) {
       return LabelValuesResponse.getDefaultInstance();
     }
@@ -398,20 +321,6 @@ public final class SidecarStore implements StoreApi {
 
   private static long end(long e) {
     return e == 0 ? 253402300799000L : e;
-  }
-
-  private static @Nullable Matcher[] localOrNull(Labels ext, Matcher[] matchers) {
-    List<Matcher> local = new ArrayList<>();
-    for (Matcher m : matchers) {
-      if (ext.has(m.name())) {
-        if (!m.matches(ext.get(m.name()))) {
-          return null;
-        }
-      } else {
-        local.add(m);
-      }
-    }
-    return local.toArray(new Matcher[0]);
   }
 
   private static List<String> limit(TreeSet<String> s, long limit) {

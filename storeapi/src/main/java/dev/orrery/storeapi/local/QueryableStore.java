@@ -1,0 +1,162 @@
+package dev.orrery.storeapi.local;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.chunk.XorAppender;
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.storage.Querier;
+import dev.orrery.core.storage.Queryable;
+import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.storeapi.SeriesFrameAssembler;
+import dev.orrery.storeapi.SeriesSink;
+import dev.orrery.storeapi.StoreApi;
+import dev.orrery.storeapi.WireChunks;
+import dev.orrery.storeapi.WireLabels;
+import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.info.StoreInfo;
+import dev.orrery.storeapi.proto.info.TSDBInfo;
+import dev.orrery.storeapi.proto.thanos.AggrChunk;
+import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
+import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
+import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
+import dev.orrery.storeapi.proto.thanos.SeriesRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The StoreAPI over a {@link Queryable} with external labels, as Thanos' ruler serves its own TSDB: {@code Series}
+ * selects from the queryable and sends each series' float samples as XOR chunks of {@value #SAMPLES_PER_CHUNK}
+ * samples, with the external labels added; matchers on external labels are answered from them; {@code Info} announces
+ * the labels and an unbounded time range. Float series only: a histogram sample is an {@code UNSUPPORTED} error naming
+ * the series. Thread-safe if the queryable is.
+ */
+public final class QueryableStore implements StoreApi {
+  /** Samples per XOR chunk sent. */
+  public static final int SAMPLES_PER_CHUNK = 120;
+
+  private final Queryable queryable;
+  private final Labels externalLabels;
+  private final String componentType;
+
+  /**
+   * A store over {@code queryable}.
+   *
+   * @param componentType what {@code Info} reports, e.g. {@code rule}
+   */
+  public QueryableStore(Queryable queryable, Labels externalLabels, String componentType) {
+    this.queryable = requireNonNull(queryable, "queryable is null");
+    this.externalLabels = requireNonNull(externalLabels, "externalLabels is null");
+    this.componentType = requireNonNull(componentType, "componentType is null");
+  }
+
+  @Override
+  public void series(SeriesRequest request, SeriesSink sink) {
+    Matcher[] local = WireLabels.localMatchers(externalLabels, WireLabels.toMatchers(request.getMatchersList()));
+    if (local == null || request.getMinTime() > request.getMaxTime()) {
+      return;
+    }
+    String[] without = request.getWithoutReplicaLabelsList().toArray(new String[0]);
+    long limit = request.getLimit() > 0 ? request.getLimit() : Long.MAX_VALUE;
+    SeriesFrameAssembler out = new SeriesFrameAssembler(sink, externalLabels, without, request.getSkipChunks(),
+        limit);
+    try (Querier q = open(request.getMinTime(), request.getMaxTime())) {
+      SeriesSet set = q.select(true, null, local);
+      SampleIterator it = null;
+      while (!out.full() && set.next()) {
+        it = set.at().iterator(it);
+        out.add(set.at().labels(), chunks(set.at().labels(), it));
+      }
+    }
+    out.finish();
+  }
+
+  /** The samples as XOR chunks of at most {@value #SAMPLES_PER_CHUNK}. */
+  private static List<AggrChunk> chunks(Labels labels, SampleIterator it) {
+    List<AggrChunk> out = new ArrayList<>();
+    XorAppender app = new XorAppender();
+    ValueType type;
+    while ((type = it.next()) == ValueType.FLOAT) {
+      if (app.numSamples() == SAMPLES_PER_CHUNK) {
+        out.add(WireChunks.xor(app));
+        app.reset();
+      }
+      app.appendBits(it.atT(), Double.doubleToRawLongBits(it.atV()));
+    }
+    if (type != ValueType.NONE) {
+      throw new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " holds " + type
+          + " samples; this store sends float series only");
+    }
+    if (app.numSamples() > 0) {
+      out.add(WireChunks.xor(app));
+    }
+    return out;
+  }
+
+  @Override
+  public LabelNamesResponse labelNames(LabelNamesRequest request) {
+    Matcher[] local = WireLabels.localMatchers(externalLabels, WireLabels.toMatchers(request.getMatchersList()));
+    if (local == null) {
+      return LabelNamesResponse.getDefaultInstance();
+    }
+    TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
+    try (Querier q = open(request.getStart(), request.getEnd())) {
+      names.addAll(q.labelNames(local));
+    }
+    externalLabels.forEach((n, v) -> names.add(n));
+    names.removeAll(request.getWithoutReplicaLabelsList());
+    return LabelNamesResponse.newBuilder().addAllNames(limit(names, request.getLimit())).build();
+  }
+
+  @Override
+  public LabelValuesResponse labelValues(LabelValuesRequest request) {
+    String name = request.getLabel();
+    Matcher[] local = WireLabels.localMatchers(externalLabels, WireLabels.toMatchers(request.getMatchersList()));
+    if (local == null || request.getWithoutReplicaLabelsList().contains(name)) {
+      return LabelValuesResponse.getDefaultInstance();
+    }
+    if (externalLabels.has(name)) {
+      return LabelValuesResponse.newBuilder().addValues(externalLabels.get(name)).build();
+    }
+    TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
+    try (Querier q = open(request.getStart(), request.getEnd())) {
+      values.addAll(q.labelValues(name, local));
+    }
+    return LabelValuesResponse.newBuilder().addAllValues(limit(values, request.getLimit())).build();
+  }
+
+  @Override
+  public InfoResponse info() {
+    return InfoResponse.newBuilder().setComponentType(componentType)
+        .addLabelSets(WireLabels.toLabelSet(externalLabels))
+        .setStore(StoreInfo.newBuilder().setMinTime(Long.MIN_VALUE).setMaxTime(Long.MAX_VALUE)
+            .setSupportsWithoutReplicaLabels(true)
+            .addTsdbInfos(TSDBInfo.newBuilder().setLabels(WireLabels.toLabelSet(externalLabels))
+                .setMinTime(Long.MIN_VALUE).setMaxTime(Long.MAX_VALUE)))
+        .build();
+  }
+
+  /** A querier over the request's range; 0 for both ends means all time, as label requests send it. */
+  private Querier open(long start, long end) {
+    long s = start == 0 && end == 0 ? Long.MIN_VALUE : start;
+    long e = end == 0 ? Long.MAX_VALUE : end;
+    try {
+      return queryable.querier(s, e);
+    } catch (IOException ex) {
+      throw new OrreryException(ErrorCode.STORAGE, "cannot open the store's data: " + ex.getMessage(), ex);
+    }
+  }
+
+  private static List<String> limit(TreeSet<String> s, long limit) {
+    List<String> l = new ArrayList<>(s);
+    return limit > 0 && l.size() > limit ? l.subList(0, (int) limit) : l;
+  }
+}
