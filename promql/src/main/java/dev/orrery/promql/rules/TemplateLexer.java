@@ -337,13 +337,7 @@ final class TemplateLexer {
   }
 
   private void lexIdentifier() {
-    int r;
-    do {
-      r = next();
-    } while (isAlphaNumeric(r));
-    backup();
-    if (!atTerminator()) {
-      error("bad character " + goUnicode(r));
+    if (!scanWord()) {
       return;
     }
     String word = input.substring(start, pos);
@@ -363,6 +357,13 @@ final class TemplateLexer {
       emit(type == Type.VARIABLE ? Type.VARIABLE : Type.DOT);
       return;
     }
+    if (scanWord()) {
+      emit(type);
+    }
+  }
+
+  /** Scans alphanumerics up to a terminator; false (with the error emitted) when a bad character ends them. */
+  private boolean scanWord() {
     int r;
     do {
       r = next();
@@ -370,9 +371,9 @@ final class TemplateLexer {
     backup();
     if (!atTerminator()) {
       error("bad character " + goUnicode(r));
-      return;
+      return false;
     }
-    emit(type);
+    return true;
   }
 
   private boolean atTerminator() {
