@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The alerts of one {@link AlertingRule} across evaluations, following Prometheus' {@code AlertingRule.Eval}: each
@@ -32,6 +33,8 @@ final class AlertingRuleState extends RuleState {
   private final Map<String, AlertTemplate> labelTemplates = new LinkedHashMap<>();
   private final Map<String, AlertTemplate> annotationTemplates = new LinkedHashMap<>();
   private final Map<Labels, ActiveAlert> active = new LinkedHashMap<>();
+  /** Whether the alerts' {@code for} state was restored; until then no ALERTS samples are written, as in Prometheus. */
+  private boolean restored;
 
   AlertingRuleState(AlertingRule rule) {
     this.rule = rule;
@@ -104,10 +107,12 @@ final class AlertingRuleState extends RuleState {
         a.state = AlertState.FIRING;
         a.firedAt = ts;
       }
-      out.add(new Sample(a.labels.toBuilder().set(Labels.METRIC_NAME, ALERTS).set(ALERT_STATE, a.state.apiName())
-          .build(), ts, 1, null));
-      out.add(new Sample(a.labels.toBuilder().set(Labels.METRIC_NAME, ALERTS_FOR_STATE).build(), ts,
-          a.activeAt / 1000, null));
+      if (restored) {
+        out.add(new Sample(a.labels.toBuilder().set(Labels.METRIC_NAME, ALERTS).set(ALERT_STATE, a.state.apiName())
+            .build(), ts, 1, null));
+        out.add(new Sample(a.labels.toBuilder().set(Labels.METRIC_NAME, ALERTS_FOR_STATE).build(), ts,
+            a.activeAt / 1000, null));
+      }
     }
     if (limit > 0 && activeCount > limit) {
       active.clear();
@@ -141,6 +146,41 @@ final class AlertingRuleState extends RuleState {
     return out;
   }
 
+  /**
+   * Restores how long the current alerts have been pending from the {@code ALERTS_FOR_STATE} series a ruler wrote
+   * before it stopped (Prometheus' {@code RestoreForState}): {@code lastWrite} gives, for an alert's labels, the time
+   * and value ({@code activeAt} in Unix seconds) of that series' last sample within the outage tolerance, or
+   * {@code null}. An alert that had pended for its whole {@code for} fires again at its next evaluation; one with less
+   * than {@code gracePeriod} left gets the grace period; others continue where they stopped, shifted by the downtime.
+   * Rules whose {@code for} is shorter than the grace period are not restored. Marks the rule restored either way.
+   */
+  synchronized void restore(long ts, Duration gracePeriod, Function<Labels, long[]> lastWrite) {
+    long hold = rule.holdDuration().toMillis();
+    if (hold >= gracePeriod.toMillis()) {
+      for (ActiveAlert a : active.values()) {
+        long[] last = lastWrite.apply(a.labels.toBuilder().set(Labels.METRIC_NAME, ALERTS_FOR_STATE).build());
+        if (last == null || a.state != AlertState.PENDING) {
+          continue;
+        }
+        long downAt = last[0] / 1000 * 1000;
+        long restoredActiveAt = last[1] * 1000;
+        long remaining = hold - (downAt - restoredActiveAt);
+        if (remaining <= 0) {
+          a.activeAt = restoredActiveAt;
+        } else if (remaining < gracePeriod.toMillis()) {
+          a.activeAt = ts + gracePeriod.toMillis() - hold;
+        } else {
+          a.activeAt = restoredActiveAt + (ts - downAt);
+        }
+      }
+    }
+    restored = true;
+  }
+
+  boolean restored() {
+    return restored;
+  }
+
   /** The alerts now, pending, firing and recently resolved. */
   synchronized List<Alert> alerts() {
     List<Alert> out = new ArrayList<>(active.size());
@@ -171,7 +211,7 @@ final class AlertingRuleState extends RuleState {
     final Labels labels;
     Map<String, String> annotations;
     AlertState state = AlertState.PENDING;
-    final long activeAt;
+    long activeAt;
     long firedAt;
     long resolvedAt;
     long keepFiringSince;

@@ -4,7 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.chunk.StaleNaN;
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.storage.Querier;
+import dev.orrery.core.storage.SeriesSet;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.engine.Engine;
@@ -13,6 +18,7 @@ import dev.orrery.promql.engine.QueryException;
 import dev.orrery.promql.engine.QueryResult;
 import dev.orrery.promql.engine.Sample;
 import dev.orrery.promql.http.RulesEndpoint;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A series a rule produced last time and not this time gets a staleness marker.
  *   <li>A failing rule (query error, duplicate series, limit) is marked {@code err} with the reason; the other rules
  *       of its group still run, and its alerts stay as they were.
+ *   <li>After a group's first evaluation, pending alerts continue the {@code for} they had served before a restart,
+ *       read from the {@code ALERTS_FOR_STATE} series (no {@code ALERTS} series are written before that).
  *   <li>Firing alerts are sent every {@code resendDelay} (default 1m) with an end time four send periods ahead, and
  *       once more when resolved, to the {@link AlertmanagerNotifier} if there is one.
  * </ul>
@@ -62,6 +70,8 @@ public final class RuleManager implements AutoCloseable {
   private final Duration resendDelay;
   private final String externalUrl;
   private final Clock clock;
+  private final Duration outageTolerance;
+  private final Duration forGracePeriod;
   private volatile List<GroupState> groups = List.of();
   private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
@@ -74,6 +84,8 @@ public final class RuleManager implements AutoCloseable {
     this.resendDelay = b.resendDelay;
     this.externalUrl = b.externalUrl;
     this.clock = b.clock;
+    this.outageTolerance = b.outageTolerance;
+    this.forGracePeriod = b.forGracePeriod;
   }
 
   /** A builder evaluating with {@code engine} over {@code queryable}. */
@@ -243,6 +255,22 @@ public final class RuleManager implements AutoCloseable {
       }
       lastEvaluation = ts;
       evaluationNanos = System.nanoTime() - start;
+      for (RuleState state : rules) {
+        if (state instanceof AlertingRuleState alert && !alert.restored()) {
+          restoreForState(alert, ts);
+        }
+      }
+    }
+
+    /** After the first evaluation: how long alerts had pended before a restart, from ALERTS_FOR_STATE. */
+    private void restoreForState(AlertingRuleState alert, long ts) {
+      try (Querier q = queryable.querier(ts - outageTolerance.toMillis(), ts)) {
+        alert.restore(ts, forGracePeriod, labels -> lastSample(q, labels));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("restoring the for state of alert {} failed; its alerts pend afresh: {}", alert.rule().name(),
+            e.toString());
+        alert.restore(ts, forGracePeriod, labels -> null);
+      }
     }
 
     private void evaluateRule(RuleState state, long ts) {
@@ -302,6 +330,28 @@ public final class RuleManager implements AutoCloseable {
     }
   }
 
+  /** The time and value (as a whole number) of the last sample of the series with exactly {@code labels}. */
+  private static long @Nullable [] lastSample(Querier q, Labels labels) {
+    Matcher[] matchers = new Matcher[labels.size()];
+    for (int i = 0; i < labels.size(); i++) {
+      matchers[i] = Matcher.equal(labels.name(i), labels.value(i));
+    }
+    SeriesSet set = q.select(false, null, matchers);
+    long[] last = null;
+    while (set.next()) {
+      if (!set.at().labels().equals(labels)) {
+        continue;
+      }
+      SampleIterator it = set.at().iterator(null);
+      while (it.next() == ValueType.FLOAT) {
+        if (!StaleNaN.is(it.atV())) {
+          last = new long[] {it.atT(), (long) it.atV()};
+        }
+      }
+    }
+    return last;
+  }
+
   private static @Nullable Instant instant(long millis) {
     return millis == 0 ? null : Instant.ofEpochMilli(millis);
   }
@@ -316,6 +366,8 @@ public final class RuleManager implements AutoCloseable {
     private Duration resendDelay = Duration.ofMinutes(1);
     private String externalUrl = "";
     private Clock clock = Clock.systemUTC();
+    private Duration outageTolerance = Duration.ofHours(1);
+    private Duration forGracePeriod = Duration.ofMinutes(10);
 
     private Builder(Engine engine, Queryable queryable) {
       this.engine = requireNonNull(engine, "engine is null");
@@ -353,6 +405,20 @@ public final class RuleManager implements AutoCloseable {
     public Builder externalUrl(String url) {
       String u = requireNonNull(url, "url is null");
       this.externalUrl = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+      return this;
+    }
+
+    /**
+     * How pending alerts are restored after a restart (Prometheus' {@code --rules.alert.for-outage-tolerance}, default
+     * 1h, and {@code --rules.alert.for-grace-period}, default 10m): {@code ALERTS_FOR_STATE} samples up to {@code
+     * outageTolerance} old are read, and an alert gets at least {@code gracePeriod} before it fires.
+     */
+    public Builder forState(Duration outageTolerance, Duration gracePeriod) {
+      if (outageTolerance.isNegative() || gracePeriod.isNegative()) {
+        throw new IllegalArgumentException("negative for-state durations: " + outageTolerance + ", " + gracePeriod);
+      }
+      this.outageTolerance = outageTolerance;
+      this.forGracePeriod = gracePeriod;
       return this;
     }
 

@@ -215,6 +215,39 @@ class RuleManagerTest {
     assertThat(limited.lastError()).isEqualTo("exceeded limit of 1 with 2 series");
   }
 
+  @Test
+  void pendingAlertsContinueTheirForStateAfterARestart() {
+    // Before the restart the alert had pended from T0 - 30m until the ruler stopped at T0 - 10m.
+    Labels forState = Labels.of("__name__", "ALERTS_FOR_STATE", "alertname", "Down", "instance", "b", "job", "api");
+    for (long t = T0 - 30 * M; t <= T0 - 10 * M; t += M) {
+      source.append(forState, t, (T0 - 30 * M) / 1000);
+    }
+    manager.load(RuleFiles.parse("""
+        groups:
+          - name: g
+            rules:
+              - alert: Down
+                expr: up == 0
+                for: 1h
+              - alert: DownShort
+                expr: up == 0
+                for: 5m
+        """, "rules.yml", Duration.ofMinutes(1)));
+
+    manager.evaluate(T0);
+
+    // 20 minutes served, 40 left: the alert became active 20 minutes ago, shifted by the 10 minutes of downtime.
+    assertThat(manager.alerts()).filteredOn(a -> a.labels().get("alertname").equals("Down")).singleElement()
+        .satisfies(a -> assertThat(a.activeAt()).isEqualTo(Instant.ofEpochMilli(T0 - 20 * M)));
+    // A for shorter than the grace period is not restored.
+    assertThat(manager.alerts()).filteredOn(a -> a.labels().get("alertname").equals("DownShort")).singleElement()
+        .satisfies(a -> assertThat(a.activeAt()).isEqualTo(Instant.ofEpochMilli(T0)));
+    assertThat(values(manager.storage(), "ALERTS")).as("nothing before the restore").isEmpty();
+    manager.evaluate(T0 + M);
+    assertThat(values(manager.storage(), "ALERTS_FOR_STATE", Matcher.equal("alertname", "Down")))
+        .containsExactly((double) ((T0 - 20 * M) / 1000));
+  }
+
   private List<JsonNode> awaitAlerts(int n) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (received.size() < n && System.nanoTime() < deadline) {
