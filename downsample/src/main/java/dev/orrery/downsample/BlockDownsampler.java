@@ -3,6 +3,7 @@ package dev.orrery.downsample;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.block.Block;
+import dev.orrery.core.block.BlockCreation;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.Ulid;
 import dev.orrery.core.chunk.AggrChunkSlots;
@@ -18,13 +19,10 @@ import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.IndexReader;
 import dev.orrery.core.index.IndexWriter;
 import dev.orrery.core.index.Postings;
-import dev.orrery.core.index.Tombstones;
 import dev.orrery.core.labels.Labels;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,18 +60,16 @@ public final class BlockDownsampler {
             + " ms; only raw and 5m blocks are downsampled (1h is the last level)");
       }
       Ulid ulid = Ulid.generate();
-      Path tmp = parentDir.resolve(ulid + ".tmp-for-creation");
-      Files.createDirectories(tmp.resolve("chunks"));
-      long[] totals = new long[3];
-      writeSeries(source, from, tmp, totals);
-      Tombstones.empty().write(tmp.resolve(Tombstones.FILE_NAME));
-      Map<String, String> labels = meta.thanos() == null ? Map.of() : meta.thanos().labels();
-      BlockMeta out = new BlockMeta(ulid, meta.minTimeMillis(), meta.maxTimeMillis(),
-          BlockMeta.Stats.of(totals[0], totals[1], totals[2]), meta.compaction(),
-          BlockMeta.ThanosMeta.ofBlockFiles(tmp, labels, to, "compactor"));
-      out.write(tmp);
-      Files.move(tmp, parentDir.resolve(ulid.toString()), StandardCopyOption.ATOMIC_MOVE);
-      return out;
+      try (BlockCreation creation = BlockCreation.start(parentDir, ulid)) {
+        long[] totals = new long[3];
+        writeSeries(source, from, creation.dir(), totals);
+        Map<String, String> labels = meta.thanos() == null ? Map.of() : meta.thanos().labels();
+        BlockMeta out = new BlockMeta(ulid, meta.minTimeMillis(), meta.maxTimeMillis(),
+            BlockMeta.Stats.of(totals[0], totals[1], totals[2]), meta.compaction(),
+            BlockMeta.ThanosMeta.ofBlockFiles(creation.dir(), labels, to, "compactor"));
+        creation.publish(out);
+        return out;
+      }
     }
   }
 

@@ -5,12 +5,9 @@ import dev.orrery.core.chunk.ChunkSegmentWriter;
 import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.IndexWriter;
-import dev.orrery.core.index.Tombstones;
 import dev.orrery.core.labels.Labels;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -104,9 +101,6 @@ public final class BlockWriter implements AutoCloseable {
     sorted.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
 
     Ulid ulid = Ulid.generate();
-    Path tmp = parentDir.resolve(ulid + ".tmp-for-creation");
-    Path chunksDir = tmp.resolve("chunks");
-    Files.createDirectories(chunksDir);
     long minTime = Long.MAX_VALUE;
     long maxTime = Long.MIN_VALUE;
     long numSamples = 0;
@@ -120,43 +114,44 @@ public final class BlockWriter implements AutoCloseable {
         symbols.add(v);
       });
     }
-    try (ChunkSegmentWriter chunks = new ChunkSegmentWriter(chunksDir, segmentBytes);
-        IndexWriter index = IndexWriter.create(tmp.resolve("index"),
-            legacyIndexLayout ? IndexWriter.Layout.LEGACY : IndexWriter.Layout.CURRENT)) {
-      index.addSymbols(symbols);
-      XorAppender appender = new XorAppender();
-      ChunkMetas metas = new ChunkMetas();
-      List<Chunk> chunkList = new ArrayList<>();
-      for (Map.Entry<Labels, SeriesSamples> e : sorted) {
-        SeriesSamples s = e.getValue();
-        metas.clear();
-        chunkList.clear();
-        for (int from = 0; from < s.size; from += samplesPerChunk) {
-          int to = Math.min(s.size, from + samplesPerChunk);
-          appender.reset();
-          appender.appendAll(s.t, s.v, from, to);
-          chunkList.add(appender.toChunk());
-          metas.add(s.t[from], s.t[to - 1], 0);
+    BlockMeta meta;
+    try (BlockCreation creation = BlockCreation.start(parentDir, ulid)) {
+      Path tmp = creation.dir();
+      try (ChunkSegmentWriter chunks = new ChunkSegmentWriter(tmp.resolve("chunks"), segmentBytes);
+          IndexWriter index = IndexWriter.create(tmp.resolve("index"),
+              legacyIndexLayout ? IndexWriter.Layout.LEGACY : IndexWriter.Layout.CURRENT)) {
+        index.addSymbols(symbols);
+        XorAppender appender = new XorAppender();
+        ChunkMetas metas = new ChunkMetas();
+        List<Chunk> chunkList = new ArrayList<>();
+        for (Map.Entry<Labels, SeriesSamples> e : sorted) {
+          SeriesSamples s = e.getValue();
+          metas.clear();
+          chunkList.clear();
+          for (int from = 0; from < s.size; from += samplesPerChunk) {
+            int to = Math.min(s.size, from + samplesPerChunk);
+            appender.reset();
+            appender.appendAll(s.t, s.v, from, to);
+            chunkList.add(appender.toChunk());
+            metas.add(s.t[from], s.t[to - 1], 0);
+          }
+          long[] refs = chunks.writeSeries(chunkList);
+          for (int i = 0; i < refs.length; i++) {
+            metas.set(i, metas.minTime(i), metas.maxTime(i), refs[i]);
+          }
+          index.addSeries(e.getKey(), metas);
+          minTime = Math.min(minTime, s.t[0]);
+          maxTime = Math.max(maxTime, s.t[s.size - 1]);
+          numSamples += s.size;
+          numChunks += refs.length;
         }
-        long[] refs = chunks.writeSeries(chunkList);
-        for (int i = 0; i < refs.length; i++) {
-          metas.set(i, metas.minTime(i), metas.maxTime(i), refs[i]);
-        }
-        index.addSeries(e.getKey(), metas);
-        minTime = Math.min(minTime, s.t[0]);
-        maxTime = Math.max(maxTime, s.t[s.size - 1]);
-        numSamples += s.size;
-        numChunks += refs.length;
       }
+      BlockMeta.ThanosMeta thanos = externalLabels == null ? null
+          : BlockMeta.ThanosMeta.ofBlockFiles(tmp, externalLabels, 0, source);
+      meta = new BlockMeta(ulid, minTime, maxTime + 1, BlockMeta.Stats.of(numSamples, sorted.size(), numChunks),
+          BlockMeta.Compaction.level1(ulid), thanos);
+      creation.publish(meta);
     }
-    Tombstones.empty().write(tmp.resolve(Tombstones.FILE_NAME));
-    BlockMeta.ThanosMeta thanos = externalLabels == null ? null
-        : BlockMeta.ThanosMeta.ofBlockFiles(tmp, externalLabels, 0, source);
-    BlockMeta meta = new BlockMeta(ulid, minTime, maxTime + 1, BlockMeta.Stats.of(numSamples, sorted.size(),
-        numChunks), BlockMeta.Compaction.level1(ulid), thanos);
-    meta.write(tmp);
-    Path dir = parentDir.resolve(ulid.toString());
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     series.clear();
     return meta;
   }

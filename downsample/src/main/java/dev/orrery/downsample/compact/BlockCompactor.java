@@ -3,7 +3,7 @@ package dev.orrery.downsample.compact;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.block.Block;
-import dev.orrery.core.block.BlockDirectory;
+import dev.orrery.core.block.BlockCreation;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.block.Ulid;
@@ -19,16 +19,13 @@ import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.IndexWriter;
 import dev.orrery.core.index.Postings;
-import dev.orrery.core.index.Tombstones;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Utf8Order;
 import dev.orrery.core.dedup.PenaltySampleIterator;
 import dev.orrery.core.storage.ChainSampleIterator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -109,26 +106,17 @@ public final class BlockCompactor {
       blocks.sort(Comparator.comparingLong((Block b) -> b.meta().minTimeMillis()).thenComparing(b -> b.meta().ulid()));
       BlockMeta.@Nullable ThanosMeta group = sameGroup(blocks, replicaLabels);
       Ulid ulid = Ulid.generate();
-      Path tmp = parentDir.resolve(ulid + ".tmp-for-creation");
-      Files.createDirectories(tmp.resolve("chunks"));
-      boolean written = false;
-      try {
-        Totals totals = writeSeries(blocks, tmp, merge);
+      try (BlockCreation creation = BlockCreation.start(parentDir, ulid)) {
+        Totals totals = writeSeries(blocks, creation.dir(), merge);
         if (totals.samples == 0) {
           return Optional.empty();
         }
-        Tombstones.empty().write(tmp.resolve(Tombstones.FILE_NAME));
         BlockMeta.@Nullable ThanosMeta thanos = group == null ? null
-            : BlockMeta.ThanosMeta.ofBlockFiles(tmp, group.labels(), group.downsampleResolutionMillis(), SOURCE);
+            : BlockMeta.ThanosMeta.ofBlockFiles(creation.dir(), group.labels(), group.downsampleResolutionMillis(),
+                SOURCE);
         BlockMeta meta = mergedMeta(ulid, blocks, totals, thanos);
-        meta.write(tmp);
-        Files.move(tmp, parentDir.resolve(ulid.toString()), StandardCopyOption.ATOMIC_MOVE);
-        written = true;
+        creation.publish(meta);
         return Optional.of(meta);
-      } finally {
-        if (!written) {
-          BlockDirectory.delete(tmp);
-        }
       }
     } finally {
       Block.closeAll(blocks);

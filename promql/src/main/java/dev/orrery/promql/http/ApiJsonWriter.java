@@ -483,18 +483,6 @@ public final class ApiJsonWriter implements AutoCloseable {
 
   /** {@link #formatFloat} for any value, from the shortest digits and the decimal exponent. */
   static String formatFloatGeneral(double v) {
-    return formatGo(v, false);
-  }
-
-  /**
-   * Go's {@code strconv.FormatFloat(v, 'e', -1, 64)}: the shortest digits in exponent form, such as {@code 1e+00} or
-   * {@code 1.2345e+03}, as Prometheus' API writes alert values; {@code NaN}, {@code +Inf}, {@code -Inf}.
-   */
-  public static String formatFloatExponent(double v) {
-    return formatGo(v, true);
-  }
-
-  private static String formatGo(double v, boolean alwaysExponent) {
     if (Double.isNaN(v)) {
       return "NaN";
     }
@@ -502,8 +490,7 @@ public final class ApiJsonWriter implements AutoCloseable {
       return v > 0 ? "+Inf" : "-Inf";
     }
     if (v == 0) {
-      String sign = Double.doubleToRawLongBits(v) < 0 ? "-" : "";
-      return alwaysExponent ? sign + "0e+00" : sign + "0";
+      return Double.doubleToRawLongBits(v) < 0 ? "-0" : "0";
     }
     double abs = Math.abs(v);
     // Shortest round-trip digits (JDK 19+ Double.toString), split into digits and a decimal exponent.
@@ -541,7 +528,7 @@ public final class ApiJsonWriter implements AutoCloseable {
     if (v < 0) {
       out.append('-');
     }
-    if (alwaysExponent || abs < 1e-6 || abs >= 1e21) {
+    if (abs < 1e-6 || abs >= 1e21) {
       out.append(digits.charAt(0));
       if (digits.length() > 1) {
         out.append('.').append(digits, 1, digits.length());

@@ -82,8 +82,11 @@ public final class RuleStorage implements Queryable {
         builder.externalLabels(externalLabels).source("ruler");
       }
       try (BlockWriter writer = builder.build()) {
+        // Each series is decoded once: its samples are written, then the newer ones kept.
+        List<FloatSamples> decoded = new ArrayList<>(series.size());
         for (Map.Entry<Labels, SeriesBuffer> e : series.entrySet()) {
           FloatSamples samples = e.getValue().samples();
+          decoded.add(samples);
           for (int i = 0; i < samples.count && samples.ts[i] < beforeMillis; i++) {
             writer.append(e.getKey(), samples.ts[i], samples.values[i]);
           }
@@ -92,8 +95,9 @@ public final class RuleStorage implements Queryable {
           return Optional.empty();
         }
         BlockMeta meta = writer.commit();
-        for (Iterator<SeriesBuffer> it = series.values().iterator(); it.hasNext(); ) {
-          if (it.next().dropBefore(beforeMillis)) {
+        Iterator<SeriesBuffer> it = series.values().iterator();
+        for (FloatSamples samples : decoded) {
+          if (it.next().keepFrom(beforeMillis, samples)) {
             it.remove();
           }
         }
@@ -163,9 +167,8 @@ public final class RuleStorage implements Queryable {
       return out;
     }
 
-    /** Drops the samples before {@code before}; returns whether none are left. */
-    boolean dropBefore(long before) {
-      FloatSamples all = samples();
+    /** Keeps only the samples of {@code all} (this series' samples) from {@code before} on; whether none are left. */
+    boolean keepFrom(long before, FloatSamples all) {
       full.clear();
       open.reset();
       long last = lastT;

@@ -125,7 +125,7 @@ final class RulesJson implements RulesEndpoint {
     if (a.keepFiringSince() != null) {
       g.writeStringField("keepFiringSince", time(a.keepFiringSince()));
     }
-    g.writeStringField("value", ApiJsonWriter.formatFloatExponent(a.value()));
+    g.writeStringField("value", GoFormat.formatFloat(a.value(), 'e', -1));
     g.writeEndObject();
   }
 
