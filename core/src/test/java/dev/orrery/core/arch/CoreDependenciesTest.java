@@ -29,7 +29,7 @@ class CoreDependenciesTest {
   @Test
   void onlyTheAllowedLibraries() {
     noClasses().should().dependOnClassesThat().resideOutsideOfPackages("java..", "javax..", "dev.orrery.core..",
-        "org.slf4j..", "com.google.re2j..", "com.fasterxml.jackson..")
+        "org.slf4j..", "com.google.re2j..", "com.fasterxml.jackson..", "org.apache.commons.compress..")
         .check(CORE);
   }
 }

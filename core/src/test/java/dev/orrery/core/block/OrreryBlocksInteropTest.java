@@ -3,21 +3,15 @@ package dev.orrery.core.block;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orrery.core.io.GoFloat;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.testing.Environment;
+import dev.orrery.core.testing.PrometheusProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,73 +90,24 @@ class OrreryBlocksInteropTest {
   void prometheusServesTheBlock() throws Exception {
     Path promData = Files.createDirectories(dataDir.resolve("../prom-" + meta.ulid()).normalize());
     copyTree(dataDir.resolve(meta.ulid().toString()), promData.resolve(meta.ulid().toString()));
-    Path config = promData.resolve("prometheus.yml");
-    Files.writeString(config, "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Process prom = new ProcessBuilder(Environment.prometheus().toString(), "--config.file=" + config,
-        "--storage.tsdb.path=" + promData,
-        "--storage.tsdb.retention.time=100y", "--storage.tsdb.min-block-duration=2h",
-        "--storage.tsdb.max-block-duration=2h", "--web.listen-address=127.0.0.1:" + port)
-        .redirectErrorStream(true).redirectOutput(promData.resolve("prometheus.log").toFile()).start();
-    try {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      String base = "http://127.0.0.1:" + port;
-      waitReady(http, base, prom, promData);
-      ObjectMapper json = new ObjectMapper();
+    try (PrometheusProcess prom = PrometheusProcess.start(promData.getParent(), promData, Map.of())) {
       for (Map.Entry<Labels, double[]> e : written.entrySet()) {
         String selector = "{__name__=\"" + e.getKey().metricName() + "\",instance=\"" + e.getKey().get("instance")
             + "\"}";
-        String url = base + "/api/v1/query_range?query=" + URLEncoder.encode(selector, StandardCharsets.UTF_8)
-            + "&start=" + START / 1000.0 + "&end=" + (START + (POINTS - 1) * STEP) / 1000.0 + "&step=15";
-        JsonNode body = json.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-            HttpResponse.BodyHandlers.ofString()).body());
-        assertThat(body.path("status").asText()).as(body.toString()).isEqualTo("success");
-        JsonNode result = body.path("data").path("result");
+        JsonNode result = prom.api("/api/v1/query_range?query=" + URLEncoder.encode(selector, StandardCharsets.UTF_8)
+            + "&start=" + START / 1000.0 + "&end=" + (START + (POINTS - 1) * STEP) / 1000.0 + "&step=15")
+            .path("result");
         assertThat(result.size()).as("series for %s", selector).isEqualTo(1);
         JsonNode points = result.get(0).path("values");
         assertThat(points.size()).isEqualTo(POINTS);
         for (int i = 0; i < POINTS; i++) {
           JsonNode p = points.get(i);
           assertThat(Math.round(p.get(0).asDouble() * 1000)).isEqualTo(START + i * STEP);
-          assertThat(parsePrometheusFloat(p.get(1).asText())).as("%s at %d", selector, i)
+          assertThat(PrometheusProcess.parseValue(p.get(1).asText())).as("%s at %d", selector, i)
               .isEqualTo(e.getValue()[i]);
         }
       }
-    } finally {
-      prom.destroy();
-      prom.waitFor();
     }
-  }
-
-  private static double parsePrometheusFloat(String s) {
-    return switch (s) {
-      case "+Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      default -> Double.parseDouble(s);
-    };
-  }
-
-  private static void waitReady(HttpClient http, String base, Process prom, Path dir) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (!prom.isAlive()) {
-        throw new AssertionError("prometheus exited: " + Files.readString(dir.resolve("prometheus.log")));
-      }
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("prometheus not ready in 60s: " + Files.readString(dir.resolve("prometheus.log")));
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

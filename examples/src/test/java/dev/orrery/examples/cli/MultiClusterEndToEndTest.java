@@ -40,7 +40,7 @@ import dev.orrery.promql.http.EngineQueryEvaluator;
 import dev.orrery.promql.http.ListedQueries;
 import dev.orrery.promql.http.PrometheusApiHandler;
 import dev.orrery.promql.parser.PromqlParser;
-import dev.orrery.storeapi.PrometheusProcess;
+import dev.orrery.core.testing.PrometheusProcess;
 import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.gateway.BucketStore;
 import dev.orrery.storeapi.proxy.EndpointSet;

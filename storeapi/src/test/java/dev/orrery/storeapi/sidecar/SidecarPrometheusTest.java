@@ -11,7 +11,7 @@ import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.objstore.InMemoryBucket;
 import dev.orrery.objstore.block.Shipper;
-import dev.orrery.storeapi.PrometheusProcess;
+import dev.orrery.core.testing.PrometheusProcess;
 import dev.orrery.storeapi.StoreTesting.Sample;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.info.InfoResponse;

@@ -1,6 +1,7 @@
-package dev.orrery.storeapi;
+package dev.orrery.core.testing;
 
-import dev.orrery.core.testing.Environment;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /** A real Prometheus 2.42 process on loopback over a data directory, for interop tests. Stops on close. */
 public final class PrometheusProcess implements AutoCloseable {
@@ -39,8 +41,6 @@ public final class PrometheusProcess implements AutoCloseable {
    */
   public static PrometheusProcess start(Path workDir, Path dataDir, Map<String, String> externalLabels)
       throws Exception {
-    Path binary = Environment.prometheus();
-    Files.createDirectories(dataDir);
     StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 15s\n");
     if (!externalLabels.isEmpty()) {
       cfg.append("  external_labels:\n");
@@ -48,11 +48,24 @@ public final class PrometheusProcess implements AutoCloseable {
           .append("'\n"));
     }
     cfg.append("scrape_configs: []\n");
-    Path config = workDir.resolve("prometheus-" + dataDir.getFileName() + ".yml");
-    Files.writeString(config, cfg.toString());
+    return start(workDir, dataDir, port -> cfg.toString());
+  }
+
+  /** Starts Prometheus on {@code dataDir} scraping its own metrics every second as job {@code prometheus}. */
+  public static PrometheusProcess startScrapingItself(Path workDir, Path dataDir) throws Exception {
+    return start(workDir, dataDir, port -> "global:\n  scrape_interval: 1s\nscrape_configs:\n"
+        + "  - job_name: prometheus\n    static_configs:\n      - targets: ['127.0.0.1:" + port + "']\n");
+  }
+
+  /** Starts Prometheus with the configuration {@code config} makes for its port (2h blocks, no retention limit). */
+  private static PrometheusProcess start(Path workDir, Path dataDir, IntFunction<String> config) throws Exception {
+    Path binary = Environment.prometheus();
+    Files.createDirectories(dataDir);
     int port = freePort();
+    Path configFile = workDir.resolve("prometheus-" + dataDir.getFileName() + ".yml");
+    Files.writeString(configFile, config.apply(port));
     Path log = workDir.resolve("prometheus-" + dataDir.getFileName() + ".log");
-    Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config, "--storage.tsdb.path=" + dataDir,
+    Process p = new ProcessBuilder(binary.toString(), "--config.file=" + configFile, "--storage.tsdb.path=" + dataDir,
         "--storage.tsdb.retention.time=100y", "--storage.tsdb.min-block-duration=2h",
         "--storage.tsdb.max-block-duration=2h", "--web.listen-address=127.0.0.1:" + port)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -87,9 +100,38 @@ public final class PrometheusProcess implements AutoCloseable {
     throw new IllegalStateException("prometheus not ready after " + timeout + ": " + Files.readString(log));
   }
 
+  /**
+   * GETs {@code pathAndQuery} (e.g. {@code /api/v1/query?query=up}) and returns the JSON answer's {@code data}.
+   *
+   * @throws IllegalStateException if the answer is not {@code "status": "success"}
+   */
+  public JsonNode api(String pathAndQuery) throws IOException, InterruptedException {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode body = new ObjectMapper().readTree(r.body());
+    if (!body.path("status").asText().equals("success")) {
+      throw new IllegalStateException(pathAndQuery + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return body.path("data");
+  }
+
+  /** A sample value as Prometheus' JSON gives it ({@code "+Inf"}, {@code "NaN"}, {@code "1.5"}). */
+  public static double parseValue(String s) {
+    return switch (s) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(s);
+    };
+  }
+
   /** Base URL. */
   public URI url() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** The process' log (its standard output and error). */
+  public Path log() {
+    return log;
   }
 
   /** Whether the process still runs. */
