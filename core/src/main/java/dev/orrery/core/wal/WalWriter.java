@@ -64,7 +64,8 @@ public final class WalWriter implements Closeable {
   }
 
   /**
-   * A writer over {@code dir} (created if missing) starting a new segment after the last existing one.
+   * A writer over {@code dir} (created if missing) starting a new segment after the existing segments and checkpoints
+   * (a segment numbered at or below a checkpoint would be skipped by a replay).
    *
    * @param segmentSize a positive multiple of {@link #PAGE_SIZE}
    * @param compress whether records are snappy-compressed (when that makes them smaller)
@@ -75,7 +76,9 @@ public final class WalWriter implements Closeable {
     }
     Files.createDirectories(dir);
     int[] existing = WalSegments.list(dir);
-    return new WalWriter(dir, segmentSize, compress, existing.length == 0 ? 0 : existing[existing.length - 1] + 1);
+    int next = existing.length == 0 ? 0 : existing[existing.length - 1] + 1;
+    next = Math.max(next, WalCheckpoint.last(dir).map(c -> c.index() + 1).orElse(0));
+    return new WalWriter(dir, segmentSize, compress, next);
   }
 
   /** The directory written to. */

@@ -92,6 +92,21 @@ class WalCheckpointTest {
   }
 
   @Test
+  void aWriterStartsAfterTheNewestCheckpointEvenWithoutSegments() throws IOException {
+    try (WalWriter w = WalWriter.create(dir, false)) {
+      w.log(series(1));
+      WalCheckpoint.write(dir, w.nextSegment() - 1, false, cp -> cp.log(series(1)));
+    }
+    Files.delete(WalSegments.path(dir, 1));
+    try (WalWriter w = WalWriter.create(dir, false)) {
+      assertThat(w.segment()).isEqualTo(1);
+      w.log(series(2));
+    }
+    WalCheckpoint.replay(dir, visitor);
+    assertThat(replayed).containsExactly("series 1", "series 2");
+  }
+
+  @Test
   void anEmptyOrMissingDirectoryReplaysNothing() throws IOException {
     assertThat(WalCheckpoint.replay(dir.resolve("absent"), visitor).records()).isZero();
     assertThat(WalCheckpoint.replay(dir, visitor).records()).isZero();

@@ -15,6 +15,7 @@ import dev.orrery.promql.rules.RuleFiles;
 import dev.orrery.promql.rules.RuleGroup;
 import dev.orrery.promql.rules.RuleHealth;
 import dev.orrery.promql.rules.RuleManager;
+import dev.orrery.promql.rules.RuleStorage;
 import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.local.QueryableStore;
@@ -107,7 +108,8 @@ public final class RuleCommand implements Callable<Integer> {
   String httpAddress;
 
   @Option(names = "--tsdb.path", defaultValue = "./data-rule",
-      description = "Where recorded series are written as 2h blocks (default ${DEFAULT-VALUE}).")
+      description = "Where recorded series are logged (wal/, replayed on start) and written as 2h blocks "
+          + "(default ${DEFAULT-VALUE}).")
   Path tsdbPath;
 
   @Option(names = "--objstore.config-file", description = "Thanos objstore YAML: ship the written blocks there.")
@@ -141,9 +143,11 @@ public final class RuleCommand implements Callable<Integer> {
     }
     try (Stores stores = openStores();
         AlertmanagerNotifier notifier = alertmanagers.isEmpty() ? null
-            : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).build()) {
+            : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).build();
+        // A one-shot run keeps its results in memory; a serving ruler logs them in --tsdb.path and replays them.
+        RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath)) {
       Engine engine = Engine.builder().build();
-      RuleManager.Builder b = RuleManager.builder(engine, stores.queryable()).externalLabels(external)
+      RuleManager.Builder b = RuleManager.builder(engine, stores.queryable()).storage(storage).externalLabels(external)
           .resendDelay(resend).externalUrl(queryUrl);
       if (notifier != null) {
         b.notifier(notifier);
@@ -183,7 +187,6 @@ public final class RuleCommand implements Callable<Integer> {
 
   private int serve(RuleManager manager, Engine engine, Map<String, String> external, PrintWriter out)
       throws Exception {
-    Files.createDirectories(tsdbPath);
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform()
         .name("orrery-rules").daemon().unstarted(r));
     Bucket bucket = objstoreConfig == null ? null
@@ -201,12 +204,13 @@ public final class RuleCommand implements Callable<Integer> {
           : Shipper.builder(tsdbPath, bucket).externalLabels(external).source("ruler").build();
       scheduler.scheduleAtFixedRate(() -> flushBlocks(manager, external, shipper), 1, 1, TimeUnit.MINUTES);
       out.printf("Ruler evaluating %d rule groups, serving %sapi/v1/rules and %sapi/v1/alerts, and its recorded "
-          + "series over the StoreAPI on port %d (Ctrl-C stops)%n", manager.groups().size(), server.uri(), server.uri(),
-          storeApi.getPort());
+          + "series over the StoreAPI on port %d; %d series replayed from %s (Ctrl-C stops)%n", manager.groups().size(),
+          server.uri(), server.uri(), storeApi.getPort(), manager.storage().seriesCount(), tsdbPath.resolve("wal"));
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         manager.close();
         try {
+          manager.storage().close();
           server.close();
         } catch (Exception e) {
           System.err.println("orrery: error while stopping: " + e);

@@ -280,14 +280,20 @@ public final class RuleManager implements AutoCloseable {
         case AlertingRuleState alert -> alert.update(result, ts, externalLabels, group.limit());
       };
       Set<Labels> stored = new HashSet<>(toStore.size() * 2);
+      RuleStorage.Appender appender = storage.appender();
       for (Sample s : toStore) {
-        storage.append(s.labels(), ts, s.value());
+        appender.add(s.labels(), ts, s.value());
         stored.add(s.labels());
       }
       for (Labels gone : state.lastSeries) {
         if (!stored.contains(gone)) {
-          storage.append(gone, ts, Double.longBitsToDouble(StaleNaN.BITS));
+          appender.add(gone, ts, Double.longBitsToDouble(StaleNaN.BITS));
         }
+      }
+      try {
+        appender.commit();
+      } catch (IOException e) {
+        throw new RuleEvaluationException("storing the results failed: " + e.getMessage());
       }
       state.lastSeries = stored;
       if (state instanceof AlertingRuleState alert && notifier != null) {

@@ -1,5 +1,6 @@
 package dev.orrery.promql.rules;
 
+import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.chunk.ClippedChunkSequence;
@@ -8,6 +9,7 @@ import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.core.chunk.XorChunk;
+import dev.orrery.core.io.EncodeBuffer;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
@@ -16,16 +18,27 @@ import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.Series;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.wal.WalCheckpoint;
+import dev.orrery.core.wal.WalRecords;
+import dev.orrery.core.wal.WalWriter;
+import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ruler's own samples: the series its recording rules write and the {@code ALERTS} and {@code ALERTS_FOR_STATE}
@@ -33,26 +46,204 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * queryable (so a rule sees what the rules before it recorded, and the HTTP API serves them), and are written out as
  * blocks by {@link #flush} once old enough, for the shipper to upload.
  *
+ * <p>{@link #open} makes it durable, as Prometheus' head: every {@link Appender#commit} is logged to a write-ahead log
+ * in {@code <dir>/wal} (Prometheus' format, snappy-compressed) before it is visible, a restart replays the log, and a
+ * flush checkpoints it so that it holds only what is not in a block yet. {@code new RuleStorage()} keeps everything in
+ * memory only.
+ *
  * <p>Thread-safe: rule groups append concurrently while queries read.
  */
-public final class RuleStorage implements Queryable {
+public final class RuleStorage implements Queryable, Closeable {
   /** Samples per chunk, as Prometheus' head cuts them. */
   public static final int SAMPLES_PER_CHUNK = 120;
+  /** Samples per WAL record in a checkpoint. */
+  private static final int CHECKPOINT_BATCH = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(RuleStorage.class);
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final TreeMap<Labels, SeriesBuffer> series = new TreeMap<>();
+  private final @Nullable WalWriter wal;
+  /** The reference the next new series gets in the WAL. */
+  private long nextRef = 1;
+  private final EncodeBuffer record = new EncodeBuffer();
+
+  /** An empty storage held in memory only. */
+  public RuleStorage() {
+    this.wal = null;
+  }
+
+  private RuleStorage(WalWriter wal) {
+    this.wal = wal;
+  }
 
   /**
-   * Appends a sample. A sample at or before the series' last one is dropped, as the head drops out-of-order samples.
+   * A durable storage over {@code dir}: replays {@code dir/wal} (skipping samples older than the end of the newest
+   * block already in {@code dir}, which a flush wrote before the log was checkpointed), then logs every commit there.
+   * A corrupt log is replayed up to the corruption, with a warning, and checkpointed at once so the damage is gone.
+   * Flush into the same {@code dir}.
+   */
+  public static RuleStorage open(Path dir) throws IOException {
+    long minValid = Long.MIN_VALUE;
+    for (Path block : BlockDirectory.blockDirs(Files.createDirectories(dir))) {
+      minValid = Math.max(minValid, BlockMeta.read(block).maxTimeMillis());
+    }
+    Path walDir = dir.resolve("wal");
+    Replayer replayer = new Replayer(minValid);
+    WalCheckpoint.Replay replay = WalCheckpoint.replay(walDir, replayer);
+    RuleStorage storage = new RuleStorage(WalWriter.create(walDir, true));
+    // Series whose samples all went into blocks are not brought back.
+    replayer.byLabels.forEach((labels, buffer) -> {
+      if (buffer.lastT != Long.MIN_VALUE) {
+        storage.series.put(labels, buffer);
+      }
+    });
+    storage.nextRef = replayer.maxRef + 1;
+    if (replayer.unknownRefs > 0) {
+      LOG.warn("{}: {} samples in the WAL name no series and were dropped", walDir, replayer.unknownRefs);
+    }
+    if (replay.corruption() != null) {
+      LOG.warn("{}: the WAL is corrupt; {} records were replayed, the rest is dropped: {}", walDir, replay.records(),
+          replay.corruption().getMessage());
+      storage.checkpoint();
+    }
+    return storage;
+  }
+
+  /** Rebuilds the series from WAL records. */
+  private static final class Replayer implements WalRecords.Visitor {
+    final Map<Labels, SeriesBuffer> byLabels = new HashMap<>();
+    final Map<Long, SeriesBuffer> byRef = new HashMap<>();
+    final long minValid;
+    long maxRef;
+    long unknownRefs;
+
+    Replayer(long minValid) {
+      this.minValid = minValid;
+    }
+
+    @Override
+    public void series(long ref, Labels labels) {
+      byRef.put(ref, byLabels.computeIfAbsent(labels, l -> new SeriesBuffer(ref)));
+      maxRef = Math.max(maxRef, ref);
+    }
+
+    @Override
+    public void sample(long ref, long t, double v) {
+      SeriesBuffer b = byRef.get(ref);
+      if (b == null) {
+        unknownRefs++;
+      } else if (t >= minValid) {
+        b.append(t, v);
+      }
+    }
+  }
+
+  /**
+   * Appends a sample (a one-sample {@link Appender}). A sample at or before the series' last one is dropped, as the
+   * head drops out-of-order samples.
    *
    * @return whether it was stored
+   * @throws IOException if the WAL cannot be written; nothing is stored then
    */
-  public boolean append(Labels labels, long timestampMillis, double value) {
-    lock.writeLock().lock();
-    try {
-      return series.computeIfAbsent(labels, k -> new SeriesBuffer()).append(timestampMillis, value);
-    } finally {
-      lock.writeLock().unlock();
+  public boolean append(Labels labels, long timestampMillis, double value) throws IOException {
+    return appender().add(labels, timestampMillis, value).commit() == 1;
+  }
+
+  /** A batch of samples that becomes visible, and durable, at once on {@link Appender#commit}. */
+  public Appender appender() {
+    return new Appender();
+  }
+
+  /** Collects samples for one commit. Confined to one thread. */
+  public final class Appender {
+    private Labels[] labels = new Labels[16];
+    private long[] times = new long[16];
+    private double[] values = new double[16];
+    private int count;
+
+    private Appender() {}
+
+    /** Adds a sample to the batch. */
+    public Appender add(Labels seriesLabels, long timestampMillis, double value) {
+      if (count == labels.length) {
+        labels = Arrays.copyOf(labels, count * 2);
+        times = Arrays.copyOf(times, count * 2);
+        values = Arrays.copyOf(values, count * 2);
+      }
+      labels[count] = seriesLabels;
+      times[count] = timestampMillis;
+      values[count] = value;
+      count++;
+      return this;
+    }
+
+    /**
+     * Stores the batch: logs its new series and its samples to the WAL (when the storage is durable), then makes them
+     * visible. A sample at or before its series' last one is dropped. The appender is empty afterwards.
+     *
+     * @return the number of samples stored
+     * @throws IOException if the WAL cannot be written; nothing of the batch is stored then
+     */
+    public int commit() throws IOException {
+      lock.writeLock().lock();
+      try {
+        Map<Labels, SeriesBuffer> created = new LinkedHashMap<>();
+        SeriesBuffer[] targets = new SeriesBuffer[count];
+        long[] refs = new long[count];
+        int kept = 0;
+        Map<SeriesBuffer, Long> lastInBatch = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+          SeriesBuffer b = series.get(labels[i]);
+          if (b == null) {
+            b = created.computeIfAbsent(labels[i], l -> new SeriesBuffer(nextRef + created.size()));
+          }
+          if (times[i] <= lastInBatch.getOrDefault(b, b.lastT)) {
+            continue;
+          }
+          lastInBatch.put(b, times[i]);
+          targets[kept] = b;
+          refs[kept] = b.ref;
+          times[kept] = times[i];
+          values[kept] = values[i];
+          kept++;
+        }
+        if (wal != null && kept > 0) {
+          log(created, refs, kept);
+        }
+        // A new series always keeps its first sample, so every created series is stored.
+        series.putAll(created);
+        nextRef += created.size();
+        for (int i = 0; i < kept; i++) {
+          targets[i].append(times[i], values[i]);
+        }
+        return kept;
+      } finally {
+        lock.writeLock().unlock();
+        Arrays.fill(labels, 0, count, null);
+        count = 0;
+      }
+    }
+
+    private void log(Map<Labels, SeriesBuffer> created, long[] refs, int n) throws IOException {
+      byte[] seriesRecord = null;
+      if (!created.isEmpty()) {
+        long[] newRefs = new long[created.size()];
+        Labels[] newLabels = new Labels[created.size()];
+        int i = 0;
+        for (Map.Entry<Labels, SeriesBuffer> e : created.entrySet()) {
+          newRefs[i] = e.getValue().ref;
+          newLabels[i++] = e.getKey();
+        }
+        WalRecords.encodeSeries(record, newRefs, newLabels, i);
+        seriesRecord = record.toByteArray();
+      }
+      WalRecords.encodeSamples(record, refs, times, values, n);
+      byte[] samplesRecord = record.toByteArray();
+      if (seriesRecord == null) {
+        wal.log(samplesRecord);
+      } else {
+        wal.log(seriesRecord, samplesRecord);
+      }
     }
   }
 
@@ -70,6 +261,8 @@ public final class RuleStorage implements Queryable {
    * Writes every sample before {@code beforeMillis} as one block under {@code dataDir} (external labels and {@code
    * source: ruler} in its meta when {@code externalLabels} is not empty) and drops them from memory; returns the
    * block, or nothing when no sample was that old. Series left without samples are forgotten.
+   *
+   * <p>A durable storage then checkpoints its WAL: the log keeps only the samples still in memory.
    *
    * @throws IOException if the block cannot be written; the samples are then kept
    */
@@ -101,7 +294,60 @@ public final class RuleStorage implements Queryable {
             it.remove();
           }
         }
+        if (wal != null) {
+          checkpoint();
+        }
         return Optional.of(meta);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Starts a new WAL segment and replaces the ones before it by a checkpoint of what is in memory. Called with the
+   * write lock held (or before the storage is shared).
+   */
+  private void checkpoint() throws IOException {
+    int last = wal.nextSegment() - 1;
+    WalCheckpoint.write(wal.dir(), last, true, w -> {
+      List<Labels> labels = new ArrayList<>(series.keySet());
+      long[] refs = new long[Math.max(labels.size(), CHECKPOINT_BATCH)];
+      for (int i = 0; i < labels.size(); i++) {
+        refs[i] = series.get(labels.get(i)).ref;
+      }
+      WalRecords.encodeSeries(record, refs, labels.toArray(Labels[]::new), labels.size());
+      w.log(record.toByteArray());
+      long[] ts = new long[CHECKPOINT_BATCH];
+      double[] vs = new double[CHECKPOINT_BATCH];
+      int n = 0;
+      for (SeriesBuffer b : series.values()) {
+        FloatSamples samples = b.samples();
+        for (int i = 0; i < samples.count; i++) {
+          refs[n] = b.ref;
+          ts[n] = samples.ts[i];
+          vs[n++] = samples.values[i];
+          if (n == CHECKPOINT_BATCH) {
+            WalRecords.encodeSamples(record, refs, ts, vs, n);
+            w.log(record.toByteArray());
+            n = 0;
+          }
+        }
+      }
+      if (n > 0) {
+        WalRecords.encodeSamples(record, refs, ts, vs, n);
+        w.log(record.toByteArray());
+      }
+    });
+  }
+
+  /** Closes the WAL (forcing it to disk); the storage must not be appended to afterwards. */
+  @Override
+  public void close() throws IOException {
+    lock.writeLock().lock();
+    try {
+      if (wal != null) {
+        wal.close();
       }
     } finally {
       lock.writeLock().unlock();
@@ -129,9 +375,15 @@ public final class RuleStorage implements Queryable {
 
   /** One series: full chunks, and the chunk being appended to. */
   private static final class SeriesBuffer {
+    /** The series' reference in the WAL. */
+    final long ref;
     private final List<TimedChunk> full = new ArrayList<>();
     private final XorAppender open = new XorAppender();
     private long lastT = Long.MIN_VALUE;
+
+    SeriesBuffer(long ref) {
+      this.ref = ref;
+    }
 
     boolean append(long t, double v) {
       if (t <= lastT) {

@@ -216,7 +216,7 @@ class RuleManagerTest {
   }
 
   @Test
-  void pendingAlertsContinueTheirForStateAfterARestart() {
+  void pendingAlertsContinueTheirForStateAfterARestart() throws Exception {
     // Before the restart the alert had pended from T0 - 30m until the ruler stopped at T0 - 10m.
     Labels forState = Labels.of("__name__", "ALERTS_FOR_STATE", "alertname", "Down", "instance", "b", "job", "api");
     for (long t = T0 - 30 * M; t <= T0 - 10 * M; t += M) {
