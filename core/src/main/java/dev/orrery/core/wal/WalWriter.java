@@ -126,7 +126,9 @@ public final class WalWriter implements Closeable {
         compression = SNAPPY;
       }
     }
-    long free = (PAGE_SIZE - alloc - HEADER_SIZE) + (long) (PAGE_SIZE - HEADER_SIZE) * (pagesPerSegment - donePages - 1);
+    // Room left in this segment: the rest of this page and the pages after it, each less a fragment header.
+    long free = (PAGE_SIZE - alloc - HEADER_SIZE)
+        + (long) (PAGE_SIZE - HEADER_SIZE) * (pagesPerSegment - donePages - 1);
     if (len > free) {
       nextSegment();
     }

@@ -112,6 +112,10 @@ public final class RuleCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).")
   Path tsdbPath;
 
+  @Option(names = "--tsdb.retention", defaultValue = "48h",
+      description = "How long written blocks stay in --tsdb.path and queryable here (default ${DEFAULT-VALUE}).")
+  String tsdbRetention;
+
   @Option(names = "--objstore.config-file", description = "Thanos objstore YAML: ship the written blocks there.")
   Path objstoreConfig;
 
@@ -131,9 +135,11 @@ public final class RuleCommand implements Callable<Integer> {
     Map<String, String> external;
     Duration interval;
     Duration resend;
+    Duration retention;
     try {
       interval = QueryApiLauncher.parseDuration("--eval-interval", evalInterval);
       resend = QueryApiLauncher.parseDuration("--resend-delay", resendDelay);
+      retention = QueryApiLauncher.parseDuration("--tsdb.retention", tsdbRetention);
       external = parseLabels(labels);
       for (Path f : ruleFiles) {
         groups.addAll(RuleFiles.read(f, interval));
@@ -145,7 +151,7 @@ public final class RuleCommand implements Callable<Integer> {
         AlertmanagerNotifier notifier = alertmanagers.isEmpty() ? null
             : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).build();
         // A one-shot run keeps its results in memory; a serving ruler logs them in --tsdb.path and replays them.
-        RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath)) {
+        RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath, retention)) {
       Engine engine = Engine.builder().build();
       RuleManager.Builder b = RuleManager.builder(engine, stores.queryable()).storage(storage).externalLabels(external)
           .resendDelay(resend).externalUrl(queryUrl);
@@ -235,7 +241,7 @@ public final class RuleCommand implements Callable<Integer> {
   private void flushBlocks(RuleManager manager, Map<String, String> external, Shipper shipper) {
     long cutoff = System.currentTimeMillis() / BLOCK_MILLIS * BLOCK_MILLIS;
     try {
-      manager.storage().flush(cutoff, tsdbPath, external);
+      manager.storage().flush(cutoff, external);
       if (shipper != null) {
         shipper.sync();
       }

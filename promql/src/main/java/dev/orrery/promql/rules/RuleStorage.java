@@ -1,7 +1,9 @@
 package dev.orrery.promql.rules;
 
+import dev.orrery.core.block.Block;
 import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
+import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.chunk.ClippedChunkSequence;
 import dev.orrery.core.chunk.FloatSamples;
@@ -13,6 +15,7 @@ import dev.orrery.core.io.EncodeBuffer;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.storage.MergeQuerier;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
@@ -25,6 +28,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -48,14 +52,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #open} makes it durable, as Prometheus' head: every {@link Appender#commit} is logged to a write-ahead log
  * in {@code <dir>/wal} (Prometheus' format, snappy-compressed) before it is visible, a restart replays the log, and a
- * flush checkpoints it so that it holds only what is not in a block yet. {@code new RuleStorage()} keeps everything in
- * memory only.
+ * flush checkpoints it so that it holds only what is not in a block yet. Its blocks stay queryable, next to the
+ * samples in memory, until they are older than the retention, as Thanos' ruler serves its TSDB. {@code new
+ * RuleStorage()} keeps everything in memory only.
  *
  * <p>Thread-safe: rule groups append concurrently while queries read.
  */
 public final class RuleStorage implements Queryable, Closeable {
   /** Samples per chunk, as Prometheus' head cuts them. */
   public static final int SAMPLES_PER_CHUNK = 120;
+  /** How long a durable storage keeps its blocks by default (Thanos ruler's {@code --tsdb.retention}). */
+  public static final Duration DEFAULT_RETENTION = Duration.ofHours(48);
   /** Samples per WAL record in a checkpoint. */
   private static final int CHECKPOINT_BATCH = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(RuleStorage.class);
@@ -63,6 +70,12 @@ public final class RuleStorage implements Queryable, Closeable {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final TreeMap<Labels, SeriesBuffer> series = new TreeMap<>();
   private final @Nullable WalWriter wal;
+  private final @Nullable Path dir;
+  private final Duration retention;
+  /** The blocks in {@link #dir} that queries read. */
+  private volatile BlockSet blocks = new BlockSet(List.of());
+  /** Blocks past retention, out of queries since the last flush; closed and deleted at the next (no query uses them). */
+  private List<Block> retired = List.of();
   /** The reference the next new series gets in the WAL. */
   private long nextRef = 1;
   private final EncodeBuffer record = new EncodeBuffer();
@@ -70,27 +83,47 @@ public final class RuleStorage implements Queryable, Closeable {
   /** An empty storage held in memory only. */
   public RuleStorage() {
     this.wal = null;
+    this.dir = null;
+    this.retention = DEFAULT_RETENTION;
   }
 
-  private RuleStorage(WalWriter wal) {
+  private RuleStorage(WalWriter wal, Path dir, Duration retention, BlockSet blocks) {
     this.wal = wal;
+    this.dir = dir;
+    this.retention = retention;
+    this.blocks = blocks;
+  }
+
+  /** {@link #open(Path, Duration)} with the {@linkplain #DEFAULT_RETENTION default retention}. */
+  public static RuleStorage open(Path dir) throws IOException {
+    return open(dir, DEFAULT_RETENTION);
   }
 
   /**
-   * A durable storage over {@code dir}: replays {@code dir/wal} (skipping samples older than the end of the newest
-   * block already in {@code dir}, which a flush wrote before the log was checkpointed), then logs every commit there.
-   * A corrupt log is replayed up to the corruption, with a warning, and checkpointed at once so the damage is gone.
-   * Flush into the same {@code dir}.
+   * A durable storage over {@code dir}: opens the blocks in {@code dir} for queries, replays {@code dir/wal} (skipping
+   * samples older than the end of the newest block, which a flush wrote before the log was checkpointed), then logs
+   * every commit there. A corrupt log is replayed up to the corruption, with a warning, and checkpointed at once so
+   * the damage is gone. {@link #flush(long, Map)} writes blocks into {@code dir} and drops those that ended more than
+   * {@code retention} before the flush.
    */
-  public static RuleStorage open(Path dir) throws IOException {
+  public static RuleStorage open(Path dir, Duration retention) throws IOException {
+    BlockSet blocks = BlockSet.open(Files.createDirectories(dir));
     long minValid = Long.MIN_VALUE;
-    for (Path block : BlockDirectory.blockDirs(Files.createDirectories(dir))) {
-      minValid = Math.max(minValid, BlockMeta.read(block).maxTimeMillis());
+    for (Block b : blocks.blocks()) {
+      minValid = Math.max(minValid, b.meta().maxTimeMillis());
     }
     Path walDir = dir.resolve("wal");
     Replayer replayer = new Replayer(minValid);
-    WalCheckpoint.Replay replay = WalCheckpoint.replay(walDir, replayer);
-    RuleStorage storage = new RuleStorage(WalWriter.create(walDir, true));
+    WalCheckpoint.Replay replay;
+    WalWriter wal;
+    try {
+      replay = WalCheckpoint.replay(walDir, replayer);
+      wal = WalWriter.create(walDir, true);
+    } catch (IOException | RuntimeException e) {
+      blocks.close();
+      throw e;
+    }
+    RuleStorage storage = new RuleStorage(wal, dir, retention, blocks);
     // Series whose samples all went into blocks are not brought back.
     replayer.byLabels.forEach((labels, buffer) -> {
       if (buffer.lastT != Long.MIN_VALUE) {
@@ -258,16 +291,34 @@ public final class RuleStorage implements Queryable, Closeable {
   }
 
   /**
+   * Writes every sample before {@code beforeMillis} as one block into the storage's directory (see {@link
+   * #open(Path, Duration)}), checkpoints the WAL so that it keeps only the samples still in memory, and retires the
+   * blocks that ended more than the retention before {@code beforeMillis}; otherwise as {@link #flush(long, Path,
+   * Map)}.
+   *
+   * @throws IllegalStateException if the storage is held in memory only
+   */
+  public Optional<BlockMeta> flush(long beforeMillis, Map<String, String> externalLabels) throws IOException {
+    if (dir == null) {
+      throw new IllegalStateException("a storage held in memory only has no directory to flush into");
+    }
+    return flush(beforeMillis, dir, externalLabels);
+  }
+
+  /**
    * Writes every sample before {@code beforeMillis} as one block under {@code dataDir} (external labels and {@code
    * source: ruler} in its meta when {@code externalLabels} is not empty) and drops them from memory; returns the
-   * block, or nothing when no sample was that old. Series left without samples are forgotten.
-   *
-   * <p>A durable storage then checkpoints its WAL: the log keeps only the samples still in memory.
+   * block, or nothing when no sample was that old. Series left without samples are forgotten. A durable storage
+   * accepts only its own directory.
    *
    * @throws IOException if the block cannot be written; the samples are then kept
    */
   public Optional<BlockMeta> flush(long beforeMillis, Path dataDir, Map<String, String> externalLabels)
       throws IOException {
+    if (dir != null && !dir.equals(dataDir)) {
+      throw new IllegalArgumentException("a durable storage flushes into its own directory " + dir + ", not "
+          + dataDir);
+    }
     lock.writeLock().lock();
     try {
       BlockWriter.Builder builder = BlockWriter.builder(dataDir);
@@ -296,6 +347,7 @@ public final class RuleStorage implements Queryable, Closeable {
         }
         if (wal != null) {
           checkpoint();
+          publish(Block.open(dataDir.resolve(meta.ulid().toString())), beforeMillis - retention.toMillis());
         }
         return Optional.of(meta);
       }
@@ -341,7 +393,27 @@ public final class RuleStorage implements Queryable, Closeable {
     });
   }
 
-  /** Closes the WAL (forcing it to disk); the storage must not be appended to afterwards. */
+  /**
+   * Makes {@code added} queryable, takes the blocks that ended at or before {@code expiredBefore} out of queries, and
+   * closes and deletes those taken out at the previous flush.
+   */
+  private void publish(Block added, long expiredBefore) throws IOException {
+    List<Block> kept = new ArrayList<>();
+    List<Block> expired = new ArrayList<>();
+    for (Block b : blocks.blocks()) {
+      (b.meta().maxTimeMillis() <= expiredBefore ? expired : kept).add(b);
+    }
+    kept.add(added);
+    blocks = new BlockSet(kept);
+    List<Block> done = retired;
+    retired = expired;
+    Block.closeAll(done);
+    for (Block b : done) {
+      BlockDirectory.delete(dir.resolve(b.meta().ulid().toString()));
+    }
+  }
+
+  /** Closes the WAL (forcing it to disk) and the blocks; the storage must not be used afterwards. */
   @Override
   public void close() throws IOException {
     lock.writeLock().lock();
@@ -349,6 +421,8 @@ public final class RuleStorage implements Queryable, Closeable {
       if (wal != null) {
         wal.close();
       }
+      blocks.close();
+      Block.closeAll(retired);
     } finally {
       lock.writeLock().unlock();
     }
@@ -356,7 +430,12 @@ public final class RuleStorage implements Queryable, Closeable {
 
   @Override
   public Querier querier(long minTimeMillis, long maxTimeMillis) {
-    return new StorageQuerier(minTimeMillis, maxTimeMillis);
+    Querier memory = new StorageQuerier(minTimeMillis, maxTimeMillis);
+    BlockSet flushed = blocks;
+    if (flushed.blocks().isEmpty()) {
+      return memory;
+    }
+    return new MergeQuerier(List.of(memory, flushed.querier(minTimeMillis, maxTimeMillis)));
   }
 
   /** The series matching every matcher (a missing label matches as the empty value). */

@@ -72,7 +72,7 @@ class RuleStorageWalTest {
   }
 
   @Test
-  void aFlushCheckpointsTheWalSoThatBlockSamplesAreNotReplayed() throws Exception {
+  void aFlushCheckpointsTheWalAndKeepsTheBlockQueryable() throws Exception {
     long cutoff = T0 + 2 * 60 * M;
     BlockMeta block;
     try (RuleStorage storage = RuleStorage.open(dir)) {
@@ -80,17 +80,45 @@ class RuleStorageWalTest {
         storage.append(A, T0 + i * 15_000L, i);
       }
       storage.append(B, T0, 1); // only before the cutoff: the series goes with the flush
-      block = storage.flush(cutoff, dir, Map.of()).orElseThrow();
+      block = storage.flush(cutoff, Map.of()).orElseThrow();
       assertThat(block.stats().numSamples()).isEqualTo(481);
+      assertThat(storage.seriesCount()).as("in memory").isEqualTo(1);
+      assertThat(samples(storage, A)).as("block and memory").hasSize(720);
+      assertThat(samples(storage, B)).hasSize(1);
     }
     Path wal = dir.resolve("wal");
     int checkpoint = WalCheckpoint.last(wal).orElseThrow().index();
-    assertThat(WalSegments.list(wal)).isNotEmpty().doesNotContain(java.util.stream.IntStream.rangeClosed(0, checkpoint).toArray());
+    assertThat(WalSegments.list(wal)).isNotEmpty()
+        .doesNotContain(java.util.stream.IntStream.rangeClosed(0, checkpoint).toArray());
     try (RuleStorage storage = RuleStorage.open(dir)) {
-      assertThat(storage.seriesCount()).isEqualTo(1);
+      assertThat(storage.seriesCount()).as("replayed into memory").isEqualTo(1);
       List<long[]> a = samples(storage, A);
-      assertThat(a).hasSize(240);
-      assertThat(a.get(0)[0]).isEqualTo(cutoff);
+      assertThat(a).as("the block's samples once, then the WAL's").hasSize(720);
+      assertThat(a.get(480)[0]).isEqualTo(cutoff);
+    }
+  }
+
+  @Test
+  void blocksPastRetentionLeaveQueriesAtTheFlushAndTheDiskAtTheNext() throws Exception {
+    long h = 60 * M;
+    try (RuleStorage storage = RuleStorage.open(dir, Duration.ofHours(3))) {
+      List<BlockMeta> written = new ArrayList<>();
+      for (int window = 0; window < 4; window++) {
+        for (long t = T0 + window * 2 * h; t < T0 + (window + 1) * 2 * h; t += M) {
+          storage.append(A, t, t);
+        }
+        written.add(storage.flush(T0 + (window + 1) * 2 * h, Map.of()).orElseThrow());
+      }
+      // Each flush retires the blocks that ended 3h before it and deletes those it retired last time: at T0 + 6h the
+      // first block left the queries, at T0 + 8h the second, and the first was deleted.
+      assertThat(samples(storage, A)).hasSize(2 * 120).first().satisfies(s -> assertThat(s[0]).isEqualTo(T0 + 4 * h));
+      assertThat(Files.exists(dir.resolve(written.get(0).ulid().toString()))).as("deleted").isFalse();
+      assertThat(Files.exists(dir.resolve(written.get(1).ulid().toString()))).as("retired, not yet deleted").isTrue();
+      storage.append(A, T0 + 8 * h, 0);
+      storage.flush(T0 + 10 * h, Map.of()).orElseThrow();
+      assertThat(Files.exists(dir.resolve(written.get(1).ulid().toString()))).as("deleted").isFalse();
+      assertThat(Files.exists(dir.resolve(written.get(2).ulid().toString()))).as("retired").isTrue();
+      assertThat(samples(storage, A).get(0)[0]).isEqualTo(T0 + 6 * h);
     }
   }
 
@@ -109,9 +137,9 @@ class RuleStorageWalTest {
     }
     copy.flush(cutoff, dir, Map.of()).orElseThrow();
     try (RuleStorage storage = RuleStorage.open(dir)) {
-      List<long[]> a = samples(storage, A);
-      assertThat(a).hasSize(240);
-      assertThat(a.get(0)[0]).isEqualTo(cutoff);
+      // In memory only the samples after the block: flushing them all writes 240, not 480.
+      assertThat(storage.flush(T0 + 10 * 60 * M, Map.of()).orElseThrow().stats().numSamples()).isEqualTo(240);
+      assertThat(samples(storage, A)).hasSize(480);
     }
   }
 
