@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import org.apache.commons.compress.compressors.lz77support.Parameters;
+import org.apache.commons.compress.compressors.snappy.SnappyCompressorInputStream;
 import org.apache.commons.compress.compressors.snappy.SnappyCompressorOutputStream;
 
 /**
@@ -37,6 +39,11 @@ public final class WalWriter implements Closeable {
   static final int TYPE_MASK = 7;
   static final int SNAPPY = 1 << 3;
   static final int ZSTD = 1 << 4;
+
+  /** Commons Compress' LZ77 search tuned for speed: its default search is an order of magnitude slower. */
+  private static final Parameters SNAPPY_PARAMETERS =
+      SnappyCompressorOutputStream.createParameterBuilder(SnappyCompressorInputStream.DEFAULT_BLOCK_SIZE)
+          .tunedForSpeed().build();
 
   private final Path dir;
   private final int pagesPerSegment;
@@ -156,7 +163,7 @@ public final class WalWriter implements Closeable {
 
   private static byte[] snappy(byte[] record, int length) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 16);
-    try (SnappyCompressorOutputStream s = new SnappyCompressorOutputStream(out, length)) {
+    try (SnappyCompressorOutputStream s = new SnappyCompressorOutputStream(out, length, SNAPPY_PARAMETERS)) {
       s.write(record, 0, length);
     }
     return out.toByteArray();
