@@ -44,6 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code orrery rule}: the ruler. Evaluates rule files over local blocks or StoreAPI endpoints, sends alerts to
@@ -52,6 +54,12 @@ import picocli.CommandLine.Spec;
  * ruler), and writes it as 2h blocks into {@code --tsdb.path}, shipped to a bucket when one is given.
  * With {@code --once} it evaluates every group once, prints each rule's health and the alerts, and exits (1 when a
  * rule failed).
+ *
+ * <p>While serving, it reads its rule files again on {@code POST /-/reload} and on SIGHUP, as Thanos' ruler: the
+ * rules that stay keep their state and alerts ({@link RuleManager#load}). Files that do not parse leave the rules in
+ * force; the error is printed, and {@code /-/reload} answers 500 with it. SIGHUP is handled through {@code
+ * sun.misc.Signal} (module {@code jdk.unsupported}); where the JVM does not let it be handled (e.g. with {@code -Xrs})
+ * only {@code /-/reload} reloads.
  */
 @Command(name = "rule", mixinStandardHelpOptions = true,
     description = "Evaluate recording and alerting rules over the stores; send alerts to Alertmanager.")
@@ -131,7 +139,7 @@ public final class RuleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<RuleGroup> groups = new ArrayList<>();
+    List<RuleGroup> groups;
     Map<String, String> external;
     Duration interval;
     Duration resend;
@@ -141,9 +149,7 @@ public final class RuleCommand implements Callable<Integer> {
       resend = QueryApiLauncher.parseDuration("--resend-delay", resendDelay);
       retention = QueryApiLauncher.parseDuration("--tsdb.retention", tsdbRetention);
       external = parseLabels(labels);
-      for (Path f : ruleFiles) {
-        groups.addAll(RuleFiles.read(f, interval));
-      }
+      groups = readRuleFiles(interval);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -167,8 +173,56 @@ public final class RuleCommand implements Callable<Integer> {
         manager.evaluate(ts);
         return report(manager, out);
       }
-      return serve(manager, engine, external, out);
+      return serve(manager, engine, external, interval, out);
     }
+  }
+
+  /** The groups of every {@code --rule-file}; a file given twice is read once. */
+  private List<RuleGroup> readRuleFiles(Duration interval) throws IOException {
+    List<RuleGroup> groups = new ArrayList<>();
+    for (Path f : ruleFiles.stream().distinct().toList()) {
+      groups.addAll(RuleFiles.read(f, interval));
+    }
+    return groups;
+  }
+
+  /**
+   * Reads the rule files again and gives their groups to the manager, which keeps the state of the rules that stay.
+   * Synchronized as HTTP requests and SIGHUP may ask at once.
+   *
+   * @throws IOException if a file cannot be read; the rules in force stay
+   * @throws IllegalArgumentException if a file is not a valid rule file; the rules in force stay
+   */
+  private synchronized void reloadRules(RuleManager manager, Duration interval) throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      manager.load(readRuleFiles(interval));
+    } catch (IOException | RuntimeException e) {
+      err.println("orrery: reloading the rule files failed, the rules in force stay: " + e.getMessage());
+      err.flush();
+      throw e;
+    }
+    err.printf("orrery: reloaded the rule files: %d rule groups%n", manager.groups().size());
+    err.flush();
+  }
+
+  /**
+   * Runs {@code reload} on SIGHUP until the returned action restores the previous handler. Where the signal cannot be
+   * handled, says so and returns an action that does nothing.
+   */
+  private Runnable reloadOnSighup(Runnable reload) {
+    Signal hup;
+    SignalHandler previous;
+    try {
+      hup = new Signal("HUP");
+      previous = Signal.handle(hup, signal -> reload.run());
+    } catch (IllegalArgumentException e) {
+      // No such signal (Windows), or one the JVM keeps for itself (-Xrs).
+      spec.commandLine().getErr().println("orrery: SIGHUP cannot be handled (" + e.getMessage()
+          + "); reload the rule files with POST /-/reload");
+      return () -> {};
+    }
+    return () -> Signal.handle(hup, previous);
   }
 
   /** Prints every rule's health and every pending or firing alert; 1 when a rule failed. */
@@ -191,27 +245,36 @@ public final class RuleCommand implements Callable<Integer> {
     return failed == 0 ? 0 : 1;
   }
 
-  private int serve(RuleManager manager, Engine engine, Map<String, String> external, PrintWriter out)
-      throws Exception {
+  private int serve(RuleManager manager, Engine engine, Map<String, String> external, Duration interval,
+      PrintWriter out) throws Exception {
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform()
         .name("orrery-rules").daemon().unstarted(r));
     Bucket bucket = objstoreConfig == null ? null
         : BucketProviders.installed().openThanosConfig(objstoreConfig);
     PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(manager.storage())
         .evaluator(new EngineQueryEvaluator(engine, manager.storage(), Duration.ofMinutes(2)))
-        .rules(manager.endpoint()).build();
+        .rules(manager.endpoint()).reloader(() -> reloadRules(manager, interval)).build();
     ExecutorService grpcExec = Executors.newVirtualThreadPerTaskExecutor();
     Server storeApi = null;
+    Runnable restoreSighup = () -> {};
     try (ApiServer server = ApiServer.builder().address(httpAddress).handler(handler).start()) {
       storeApi = grpc.startServer(StoreServices.of(new QueryableStore(manager.storage(),
           WireLabels.toLabels(external), "rule"), grpcExec), grpcExec);
       manager.start(scheduler);
+      restoreSighup = reloadOnSighup(() -> {
+        try {
+          reloadRules(manager, interval);
+        } catch (IOException | RuntimeException e) {
+          // Printed by reloadRules; the rules in force stay.
+        }
+      });
       Shipper shipper = bucket == null ? null
           : Shipper.builder(tsdbPath, bucket).externalLabels(external).source("ruler").build();
       scheduler.scheduleAtFixedRate(() -> flushBlocks(manager, external, shipper), 1, 1, TimeUnit.MINUTES);
       out.printf("Ruler evaluating %d rule groups, serving %sapi/v1/rules and %sapi/v1/alerts, and its recorded "
-          + "series over the StoreAPI on port %d; %d series replayed from %s (Ctrl-C stops)%n", manager.groups().size(),
-          server.uri(), server.uri(), storeApi.getPort(), manager.storage().seriesCount(), tsdbPath.resolve("wal"));
+          + "series over the StoreAPI on port %d; %d series replayed from %s (Ctrl-C stops; POST %s-/reload or SIGHUP "
+          + "reloads the rule files)%n", manager.groups().size(), server.uri(), server.uri(), storeApi.getPort(),
+          manager.storage().seriesCount(), tsdbPath.resolve("wal"), server.uri());
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         manager.close();
@@ -224,6 +287,7 @@ public final class RuleCommand implements Callable<Integer> {
       }, "orrery-shutdown"));
       server.join();
     } finally {
+      restoreSighup.run();
       manager.close();
       if (storeApi != null) {
         storeApi.shutdownNow();

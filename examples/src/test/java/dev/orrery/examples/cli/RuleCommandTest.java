@@ -3,13 +3,31 @@ package dev.orrery.examples.cli;
 import static dev.orrery.examples.cli.BlockToolsCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orrery.examples.cli.BlockToolsCommandTest.Result;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code orrery rule --once} over the demo data set: 3 clusters x 2 replicas, 3 hours from 2024-01-01. */
+/**
+ * {@code orrery rule --once} over the demo data set (3 clusters x 2 replicas, 3 hours from 2024-01-01), and a serving
+ * ruler reloading its rule file.
+ */
 class RuleCommandTest {
   /** 2024-01-01T00:00:00Z. */
   private static final long START = 1704067200000L;
@@ -47,6 +65,106 @@ class RuleCommandTest {
     assertThat(r.out().lines().filter(l -> l.startsWith("alert firing"))).hasSize(3);
     // Three cluster:up:count series; a first evaluation writes no ALERTS series (the for state is restored first).
     assertThat(r.out()).contains("3 series recorded");
+  }
+
+  @Test
+  void aServingRulerReloadsItsRuleFilesOnPostReloadAndSighup() throws Exception {
+    Path rules = Files.writeString(dir.resolve("rules.yml"), """
+        groups:
+          - name: clusters
+            rules:
+              - record: cluster:up:count
+                expr: count by (cluster) (up)
+        """);
+    Path data = Files.createDirectories(dir.resolve("data"));
+    CommandLine cl = OrreryCommand.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    Thread ruler = Thread.ofPlatform().name("ruler").start(() -> cl.execute("rule", "--rule-file", rules.toString(),
+        "--data", data.toString(), "--http-address", "127.0.0.1:0",
+        "--grpc-address", "127.0.0.1:0", "--tsdb.path", dir.resolve("ruler").toString()));
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      URI api = await(() -> {
+        Matcher m = SERVING.matcher(out.toString());
+        return m.find() ? URI.create(m.group(1)) : null;
+      }, err);
+      assertThat(ruleNames(http, api)).containsExactly("cluster:up:count");
+
+      Files.writeString(rules, """
+          groups:
+            - name: clusters
+              rules:
+                - record: cluster:up:count
+                  expr: count by (cluster) (up)
+                - alert: NoTargets
+                  expr: absent(up)
+          """);
+      HttpResponse<String> reloaded = post(http, api.resolve("-/reload"));
+      assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+      assertThat(ruleNames(http, api)).containsExactly("cluster:up:count", "NoTargets");
+
+      Files.writeString(rules, """
+          groups:
+            - name: clusters
+              rules:
+                - record: broken
+                  expr: sum(
+          """);
+      HttpResponse<String> failed = post(http, api.resolve("-/reload"));
+      assertThat(failed.statusCode()).isEqualTo(500);
+      assertThat(failed.body()).startsWith("failed to reload: " + rules)
+          .contains("group \"clusters\", rule 1, \"broken\": could not parse expression");
+      assertThat(ruleNames(http, api)).as("the old rules stay").containsExactly("cluster:up:count", "NoTargets");
+      assertThat(err.toString()).contains("reloading the rule files failed, the rules in force stay");
+      assertThat(http.send(HttpRequest.newBuilder(api.resolve("-/reload")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+
+      Files.writeString(rules, """
+          groups:
+            - name: clusters
+              rules:
+                - record: cluster:up:sum
+                  expr: sum by (cluster) (up)
+          """);
+      assertThat(err.toString()).as("the ruler handles SIGHUP").doesNotContain("SIGHUP cannot be handled");
+      Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(ProcessHandle.current().pid())).start();
+      assertThat(kill.waitFor()).isZero();
+      await(() -> ruleNames(http, api).equals(List.of("cluster:up:sum")) ? true : null, err);
+    } finally {
+      ruler.interrupt();
+      ruler.join(Duration.ofSeconds(30));
+    }
+    assertThat(ruler.isAlive()).isFalse();
+  }
+
+  private static final Pattern SERVING = Pattern.compile("serving (http://\\S+/)api/v1/rules");
+
+  private static <T> T await(Callable<T> condition, StringWriter err) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    T value;
+    while ((value = condition.call()) == null) {
+      assertThat(System.nanoTime()).as("timed out; stderr: %s", err).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    return value;
+  }
+
+  private static List<String> ruleNames(HttpClient http, URI api) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.resolve("api/v1/rules")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<String> names = new ArrayList<>();
+    for (JsonNode group : new ObjectMapper().readTree(r.body()).at("/data/groups")) {
+      group.get("rules").forEach(rule -> names.add(rule.get("name").asText()));
+    }
+    return names;
+  }
+
+  private static HttpResponse<String> post(HttpClient http, URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

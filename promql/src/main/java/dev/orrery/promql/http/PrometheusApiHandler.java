@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +52,10 @@ import org.slf4j.LoggerFactory;
  *       {@link Queryable};
  *   <li>{@code /api/v1/format_query} and {@code /api/v1/parse_query} (GET and POST) with Orrery's parser;
  *   <li>{@code /api/v1/status/buildinfo} and {@code /api/v1/metadata} (always empty: blocks carry no metadata);
+ *   <li>{@code /api/v1/rules} and {@code /api/v1/alerts} from a {@link RulesEndpoint} (none by default);
+ *   <li>{@code /-/healthy} and {@code /-/ready} (GET or HEAD), which answer 200 while the server runs;
+ *   <li>{@code /-/reload} (POST or PUT) when given a {@link Reloader}: 200 once it reloaded, 500 with the error when
+ *       it failed; other methods are answered 405;
  *   <li>{@code /}, a self-contained page that runs queries and draws range results (can be turned off).
  * </ul>
  *
@@ -72,6 +78,7 @@ import org.slf4j.LoggerFactory;
 public final class PrometheusApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusApiHandler.class);
   private static final String API_PREFIX = "/api/v1/";
+  private static final String LIFECYCLE_PREFIX = "/-/";
   private static final String TRUNCATED_WARNING = "results truncated due to limit";
   /** Prometheus' limit on points per series of a range query ({@code queryRange} in {@code api.go}). */
   static final long MAX_POINTS_PER_SERIES = 11_000;
@@ -85,6 +92,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private final Clock clock;
   private final byte[] indexPage;
   private final RulesEndpoint rules;
+  private final Reloader reloader;
 
   private PrometheusApiHandler(Builder b) {
     this.queryable = Objects.requireNonNull(b.queryable, "queryable is not set");
@@ -93,6 +101,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     this.clock = b.clock;
     this.indexPage = b.indexPage ? loadIndexPage() : null;
     this.rules = b.rules;
+    this.reloader = b.reloader;
   }
 
   /** A new builder. */
@@ -106,6 +115,9 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     if (indexPage != null && (path.equals("/") || path.isEmpty())) {
       serveIndexPage(request, response, callback);
       return true;
+    }
+    if (path.startsWith(LIFECYCLE_PREFIX)) {
+      return lifecycle(path, request, response, callback);
     }
     if (!path.startsWith(API_PREFIX)) {
       return false;
@@ -160,6 +172,51 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   }
 
   // ---------------------------------------------------------------- endpoints
+
+  // Prometheus' /-/ routes, answered in plain text as Prometheus does. Unknown ones, and /-/reload without a reloader,
+  // are left to other handlers.
+  private boolean lifecycle(String path, Request request, Response response, Callback callback) {
+    String method = request.getMethod();
+    switch (path) {
+      case "/-/healthy", "/-/ready" -> {
+        if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
+          sendText(response, callback, 405, "GET, HEAD", "Only GET or HEAD requests allowed\n");
+        } else {
+          sendText(response, callback, 200, null, path.equals("/-/healthy") ? "Orrery is Healthy.\n"
+              : "Orrery is Ready.\n");
+        }
+        return true;
+      }
+      case "/-/reload" -> {
+        if (reloader == null) {
+          return false;
+        }
+        if (!HttpMethod.POST.is(method) && !HttpMethod.PUT.is(method)) {
+          sendText(response, callback, 405, "POST, PUT", "Only POST or PUT requests allowed\n");
+        } else {
+          reload(response, callback);
+        }
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  private void reload(Response response, Callback callback) {
+    try {
+      reloader.reload();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      sendText(response, callback, 500, null, "failed to reload: " + reason + "\n");
+      return;
+    }
+    sendText(response, callback, 200, null, "");
+  }
 
   private Reply rulesReply(Params p) {
     String type = p.first("type");
@@ -644,6 +701,16 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     }
   }
 
+  // Go's http.Error: a plain-text body.
+  private static void sendText(Response response, Callback callback, int status, String allow, String text) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    if (allow != null) {
+      response.getHeaders().put(HttpHeader.ALLOW, allow);
+    }
+    response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
+  }
+
   private static void sendError(Request request, Response response, Callback callback, ApiErrorType type,
       String message) {
     send(request, response, callback, type.httpStatus(), json -> json.writeError(type, message));
@@ -706,7 +773,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     }
     response.setStatus(200);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
-    response.write(true, java.nio.ByteBuffer.wrap(indexPage), callback);
+    response.write(true, ByteBuffer.wrap(indexPage), callback);
   }
 
   private static byte[] loadIndexPage() {
@@ -728,6 +795,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     private Clock clock = Clock.systemUTC();
     private boolean indexPage = true;
     private RulesEndpoint rules = RulesEndpoint.none();
+    private Reloader reloader;
 
     private Builder() {}
 
@@ -758,6 +826,15 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     /** What {@code /api/v1/rules} and {@code /api/v1/alerts} serve (default: no rules). */
     public Builder rules(RulesEndpoint rules) {
       this.rules = Objects.requireNonNull(rules, "rules is null");
+      return this;
+    }
+
+    /**
+     * Serves {@code /-/reload}, which runs {@code reloader} (Prometheus' lifecycle endpoint; default: not served, the
+     * path is left to other handlers).
+     */
+    public Builder reloader(Reloader reloader) {
+      this.reloader = Objects.requireNonNull(reloader, "reloader is null");
       return this;
     }
 

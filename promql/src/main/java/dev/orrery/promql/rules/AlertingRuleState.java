@@ -181,6 +181,30 @@ final class AlertingRuleState extends RuleState {
     return restored;
   }
 
+  /**
+   * Also takes over the alerts of {@code previous} when it is an alerting rule too, with their state and times (a
+   * pending alert keeps counting its {@code for}, a firing one keeps firing and its last send), and whether their
+   * {@code for} state was restored, as Prometheus' {@code Group.CopyState}. The alerts are copied, as an API reader
+   * may still hold the previous state.
+   */
+  @Override
+  void continueFrom(RuleState previous) {
+    super.continueFrom(previous);
+    if (!(previous instanceof AlertingRuleState p)) {
+      return;
+    }
+    List<ActiveAlert> alerts = new ArrayList<>();
+    boolean wasRestored;
+    synchronized (p) {
+      p.active.values().forEach(a -> alerts.add(a.copy()));
+      wasRestored = p.restored;
+    }
+    synchronized (this) {
+      alerts.forEach(a -> active.put(a.labels, a));
+      restored = wasRestored;
+    }
+  }
+
   /** The alerts now, pending, firing and recently resolved. */
   synchronized List<Alert> alerts() {
     List<Alert> out = new ArrayList<>(active.size());
@@ -223,6 +247,16 @@ final class AlertingRuleState extends RuleState {
       this.annotations = annotations;
       this.activeAt = activeAt;
       this.value = value;
+    }
+
+    ActiveAlert copy() {
+      ActiveAlert c = new ActiveAlert(labels, annotations, activeAt, value);
+      c.state = state;
+      c.firedAt = firedAt;
+      c.resolvedAt = resolvedAt;
+      c.keepFiringSince = keepFiringSince;
+      c.lastSentAt = lastSentAt;
+      return c;
     }
   }
 }

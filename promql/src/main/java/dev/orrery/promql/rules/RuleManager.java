@@ -24,7 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +37,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *       read from the {@code ALERTS_FOR_STATE} series (no {@code ALERTS} series are written before that).
  *   <li>Firing alerts are sent every {@code resendDelay} (default 1m) with an end time four send periods ahead, and
  *       once more when resolved, to the {@link AlertmanagerNotifier} if there is one.
+ *   <li>{@link #load} can be called again at any time to reload the rules: rules that stay keep their alerts and
+ *       state, as in Prometheus.
  * </ul>
  *
  * <p>{@link #start} runs the groups on a scheduler; {@link #evaluate} runs every group once at a given time (for
@@ -61,6 +67,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RuleManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleManager.class);
+  private static final double STALE = Double.longBitsToDouble(StaleNaN.BITS);
 
   private final Engine engine;
   private final Queryable queryable;
@@ -73,7 +80,8 @@ public final class RuleManager implements AutoCloseable {
   private final Duration outageTolerance;
   private final Duration forGracePeriod;
   private volatile List<GroupState> groups = List.of();
-  private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+  /** Where the groups run once {@link #start}ed, {@code null} before and after {@link #close()}. Guarded by this. */
+  private @Nullable ScheduledExecutorService scheduler;
 
   private RuleManager(Builder b) {
     this.engine = b.engine;
@@ -94,15 +102,71 @@ public final class RuleManager implements AutoCloseable {
   }
 
   /**
-   * Replaces the rule groups. Alert state starts afresh (pending alerts become pending again from their next
-   * evaluation). Call before {@link #start}, or {@link #close()} and start again.
+   * Sets the rule groups: the first ones, or new ones on a reload, which keeps what it can as Prometheus' rule manager
+   * does. A group is identified by its file and name.
+   *
+   * <ul>
+   *   <li>A group whose definition is unchanged ({@link RuleGroup#equals}) goes on as if nothing happened: same state,
+   *       same schedule.
+   *   <li>A changed group takes over the state of the group it replaces: its last evaluation, and for each rule that
+   *       of the old rule with the same name and labels (several rules with the same name and labels are matched in
+   *       order): health, last error, the series it stored last (so that those it no longer produces are marked
+   *       stale), and for an alerting rule its alerts, so that a pending alert keeps counting its {@code for} and a
+   *       firing one keeps firing and is not sent again before its resend delay. A rule whose expression changed thus
+   *       keeps its state; a renamed or relabelled one starts afresh. The series stored last by the old rules that
+   *       were not matched are marked stale at the group's next evaluation.
+   *   <li>A removed group stops, and the series its rules stored last are marked stale at once, at the clock's time.
+   *   <li>A new group, like a new rule of a changed group, starts afresh; its alerting rules restore their {@code for}
+   *       state from {@code ALERTS_FOR_STATE} after their first evaluation, as at start-up.
+   * </ul>
+   *
+   * <p>When the manager is {@link #start}ed, replaced and removed groups are unscheduled, their evaluation in progress
+   * (if any) is waited for and then completes normally, and the new and changed groups are scheduled on their grid
+   * (the same as before unless the interval changed), first at its next point. No group is evaluated twice at once.
+   *
+   * @throws IllegalArgumentException if two groups have the same file and name; nothing changes then
    */
   public synchronized void load(List<RuleGroup> ruleGroups) {
-    List<GroupState> states = new ArrayList<>(ruleGroups.size());
-    for (RuleGroup g : ruleGroups) {
-      states.add(new GroupState(g));
+    Map<GroupKey, GroupState> previous = new HashMap<>();
+    for (GroupState g : groups) {
+      previous.put(GroupKey.of(g.group), g);
     }
-    groups = List.copyOf(states);
+    // Every new state is built before anything stops, so that a failure leaves the manager as it was.
+    Set<GroupKey> seen = new HashSet<>();
+    List<GroupState> next = new ArrayList<>(ruleGroups.size());
+    List<GroupState> fresh = new ArrayList<>();
+    for (RuleGroup g : ruleGroups) {
+      GroupKey key = GroupKey.of(g);
+      if (!seen.add(key)) {
+        throw new IllegalArgumentException("rule group " + g.name() + " of " + g.file() + " is given twice");
+      }
+      GroupState old = previous.get(key);
+      if (old != null && old.group.equals(g)) {
+        next.add(old);
+        previous.remove(key);
+      } else {
+        GroupState state = new GroupState(g);
+        next.add(state);
+        fresh.add(state);
+      }
+    }
+    for (GroupState g : fresh) {
+      GroupState old = previous.remove(GroupKey.of(g.group));
+      if (old != null) {
+        old.stop();
+        g.continueFrom(old);
+      }
+    }
+    for (GroupState removed : previous.values()) {
+      removed.stop();
+      removed.markEverythingStale(clock.millis());
+    }
+    groups = List.copyOf(next);
+    if (scheduler != null) {
+      for (GroupState g : fresh) {
+        schedule(g, scheduler);
+      }
+    }
   }
 
   /** The storage holding the recorded series and the {@code ALERTS} series. */
@@ -120,29 +184,26 @@ public final class RuleManager implements AutoCloseable {
   }
 
   /**
-   * Schedules every group on {@code scheduler} at its interval, first at the next point of its grid. A group whose
-   * previous evaluation still runs skips a turn.
+   * Schedules every group on {@code scheduler} at its interval, first at the next point of its grid; groups loaded
+   * later are scheduled there too. A group whose evaluation runs past its interval evaluates late at the last point of
+   * its grid and skips the points it missed.
+   *
+   * @throws IllegalStateException if already started and not {@link #close()}d since
    */
   public synchronized void start(ScheduledExecutorService scheduler) {
-    long now = clock.millis();
-    for (GroupState g : groups) {
-      long interval = g.group.interval().toMillis();
-      long first = g.nextEvaluation(now);
-      AtomicBoolean running = new AtomicBoolean();
-      schedules.add(scheduler.scheduleAtFixedRate(() -> {
-        if (!running.compareAndSet(false, true)) {
-          LOG.warn("rule group {} skipped an evaluation: the previous one is still running", g.group.name());
-          return;
-        }
-        try {
-          g.evaluate(g.evaluationTime(clock.millis()));
-        } catch (RuntimeException e) {
-          LOG.error("rule group {} failed", g.group.name(), e);
-        } finally {
-          running.set(false);
-        }
-      }, first - now, interval, TimeUnit.MILLISECONDS));
+    if (this.scheduler != null) {
+      throw new IllegalStateException("the rule manager is already started");
     }
+    this.scheduler = requireNonNull(scheduler, "scheduler is null");
+    for (GroupState g : groups) {
+      schedule(g, scheduler);
+    }
+  }
+
+  private void schedule(GroupState g, ScheduledExecutorService scheduler) {
+    long now = clock.millis();
+    g.schedule = scheduler.scheduleAtFixedRate(g::evaluateScheduled, g.nextEvaluation(now) - now,
+        g.group.interval().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The groups with their rules' health and alerts, for the API. */
@@ -176,13 +237,27 @@ public final class RuleManager implements AutoCloseable {
     return out;
   }
 
-  /** Stops the schedule; evaluations in progress finish. */
+  /** Stops the schedule; evaluations in progress finish. The manager can be {@link #start}ed again. */
   @Override
   public synchronized void close() {
-    for (ScheduledFuture<?> f : schedules) {
-      f.cancel(false);
+    for (GroupState g : groups) {
+      g.unschedule();
     }
-    schedules.clear();
+    scheduler = null;
+  }
+
+  /**
+   * Writes staleness markers: the series ended at {@code ts}. A failure is logged only: the series then end as
+   * unmarked series do, after the lookback delta.
+   */
+  private void appendStale(Collection<Labels> series, long ts) {
+    RuleStorage.Appender appender = storage.appender();
+    series.forEach(s -> appender.add(s, ts, STALE));
+    try {
+      appender.commit();
+    } catch (IOException e) {
+      LOG.warn("writing {} staleness markers failed: {}", series.size(), e.toString());
+    }
   }
 
   /**
@@ -210,13 +285,37 @@ public final class RuleManager implements AutoCloseable {
   public record RuleStatus(Rule rule, RuleHealth health, String lastError, @Nullable Instant lastEvaluation,
       Duration evaluationTime, @Nullable AlertState state, List<Alert> alerts) {}
 
-  /** One group: its rules' states and its schedule. */
+  /** A group's identity across reloads. */
+  private record GroupKey(String file, String name) {
+    static GroupKey of(RuleGroup g) {
+      return new GroupKey(g.file(), g.name());
+    }
+  }
+
+  /** What matches a rule to its predecessor on a reload (Prometheus' {@code nameAndLabels}). */
+  private record RuleKey(String name, Map<String, String> labels) {
+    static RuleKey of(Rule r) {
+      return new RuleKey(r.name(), r.labels());
+    }
+  }
+
+  /**
+   * One group: its rules' states and its schedule. Evaluations hold {@link #evaluation}, so they never overlap, and a
+   * reload that stops the group waits for the one in progress.
+   */
   private final class GroupState {
     final RuleGroup group;
     final List<RuleState> rules = new ArrayList<>();
     private final long offsetMillis;
+    private final ReentrantLock evaluation = new ReentrantLock();
     private volatile long lastEvaluation;
     private volatile long evaluationNanos;
+    /** Series of rules a reload removed from this group, marked stale at its next evaluation. Under the lock. */
+    private Set<Labels> staleSeries = Set.of();
+    /** Set when a reload replaced or removed this group: it is not evaluated any more. Under the lock. */
+    private boolean stopped;
+    /** Its periodic evaluation while the manager is started. Guarded by the manager. */
+    @Nullable ScheduledFuture<?> schedule;
 
     GroupState(RuleGroup group) {
       this.group = group;
@@ -240,7 +339,40 @@ public final class RuleManager implements AutoCloseable {
       return evaluationTime(now) + group.interval().toMillis();
     }
 
+    /** Evaluates at {@code ts}, after the evaluation in progress if any; nothing once stopped by a reload. */
     void evaluate(long ts) {
+      evaluation.lock();
+      try {
+        if (!stopped) {
+          evaluateRules(ts);
+        }
+      } finally {
+        evaluation.unlock();
+      }
+    }
+
+    /** A scheduled run: evaluates at the grid point now, unless it was evaluated already. */
+    void evaluateScheduled() {
+      evaluation.lock();
+      try {
+        if (stopped) {
+          return;
+        }
+        long ts = evaluationTime(clock.millis());
+        // A run that started late after a long evaluation (the executor catches up at once) would repeat its point.
+        if (ts <= lastEvaluation) {
+          LOG.warn("rule group {} skipped an evaluation: the previous one ran past its interval", group.name());
+          return;
+        }
+        evaluateRules(ts);
+      } catch (RuntimeException e) {
+        LOG.error("rule group {} failed", group.name(), e);
+      } finally {
+        evaluation.unlock();
+      }
+    }
+
+    private void evaluateRules(long ts) {
       long start = System.nanoTime();
       for (RuleState state : rules) {
         long ruleStart = System.nanoTime();
@@ -253,6 +385,7 @@ public final class RuleManager implements AutoCloseable {
         }
         state.evaluated(ts, System.nanoTime() - ruleStart, error);
       }
+      markRemovedRulesStale(ts);
       lastEvaluation = ts;
       evaluationNanos = System.nanoTime() - start;
       for (RuleState state : rules) {
@@ -260,6 +393,78 @@ public final class RuleManager implements AutoCloseable {
           restoreForState(alert, ts);
         }
       }
+    }
+
+    /**
+     * Takes over the state of {@code previous}, the group of the same identity before a reload, which no longer runs
+     * (see {@link RuleManager#load}). Called before this group is published or scheduled.
+     */
+    void continueFrom(GroupState previous) {
+      lastEvaluation = previous.lastEvaluation;
+      evaluationNanos = previous.evaluationNanos;
+      Map<RuleKey, Deque<RuleState>> unmatched = new HashMap<>();
+      for (RuleState r : previous.rules) {
+        unmatched.computeIfAbsent(RuleKey.of(r.rule()), k -> new ArrayDeque<>()).add(r);
+      }
+      for (RuleState r : rules) {
+        Deque<RuleState> same = unmatched.get(RuleKey.of(r.rule()));
+        RuleState old = same == null ? null : same.poll();
+        if (old != null) {
+          r.continueFrom(old);
+        }
+      }
+      Set<Labels> stale = new HashSet<>(previous.staleSeries);
+      unmatched.values().forEach(left -> left.forEach(r -> stale.addAll(r.lastSeries)));
+      staleSeries = stale;
+    }
+
+    /** Unschedules the group for good and waits for its evaluation in progress. */
+    void stop() {
+      unschedule();
+      evaluation.lock();
+      try {
+        stopped = true;
+      } finally {
+        evaluation.unlock();
+      }
+    }
+
+    void unschedule() {
+      if (schedule != null) {
+        schedule.cancel(false);
+        schedule = null;
+      }
+    }
+
+    /**
+     * Marks stale the series of the rules a reload removed from this group, except those a rule of the group stores
+     * now (it marks them stale itself when it stops producing them).
+     */
+    private void markRemovedRulesStale(long ts) {
+      if (staleSeries.isEmpty()) {
+        return;
+      }
+      Set<Labels> owned = new HashSet<>();
+      for (RuleState r : rules) {
+        owned.addAll(r.lastSeries);
+      }
+      List<Labels> stale = new ArrayList<>();
+      for (Labels series : staleSeries) {
+        if (!owned.contains(series)) {
+          stale.add(series);
+        }
+      }
+      appendStale(stale, ts);
+      staleSeries = Set.of();
+    }
+
+    /** For a group a reload removed, once stopped: every series it stored last ends at {@code ts}. */
+    void markEverythingStale(long ts) {
+      Set<Labels> all = new HashSet<>(staleSeries);
+      for (RuleState r : rules) {
+        all.addAll(r.lastSeries);
+      }
+      appendStale(all, ts);
     }
 
     /** After the first evaluation: how long alerts had pended before a restart, from ALERTS_FOR_STATE. */
@@ -287,7 +492,7 @@ public final class RuleManager implements AutoCloseable {
       }
       for (Labels gone : state.lastSeries) {
         if (!stored.contains(gone)) {
-          appender.add(gone, ts, Double.longBitsToDouble(StaleNaN.BITS));
+          appender.add(gone, ts, STALE);
         }
       }
       try {

@@ -33,6 +33,19 @@ abstract sealed class RuleState permits RecordingRuleState, AlertingRuleState {
     return evaluationNanos;
   }
 
+  /**
+   * Continues where {@code previous} left off: the same rule (same name and labels) of the group a reload replaced.
+   * Takes its health, last error and timings, and the series it stored last, so that the next evaluation marks those
+   * it no longer produces stale. Called before this state is evaluated, with {@code previous} no longer evaluated.
+   */
+  void continueFrom(RuleState previous) {
+    health = previous.health;
+    lastError = previous.lastError;
+    lastEvaluationMillis = previous.lastEvaluationMillis;
+    evaluationNanos = previous.evaluationNanos;
+    lastSeries = previous.lastSeries;
+  }
+
   void evaluated(long ts, long nanos, String error) {
     lastEvaluationMillis = ts;
     evaluationNanos = nanos;

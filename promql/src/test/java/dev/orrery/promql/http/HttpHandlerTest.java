@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -350,6 +352,39 @@ class HttpHandlerTest {
     assertThat(options.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://grafana.example");
   }
 
+  @Test
+  void lifecycleRoutesProbeAndReload() throws Exception {
+    assertThat(get("/-/healthy")).isEqualTo(new Reply(200, "text/plain; charset=utf-8", "Orrery is Healthy.\n"));
+    assertThat(get("/-/ready").status).isEqualTo(200);
+    assertThat(send(server, "POST", "/-/ready").status).isEqualTo(405);
+    assertThat(send(server, "POST", "/-/reload").status).as("no reloader").isEqualTo(404);
+    assertThat(get("/-/other").status).isEqualTo(404);
+
+    AtomicInteger reloads = new AtomicInteger();
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(blocks)
+        .evaluator(new EngineQueryEvaluator(Engine.builder().build(), blocks, Duration.ofMinutes(1)))
+        .reloader(() -> {
+          if (failure.get() != null) {
+            throw failure.get();
+          }
+          reloads.incrementAndGet();
+        }).build();
+    try (ApiServer reloading = ApiServer.builder().address("127.0.0.1:0").handler(handler).start()) {
+      assertThat(send(reloading, "POST", "/-/reload")).isEqualTo(new Reply(200, "text/plain; charset=utf-8", ""));
+      assertThat(send(reloading, "PUT", "/-/reload").status).isEqualTo(200);
+      assertThat(reloads).hasValue(2);
+
+      Reply wrongMethod = send(reloading, "GET", "/-/reload");
+      assertThat(wrongMethod.status).isEqualTo(405);
+      assertThat(wrongMethod.body).isEqualTo("Only POST or PUT requests allowed\n");
+      failure.set(new IllegalArgumentException("rules.yml: not YAML"));
+      assertThat(send(reloading, "POST", "/-/reload"))
+          .isEqualTo(new Reply(500, "text/plain; charset=utf-8", "failed to reload: rules.yml: not YAML\n"));
+      assertThat(reloads).hasValue(2);
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private record Reply(int status, String contentType, String body) {}
@@ -371,6 +406,12 @@ class HttpHandlerTest {
   private static Reply get(ApiServer s, String path) throws IOException, InterruptedException {
     HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(s.uri() + path.substring(1))).build(),
         HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+  }
+
+  private static Reply send(ApiServer s, String method, String path) throws IOException, InterruptedException {
+    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(s.uri() + path.substring(1)))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
   }
 

@@ -54,6 +54,35 @@ class RuleFilesTest {
   }
 
   @Test
+  void aFileReadTwiceGivesEqualGroupsSoThatAReloadKeepsThemAsTheyAre() {
+    String text = """
+        groups:
+          - name: g
+            interval: 30s
+            rules:
+              - record: job:errors:ratio
+                expr: |
+                  sum by (job) (rate(errors_total{code=~"5..", job!~"test.*"}[5m] offset 1m))
+                    / on (job) group_left sum by (job) (rate(requests_total[5m] @ 1700000000))
+              - record: q
+                expr: max_over_time(quantile(0.9, up)[10m:1m]) > bool 0.5 or label_replace(up, "a", "$1", "b", "(.*)")
+              - alert: Down
+                expr: absent(up{job="api"}) unless -vector(1)
+                for: 5m
+                labels:
+                  severity: page
+                annotations:
+                  summary: "{{ $labels.job }} is down"
+        """;
+
+    List<RuleGroup> first = RuleFiles.parse(text, "rules.yml", DEFAULT);
+    List<RuleGroup> second = RuleFiles.parse(text, "rules.yml", DEFAULT);
+
+    assertThat(second).isEqualTo(first);
+    assertThat(RuleFiles.parse(text.replace("0.5", "0.6"), "rules.yml", DEFAULT)).isNotEqualTo(first);
+  }
+
+  @Test
   void badRuleFilesNameTheGroupTheRuleAndTheProblem() {
     assertError("""
         groups:

@@ -1,6 +1,7 @@
 package dev.orrery.promql.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
+import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SeriesSet;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.http.ApiServer;
@@ -22,12 +24,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,11 +48,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The ruler end to end over a small source: recording rules (one reading another's result in the same evaluation),
  * an alert that goes pending, fires, is sent to a real HTTP Alertmanager on loopback, resolves and is sent again, the
- * {@code ALERTS} series and staleness markers, and {@code /api/v1/rules} and {@code /api/v1/alerts}.
+ * {@code ALERTS} series and staleness markers, {@code /api/v1/rules} and {@code /api/v1/alerts}, and reloads that keep
+ * the state of the rules that stay.
  */
 class RuleManagerTest {
   private static final long M = 60_000;
   private static final long T0 = 1_700_000_000_000L / M * M;
+  /** The manager's clock, after every evaluation of the tests: when reloads happen. */
+  private static final long NOW = T0 + 30 * M;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<JsonNode> received = new CopyOnWriteArrayList<>();
@@ -69,11 +85,12 @@ class RuleManagerTest {
     for (long t = T0 - 10 * M; t <= T0 + 10 * M; t += 15_000) {
       source.append(Labels.of("__name__", "up", "job", "api", "instance", "a"), t, 1);
       source.append(Labels.of("__name__", "up", "job", "api", "instance", "b"), t, t < T0 + 4 * M ? 0 : 1);
+      source.append(Labels.of("__name__", "errors", "job", "api"), t, 3);
     }
     engine = Engine.builder().build();
     manager = RuleManager.builder(engine, source).notifier(notifier).externalUrl("http://querier:10902/")
-        .externalLabels(Map.of("ruler", "r1")).build();
-    manager.load(RuleFiles.parse("""
+        .externalLabels(Map.of("ruler", "r1")).clock(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)).build();
+    load("""
         groups:
           - name: availability
             interval: 1m
@@ -92,7 +109,7 @@ class RuleManagerTest {
               - alert: SeenFromRecorded
                 expr: job:up:down > 0
                 for: 10m
-        """, "rules.yml", Duration.ofMinutes(1)));
+        """);
   }
 
   @AfterEach
@@ -164,7 +181,7 @@ class RuleManagerTest {
 
   @Test
   void aFailingRuleIsReportedAndTheOthersStillRun() {
-    manager.load(RuleFiles.parse("""
+    load("""
         groups:
           - name: g
             rules:
@@ -172,7 +189,7 @@ class RuleManagerTest {
                 expr: up + on(job) up
               - record: fine
                 expr: count(up)
-        """, "rules.yml", Duration.ofMinutes(1)));
+        """);
 
     manager.evaluate(T0);
 
@@ -185,7 +202,7 @@ class RuleManagerTest {
 
   @Test
   void keepFiringForHoldsAResolvedAlertAndLimitsFailTheRule() {
-    manager.load(RuleFiles.parse("""
+    load("""
         groups:
           - name: g
             rules:
@@ -197,7 +214,7 @@ class RuleManagerTest {
             rules:
               - record: too_many
                 expr: up
-        """, "rules.yml", Duration.ofMinutes(1)));
+        """);
 
     manager.evaluate(T0 + 3 * M);
     manager.evaluate(T0 + 4 * M);
@@ -222,7 +239,7 @@ class RuleManagerTest {
     for (long t = T0 - 30 * M; t <= T0 - 10 * M; t += M) {
       source.append(forState, t, (T0 - 30 * M) / 1000);
     }
-    manager.load(RuleFiles.parse("""
+    load("""
         groups:
           - name: g
             rules:
@@ -232,7 +249,7 @@ class RuleManagerTest {
               - alert: DownShort
                 expr: up == 0
                 for: 5m
-        """, "rules.yml", Duration.ofMinutes(1)));
+        """);
 
     manager.evaluate(T0);
 
@@ -246,6 +263,300 @@ class RuleManagerTest {
     manager.evaluate(T0 + M);
     assertThat(values(manager.storage(), "ALERTS_FOR_STATE", Matcher.equal("alertname", "Down")))
         .containsExactly((double) ((T0 - 20 * M) / 1000));
+  }
+
+  @Test
+  void aPendingAlertKeepsCountingItsForAcrossAReload() {
+    String rules = """
+        groups:
+          - name: g
+            rules:
+              - alert: Errors
+                expr: errors > 0
+                for: 5m
+        """;
+    load(rules);
+    for (long t = T0; t <= T0 + 3 * M; t += M) {
+      manager.evaluate(t);
+    }
+
+    // The expression changes, the name and labels stay: the alert is the same.
+    load(rules.replace("errors > 0", "errors > 1"));
+    manager.evaluate(T0 + 4 * M);
+
+    assertThat(manager.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.state()).isEqualTo(AlertState.PENDING);
+      assertThat(a.activeAt()).isEqualTo(Instant.ofEpochMilli(T0));
+    });
+    manager.evaluate(T0 + 5 * M);
+    assertThat(manager.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.state()).isEqualTo(AlertState.FIRING);
+      assertThat(a.firedAt()).isEqualTo(Instant.ofEpochMilli(T0 + 5 * M));
+    });
+    RuleManager.RuleStatus rule = manager.groups().get(0).rules().get(0);
+    assertThat(rule.rule().exprText()).isEqualTo("errors > 1");
+    assertThat(rule.health()).isEqualTo(RuleHealth.OK);
+    // The for state was restored before the reload: the ALERTS series go on without a gap.
+    assertThat(samples(manager.storage(), "ALERTS_FOR_STATE")).extracting(Point::t)
+        .containsExactly(T0 + M, T0 + 2 * M, T0 + 3 * M, T0 + 4 * M, T0 + 5 * M);
+  }
+
+  @Test
+  void aFiringAlertSurvivesAReloadWithoutAnEarlyResendOrAResolve() throws Exception {
+    manager.evaluate(T0);
+    manager.evaluate(T0 + M);
+    manager.evaluate(T0 + 2 * M);
+    Labels down = Labels.of("alertname", "InstanceDown", "instance", "b", "job", "api", "severity", "page");
+    assertThat(awaitAlerts(1)).hasSize(1);
+
+    // A new rule and a changed expression: the group is replaced, the alert taken over.
+    load("""
+        groups:
+          - name: availability
+            interval: 1m
+            rules:
+              - record: job:up:sum
+                expr: sum by (job) (up)
+              - record: job:up:count
+                expr: count by (job) (up)
+              - record: job:up:down
+                expr: count by (job) (up == 0)
+              - alert: InstanceDown
+                expr: up < 1
+                for: 2m
+                labels:
+                  severity: page
+                annotations:
+                  summary: "{{ $labels.instance }} is down"
+              - alert: SeenFromRecorded
+                expr: job:up:down > 0
+                for: 10m
+        """);
+    manager.evaluate(T0 + 3 * M);
+
+    assertThat(manager.alerts()).filteredOn(a -> a.labels().equals(down)).singleElement().satisfies(a -> {
+      assertThat(a.state()).isEqualTo(AlertState.FIRING);
+      assertThat(a.activeAt()).isEqualTo(Instant.ofEpochMilli(T0));
+      assertThat(a.firedAt()).isEqualTo(Instant.ofEpochMilli(T0 + 2 * M));
+      assertThat(a.annotations()).containsEntry("summary", "b is down");
+    });
+    manager.evaluate(T0 + 4 * M);
+    // Sent at 2m, not again at 3m (resend delay 1m), then resolved at 4m: the reload sent nothing of its own. The
+    // notifier sends in order, so once the resolution is there an earlier send would be too.
+    List<JsonNode> sent = awaitAlerts(2);
+    assertThat(sent).hasSize(2);
+    assertThat(Instant.parse(sent.get(1).get("endsAt").asText())).isEqualTo(Instant.ofEpochMilli(T0 + 4 * M));
+    List<Double> firing = values(manager.storage(), "ALERTS", Matcher.equal("alertstate", "firing"),
+        Matcher.equal("alertname", "InstanceDown"));
+    assertThat(firing).hasSize(3).startsWith(1.0, 1.0);
+    assertThat(StaleNaN.is(firing.get(2))).isTrue();
+  }
+
+  @Test
+  void seriesOfRemovedAndRenamedRulesAreMarkedStaleAtTheGroupsNextEvaluation() {
+    load("""
+        groups:
+          - name: g
+            rules:
+              - record: up:count
+                expr: count(up)
+              - record: up:sum
+                expr: sum(up)
+              - alert: Errors
+                expr: errors > 0
+                for: 5m
+        """);
+    manager.evaluate(T0);
+    manager.evaluate(T0 + M);
+
+    load("""
+        groups:
+          - name: g
+            rules:
+              - record: up:count
+                expr: count(up)
+              - alert: ErrorsRenamed
+                expr: errors > 0
+                for: 5m
+        """);
+
+    assertThat(values(manager.storage(), "up:sum")).as("not before the next evaluation").containsExactly(1.0, 1.0);
+    manager.evaluate(T0 + 2 * M);
+
+    assertThat(samples(manager.storage(), "up:sum")).last()
+        .satisfies(p -> assertThat(p).isEqualTo(new Point(T0 + 2 * M, Double.NaN)));
+    assertThat(samples(manager.storage(), "ALERTS", Matcher.equal("alertname", "Errors")))
+        .containsExactly(new Point(T0 + M, 1), new Point(T0 + 2 * M, Double.NaN));
+    assertThat(values(manager.storage(), "up:count")).containsExactly(2.0, 2.0, 2.0);
+    // The renamed alert is a new one: pending since the reload, not since the old one became active.
+    assertThat(manager.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.labels().get("alertname")).isEqualTo("ErrorsRenamed");
+      assertThat(a.activeAt()).isEqualTo(Instant.ofEpochMilli(T0 + 2 * M));
+    });
+  }
+
+  @Test
+  void theSeriesOfARemovedGroupAreMarkedStaleAtTheReload() {
+    load("""
+        groups:
+          - name: kept
+            rules:
+              - record: up:count
+                expr: count(up)
+          - name: removed
+            rules:
+              - record: up:sum
+                expr: sum(up)
+              - alert: Errors
+                expr: errors > 0
+        """);
+    manager.evaluate(T0);
+    manager.evaluate(T0 + M);
+
+    load("""
+        groups:
+          - name: kept
+            rules:
+              - record: up:count
+                expr: count(up)
+        """);
+
+    assertThat(samples(manager.storage(), "up:sum")).last().isEqualTo(new Point(NOW, Double.NaN));
+    assertThat(samples(manager.storage(), "ALERTS")).last().isEqualTo(new Point(NOW, Double.NaN));
+    assertThat(samples(manager.storage(), "ALERTS_FOR_STATE")).last().isEqualTo(new Point(NOW, Double.NaN));
+    assertThat(values(manager.storage(), "up:count")).containsExactly(2.0, 2.0);
+    assertThat(manager.groups()).extracting(g -> g.group().name()).containsExactly("kept");
+    assertThat(manager.alerts()).isEmpty();
+  }
+
+  @Test
+  void aStartedManagerSchedulesTheReloadedGroupsAndStopsTheOldOnes() throws Exception {
+    // A source with samples around now, and a manager on the system clock.
+    RuleStorage live = new RuleStorage();
+    long now = System.currentTimeMillis();
+    for (long t = now - 5 * M; t <= now + 5 * M; t += 1000) {
+      live.append(Labels.of("__name__", "up", "instance", "a"), t, 1);
+    }
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    try (RuleManager running = RuleManager.builder(engine, live).build()) {
+      running.load(RuleFiles.parse("""
+          groups:
+            - name: g
+              interval: 100ms
+              rules:
+                - record: kept
+                  expr: count(up)
+            - name: removed
+              interval: 100ms
+              rules:
+                - record: gone
+                  expr: count(up)
+          """, "rules.yml", Duration.ofMinutes(1)));
+      running.start(scheduler);
+      await(() -> values(running.storage(), "kept").size() >= 2 && values(running.storage(), "gone").size() >= 2);
+
+      running.load(RuleFiles.parse("""
+          groups:
+            - name: g
+              interval: 100ms
+              rules:
+                - record: kept
+                  expr: count(up)
+                - record: added
+                  expr: sum(up)
+          """, "rules.yml", Duration.ofMinutes(1)));
+      List<Double> gone = values(running.storage(), "gone");
+      await(() -> values(running.storage(), "added").size() >= 3);
+
+      assertThat(StaleNaN.is(gone.get(gone.size() - 1))).as("marked stale at the reload").isTrue();
+      assertThat(values(running.storage(), "gone")).as("no longer evaluated").isEqualTo(gone);
+      assertThat(values(running.storage(), "kept")).as("taken over, nothing marked stale").containsOnly(1.0);
+      List<Long> times = samples(running.storage(), "kept").stream().map(Point::t).toList();
+      assertThat(times).as("on the same 100ms grid").allSatisfy(t -> assertThat(t % 100).isEqualTo(times.get(0) % 100));
+      assertThatThrownBy(() -> running.start(scheduler)).isInstanceOf(IllegalStateException.class);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void aReloadWaitsForTheEvaluationInProgressAndTakesOverItsResult() throws Exception {
+    CountDownLatch querying = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean(true);
+    Queryable slow = (min, max) -> {
+      if (first.compareAndSet(true, false)) {
+        querying.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return source.querier(min, max);
+    };
+    String rules = """
+        groups:
+          - name: g
+            rules:
+              - record: up:count
+                expr: count(up)
+              - record: up:sum
+                expr: sum(up)
+        """;
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try (RuleManager slowManager = RuleManager.builder(engine, slow).build()) {
+      slowManager.load(RuleFiles.parse(rules, "rules.yml", Duration.ofMinutes(1)));
+      Future<?> evaluation = threads.submit(() -> slowManager.evaluate(T0));
+      querying.await();
+
+      Future<?> reload = threads.submit(() -> slowManager.load(RuleFiles.parse(
+          rules.replace("count(up)", "count(up) + 0").replace("up:sum", "up:total"), "rules.yml",
+          Duration.ofMinutes(1))));
+
+      assertThatThrownBy(() -> reload.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+      release.countDown();
+      evaluation.get(10, TimeUnit.SECONDS);
+      reload.get(10, TimeUnit.SECONDS);
+      slowManager.evaluate(T0 + M);
+
+      // The evaluation finished and the new group took over what it stored.
+      assertThat(samples(slowManager.storage(), "up:sum"))
+          .containsExactly(new Point(T0, 1), new Point(T0 + M, Double.NaN));
+      assertThat(values(slowManager.storage(), "up:count")).containsExactly(2.0, 2.0);
+      assertThat(values(slowManager.storage(), "up:total")).containsExactly(1.0);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void twoGroupsWithTheSameFileAndNameAreRejectedAndNothingChanges() {
+    List<RuleGroup> once = RuleFiles.parse("""
+        groups:
+          - name: g
+            rules:
+              - record: x
+                expr: count(up)
+        """, "rules.yml", Duration.ofMinutes(1));
+    List<RuleGroup> twice = new ArrayList<>(once);
+    twice.addAll(once);
+
+    assertThatThrownBy(() -> manager.load(twice)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rule group g of rules.yml is given twice");
+    assertThat(manager.groups()).extracting(g -> g.group().name()).containsExactly("availability");
+  }
+
+  private void load(String rules) {
+    manager.load(RuleFiles.parse(rules, "rules.yml", Duration.ofMinutes(1)));
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("timed out").isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   private List<JsonNode> awaitAlerts(int n) throws InterruptedException {
@@ -271,15 +582,22 @@ class RuleManagerTest {
   }
 
   private static List<Double> values(RuleStorage storage, String name, Matcher... more) {
+    return samples(storage, name, more).stream().map(Point::v).toList();
+  }
+
+  /** A stored sample. Records compare doubles as {@link Double#compare}: a staleness marker equals {@code NaN}. */
+  private record Point(long t, double v) {}
+
+  private static List<Point> samples(RuleStorage storage, String name, Matcher... more) {
     List<Matcher> matchers = new ArrayList<>(List.of(more));
     matchers.add(Matcher.equal("__name__", name));
-    List<Double> out = new ArrayList<>();
+    List<Point> out = new ArrayList<>();
     try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
       SeriesSet set = q.select(true, null, matchers.toArray(Matcher[]::new));
       while (set.next()) {
         SampleIterator it = set.at().iterator(null);
         while (it.next() == ValueType.FLOAT) {
-          out.add(it.atV());
+          out.add(new Point(it.atT(), it.atV()));
         }
       }
     }
