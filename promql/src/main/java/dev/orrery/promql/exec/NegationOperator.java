@@ -1,6 +1,6 @@
 package dev.orrery.promql.exec;
 
-import dev.orrery.promql.histogram.HistogramArithmetic;
+import dev.orrery.core.histogram.HistogramArithmetic;
 import java.util.List;
 
 /** Unary minus: negates floats and histograms; on vectors the metric name is dropped. */

@@ -2,8 +2,8 @@ package dev.orrery.promql.function;
 
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.promql.histogram.CounterResets;
-import dev.orrery.promql.histogram.HistogramArithmetic;
+import dev.orrery.core.histogram.HistogramArithmetic;
+import dev.orrery.core.histogram.HistogramCounterResets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,7 +64,7 @@ final class ExtendedHistogramKernels {
         if (isHist != prevHist) {
           n++;
         } else if (isHist) {
-          if (resets ? CounterResets.detectReset(prevH, curH) : !HistogramEquality.equal(prevH, curH)) {
+          if (resets ? HistogramCounterResets.detectReset(prevH, curH) : !HistogramEquality.equal(prevH, curH)) {
             n++;
           }
         } else if (resets ? curF < prevF : curF != prevF && !(Double.isNaN(curF) && Double.isNaN(prevF))) {
@@ -163,7 +163,7 @@ final class ExtendedHistogramKernels {
       w.warn(mixedSchemas(w));
       return null;
     }
-    if (isCounter && h1.counterResetHint() != CounterResetHint.GAUGE && CounterResets.detectReset(h0, h1)) {
+    if (isCounter && h1.counterResetHint() != CounterResetHint.GAUGE && HistogramCounterResets.detectReset(h0, h1)) {
       return HistogramArithmetic.scale(h1, f);
     }
     HistogramArithmetic.Result a = HistogramArithmetic.add(HistogramArithmetic.scale(h0, 1 - f),
@@ -208,7 +208,7 @@ final class ExtendedHistogramKernels {
     if (isCounter) {
       for (int i = 1; i < pts.size(); i++) {
         FloatHistogram prev = pts.get(i - 1);
-        if (CounterResets.detectReset(unhinted(prev), unhinted(pts.get(i)))) {
+        if (HistogramCounterResets.detectReset(unhinted(prev), unhinted(pts.get(i)))) {
           HistogramArithmetic.Result a = HistogramArithmetic.add(result, prev);
           if (a.incompatible()) {
             w.warn(mixedSchemas(w));

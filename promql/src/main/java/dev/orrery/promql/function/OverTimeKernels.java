@@ -1,8 +1,9 @@
 package dev.orrery.promql.function;
 
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
+import dev.orrery.core.histogram.HistogramCounterResets;
 import dev.orrery.promql.histogram.HistogramAccumulator;
-import dev.orrery.promql.histogram.HistogramArithmetic;
 
 /** The {@code *_over_time} functions (Prometheus' {@code funcXxxOverTime}). */
 public final class OverTimeKernels {
@@ -321,7 +322,7 @@ public final class OverTimeKernels {
           }
         } else if (prevH == null || curH == null) {
           count++;
-        } else if (resets ? dev.orrery.promql.histogram.CounterResets.detectReset(prevH, curH)
+        } else if (resets ? HistogramCounterResets.detectReset(prevH, curH)
             : !HistogramEquality.equal(prevH, curH)) {
           count++;
         }

@@ -2,8 +2,8 @@ package dev.orrery.promql.function;
 
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.promql.histogram.CounterResets;
-import dev.orrery.promql.histogram.HistogramArithmetic;
+import dev.orrery.core.histogram.HistogramArithmetic;
+import dev.orrery.core.histogram.HistogramCounterResets;
 
 /**
  * {@code rate}, {@code increase}, {@code delta} (Prometheus 3's {@code extrapolatedRate}, with counter resets and
@@ -212,7 +212,7 @@ public final class RateKernels {
     if (isCounter) {
       for (int i = w.histFrom + 1; i < w.histTo; i++) {
         FloatHistogram curr = hs[i];
-        if (CounterResets.detectReset(prev, curr) || StartTimestamps.isReset(StartTimestamps.at(w.histSt, i - 1),
+        if (HistogramCounterResets.detectReset(prev, curr) || StartTimestamps.isReset(StartTimestamps.at(w.histSt, i - 1),
             w.histTs[i - 1], StartTimestamps.at(w.histSt, i), w.histTs[i])) {
           HistogramArithmetic.Result a = HistogramArithmetic.add(h, prev);
           if (a.incompatible()) {
@@ -313,7 +313,7 @@ public final class RateKernels {
       if (!isRate && !(gauge0 && gauge1)) {
         w.warn("this native histogram metric is not a gauge: \"" + w.metricName + "\"");
       }
-      if (isRate && (CounterResets.detectReset(h0, h1) || StartTimestamps.isReset(st0, t0, st1, t1))) {
+      if (isRate && (HistogramCounterResets.detectReset(h0, h1) || StartTimestamps.isReset(st0, t0, st1, t1))) {
         resultHistogram = h1;
       } else {
         HistogramArithmetic.Result r = HistogramArithmetic.sub(h1, h0);

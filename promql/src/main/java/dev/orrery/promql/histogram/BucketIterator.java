@@ -1,6 +1,9 @@
 package dev.orrery.promql.histogram;
 
+import dev.orrery.core.histogram.BucketBounds;
+import dev.orrery.core.histogram.Buckets;
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
 
 /**
  * All buckets of a float histogram in ascending order of bounds (Prometheus' {@code AllBucketIterator}): negative

@@ -1,9 +1,13 @@
 package dev.orrery.promql.histogram;
 
+import dev.orrery.core.histogram.BucketBounds;
+import dev.orrery.core.histogram.Buckets;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
 import dev.orrery.core.histogram.Span;
+import dev.orrery.core.histogram.ZeroThresholds;
 import dev.orrery.promql.function.KahanSum;
 import java.util.Arrays;
 

@@ -1,6 +1,7 @@
 package dev.orrery.promql.histogram;
 
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
 
 /**
  * {@code histogram_quantile} and {@code histogram_fraction} over native histograms (Prometheus'

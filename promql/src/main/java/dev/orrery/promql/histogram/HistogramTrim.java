@@ -1,6 +1,9 @@
 package dev.orrery.promql.histogram;
 
+import dev.orrery.core.histogram.BucketBounds;
+import dev.orrery.core.histogram.Buckets;
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
 import dev.orrery.core.histogram.Span;
 
 /**

@@ -3,11 +3,12 @@ package dev.orrery.promql.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import dev.orrery.core.histogram.BucketBounds;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
 import dev.orrery.core.histogram.Span;
@@ -15,11 +16,10 @@ import dev.orrery.core.labels.Labels;
 import dev.orrery.promql.engine.QueryResult;
 import dev.orrery.promql.engine.Sample;
 import dev.orrery.promql.engine.TimeSeries;
-import dev.orrery.promql.histogram.BucketBounds;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.io.OutputStream;
 import java.util.List;
 
 /**

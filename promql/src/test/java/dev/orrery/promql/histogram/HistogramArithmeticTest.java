@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
 import dev.orrery.core.histogram.Span;
 import org.junit.jupiter.api.Test;
 

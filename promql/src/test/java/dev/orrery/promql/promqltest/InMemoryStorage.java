@@ -174,7 +174,7 @@ final class InMemoryStorage implements Queryable {
     if (cur.zeroThreshold() < prev.zeroThreshold()) {
       return true;
     }
-    return dev.orrery.promql.histogram.CounterResets.bucketsDecreased(prev, cur);
+    return dev.orrery.core.histogram.HistogramCounterResets.bucketsDecreased(prev, cur);
   }
 
   @Override

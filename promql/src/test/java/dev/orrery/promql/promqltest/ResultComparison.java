@@ -2,12 +2,12 @@ package dev.orrery.promql.promqltest;
 
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.promql.engine.Annotations;
 import dev.orrery.promql.engine.QueryResult;
 import dev.orrery.promql.engine.Sample;
 import dev.orrery.promql.engine.TimeSeries;
-import dev.orrery.promql.histogram.HistogramArithmetic;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package dev.orrery.promql.exec.aggregate;
 
+import dev.orrery.core.histogram.BucketBounds;
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
 import dev.orrery.promql.function.GoFloats;
-import dev.orrery.promql.histogram.BucketBounds;
-import dev.orrery.promql.histogram.HistogramArithmetic;
 
 /**
  * Prometheus' {@code FloatHistogram.String()}, the label value {@code count_values} gives a histogram:

@@ -1,10 +1,10 @@
 package dev.orrery.promql.exec.binary;
 
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
 import dev.orrery.promql.ast.BinaryOp;
 import dev.orrery.promql.engine.Annotations;
 import dev.orrery.promql.function.HistogramEquality;
-import dev.orrery.promql.histogram.HistogramArithmetic;
 import dev.orrery.promql.histogram.HistogramTrim;
 
 /**

@@ -7,8 +7,8 @@ import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.HistogramCounterResets;
 import dev.orrery.core.histogram.Span;
-import dev.orrery.promql.histogram.CounterResets;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SelectHints;
@@ -140,7 +140,7 @@ final class SeriesLoader {
   private static FloatHistogram statsOf(FloatHistogram h, FloatHistogram previous) {
     CounterResetHint hint = h.counterResetHint();
     if (hint == CounterResetHint.UNKNOWN && previous != null) {
-      hint = CounterResets.detectReset(previous, h) ? CounterResetHint.COUNTER_RESET
+      hint = HistogramCounterResets.detectReset(previous, h) ? CounterResetHint.COUNTER_RESET
           : CounterResetHint.NOT_COUNTER_RESET;
     }
     return new FloatHistogram(hint, h.schema(), h.zeroThreshold(), 0, h.count(), h.sum(), new Span[0],

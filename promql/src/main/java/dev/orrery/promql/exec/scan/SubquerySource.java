@@ -1,5 +1,6 @@
 package dev.orrery.promql.exec.scan;
 
+import dev.orrery.core.histogram.HistogramArithmetic;
 import dev.orrery.promql.exec.QueryContext;
 import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepGrid;
@@ -78,7 +79,7 @@ public final class SubquerySource implements RangeSource {
               // previous subquery point, so it becomes "unknown" and resets are detected explicitly.
               dev.orrery.core.histogram.FloatHistogram h = v.histograms[k];
               if (h.counterResetHint() == dev.orrery.core.histogram.CounterResetHint.NOT_COUNTER_RESET) {
-                h = dev.orrery.promql.histogram.HistogramArithmetic.withHint(h,
+                h = HistogramArithmetic.withHint(h,
                     dev.orrery.core.histogram.CounterResetHint.UNKNOWN);
               }
               d.addHistogram(v.t, h);

@@ -2,6 +2,8 @@ package dev.orrery.promql.exec.scan;
 
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.HistogramArithmetic;
+import dev.orrery.core.histogram.HistogramCounterResets;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.promql.exec.QueryContext;
@@ -9,8 +11,6 @@ import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepGrid;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
-import dev.orrery.promql.histogram.CounterResets;
-import dev.orrery.promql.histogram.HistogramArithmetic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -221,7 +221,7 @@ public final class VectorSelectorOperator implements VectorOperator {
           + "metric name \"" + name + "\"", position);
       return;
     }
-    if (h1.counterResetHint() != CounterResetHint.GAUGE && CounterResets.detectReset(h0, h1)) {
+    if (h1.counterResetHint() != CounterResetHint.GAUGE && HistogramCounterResets.detectReset(h0, h1)) {
       out.addHistogram(id, HistogramArithmetic.scale(h1, f));
       return;
     }

@@ -1,16 +1,15 @@
-package dev.orrery.promql.histogram;
+package dev.orrery.core.histogram;
 
-import dev.orrery.core.histogram.FloatHistogram;
 
 /** Widening of a histogram's zero bucket (Prometheus' {@code zeroCountForLargerThreshold}). */
-final class ZeroThresholds {
+public final class ZeroThresholds {
   private ZeroThresholds() {}
 
   /**
    * {@code h} with its zero bucket widened to at least {@code threshold}; the returned threshold is larger when
    * {@code threshold} falls inside a populated bucket.
    */
-  static FloatHistogram widen(FloatHistogram h, double threshold) {
+  public static FloatHistogram widen(FloatHistogram h, double threshold) {
     HistogramArithmetic.ZeroBucket z = new HistogramArithmetic.ZeroBucket(h);
     z.widenTo(threshold);
     return new FloatHistogram(h.counterResetHint(), h.schema(), z.threshold, z.count, h.count(), h.sum(),

@@ -1,12 +1,10 @@
-package dev.orrery.promql.histogram;
+package dev.orrery.core.histogram;
 
-import dev.orrery.core.histogram.CounterResetHint;
-import dev.orrery.core.histogram.FloatHistogram;
 import java.util.Arrays;
 
 /** Counter reset detection between consecutive histogram samples (Prometheus' {@code FloatHistogram.DetectReset}). */
-public final class CounterResets {
-  private CounterResets() {}
+public final class HistogramCounterResets {
+  private HistogramCounterResets() {}
 
   /**
    * True when {@code cur} follows a counter reset after {@code prev}: an explicit hint decides; otherwise a lower

@@ -1,9 +1,5 @@
-package dev.orrery.promql.histogram;
+package dev.orrery.core.histogram;
 
-import dev.orrery.core.histogram.CounterResetHint;
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
-import dev.orrery.core.histogram.Span;
 import java.util.Arrays;
 
 /**
@@ -112,7 +108,7 @@ public final class HistogramArithmetic {
   }
 
   /** The bounds present in both sorted arrays. */
-  static double[] intersect(double[] x, double[] y) {
+  public static double[] intersect(double[] x, double[] y) {
     double[] out = new double[Math.min(x.length, y.length)];
     int i = 0;
     int j = 0;
@@ -132,7 +128,7 @@ public final class HistogramArithmetic {
   }
 
   /** Moves each custom bucket into the bucket of {@code to} (a subset of {@code from}) that contains it. */
-  static Buckets remapCustom(Buckets b, double[] from, double[] to) {
+  public static Buckets remapCustom(Buckets b, double[] from, double[] to) {
     int[] idx = new int[b.size()];
     double[] cnt = new double[b.size()];
     int n = 0;

@@ -1,4 +1,4 @@
-package dev.orrery.promql.histogram;
+package dev.orrery.core.histogram;
 
 /**
  * Bucket boundaries of exponential native histograms (Prometheus' {@code getBoundExponential}): bucket {@code idx} of

@@ -1,6 +1,5 @@
-package dev.orrery.promql.histogram;
+package dev.orrery.core.histogram;
 
-import dev.orrery.core.histogram.Span;
 import java.util.Arrays;
 
 /**
@@ -8,11 +7,11 @@ import java.util.Arrays;
  * indexes (ascending) and counts. The working form for arithmetic: merging two sides is a merge of sorted arrays.
  * Immutable by convention.
  */
-record Buckets(int[] indexes, double[] counts) {
-  static final Buckets EMPTY = new Buckets(new int[0], new double[0]);
+public record Buckets(int[] indexes, double[] counts) {
+  public static final Buckets EMPTY = new Buckets(new int[0], new double[0]);
 
   /** Expands {@code spans} over {@code counts}. */
-  static Buckets of(Span[] spans, double[] counts) {
+  public static Buckets of(Span[] spans, double[] counts) {
     if (counts.length == 0) {
       return EMPTY;
     }
@@ -34,12 +33,12 @@ record Buckets(int[] indexes, double[] counts) {
     return new Buckets(idx, counts.clone());
   }
 
-  int size() {
+  public int size() {
     return indexes.length;
   }
 
   /** Spans for these indexes: consecutive indexes share a span (no empty buckets are added). */
-  Span[] spans() {
+  public Span[] spans() {
     if (indexes.length == 0) {
       return new Span[0];
     }
@@ -64,7 +63,7 @@ record Buckets(int[] indexes, double[] counts) {
   }
 
   /** Combines two sides index by index: {@code a + sign * b}. */
-  static Buckets merge(Buckets a, Buckets b, double sign) {
+  public static Buckets merge(Buckets a, Buckets b, double sign) {
     int[] idx = new int[a.size() + b.size()];
     double[] cnt = new double[idx.length];
     int i = 0;
@@ -86,7 +85,7 @@ record Buckets(int[] indexes, double[] counts) {
   }
 
   /** Multiplies every count by {@code factor}. */
-  Buckets scale(double factor) {
+  public Buckets scale(double factor) {
     double[] c = counts.clone();
     for (int i = 0; i < c.length; i++) {
       c[i] *= factor;
@@ -98,7 +97,7 @@ record Buckets(int[] indexes, double[] counts) {
    * Maps exponential bucket indexes from {@code fromSchema} to the coarser {@code toSchema}, adding counts of buckets
    * that fall together (Prometheus' {@code targetIdx}).
    */
-  Buckets reduce(int fromSchema, int toSchema) {
+  public Buckets reduce(int fromSchema, int toSchema) {
     if (fromSchema == toSchema || indexes.length == 0) {
       return this;
     }
@@ -119,7 +118,7 @@ record Buckets(int[] indexes, double[] counts) {
   }
 
   /** Drops buckets whose count is exactly zero (Prometheus' {@code Compact(0)}). */
-  Buckets withoutEmpty() {
+  public Buckets withoutEmpty() {
     int n = 0;
     for (double c : counts) {
       if (c != 0) {
@@ -142,7 +141,7 @@ record Buckets(int[] indexes, double[] counts) {
   }
 
   /** The count at bucket index {@code index}, 0 when absent. */
-  double countAt(int index) {
+  public double countAt(int index) {
     int p = Arrays.binarySearch(indexes, index);
     return p >= 0 ? counts[p] : 0;
   }
