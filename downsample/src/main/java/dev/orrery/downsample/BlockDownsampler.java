@@ -15,6 +15,7 @@ import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.IndexReader;
 import dev.orrery.core.index.IndexWriter;
@@ -42,8 +43,9 @@ public final class BlockDownsampler {
   /**
    * Downsamples the block in {@code sourceDir} into a new block directory under {@code parentDir}; returns its meta.
    *
-   * @throws OrreryException {@code BAD_QUERY} for a 1h block (the last level), {@code UNSUPPORTED} for a native
-   *     histogram series, {@code CORRUPT_DATA} for a chunk of the wrong kind for the block's resolution
+   * @throws OrreryException {@code BAD_QUERY} for a 1h block (the last level), {@code UNSUPPORTED} for a chunk
+   *     encoding that is not downsampled, {@code CORRUPT_DATA} for a chunk of the wrong kind for the block's
+   *     resolution
    * @throws IOException if reading or writing fails
    */
   public static BlockMeta downsample(Path sourceDir, Path parentDir) throws IOException {
@@ -81,15 +83,12 @@ public final class BlockDownsampler {
       out.addSymbols(index.symbols());
       ChunkMetas in = new ChunkMetas();
       ChunkMetas written = new ChunkMetas();
-      FloatSamples samples = new FloatSamples();
       long[] refs = Postings.expand(index.allPostings());
       for (long ref : refs) {
         Labels labels = index.series(ref, in.clear());
         List<DownsampledChunk> aggregates;
         if (from == 0) {
-          samples.count = 0;
-          expandRaw(source, labels, in, samples);
-          aggregates = RawDownsampler.downsample(samples.ts, samples.values, samples.count);
+          aggregates = downsampleRaw(source, labels, in);
         } else {
           aggregates = HourDownsampler.downsample(aggregateChunks(source, labels, in));
         }
@@ -116,29 +115,63 @@ public final class BlockDownsampler {
   }
 
   /**
-   * The samples of a raw float series as Thanos reads them (7.3 step 1): per chunk, staleness markers dropped and
-   * samples earlier than the previous one kept skipped (the check starts at 0 in every chunk).
+   * The 5m chunks of a raw series, read as Thanos reads them (7.3 step 1): per chunk, staleness markers dropped and
+   * samples earlier than the previous one skipped (the check starts at 0 in every chunk); float (XOR) and native
+   * histogram chunks are accumulated separately, and where the series switches between them, what was accumulated is
+   * downsampled first.
    */
-  private static void expandRaw(Block source, Labels labels, ChunkMetas metas, FloatSamples out) {
+  private static List<DownsampledChunk> downsampleRaw(Block source, Labels labels, ChunkMetas metas) {
+    List<DownsampledChunk> out = new ArrayList<>();
+    FloatSamples floats = new FloatSamples();
+    HistogramSamples histograms = new HistogramSamples();
     SampleIterator it = null;
     for (int c = 0; c < metas.size(); c++) {
       RawChunk raw = source.chunks().rawChunk(metas.ref(c));
-      if (raw.encoding() != ChunkEncoding.XOR.code()) {
+      ChunkEncoding encoding = ChunkEncoding.fromCode(raw.encoding());
+      boolean histogram = encoding == ChunkEncoding.HISTOGRAM || encoding == ChunkEncoding.FLOAT_HISTOGRAM;
+      if (!histogram && encoding != ChunkEncoding.XOR) {
         throw new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " in block " + source.dir()
             + " has a chunk of encoding " + raw.encoding() + " at offset " + raw.dataOffset() + " of "
-            + raw.resource() + ": only float (XOR) series are downsampled");
+            + raw.resource() + ": only XOR, histogram and float histogram chunks are downsampled");
       }
-      it = Chunk.of(ChunkEncoding.XOR, raw.data(), raw.resource(), raw.dataOffset()).iterator(it);
+      if (histogram ? floats.count > 0 : histograms.count > 0) {
+        flush(floats, histograms, out);
+      }
+      it = Chunk.of(encoding, raw.data(), raw.resource(), raw.dataOffset()).iterator(it);
       long lastT = 0;
-      while (it.next() == ValueType.FLOAT) {
+      for (ValueType type = it.next(); type != ValueType.NONE; type = it.next()) {
         long t = it.atT();
-        double v = it.atV();
-        if (StaleNaN.is(v) || t < lastT) {
+        if (t < lastT) {
           continue;
         }
+        if (type == ValueType.FLOAT) {
+          if (StaleNaN.is(it.atV())) {
+            continue;
+          }
+          floats.add(t, it.atV());
+        } else {
+          FloatHistogram h = type == ValueType.HISTOGRAM ? it.atHistogram().toFloat() : it.atFloatHistogram();
+          if (StaleNaN.is(h.sum())) {
+            continue;
+          }
+          histograms.add(t, h);
+        }
         lastT = t;
-        out.add(t, v);
       }
+    }
+    flush(floats, histograms, out);
+    return out;
+  }
+
+  /** Downsamples and empties what was accumulated (one of the two is empty). */
+  private static void flush(FloatSamples floats, HistogramSamples histograms, List<DownsampledChunk> out) {
+    if (floats.count > 0) {
+      out.addAll(RawDownsampler.downsample(floats.ts, floats.values, floats.count));
+      floats.count = 0;
+    }
+    if (histograms.count > 0) {
+      out.addAll(RawDownsampler.downsampleHistograms(histograms.ts, histograms.values, histograms.count));
+      histograms.count = 0;
     }
   }
 

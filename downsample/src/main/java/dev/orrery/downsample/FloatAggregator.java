@@ -6,6 +6,7 @@ package dev.orrery.downsample;
  * difference. One per batch.
  */
 class FloatAggregator implements WindowLoop.Aggregator {
+  private final double[] values;
   int count;
   double sum;
   double min;
@@ -13,6 +14,11 @@ class FloatAggregator implements WindowLoop.Aggregator {
   double counter;
   private double last;
   private boolean started;
+
+  /** An aggregator over the batch's values {@code values}. */
+  FloatAggregator(double[] values) {
+    this.values = values;
+  }
 
   @Override
   public void resetWindow() {
@@ -24,7 +30,11 @@ class FloatAggregator implements WindowLoop.Aggregator {
   }
 
   @Override
-  public void add(double v) {
+  public void add(int i) {
+    add(values[i]);
+  }
+
+  private void add(double v) {
     if (started) {
       counter += v < last ? v : v - last;
     } else {

@@ -1,8 +1,11 @@
 package dev.orrery.downsample;
 
 import dev.orrery.core.chunk.AggrChunkSlots;
+import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.XorAppender;
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,16 +55,9 @@ public final class RawDownsampler {
   }
 
   private static List<DownsampledChunk> batches(long[] ts, double[] vs, int count, List<DownsampledChunk> out) {
-    long resolution = RESOLUTION_5M;
-    int batchSize = count / targetChunkCount(ts[0], ts[count - 1], RAW_RESOLUTION, resolution, count) + 1;
     long[] bt = new long[count];
     double[] bv = new double[count];
-    for (int from = 0; from < count; ) {
-      int end = from + Math.min(batchSize, count - from);
-      // A window is never split across two chunks.
-      while (end < count && ts[end] <= WindowLoop.windowEnd(ts[end - 1], resolution)) {
-        end++;
-      }
+    forEachBatch(ts, count, (from, end) -> {
       int n = 0;
       for (int i = from; i < end; i++) {
         if (!Double.isNaN(vs[i])) {
@@ -70,11 +66,93 @@ public final class RawDownsampler {
         }
       }
       if (n > 0) {
-        out.add(aggregate(bt, bv, n, resolution));
+        out.add(aggregate(bt, bv, n, RESOLUTION_5M));
       }
+    });
+    return out;
+  }
+
+  /** Receives one batch: samples {@code [from, end)}. */
+  private interface BatchSink {
+    void batch(int from, int end);
+  }
+
+  /**
+   * Cuts the {@code count > 0} samples at {@code ts} into Thanos' batches (7.3 step 2): about a target number of samples
+   * each, extended so that a window is never split across two chunks.
+   */
+  private static void forEachBatch(long[] ts, int count, BatchSink sink) {
+    long resolution = RESOLUTION_5M;
+    int batchSize = count / targetChunkCount(ts[0], ts[count - 1], RAW_RESOLUTION, resolution, count) + 1;
+    for (int from = 0; from < count; ) {
+      int end = from + Math.min(batchSize, count - from);
+      while (end < count && ts[end] <= WindowLoop.windowEnd(ts[end - 1], resolution)) {
+        end++;
+      }
+      sink.batch(from, end);
       from = end;
     }
+  }
+
+  /**
+   * The 5m {@code AggrChunk}s of a native histogram series (7.3 step 4): {@code ts[0..count-1]} and {@code
+   * hs[0..count-1]} in time order, integer histograms converted to float. Each chunk has a count sub-chunk (XOR), and
+   * sum and counter sub-chunks of float histograms: per window the number of histograms, their sum, and the running
+   * counter of {@link HistogramAggregator}; no min, max or raw values. Staleness markers are dropped before the
+   * samples are cut into chunks, histograms with a NaN sum after. A series whose first histogram is a gauge gets gauge
+   * sum and counter sub-chunks.
+   *
+   * @throws IllegalArgumentException if {@code count} exceeds either array
+   */
+  public static List<DownsampledChunk> downsampleHistograms(long[] ts, FloatHistogram[] hs, int count) {
+    if (count < 0 || count > ts.length || count > hs.length) {
+      throw new IllegalArgumentException(count + " samples in arrays of " + ts.length + " and " + hs.length);
+    }
+    HistogramSamples kept = new HistogramSamples();
+    for (int i = 0; i < count; i++) {
+      if (!StaleNaN.is(hs[i].sum())) {
+        kept.add(ts[i], hs[i]);
+      }
+    }
+    List<DownsampledChunk> out = new ArrayList<>();
+    if (kept.count == 0) {
+      return out;
+    }
+    forEachBatch(kept.ts, kept.count, (from, end) -> {
+      HistogramSamples batch = new HistogramSamples();
+      for (int i = from; i < end; i++) {
+        if (!Double.isNaN(kept.values[i].sum())) {
+          batch.add(kept.ts[i], kept.values[i]);
+        }
+      }
+      if (batch.count > 0) {
+        out.add(aggregateHistograms(batch));
+      }
+    });
     return out;
+  }
+
+  /** One batch of histograms without NaN sums as an {@code AggrChunk}. */
+  private static DownsampledChunk aggregateHistograms(HistogramSamples batch) {
+    boolean gauge = batch.values[0].counterResetHint() == CounterResetHint.GAUGE;
+    XorAppender countSlot = new XorAppender();
+    HistogramChunkBuilder sumSlot = new HistogramChunkBuilder();
+    HistogramChunkBuilder counterSlot = new HistogramChunkBuilder();
+    long lastWindow = WindowLoop.run(batch.ts, batch.count, RESOLUTION_5M,
+        new HistogramAggregator(batch.values, batch.minSchema()) {
+          @Override
+          public void emit(long t) {
+            countSlot.append(t, count);
+            sumSlot.add(t, sum);
+            counterSlot.add(t, counter);
+          }
+        });
+    Chunk[] slots = new Chunk[AggrChunkSlots.SLOTS];
+    slots[AggrChunkSlots.COUNT] = countSlot.toChunk();
+    slots[AggrChunkSlots.SUM] = sumSlot.build(true);
+    slots[AggrChunkSlots.COUNTER] = counterSlot.build(gauge);
+    return new DownsampledChunk(WindowLoop.firstWindow(batch.ts, batch.count, RESOLUTION_5M), lastWindow,
+        AggrChunkWriter.encode(slots));
   }
 
   /**
@@ -101,7 +179,7 @@ public final class RawDownsampler {
     }
     XorAppender counterSlot = slots[AggrChunkSlots.COUNTER];
     counterSlot.append(ts[0], vs[0]);
-    long lastWindow = WindowLoop.run(ts, vs, n, resolution, new FloatAggregator() {
+    long lastWindow = WindowLoop.run(ts, n, resolution, new FloatAggregator(vs) {
       @Override
       public void emit(long t) {
         slots[AggrChunkSlots.COUNT].append(t, count);

@@ -1,18 +1,19 @@
 package dev.orrery.downsample;
 
 /**
- * The batch aggregation loop of FORMATS.md 7.2, shared by every aggregate at every level: samples go to an
- * {@link Aggregator} window by window, and each window is emitted at its last millisecond, except the batch's last
- * window, which is emitted at the batch's last sample time. Only windows that hold samples are emitted. Stateless.
+ * The batch aggregation loop of FORMATS.md 7.2, shared by every aggregate at every level and by float and histogram
+ * series: samples go to an {@link Aggregator} window by window, and each window is emitted at its last millisecond,
+ * except the batch's last window, which is emitted at the batch's last sample time. Only windows that hold samples are
+ * emitted. Stateless.
  */
 final class WindowLoop {
-  /** Receives one window's values, then the window's timestamp. */
+  /** Receives one window's samples (by their index in the batch), then the window's timestamp. */
   interface Aggregator {
     /** Starts a window. */
     void resetWindow();
 
-    /** Adds a value to the current window. */
-    void add(double v);
+    /** Adds sample {@code i} of the batch to the current window. */
+    void add(int i);
 
     /** The current window is complete; {@code t} is its timestamp. */
     void emit(long t);
@@ -31,10 +32,10 @@ final class WindowLoop {
   }
 
   /**
-   * Feeds {@code n > 0} samples in time order to {@code aggregator} window by window; returns the timestamp of the last
-   * window emitted.
+   * Feeds the {@code n > 0} samples at {@code ts}, in time order, to {@code aggregator} window by window; returns the
+   * timestamp of the last window emitted.
    */
-  static long run(long[] ts, double[] vs, int n, long resolution, Aggregator aggregator) {
+  static long run(long[] ts, int n, long resolution, Aggregator aggregator) {
     long lastT = ts[n - 1];
     long windowT = -1;
     for (int i = 0; i < n; i++) {
@@ -45,7 +46,7 @@ final class WindowLoop {
         aggregator.resetWindow();
         windowT = Math.min(windowEnd(ts[i], resolution), lastT);
       }
-      aggregator.add(vs[i]);
+      aggregator.add(i);
     }
     aggregator.emit(windowT);
     return windowT;

@@ -128,7 +128,7 @@ class HourDownsamplerTest {
     byte[] onlyCount = AggrChunkWriter.encode(new XorAppender[] {count, null, null, null, null});
 
     assertThatThrownBy(() -> HourDownsampler.downsample(List.of(new DownsampledChunk(1000, 1000, onlyCount))))
-        .isInstanceOf(CorruptChunkException.class).hasMessageContaining("not a float aggregate chunk")
+        .isInstanceOf(CorruptChunkException.class).hasMessageContaining("not a valid float aggregate chunk")
         .hasMessageContaining("slot 1 is absent");
     assertThat(HourDownsampler.downsample(List.of())).isEmpty();
   }
