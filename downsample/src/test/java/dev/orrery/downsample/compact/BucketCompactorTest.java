@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.block.Ulid;
+import dev.orrery.core.chunk.Chunk;
+import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.testing.NativeHistogramBlocks;
 import dev.orrery.objstore.InMemoryBucket;
 import dev.orrery.objstore.block.BlockBucket;
 import dev.orrery.objstore.block.MetaFetcher;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,6 +187,36 @@ class BucketCompactorTest {
     assertThat(blocks.deletionMark(fiveMinute.ulid())).isNull();
 
     assertThat(compactor.runOnce().downsampled()).isZero();
+  }
+
+  @Test
+  void downsamplesBlocksWithNativeHistogramSeries() throws Exception {
+    int n = 48 * 60;
+    long[] ts = new long[n];
+    FloatHistogram[] hs = new FloatHistogram[n];
+    for (int i = 0; i < n; i++) {
+      ts[i] = start + i * 60_000L;
+      hs[i] = NativeHistogramBlocks.counter(i, i, 2 * i, 3 * i);
+    }
+    Path dir = Files.createDirectories(tmp.resolve("histogram-blocks"));
+    TreeMap<Labels, List<Chunk>> series = new TreeMap<>();
+    series.put(Labels.of("__name__", "request_duration_seconds", "job", "api"), NativeHistogramBlocks.chunks(ts, hs, n));
+    BlockMeta written = NativeHistogramBlocks.write(dir, EU, series);
+    Path blockDir = dir.resolve(written.ulid().toString());
+    new BlockMeta(written.ulid(), start, start + 48 * H, written.stats(), written.compaction(), written.thanos())
+        .write(blockDir);
+    BlockMeta raw = blocks.upload(blockDir);
+
+    BucketCompactor.Report report = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock).build()
+        .runOnce();
+
+    assertThat(report.downsampled()).isEqualTo(1);
+    BlockMeta fiveMinute = visibleMetas().values().stream()
+        .filter(m -> m.thanos().downsampleResolutionMillis() == 300_000).findFirst().orElseThrow();
+    assertThat(fiveMinute.compaction().sources()).containsExactly(raw.ulid());
+    assertThat(fiveMinute.stats().numSeries()).isEqualTo(1);
+    assertThat(fiveMinute.stats().numSamples()).as("5m windows").isEqualTo(48 * 12);
+    assertThat(blocks.verify(fiveMinute.ulid())).isEmpty();
   }
 
   @Test
