@@ -12,7 +12,9 @@ import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.ChunkEncoding;
 import dev.orrery.core.chunk.ChunkSegmentReader.RawChunk;
 import dev.orrery.core.chunk.ChunkSegmentWriter;
+import dev.orrery.core.chunk.FloatHistogramAppender;
 import dev.orrery.core.chunk.FloatSamples;
+import dev.orrery.core.chunk.HistogramAppender;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.chunk.XorAppender;
@@ -46,9 +48,10 @@ import org.jspecify.annotations.Nullable;
  * their encoding (XOR, native histogram, or a downsampled block's aggregate chunks). A series whose chunks overlap,
  * which happens when blocks overlap (vertical compaction), or whose samples tombstones delete, is decoded and merged
  * sample by sample (at equal timestamps the block that starts first wins, Prometheus' chained merge) and cut again into
- * XOR chunks of {@value BlockWriter#DEFAULT_SAMPLES_PER_CHUNK} samples; with {@link MergeFunction#PENALTY} the
- * replicas are deduplicated instead, as the querier does. That path takes float series only: an overlapping histogram
- * or aggregate series is an error naming it, as Thanos refuses vertical compaction of downsampled blocks.
+ * chunks of up to {@value BlockWriter#DEFAULT_SAMPLES_PER_CHUNK} samples (XOR for floats; histogram or float histogram
+ * chunks for native histograms, cut also where a histogram does not fit the chunk's layout or is a counter reset);
+ * with {@link MergeFunction#PENALTY} the replicas are deduplicated instead, as the querier does. An overlapping
+ * aggregate series is an error naming it, as Thanos refuses vertical compaction of downsampled blocks.
  *
  * <p>Replica labels (Thanos' {@code --deduplication.replica-label}) are left out of the external labels, so that the
  * blocks of a Prometheus pair form one group and compact into one block without them.
@@ -90,7 +93,7 @@ public final class BlockCompactor {
    * @param merge how overlapping series are merged
    * @throws IllegalArgumentException if fewer than two blocks are given, or they differ in external labels (apart from
    *     the replica labels) or resolution: they belong to different compaction groups
-   * @throws OrreryException {@code UNSUPPORTED} for overlapping series that are not float series
+   * @throws OrreryException {@code UNSUPPORTED} for overlapping series of downsampled blocks (aggregate chunks)
    * @throws IOException if a block cannot be read or the new one written
    */
   public static Optional<BlockMeta> compact(List<Path> blockDirs, Path parentDir, Set<String> replicaLabels,
@@ -321,29 +324,41 @@ public final class BlockCompactor {
       }
     }
 
-    /** Decodes the parts, merges them in time order and writes XOR chunks. */
+    /**
+     * Decodes the parts, merges them in time order and writes new chunks: XOR for float samples, histogram or float
+     * histogram chunks for native histograms.
+     */
     private void merge(Labels labels, List<SeriesCursor> parts, Totals totals) throws IOException {
       SampleIterator[] its = new SampleIterator[parts.size()];
+      boolean histograms = false;
       for (int i = 0; i < its.length; i++) {
         SeriesCursor p = parts.get(i);
         for (int c = 0; c < p.metas.size(); c++) {
           RawChunk raw = p.block.chunks().rawChunk(p.metas.ref(c));
-          if (raw.encoding() != ChunkEncoding.XOR.code()) {
-            throw notFloat(labels, p, raw);
+          int e = raw.encoding();
+          if (e == ChunkEncoding.HISTOGRAM.code() || e == ChunkEncoding.FLOAT_HISTOGRAM.code()) {
+            histograms = true;
+          } else if (e != ChunkEncoding.XOR.code()) {
+            throw notMergeable(labels, p, raw);
           }
         }
         its[i] = p.block.samples(p.ref, p.metas);
       }
-      samples.count = 0;
       SampleIterator merged = switch (function) {
         case CHAIN -> new ChainSampleIterator(its);
         case PENALTY -> PenaltySampleIterator.merge(replicas(parts, its), false);
       };
-      ValueType last = merged.appendFloats(samples, Long.MAX_VALUE);
-      if (last != ValueType.NONE) {
-        throw new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " holds " + last
-            + " samples where float samples were merged; only float series are merged vertically");
+      List<Chunk> cut = histograms ? cutMixed(merged, totals) : cutFloats(merged, totals);
+      long[] refs = chunks.writeSeries(cut);
+      for (int i = 0; i < refs.length; i++) {
+        out.set(i, out.minTime(i), out.maxTime(i), refs[i]);
       }
+    }
+
+    /** Float samples only: copied out in bulk and cut into XOR chunks of the block writer's size. */
+    private List<Chunk> cutFloats(SampleIterator merged, Totals totals) {
+      samples.count = 0;
+      merged.appendFloats(samples, Long.MAX_VALUE);
       List<Chunk> cut = new ArrayList<>();
       for (int from = 0; from < samples.count; from += BlockWriter.DEFAULT_SAMPLES_PER_CHUNK) {
         int to = Math.min(samples.count, from + BlockWriter.DEFAULT_SAMPLES_PER_CHUNK);
@@ -352,11 +367,69 @@ public final class BlockCompactor {
         cut.add(appender.toChunk());
         out.add(samples.ts[from], samples.ts[to - 1], 0);
       }
-      long[] refs = chunks.writeSeries(cut);
-      for (int i = 0; i < refs.length; i++) {
-        out.set(i, out.minTime(i), out.maxTime(i), refs[i]);
-      }
       totals.samples += samples.count;
+      return cut;
+    }
+
+    /**
+     * Samples of any kind, one at a time: a new chunk starts at the block writer's size, where the kind changes, and
+     * where a histogram does not fit the chunk (another bucket layout, a counter reset).
+     */
+    private List<Chunk> cutMixed(SampleIterator merged, Totals totals) {
+      List<Chunk> cut = new ArrayList<>();
+      ValueType open = ValueType.NONE;
+      int inChunk = 0;
+      long first = 0;
+      long last = 0;
+      HistogramAppender histogram = new HistogramAppender();
+      FloatHistogramAppender floatHistogram = new FloatHistogramAppender();
+      for (ValueType type = merged.next(); type != ValueType.NONE; type = merged.next()) {
+        long t = merged.atT();
+        boolean fits = type == open && inChunk < BlockWriter.DEFAULT_SAMPLES_PER_CHUNK && switch (type) {
+          case FLOAT -> {
+            appender.append(t, merged.atV());
+            yield true;
+          }
+          case HISTOGRAM -> histogram.append(t, merged.atHistogram());
+          case FLOAT_HISTOGRAM -> floatHistogram.append(t, merged.atFloatHistogram());
+          case NONE -> false;
+        };
+        if (!fits) {
+          if (inChunk > 0) {
+            cut.add(chunkOf(open, histogram, floatHistogram));
+            out.add(first, last, 0);
+          }
+          appender.reset();
+          histogram.reset();
+          floatHistogram.reset();
+          switch (type) {
+            case FLOAT -> appender.append(t, merged.atV());
+            case HISTOGRAM -> histogram.append(t, merged.atHistogram());
+            case FLOAT_HISTOGRAM -> floatHistogram.append(t, merged.atFloatHistogram());
+            case NONE -> throw new IllegalStateException("unreachable");
+          }
+          open = type;
+          inChunk = 0;
+          first = t;
+        }
+        inChunk++;
+        last = t;
+        totals.samples++;
+      }
+      if (inChunk > 0) {
+        cut.add(chunkOf(open, histogram, floatHistogram));
+        out.add(first, last, 0);
+      }
+      return cut;
+    }
+
+    private Chunk chunkOf(ValueType type, HistogramAppender histogram, FloatHistogramAppender floatHistogram) {
+      return switch (type) {
+        case FLOAT -> appender.toChunk();
+        case HISTOGRAM -> histogram.toChunk();
+        case FLOAT_HISTOGRAM -> floatHistogram.toChunk();
+        case NONE -> throw new IllegalStateException("no chunk is open");
+      };
     }
 
     /** The parts' iterators chained per replica (blocks with the same full external labels), in block order. */
@@ -372,11 +445,11 @@ public final class BlockCompactor {
       return out;
     }
 
-    private static OrreryException notFloat(Labels labels, SeriesCursor p, RawChunk raw) {
+    private static OrreryException notMergeable(Labels labels, SeriesCursor p, RawChunk raw) {
       return new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " overlaps in time across the blocks"
           + " being compacted or has deleted samples, and its chunk at offset " + raw.dataOffset() + " of "
-          + raw.resource() + " has encoding " + raw.encoding() + "; only float (XOR) series are merged sample by"
-          + " sample (overlapping downsampled or histogram blocks are not compacted vertically)");
+          + raw.resource() + " has encoding " + raw.encoding() + "; only float and native histogram series are"
+          + " merged sample by sample (overlapping downsampled blocks are not compacted vertically)");
     }
 
     /** Samples in a stored chunk: the header count, or for an aggregate chunk the windows of its count slot. */

@@ -8,21 +8,25 @@ import dev.orrery.core.block.Block;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockVerifier;
 import dev.orrery.core.block.BlockWriter;
+import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.dedup.PenaltySampleIterator;
+import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.Postings;
 import dev.orrery.core.index.Tombstones;
 import dev.orrery.core.io.GoFloat;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.testing.Environment;
+import dev.orrery.core.testing.NativeHistogramBlocks;
 import dev.orrery.downsample.BlockDownsampler;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -229,6 +233,58 @@ class BlockCompactorTest {
         .hasSize(a.size() + b.size());
     assertThatThrownBy(() -> BlockCompactor.compact(dirs, dir)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("different compaction groups");
+  }
+
+  @Test
+  void overlappingNativeHistogramSeriesMergeIntoHistogramChunks() throws Exception {
+    Labels labels = Labels.of("__name__", "request_duration_seconds", "job", "api");
+    // The first block holds samples 0..299, the second 150..449 with the same values: the result holds 0..449 once;
+    // a counter reset at 400 and a fourth bucket from 200 on make the writer cut chunks there.
+    long[] ts = new long[450];
+    FloatHistogram[] hs = new FloatHistogram[450];
+    for (int i = 0; i < 450; i++) {
+      ts[i] = START + i * 15_000L;
+      int since = i >= 400 ? i - 400 : i;
+      hs[i] = i < 200 ? NativeHistogramBlocks.counter(i, since, 2 * since, 3 * since)
+          : NativeHistogramBlocks.counter(i, since, 2 * since, 3 * since, since);
+    }
+    BlockMeta a = histogramBlock(labels, ts, hs, 0, 300);
+    BlockMeta b = histogramBlock(labels, ts, hs, 150, 450);
+    Path out = Files.createDirectories(dir.resolve("out"));
+
+    BlockMeta merged = BlockCompactor.compact(dirsOf(List.of(a, b)), out).orElseThrow();
+
+    Path mergedDir = out.resolve(merged.ulid().toString());
+    assertThat(BlockVerifier.verify(mergedDir).problems()).isEmpty();
+    assertThat(merged.stats().numSamples()).isEqualTo(450);
+    try (Block block = Block.open(mergedDir)) {
+      SampleIterator it = allSamples(block);
+      int i = 0;
+      for (ValueType type = it.next(); type != ValueType.NONE; type = it.next(), i++) {
+        assertThat(type).isEqualTo(ValueType.FLOAT_HISTOGRAM);
+        assertThat(it.atT()).isEqualTo(ts[i]);
+        FloatHistogram h = it.atFloatHistogram();
+        assertThat(h.count()).as("count at %d", i).isEqualTo(hs[i].count());
+        assertThat(h.positiveBuckets()).as("buckets at %d", i).containsExactly(hs[i].positiveBuckets());
+      }
+      assertThat(i).isEqualTo(450);
+      ChunkMetas metas = new ChunkMetas();
+      block.index().series(Postings.expand(block.index().allPostings())[0], metas);
+      // Cut at 120 samples, at the new bucket (200) and at the reset (400).
+      List<Long> starts = new ArrayList<>();
+      for (int c = 0; c < metas.size(); c++) {
+        starts.add(metas.minTime(c));
+      }
+      assertThat(starts).contains(ts[0], ts[120], ts[200], ts[320], ts[400]);
+    }
+  }
+
+  private BlockMeta histogramBlock(Labels labels, long[] ts, FloatHistogram[] hs, int from, int to) throws Exception {
+    long[] t = Arrays.copyOfRange(ts, from, to);
+    FloatHistogram[] h = Arrays.copyOfRange(hs, from, to);
+    TreeMap<Labels, List<Chunk>> series = new TreeMap<>();
+    series.put(labels, NativeHistogramBlocks.chunks(t, h, t.length));
+    return NativeHistogramBlocks.write(dir, EU, series);
   }
 
   @Test
