@@ -2,7 +2,9 @@ package dev.orrery.core.block;
 
 import dev.orrery.core.chunk.Chunk;
 import dev.orrery.core.chunk.ChunkSegmentWriter;
+import dev.orrery.core.chunk.FloatHistogramAppender;
 import dev.orrery.core.chunk.XorAppender;
+import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.IndexWriter;
 import dev.orrery.core.labels.Labels;
@@ -22,7 +24,7 @@ import dev.orrery.core.labels.Utf8Order;
  * Writes one TSDB block that Prometheus and Thanos can open: {@code chunks/000001...}, {@code index},
  * {@code tombstones} and {@code meta.json}. Samples may arrive in any order and for series in any order; they are
  * gathered in memory (primitive arrays per series) and written at {@link #commit()}, which cuts XOR chunks of
- * {@link Builder#samplesPerChunk(int) 120 samples}, writes the index in label order, and renames the finished
+ * {@link Builder#samplesPerChunk(int) 120 samples} (float histogram chunks for native histogram samples), writes the index in label order, and renames the finished
  * {@code <ulid>.tmp-for-creation} directory to {@code <ulid>} so readers never see a half-written block.
  *
  * <p>The block's time range is {@code [first sample, last sample + 1)}, as promtool writes it. Confined to one thread.
@@ -78,6 +80,23 @@ public final class BlockWriter implements AutoCloseable {
     series.computeIfAbsent(labels, k -> new SeriesSamples()).append(timestampMillis, value);
   }
 
+  /**
+   * Adds a native histogram sample (written in float histogram chunks). A series may hold float and histogram samples
+   * at different times; a timestamp given twice must carry the same sample.
+   *
+   * @throws IllegalStateException after {@link #commit()}
+   */
+  public void append(Labels labels, long timestampMillis, FloatHistogram histogram) {
+    if (done) {
+      throw new IllegalStateException("block writer is committed");
+    }
+    if (labels.isEmpty()) {
+      throw new IllegalArgumentException("series without labels");
+    }
+    series.computeIfAbsent(labels, k -> new SeriesSamples()).append(timestampMillis,
+        Objects.requireNonNull(histogram, "histogram is null"));
+  }
+
   /** True when nothing was appended. */
   public boolean isEmpty() {
     return series.isEmpty();
@@ -128,12 +147,10 @@ public final class BlockWriter implements AutoCloseable {
           SeriesSamples s = e.getValue();
           metas.clear();
           chunkList.clear();
-          for (int from = 0; from < s.size; from += samplesPerChunk) {
-            int to = Math.min(s.size, from + samplesPerChunk);
-            appender.reset();
-            appender.appendAll(s.t, s.v, from, to);
-            chunkList.add(appender.toChunk());
-            metas.add(s.t[from], s.t[to - 1], 0);
+          if (s.h == null) {
+            cutFloats(s, 0, s.size, appender, chunkList, metas);
+          } else {
+            cutMixed(s, appender, chunkList, metas);
           }
           long[] refs = chunks.writeSeries(chunkList);
           for (int i = 0; i < refs.length; i++) {
@@ -154,6 +171,52 @@ public final class BlockWriter implements AutoCloseable {
     }
     series.clear();
     return meta;
+  }
+
+  /** Cuts the float samples {@code [from, to)} into XOR chunks. */
+  private void cutFloats(SeriesSamples s, int from, int to, XorAppender appender, List<Chunk> chunkList,
+      ChunkMetas metas) {
+    for (int at = from; at < to; at += samplesPerChunk) {
+      int end = Math.min(to, at + samplesPerChunk);
+      appender.reset();
+      appender.appendAll(s.t, s.v, at, end);
+      chunkList.add(appender.toChunk());
+      metas.add(s.t[at], s.t[end - 1], 0);
+    }
+  }
+
+  /**
+   * Cuts a series with histogram samples: runs of floats into XOR chunks, runs of histograms into float histogram
+   * chunks, each cut at the chunk size and where a histogram does not fit (another bucket layout, a counter reset).
+   */
+  private void cutMixed(SeriesSamples s, XorAppender appender, List<Chunk> chunkList, ChunkMetas metas) {
+    for (int from = 0; from < s.size; ) {
+      boolean histograms = s.h[from] != null;
+      int end = from + 1;
+      while (end < s.size && (s.h[end] != null) == histograms) {
+        end++;
+      }
+      if (!histograms) {
+        cutFloats(s, from, end, appender, chunkList, metas);
+      } else {
+        FloatHistogramAppender chunk = new FloatHistogramAppender();
+        int first = from;
+        for (int i = from; i < end; i++) {
+          if (chunk.numSamples() == samplesPerChunk || (chunk.numSamples() > 0 && !chunk.append(s.t[i], s.h[i]))) {
+            chunkList.add(chunk.toChunk());
+            metas.add(s.t[first], s.t[i - 1], 0);
+            chunk.reset();
+            first = i;
+          }
+          if (chunk.numSamples() == 0) {
+            chunk.append(s.t[i], s.h[i]);
+          }
+        }
+        chunkList.add(chunk.toChunk());
+        metas.add(s.t[first], s.t[end - 1], 0);
+      }
+      from = end;
+    }
   }
 
   /** Discards a block that was not committed. */
