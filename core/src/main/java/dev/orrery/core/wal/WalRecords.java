@@ -1,5 +1,9 @@
 package dev.orrery.core.wal;
 
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.histogram.Span;
 import dev.orrery.core.io.DecodeBuffer;
 import dev.orrery.core.io.EncodeBuffer;
 import dev.orrery.core.labels.Labels;
@@ -7,17 +11,28 @@ import dev.orrery.core.labels.LabelsBuilder;
 import java.nio.ByteBuffer;
 
 /**
- * The TSDB head's WAL records that carry float data: series records (type 1: per series a big-endian 64-bit
- * reference, then its labels as a uvarint count and uvarint-prefixed names and values) and sample records (type 2: the
- * first sample's reference and timestamp as big-endian 64-bit integers, then per sample the zig-zag varint deltas of
- * reference and timestamp against them and the value's IEEE-754 bits, big-endian). Other record types (tombstones,
- * exemplars, m-map markers, metadata, histogram samples) are passed over by {@link #decode} with their type.
+ * The TSDB head's WAL records that carry series and their float and float histogram samples: series records (type 1:
+ * per series a big-endian 64-bit reference, then its labels as a uvarint count and uvarint-prefixed names and values),
+ * sample records (type 2: the first sample's reference and timestamp as big-endian 64-bit integers, then per sample the
+ * zig-zag varint deltas of reference and timestamp against them and the value's IEEE-754 bits, big-endian) and float
+ * histogram sample records (type 8, and 10 for custom buckets: the same header and deltas, then per histogram its
+ * counter reset hint byte, schema (varint), zero threshold, zero count, count and sum (big-endian doubles), positive
+ * and negative spans (uvarint count, then varint offset and uvarint length each), positive and negative buckets
+ * (uvarint count, then big-endian doubles), and for custom buckets their bounds (uvarint count, doubles)). Other record
+ * types (tombstones, exemplars, m-map markers, metadata, integer histogram samples) are passed over by {@link #decode}
+ * with their type.
  */
 public final class WalRecords {
   /** Record type of series definitions. */
   public static final int SERIES = 1;
   /** Record type of float samples. */
   public static final int SAMPLES = 2;
+  /** Record type of float histogram samples with exponential buckets. */
+  public static final int FLOAT_HISTOGRAM_SAMPLES = 8;
+  /** Record type of float histogram samples with custom buckets. */
+  public static final int CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES = 10;
+  /** Counter reset hints by their byte in a record (Prometheus' numbering is the enum's order). */
+  private static final CounterResetHint[] HINTS = CounterResetHint.values();
 
   private WalRecords() {}
 
@@ -28,6 +43,9 @@ public final class WalRecords {
 
     /** A float sample of series {@code ref}. */
     void sample(long ref, long timestampMillis, double value);
+
+    /** A float histogram sample of series {@code ref}; ignored unless overridden. */
+    default void floatHistogramSample(long ref, long timestampMillis, FloatHistogram histogram) {}
 
     /** A record of a type not decoded here (tombstones 3, exemplars 4, histogram samples 7 and 8, ...). */
     default void otherRecord(int type) {}
@@ -63,6 +81,66 @@ public final class WalRecords {
       out.putVarint(refs[i] - firstRef);
       out.putVarint(timestamps[i] - firstT);
       out.putBE64(Double.doubleToRawLongBits(values[i]));
+    }
+  }
+
+  /**
+   * Writes a float histogram sample record of the first {@code n} histograms into {@code out} (reset first): type 10
+   * when the first one has custom buckets, else type 8. The histograms must all be of the first one's kind.
+   *
+   * @throws IllegalArgumentException if exponential and custom-bucket histograms are mixed
+   */
+  public static void encodeFloatHistogramSamples(EncodeBuffer out, long[] refs, long[] timestamps,
+      FloatHistogram[] histograms, int n) {
+    out.reset();
+    boolean custom = n > 0 && histograms[0].schema() == Histogram.CUSTOM_BUCKETS_SCHEMA;
+    out.putByte(custom ? CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES : FLOAT_HISTOGRAM_SAMPLES);
+    if (n == 0) {
+      return;
+    }
+    long firstRef = refs[0];
+    long firstT = timestamps[0];
+    out.putBE64(firstRef);
+    out.putBE64(firstT);
+    for (int i = 0; i < n; i++) {
+      FloatHistogram h = histograms[i];
+      if ((h.schema() == Histogram.CUSTOM_BUCKETS_SCHEMA) != custom) {
+        throw new IllegalArgumentException("a record holds either custom-bucket or exponential histograms");
+      }
+      out.putVarint(refs[i] - firstRef);
+      out.putVarint(timestamps[i] - firstT);
+      out.putByte(h.counterResetHint().ordinal());
+      out.putVarint(h.schema());
+      putDouble(out, h.zeroThreshold());
+      putDouble(out, h.zeroCount());
+      putDouble(out, h.count());
+      putDouble(out, h.sum());
+      putSpans(out, h.positiveSpans());
+      putSpans(out, h.negativeSpans());
+      putDoubles(out, h.positiveBuckets());
+      putDoubles(out, h.negativeBuckets());
+      if (custom) {
+        putDoubles(out, h.customValues());
+      }
+    }
+  }
+
+  private static void putDouble(EncodeBuffer out, double v) {
+    out.putBE64(Double.doubleToRawLongBits(v));
+  }
+
+  private static void putDoubles(EncodeBuffer out, double[] vs) {
+    out.putUvarint(vs.length);
+    for (double v : vs) {
+      putDouble(out, v);
+    }
+  }
+
+  private static void putSpans(EncodeBuffer out, Span[] spans) {
+    out.putUvarint(spans.length);
+    for (Span s : spans) {
+      out.putVarint(s.offset());
+      out.putUvarint(s.length());
     }
   }
 
@@ -104,8 +182,83 @@ public final class WalRecords {
           visitor.sample(ref, t, Double.longBitsToDouble(d.be64()));
         }
       }
+      case FLOAT_HISTOGRAM_SAMPLES, CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES -> {
+        if (d.remaining() == 0) {
+          return;
+        }
+        long firstRef = d.be64();
+        long firstT = d.be64();
+        while (d.remaining() > 0) {
+          long ref = firstRef + d.varint();
+          long t = firstT + d.varint();
+          visitor.floatHistogramSample(ref, t, floatHistogram(d, type == CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES));
+        }
+      }
       case 0 -> throw d.corrupt(0, "WAL record of unknown type 0");
       default -> visitor.otherRecord(type);
     }
+  }
+
+  private static FloatHistogram floatHistogram(DecodeBuffer d, boolean customRecord) {
+    int at = d.position();
+    int hintCode = d.u8();
+    if (hintCode >= HINTS.length) {
+      throw d.corrupt(at, "unknown counter reset hint " + hintCode);
+    }
+    long schema = d.varint();
+    if (schema < Histogram.CUSTOM_BUCKETS_SCHEMA || schema > 8) {
+      throw d.corrupt(at, "histogram schema " + schema + " out of range");
+    }
+    double zeroThreshold = getDouble(d);
+    double zeroCount = getDouble(d);
+    double count = getDouble(d);
+    double sum = getDouble(d);
+    Span[] positiveSpans = spans(d);
+    Span[] negativeSpans = spans(d);
+    double[] positive = doubles(d);
+    double[] negative = doubles(d);
+    boolean custom = schema == Histogram.CUSTOM_BUCKETS_SCHEMA;
+    // Prometheus versions before the custom-bucket record type wrote the bounds into type 8 records too.
+    double[] customValues = custom ? doubles(d) : new double[0];
+    if (customRecord && !custom) {
+      throw d.corrupt(at, "a custom-bucket histogram record holds schema " + schema);
+    }
+    return new FloatHistogram(HINTS[hintCode], (int) schema, zeroThreshold, zeroCount, count, sum, positiveSpans,
+        positive, negativeSpans, negative, customValues);
+  }
+
+  private static double getDouble(DecodeBuffer d) {
+    return Double.longBitsToDouble(d.be64());
+  }
+
+  private static double[] doubles(DecodeBuffer d) {
+    int at = d.position();
+    int n = d.uvarintInt();
+    if (n > d.remaining() / 8) {
+      throw d.corrupt(at, n + " values do not fit the " + d.remaining() + " bytes left");
+    }
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = getDouble(d);
+    }
+    return out;
+  }
+
+  private static Span[] spans(DecodeBuffer d) {
+    int at = d.position();
+    int n = d.uvarintInt();
+    if (n > d.remaining() / 2) {
+      throw d.corrupt(at, n + " spans do not fit the " + d.remaining() + " bytes left");
+    }
+    Span[] out = new Span[n];
+    for (int i = 0; i < n; i++) {
+      long offset = d.varint();
+      long length = d.uvarint32();
+      if (offset < Integer.MIN_VALUE || offset > Integer.MAX_VALUE || length > Integer.MAX_VALUE) {
+        throw d.corrupt(at, "span " + i + " out of range");
+      }
+      out[i] = new Span((int) offset, (int) length);
+    }
+    return out;
   }
 }

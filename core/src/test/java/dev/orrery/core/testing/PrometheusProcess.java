@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
@@ -39,8 +41,8 @@ public final class PrometheusProcess implements AutoCloseable {
    * Starts Prometheus on {@code dataDir} with {@code externalLabels}, no scrape targets, 2h blocks and no retention
    * limit; waits until it is ready.
    */
-  public static PrometheusProcess start(Path workDir, Path dataDir, Map<String, String> externalLabels)
-      throws Exception {
+  public static PrometheusProcess start(Path workDir, Path dataDir, Map<String, String> externalLabels,
+      String... extraFlags) throws Exception {
     StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 15s\n");
     if (!externalLabels.isEmpty()) {
       cfg.append("  external_labels:\n");
@@ -48,7 +50,7 @@ public final class PrometheusProcess implements AutoCloseable {
           .append("'\n"));
     }
     cfg.append("scrape_configs: []\n");
-    return start(workDir, dataDir, port -> cfg.toString());
+    return start(workDir, dataDir, port -> cfg.toString(), extraFlags);
   }
 
   /** Starts Prometheus on {@code dataDir} scraping its own metrics every second as job {@code prometheus}. */
@@ -58,17 +60,19 @@ public final class PrometheusProcess implements AutoCloseable {
   }
 
   /** Starts Prometheus with the configuration {@code config} makes for its port (2h blocks, no retention limit). */
-  private static PrometheusProcess start(Path workDir, Path dataDir, IntFunction<String> config) throws Exception {
+  private static PrometheusProcess start(Path workDir, Path dataDir, IntFunction<String> config, String... extraFlags)
+      throws Exception {
     Path binary = Environment.prometheus();
     Files.createDirectories(dataDir);
     int port = freePort();
     Path configFile = workDir.resolve("prometheus-" + dataDir.getFileName() + ".yml");
     Files.writeString(configFile, config.apply(port));
     Path log = workDir.resolve("prometheus-" + dataDir.getFileName() + ".log");
-    Process p = new ProcessBuilder(binary.toString(), "--config.file=" + configFile, "--storage.tsdb.path=" + dataDir,
-        "--storage.tsdb.retention.time=100y", "--storage.tsdb.min-block-duration=2h",
-        "--storage.tsdb.max-block-duration=2h", "--web.listen-address=127.0.0.1:" + port)
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "--config.file=" + configFile,
+        "--storage.tsdb.path=" + dataDir, "--storage.tsdb.retention.time=100y", "--storage.tsdb.min-block-duration=2h",
+        "--storage.tsdb.max-block-duration=2h", "--web.listen-address=127.0.0.1:" + port));
+    command.addAll(List.of(extraFlags));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     PrometheusProcess pp = new PrometheusProcess(p, port, log);
     try {
       pp.awaitReady(Duration.ofSeconds(60));

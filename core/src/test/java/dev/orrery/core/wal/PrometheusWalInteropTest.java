@@ -3,6 +3,9 @@ package dev.orrery.core.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Span;
 import dev.orrery.core.io.EncodeBuffer;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.testing.PrometheusProcess;
@@ -73,6 +76,43 @@ class PrometheusWalInteropTest {
           assertThat(Math.round(points.get(i).get(0).asDouble() * 1000)).isEqualTo(START + i * STEP);
           assertThat(PrometheusProcess.parseValue(points.get(i).get(1).asText())).as("%s at %d", selector, i)
               .isEqualTo(values[s][i]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void prometheusReplaysFloatHistogramRecordsWrittenHere() throws Exception {
+    Path data = work.resolve("histograms");
+    Labels series = Labels.of("__name__", "wal_latency_seconds", "job", "wal");
+    FloatHistogram[] hs = new FloatHistogram[POINTS];
+    long[] ts = new long[POINTS];
+    EncodeBuffer record = new EncodeBuffer();
+    try (WalWriter w = WalWriter.create(data.resolve("wal"), true)) {
+      WalRecords.encodeSeries(record, new long[] {3}, new Labels[] {series}, 1);
+      w.log(record.toByteArray());
+      for (int i = 0; i < POINTS; i++) {
+        ts[i] = START + i * STEP;
+        hs[i] = new FloatHistogram(CounterResetHint.UNKNOWN, 0, 0.001, i, 4.0 * i, i * 1.5,
+            new Span[] {new Span(0, 3)}, new double[] {i, i, i}, new Span[0], new double[0], new double[0]);
+        WalRecords.encodeFloatHistogramSamples(record, new long[] {3}, new long[] {ts[i]}, new FloatHistogram[] {hs[i]},
+            1);
+        w.log(record.toByteArray());
+      }
+    }
+    try (PrometheusProcess prom = PrometheusProcess.start(work, data, Map.of(),
+        "--enable-feature=native-histograms")) {
+      for (String fn : List.of("histogram_count", "histogram_sum")) {
+        JsonNode result = prom.api("/api/v1/query_range?query=" + URLEncoder.encode(fn + "(wal_latency_seconds)",
+            StandardCharsets.UTF_8) + "&start=" + START / 1000.0 + "&end=" + (START + (POINTS - 1) * STEP) / 1000.0
+            + "&step=15").path("result");
+        assertThat(result.size()).as(fn).isEqualTo(1);
+        JsonNode points = result.get(0).path("values");
+        assertThat(points.size()).isEqualTo(POINTS);
+        for (int i = 0; i < POINTS; i++) {
+          double expected = fn.equals("histogram_count") ? hs[i].count() : hs[i].sum();
+          assertThat(PrometheusProcess.parseValue(points.get(i).get(1).asText())).as("%s at %d", fn, i)
+              .isEqualTo(expected);
         }
       }
     }

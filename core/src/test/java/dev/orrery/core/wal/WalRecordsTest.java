@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orrery.core.io.CorruptDataException;
 import dev.orrery.core.io.EncodeBuffer;
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.histogram.Span;
 import dev.orrery.core.labels.Labels;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -62,6 +66,41 @@ class WalRecordsTest {
     WalRecords.decode(new byte[] {3, 1, 2}, 3, "test", v);
     assertThat(seen).containsExactly("9 {a=\"1\"}", "10 {__name__=\"x\", b=\"ü\"}",
         "10@-5=" + staleNaN, "9@7=" + Double.doubleToRawLongBits(-0.0), "type 3");
+  }
+
+  @Test
+  void floatHistogramRecordsRoundTrip() {
+    FloatHistogram exponential = new FloatHistogram(CounterResetHint.NOT_COUNTER_RESET, 3, 0.001, 2, 17.5, 123.25,
+        new Span[] {new Span(-2, 2), new Span(3, 1)}, new double[] {1, 2.5, 4}, new Span[] {new Span(0, 1)},
+        new double[] {8}, new double[0]);
+    FloatHistogram custom = new FloatHistogram(CounterResetHint.GAUGE, Histogram.CUSTOM_BUCKETS_SCHEMA, 0, 0, 3, 9,
+        new Span[] {new Span(0, 2)}, new double[] {1, 2}, new Span[0], new double[0], new double[] {0.5, 1});
+    EncodeBuffer out = new EncodeBuffer();
+    List<FloatHistogram> seen = new ArrayList<>();
+    List<Long> refsAndTimes = new ArrayList<>();
+    WalRecords.Visitor v = new WalRecords.Visitor() {
+      @Override
+      public void series(long ref, Labels labels) {}
+
+      @Override
+      public void sample(long ref, long t, double value) {}
+
+      @Override
+      public void floatHistogramSample(long ref, long t, FloatHistogram h) {
+        refsAndTimes.add(ref);
+        refsAndTimes.add(t);
+        seen.add(h);
+      }
+    };
+    WalRecords.encodeFloatHistogramSamples(out, new long[] {7, 5}, new long[] {1000, 990},
+        new FloatHistogram[] {exponential, exponential}, 2);
+    assertThat(out.array()[0]).isEqualTo((byte) WalRecords.FLOAT_HISTOGRAM_SAMPLES);
+    WalRecords.decode(out.array(), out.length(), "test", v);
+    WalRecords.encodeFloatHistogramSamples(out, new long[] {9}, new long[] {2000}, new FloatHistogram[] {custom}, 1);
+    assertThat(out.array()[0]).isEqualTo((byte) WalRecords.CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES);
+    WalRecords.decode(out.array(), out.length(), "test", v);
+    assertThat(refsAndTimes).containsExactly(7L, 1000L, 5L, 990L, 9L, 2000L);
+    assertThat(seen).usingRecursiveFieldByFieldElementComparator().containsExactly(exponential, exponential, custom);
   }
 
   @Test
