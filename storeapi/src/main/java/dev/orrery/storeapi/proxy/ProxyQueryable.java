@@ -51,6 +51,8 @@ public final class ProxyQueryable implements Queryable {
   /** Series per frame asked of the stores, as Thanos' querier does by default: fewer, larger frames. */
   static final int RESPONSE_BATCH_SIZE = 64;
 
+  private static final List<Aggr> COUNTER = List.of(Aggr.COUNTER);
+
   private final EndpointSet endpoints;
   private final Duration timeout;
   private final List<String> replicaLabels;
@@ -293,7 +295,9 @@ public final class ProxyQueryable implements Queryable {
             maxs[k++] = max[i];
           }
         }
-        replicas.add(new ChunkListIterator(parts, mins, maxs, set.minTime, set.maxTime));
+        SampleIterator replica = new ChunkListIterator(parts, mins, maxs, set.minTime, set.maxTime);
+        // 7.5, 9.1 step 4: counter sub-chunks (and raw chunks among them) through the counter-reset iterator.
+        replicas.add(set.aggregates.equals(COUNTER) ? new CounterResetIterator(replica) : replica);
       }
       if (replicas.size() == 1) {
         return replicas.get(0);

@@ -1,0 +1,96 @@
+package dev.orrery.storeapi.proxy;
+
+import dev.orrery.core.chunk.SampleIterator;
+import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Histogram;
+
+/**
+ * The counter-reset iterator the querier puts over a virtual replica's counter samples when it reads the
+ * {@code [COUNTER]} aggregate (FORMATS.md 7.4, 7.5; Thanos' {@code ApplyCounterResetsSeriesIterator}): float samples
+ * become a monotonic running total, where a value below the previous raw value is a reset and adds itself; a sample at
+ * the previous timestamp is the true last raw value of a counter sub-chunk and only updates the value the next increase
+ * is measured from; samples earlier than that, and NaN, are skipped. Histogram samples pass unchanged (their counter
+ * sub-chunks carry no raw first and last values). Hides resets from PromQL, so {@code resets} reads 0 here, as upstream.
+ * Confined to one thread.
+ */
+final class CounterResetIterator implements SampleIterator {
+  private final SampleIterator in;
+  private ValueType type = ValueType.NONE;
+  private boolean started;
+  private boolean floatSeen;
+  private long lastT;
+  private double lastRaw;
+  private double total;
+
+  CounterResetIterator(SampleIterator in) {
+    this.in = in;
+  }
+
+  @Override
+  public ValueType next() {
+    while (true) {
+      ValueType vt = in.next();
+      if (vt == ValueType.NONE) {
+        return type = ValueType.NONE;
+      }
+      long t = in.atT();
+      if (started && t <= lastT) {
+        if (t == lastT && vt == ValueType.FLOAT && type == ValueType.FLOAT && !Double.isNaN(in.atV())) {
+          lastRaw = in.atV();
+        }
+        continue;
+      }
+      if (vt == ValueType.FLOAT) {
+        double v = in.atV();
+        if (Double.isNaN(v)) {
+          continue;
+        }
+        if (!floatSeen) {
+          total = v;
+          floatSeen = true;
+        } else {
+          total += v >= lastRaw ? v - lastRaw : v;
+        }
+        lastRaw = v;
+      }
+      started = true;
+      lastT = t;
+      return type = vt;
+    }
+  }
+
+  @Override
+  public ValueType seek(long t) {
+    if (type != ValueType.NONE && lastT >= t) {
+      return type;
+    }
+    // Through next, not the source's seek: every sample on the way counts towards the total.
+    while (next() != ValueType.NONE) {
+      if (lastT >= t) {
+        return type;
+      }
+    }
+    return ValueType.NONE;
+  }
+
+  @Override
+  public long atT() {
+    return lastT;
+  }
+
+  @Override
+  public double atV() {
+    return total;
+  }
+
+  @Override
+  public Histogram atHistogram() {
+    return in.atHistogram();
+  }
+
+  @Override
+  public FloatHistogram atFloatHistogram() {
+    return in.atFloatHistogram();
+  }
+}
