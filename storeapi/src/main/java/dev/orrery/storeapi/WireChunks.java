@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.chunk.ChunkEncoding;
+import dev.orrery.core.chunk.FloatHistogramAppender;
 import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.storeapi.proto.thanos.AggrChunk;
 import dev.orrery.storeapi.proto.thanos.Chunk;
@@ -30,9 +31,17 @@ public final class WireChunks {
 
   /** The XOR chunk an appender holds, as a wire chunk with its time range (the appender's bytes are copied). */
   public static AggrChunk xor(XorAppender app) {
-    return AggrChunk.newBuilder().setMinTime(app.minTimeMillis()).setMaxTime(app.maxTimeMillis())
-        .setRaw(Chunk.newBuilder().setType(Chunk.Encoding.XOR).setData(ByteString.copyFrom(app.bytes())))
-        .build();
+    return raw(Chunk.Encoding.XOR, app.bytes(), app.minTimeMillis(), app.maxTimeMillis());
+  }
+
+  /** The float histogram chunk an appender holds, as a wire chunk with its time range (bytes copied). */
+  public static AggrChunk floatHistogram(FloatHistogramAppender app) {
+    return raw(Chunk.Encoding.FLOAT_HISTOGRAM, app.bytes(), app.minTimeMillis(), app.maxTimeMillis());
+  }
+
+  private static AggrChunk raw(Chunk.Encoding type, byte[] data, long minTime, long maxTime) {
+    return AggrChunk.newBuilder().setMinTime(minTime).setMaxTime(maxTime)
+        .setRaw(Chunk.newBuilder().setType(type).setData(ByteString.copyFrom(data))).build();
   }
 
   /** The wire type for a TSDB chunk encoding, or {@code null} when it has none (XOR2, ST variants, AGGR). */

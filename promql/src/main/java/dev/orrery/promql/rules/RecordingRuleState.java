@@ -27,18 +27,13 @@ final class RecordingRuleState extends RuleState {
   /**
    * The samples to store for the query result.
    *
-   * @throws RuleEvaluationException if two series get the same labels, a result is a native histogram, or the
-   *     series exceed {@code limit}
+   * @throws RuleEvaluationException if two series get the same labels or the series exceed {@code limit}
    */
   List<Sample> apply(List<Sample> result, long ts, int limit) {
     List<Sample> out = new ArrayList<>(result.size());
     Set<Labels> seen = new HashSet<>();
     LabelsBuilder b = new LabelsBuilder();
     for (Sample s : result) {
-      if (s.isHistogram()) {
-        throw new RuleEvaluationException("recording rule results with native histograms cannot be stored: "
-            + s.labels());
-      }
       b.reset(s.labels()).set(Labels.METRIC_NAME, rule.name());
       rule.labels().forEach((name, value) -> {
         if (value.isEmpty()) {
@@ -51,7 +46,7 @@ final class RecordingRuleState extends RuleState {
       if (!seen.add(labels)) {
         throw new RuleEvaluationException("vector contains metrics with the same labelset after applying rule labels");
       }
-      out.add(new Sample(labels, ts, s.value(), null));
+      out.add(new Sample(labels, ts, s.value(), s.histogram()));
     }
     if (limit > 0 && out.size() > limit) {
       throw new RuleEvaluationException("exceeded limit of " + limit + " with " + out.size() + " series");

@@ -487,7 +487,11 @@ public final class RuleManager implements AutoCloseable {
       Set<Labels> stored = new HashSet<>(toStore.size() * 2);
       RuleStorage.Appender appender = storage.appender();
       for (Sample s : toStore) {
-        appender.add(s.labels(), ts, s.value());
+        if (s.isHistogram()) {
+          appender.add(s.labels(), ts, s.histogram());
+        } else {
+          appender.add(s.labels(), ts, s.value());
+        }
         stored.add(s.labels());
       }
       for (Labels gone : state.lastSeries) {

@@ -1,17 +1,15 @@
 package dev.orrery.promql.rules;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.orrery.core.block.Block;
 import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.chunk.ClippedChunkSequence;
-import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
-import dev.orrery.core.chunk.ValueType;
-import dev.orrery.core.chunk.XorAppender;
-import dev.orrery.core.chunk.XorChunk;
-import dev.orrery.core.io.EncodeBuffer;
+import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
@@ -23,7 +21,6 @@ import dev.orrery.core.storage.Series;
 import dev.orrery.core.storage.SeriesSet;
 import dev.orrery.core.wal.WalCheckpoint;
 import dev.orrery.core.wal.WalRecords;
-import dev.orrery.core.wal.WalWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ruler's own samples: the series its recording rules write and the {@code ALERTS} and {@code ALERTS_FOR_STATE}
- * series of its alerting rules. They are kept in memory as XOR chunks of {@value #SAMPLES_PER_CHUNK} samples, are
+ * series of its alerting rules, floats or native histograms. They are kept in memory as XOR or float histogram chunks
+ * of up to {@value #SAMPLES_PER_CHUNK} samples, are
  * queryable (so a rule sees what the rules before it recorded, and the HTTP API serves them), and are written out as
  * blocks by {@link #flush} once old enough, for the shipper to upload.
  *
@@ -63,13 +61,11 @@ public final class RuleStorage implements Queryable, Closeable {
   public static final int SAMPLES_PER_CHUNK = 120;
   /** How long a durable storage keeps its blocks by default (Thanos ruler's {@code --tsdb.retention}). */
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(48);
-  /** Samples per WAL record in a checkpoint. */
-  private static final int CHECKPOINT_BATCH = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(RuleStorage.class);
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private final TreeMap<Labels, SeriesBuffer> series = new TreeMap<>();
-  private final @Nullable WalWriter wal;
+  private final TreeMap<Labels, RuleSeries> series = new TreeMap<>();
+  private final @Nullable RuleWal wal;
   private final @Nullable Path dir;
   private final Duration retention;
   /** The blocks in {@link #dir} that queries read. */
@@ -78,7 +74,6 @@ public final class RuleStorage implements Queryable, Closeable {
   private List<Block> retired = List.of();
   /** The reference the next new series gets in the WAL. */
   private long nextRef = 1;
-  private final EncodeBuffer record = new EncodeBuffer();
 
   /** An empty storage held in memory only. */
   public RuleStorage() {
@@ -87,7 +82,7 @@ public final class RuleStorage implements Queryable, Closeable {
     this.retention = DEFAULT_RETENTION;
   }
 
-  private RuleStorage(WalWriter wal, Path dir, Duration retention, BlockSet blocks) {
+  private RuleStorage(RuleWal wal, Path dir, Duration retention, BlockSet blocks) {
     this.wal = wal;
     this.dir = dir;
     this.retention = retention;
@@ -115,10 +110,10 @@ public final class RuleStorage implements Queryable, Closeable {
     Path walDir = dir.resolve("wal");
     Replayer replayer = new Replayer(minValid);
     WalCheckpoint.Replay replay;
-    WalWriter wal;
+    RuleWal wal;
     try {
       replay = WalCheckpoint.replay(walDir, replayer);
-      wal = WalWriter.create(walDir, true);
+      wal = RuleWal.open(walDir);
     } catch (IOException | RuntimeException e) {
       blocks.close();
       throw e;
@@ -137,15 +132,15 @@ public final class RuleStorage implements Queryable, Closeable {
     if (replay.corruption() != null) {
       LOG.warn("{}: the WAL is corrupt; {} records were replayed, the rest is dropped: {}", walDir, replay.records(),
           replay.corruption().getMessage());
-      storage.checkpoint();
+      wal.checkpoint(storage.series);
     }
     return storage;
   }
 
   /** Rebuilds the series from WAL records. */
   private static final class Replayer implements WalRecords.Visitor {
-    final Map<Labels, SeriesBuffer> byLabels = new HashMap<>();
-    final Map<Long, SeriesBuffer> byRef = new HashMap<>();
+    final Map<Labels, RuleSeries> byLabels = new HashMap<>();
+    final Map<Long, RuleSeries> byRef = new HashMap<>();
     final long minValid;
     long maxRef;
     long unknownRefs;
@@ -156,18 +151,33 @@ public final class RuleStorage implements Queryable, Closeable {
 
     @Override
     public void series(long ref, Labels labels) {
-      byRef.put(ref, byLabels.computeIfAbsent(labels, l -> new SeriesBuffer(ref)));
+      byRef.put(ref, byLabels.computeIfAbsent(labels, l -> new RuleSeries(ref)));
       maxRef = Math.max(maxRef, ref);
     }
 
     @Override
     public void sample(long ref, long t, double v) {
-      SeriesBuffer b = byRef.get(ref);
-      if (b == null) {
-        unknownRefs++;
-      } else if (t >= minValid) {
-        b.append(t, v);
+      RuleSeries s = valid(ref, t);
+      if (s != null) {
+        s.append(t, v);
       }
+    }
+
+    @Override
+    public void floatHistogramSample(long ref, long t, FloatHistogram h) {
+      RuleSeries s = valid(ref, t);
+      if (s != null) {
+        s.append(t, h);
+      }
+    }
+
+    /** The series a sample belongs to, or null when it names none or is already in a block. */
+    private @Nullable RuleSeries valid(long ref, long t) {
+      RuleSeries s = byRef.get(ref);
+      if (s == null) {
+        unknownRefs++;
+      }
+      return t >= minValid ? s : null;
     }
   }
 
@@ -190,23 +200,26 @@ public final class RuleStorage implements Queryable, Closeable {
   /** Collects samples for one commit. Confined to one thread. */
   public final class Appender {
     private Labels[] labels = new Labels[16];
-    private long[] times = new long[16];
-    private double[] values = new double[16];
-    private int count;
+    private final RuleSamples pending = new RuleSamples();
 
     private Appender() {}
 
-    /** Adds a sample to the batch. */
+    /** Adds a float sample to the batch. */
     public Appender add(Labels seriesLabels, long timestampMillis, double value) {
-      if (count == labels.length) {
-        labels = Arrays.copyOf(labels, count * 2);
-        times = Arrays.copyOf(times, count * 2);
-        values = Arrays.copyOf(values, count * 2);
+      return add(seriesLabels, timestampMillis, value, null);
+    }
+
+    /** Adds a native histogram sample to the batch. */
+    public Appender add(Labels seriesLabels, long timestampMillis, FloatHistogram histogram) {
+      return add(seriesLabels, timestampMillis, Double.NaN, requireNonNull(histogram, "histogram is null"));
+    }
+
+    private Appender add(Labels seriesLabels, long t, double value, @Nullable FloatHistogram histogram) {
+      if (pending.count == labels.length) {
+        labels = Arrays.copyOf(labels, labels.length * 2);
       }
-      labels[count] = seriesLabels;
-      times[count] = timestampMillis;
-      values[count] = value;
-      count++;
+      labels[pending.count] = seriesLabels;
+      pending.add(0, t, value, histogram);
       return this;
     }
 
@@ -220,62 +233,41 @@ public final class RuleStorage implements Queryable, Closeable {
     public int commit() throws IOException {
       lock.writeLock().lock();
       try {
-        Map<Labels, SeriesBuffer> created = new LinkedHashMap<>();
-        SeriesBuffer[] targets = new SeriesBuffer[count];
-        long[] refs = new long[count];
-        int kept = 0;
-        Map<SeriesBuffer, Long> lastInBatch = new HashMap<>();
-        for (int i = 0; i < count; i++) {
-          SeriesBuffer b = series.get(labels[i]);
-          if (b == null) {
-            b = created.computeIfAbsent(labels[i], l -> new SeriesBuffer(nextRef + created.size()));
+        Map<Labels, RuleSeries> created = new LinkedHashMap<>();
+        RuleSeries[] targets = new RuleSeries[pending.count];
+        RuleSamples kept = new RuleSamples();
+        Map<RuleSeries, Long> lastInBatch = new HashMap<>();
+        for (int i = 0; i < pending.count; i++) {
+          RuleSeries s = series.get(labels[i]);
+          if (s == null) {
+            s = created.computeIfAbsent(labels[i], l -> new RuleSeries(nextRef + created.size()));
           }
-          if (times[i] <= lastInBatch.getOrDefault(b, b.lastT)) {
+          if (pending.ts[i] <= lastInBatch.getOrDefault(s, s.lastT)) {
             continue;
           }
-          lastInBatch.put(b, times[i]);
-          targets[kept] = b;
-          refs[kept] = b.ref;
-          times[kept] = times[i];
-          values[kept] = values[i];
-          kept++;
+          lastInBatch.put(s, pending.ts[i]);
+          targets[kept.count] = s;
+          kept.add(s.ref, pending.ts[i], pending.vs[i], pending.hs[i]);
         }
-        if (wal != null && kept > 0) {
-          log(created, refs, kept);
+        if (wal != null && kept.count > 0) {
+          long[] newRefs = new long[created.size()];
+          int n = 0;
+          for (RuleSeries s : created.values()) {
+            newRefs[n++] = s.ref;
+          }
+          wal.logCommit(newRefs, created.keySet().toArray(Labels[]::new), n, kept);
         }
         // A new series always keeps its first sample, so every created series is stored.
         series.putAll(created);
         nextRef += created.size();
-        for (int i = 0; i < kept; i++) {
-          targets[i].append(times[i], values[i]);
+        for (int i = 0; i < kept.count; i++) {
+          targets[i].append(kept, i);
         }
-        return kept;
+        return kept.count;
       } finally {
         lock.writeLock().unlock();
-        Arrays.fill(labels, 0, count, null);
-        count = 0;
-      }
-    }
-
-    private void log(Map<Labels, SeriesBuffer> created, long[] refs, int n) throws IOException {
-      byte[] seriesRecord = null;
-      if (!created.isEmpty()) {
-        long[] newRefs = new long[created.size()];
-        Labels[] newLabels = new Labels[created.size()];
-        int i = 0;
-        for (Map.Entry<Labels, SeriesBuffer> e : created.entrySet()) {
-          newRefs[i] = e.getValue().ref;
-          newLabels[i++] = e.getKey();
-        }
-        WalRecords.encodeSeries(record, newRefs, newLabels, i);
-        seriesRecord = record.toByteArray();
-      }
-      WalRecords.encodeSamples(record, refs, times, values, n);
-      byte[] samplesRecord = record.toByteArray();
-      if (seriesRecord == null) {
-        wal.log(samplesRecord);
-      } else {
-        wal.log(seriesRecord, samplesRecord);
+        Arrays.fill(labels, 0, pending.count, null);
+        pending.clear();
       }
     }
   }
@@ -327,26 +319,33 @@ public final class RuleStorage implements Queryable, Closeable {
       }
       try (BlockWriter writer = builder.build()) {
         // Each series is decoded once: its samples are written, then the newer ones kept.
-        List<FloatSamples> decoded = new ArrayList<>(series.size());
-        for (Map.Entry<Labels, SeriesBuffer> e : series.entrySet()) {
-          FloatSamples samples = e.getValue().samples();
-          decoded.add(samples);
-          for (int i = 0; i < samples.count && samples.ts[i] < beforeMillis; i++) {
-            writer.append(e.getKey(), samples.ts[i], samples.values[i]);
+        RuleSamples decoded = new RuleSamples();
+        int[] ends = new int[series.size()];
+        int k = 0;
+        for (Map.Entry<Labels, RuleSeries> e : series.entrySet()) {
+          int from = decoded.count;
+          e.getValue().samplesInto(decoded);
+          for (int i = from; i < decoded.count && decoded.ts[i] < beforeMillis; i++) {
+            if (decoded.hs[i] == null) {
+              writer.append(e.getKey(), decoded.ts[i], decoded.vs[i]);
+            } else {
+              writer.append(e.getKey(), decoded.ts[i], decoded.hs[i]);
+            }
           }
+          ends[k++] = decoded.count;
         }
         if (writer.isEmpty()) {
           return Optional.empty();
         }
         BlockMeta meta = writer.commit();
-        Iterator<SeriesBuffer> it = series.values().iterator();
-        for (FloatSamples samples : decoded) {
-          if (it.next().keepFrom(beforeMillis, samples)) {
+        Iterator<RuleSeries> it = series.values().iterator();
+        for (int i = 0, from = 0; i < k; from = ends[i++]) {
+          if (it.next().keepFrom(beforeMillis, decoded, from, ends[i])) {
             it.remove();
           }
         }
         if (wal != null) {
-          checkpoint();
+          wal.checkpoint(series);
           publish(Block.open(dataDir.resolve(meta.ulid().toString())), beforeMillis - retention.toMillis());
         }
         return Optional.of(meta);
@@ -354,43 +353,6 @@ public final class RuleStorage implements Queryable, Closeable {
     } finally {
       lock.writeLock().unlock();
     }
-  }
-
-  /**
-   * Starts a new WAL segment and replaces the ones before it by a checkpoint of what is in memory. Called with the
-   * write lock held (or before the storage is shared).
-   */
-  private void checkpoint() throws IOException {
-    int last = wal.nextSegment() - 1;
-    WalCheckpoint.write(wal.dir(), last, true, w -> {
-      List<Labels> labels = new ArrayList<>(series.keySet());
-      long[] refs = new long[Math.max(labels.size(), CHECKPOINT_BATCH)];
-      for (int i = 0; i < labels.size(); i++) {
-        refs[i] = series.get(labels.get(i)).ref;
-      }
-      WalRecords.encodeSeries(record, refs, labels.toArray(Labels[]::new), labels.size());
-      w.log(record.toByteArray());
-      long[] ts = new long[CHECKPOINT_BATCH];
-      double[] vs = new double[CHECKPOINT_BATCH];
-      int n = 0;
-      for (SeriesBuffer b : series.values()) {
-        FloatSamples samples = b.samples();
-        for (int i = 0; i < samples.count; i++) {
-          refs[n] = b.ref;
-          ts[n] = samples.ts[i];
-          vs[n++] = samples.values[i];
-          if (n == CHECKPOINT_BATCH) {
-            WalRecords.encodeSamples(record, refs, ts, vs, n);
-            w.log(record.toByteArray());
-            n = 0;
-          }
-        }
-      }
-      if (n > 0) {
-        WalRecords.encodeSamples(record, refs, ts, vs, n);
-        w.log(record.toByteArray());
-      }
-    });
   }
 
   /**
@@ -449,79 +411,11 @@ public final class RuleStorage implements Queryable, Closeable {
     return true;
   }
 
-  /** A chunk with the times of its first and last sample. */
-  private record TimedChunk(XorChunk chunk, long minT, long maxT) {}
-
-  /** One series: full chunks, and the chunk being appended to. */
-  private static final class SeriesBuffer {
-    /** The series' reference in the WAL. */
-    final long ref;
-    private final List<TimedChunk> full = new ArrayList<>();
-    private final XorAppender open = new XorAppender();
-    private long lastT = Long.MIN_VALUE;
-
-    SeriesBuffer(long ref) {
-      this.ref = ref;
-    }
-
-    boolean append(long t, double v) {
-      if (t <= lastT) {
-        return false;
-      }
-      if (open.numSamples() == SAMPLES_PER_CHUNK) {
-        full.add(new TimedChunk(open.toChunk(), open.minTimeMillis(), open.maxTimeMillis()));
-        open.reset();
-      }
-      open.append(t, v);
-      lastT = t;
-      return true;
-    }
-
-    /** The chunks as of now: copies, so readers never see a chunk change. */
-    List<TimedChunk> snapshot() {
-      List<TimedChunk> out = new ArrayList<>(full.size() + 1);
-      out.addAll(full);
-      if (open.numSamples() > 0) {
-        out.add(new TimedChunk(open.toChunk(), open.minTimeMillis(), open.maxTimeMillis()));
-      }
-      return out;
-    }
-
-    /** Every sample, in time order. */
-    FloatSamples samples() {
-      FloatSamples out = new FloatSamples();
-      SampleIterator it = null;
-      for (TimedChunk c : snapshot()) {
-        it = c.chunk().iterator(it);
-        it.appendFloats(out, Long.MAX_VALUE);
-      }
-      return out;
-    }
-
-    /** Keeps only the samples of {@code all} (this series' samples) from {@code before} on; whether none are left. */
-    boolean keepFrom(long before, FloatSamples all) {
-      full.clear();
-      open.reset();
-      long last = lastT;
-      lastT = Long.MIN_VALUE;
-      int kept = 0;
-      for (int i = 0; i < all.count; i++) {
-        if (all.ts[i] >= before) {
-          append(all.ts[i], all.values[i]);
-          kept++;
-        }
-      }
-      // Appends after a flush still may not go back before what was stored.
-      lastT = last;
-      return kept == 0;
-    }
-  }
-
   /** The samples of a snapshot of chunks, clipped to the querier's range. */
   private static final class ChunkListIterator extends ClippedChunkSequence {
-    private final List<TimedChunk> chunks;
+    private final List<RuleSeries.TimedChunk> chunks;
 
-    ChunkListIterator(List<TimedChunk> chunks, long mint, long maxt) {
+    ChunkListIterator(List<RuleSeries.TimedChunk> chunks, long mint, long maxt) {
       this.chunks = chunks;
       restart(mint, maxt);
     }
@@ -561,9 +455,9 @@ public final class RuleStorage implements Queryable, Closeable {
       List<Series> out = new ArrayList<>();
       lock.readLock().lock();
       try {
-        for (Map.Entry<Labels, SeriesBuffer> e : series.entrySet()) {
+        for (Map.Entry<Labels, RuleSeries> e : series.entrySet()) {
           if (matches(e.getKey(), matchers)) {
-            List<TimedChunk> chunks = e.getValue().snapshot();
+            List<RuleSeries.TimedChunk> chunks = e.getValue().snapshot();
             Labels labels = e.getKey();
             out.add(new Series() {
               @Override

@@ -6,6 +6,9 @@ import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Span;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
@@ -56,6 +59,78 @@ class RuleStorageWalTest {
     }
     try (RuleStorage storage = RuleStorage.open(dir)) {
       assertThat(samples(storage, A)).hasSize(301);
+    }
+  }
+
+  @Test
+  void nativeHistogramSamplesSurviveARestartAndAFlush() throws Exception {
+    Labels latency = Labels.of("__name__", "job:latency:rate5m", "job", "api");
+    try (RuleStorage storage = RuleStorage.open(dir)) {
+      for (int i = 0; i < 720; i++) {
+        storage.appender().add(latency, T0 + i * 15_000L, histogram(i)).commit();
+      }
+    }
+    try (RuleStorage storage = RuleStorage.open(dir)) {
+      assertThat(histogramSums(storage, latency)).hasSize(720).startsWith(0.0, 1.0).endsWith(719.0);
+      BlockMeta block = storage.flush(T0 + 2 * 60 * M, Map.of()).orElseThrow();
+      assertThat(block.stats().numSamples()).isEqualTo(480);
+    }
+    try (RuleStorage storage = RuleStorage.open(dir)) {
+      // 480 from the block, 240 replayed from the checkpoint.
+      assertThat(histogramSums(storage, latency)).hasSize(720).endsWith(719.0);
+    }
+  }
+
+  private static FloatHistogram histogram(int i) {
+    return new FloatHistogram(CounterResetHint.GAUGE, 1, 0.001, 0, 3 * i, i, new Span[] {new Span(2, 3)},
+        new double[] {i, i, i}, new Span[0], new double[0], new double[0]);
+  }
+
+  private static List<Double> histogramSums(RuleStorage storage, Labels labels) throws Exception {
+    List<Double> out = new ArrayList<>();
+    try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      SeriesSet set = q.select(true, null, Matcher.equal("__name__", labels.metricName()));
+      while (set.next()) {
+        SampleIterator it = set.at().iterator(null);
+        while (it.next() == ValueType.FLOAT_HISTOGRAM) {
+          out.add(it.atFloatHistogram().sum());
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aRecordingRuleStoresNativeHistogramResults() throws Exception {
+    RuleStorage source = new RuleStorage();
+    Labels raw = Labels.of("__name__", "latency", "job", "api", "instance", "a");
+    for (int i = 0; i < 40; i++) {
+      source.appender().add(raw, T0 + i * 15_000L, new FloatHistogram(CounterResetHint.UNKNOWN, 0, 0, 0, 4.0 * i,
+          i, new Span[] {new Span(0, 2)}, new double[] {i, 3.0 * i}, new Span[0], new double[0], new double[0]))
+          .commit();
+    }
+    try (RuleStorage storage = RuleStorage.open(dir)) {
+      RuleManager manager = RuleManager.builder(Engine.builder().build(), source).storage(storage).build();
+      manager.load(RuleFiles.parse("""
+          groups:
+            - name: g
+              rules:
+                - record: job:latency:rate1m
+                  expr: sum by (job) (rate(latency[1m]))
+          """, "rules.yml", Duration.ofMinutes(1)));
+      manager.evaluate(T0 + 5 * M);
+      assertThat(manager.groups().get(0).rules().get(0).health()).isEqualTo(RuleHealth.OK);
+      manager.close();
+    }
+    try (RuleStorage storage = RuleStorage.open(dir)) {
+      try (Querier q = storage.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+        SeriesSet set = q.select(true, null, Matcher.equal("__name__", "job:latency:rate1m"));
+        assertThat(set.next()).isTrue();
+        SampleIterator it = set.at().iterator(null);
+        assertThat(it.next()).isEqualTo(ValueType.FLOAT_HISTOGRAM);
+        // 4 observations every 15 s: 4/15 per second.
+        assertThat(it.atFloatHistogram().count()).isCloseTo(4.0 / 15, org.assertj.core.data.Offset.offset(1e-9));
+      }
     }
   }
 

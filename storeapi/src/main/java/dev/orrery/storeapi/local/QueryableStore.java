@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.chunk.FloatHistogramAppender;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.chunk.XorAppender;
+import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
@@ -34,10 +36,10 @@ import java.util.TreeSet;
 
 /**
  * The StoreAPI over a {@link Queryable} with external labels, as Thanos' ruler serves its own TSDB: {@code Series}
- * selects from the queryable and sends each series' float samples as XOR chunks of {@value #SAMPLES_PER_CHUNK}
- * samples, with the external labels added; matchers on external labels are answered from them; {@code Info} announces
- * the labels and an unbounded time range. Float series only: a histogram sample is an {@code UNSUPPORTED} error naming
- * the series. Thread-safe if the queryable is.
+ * selects from the queryable and sends each series' samples as chunks of up to {@value #SAMPLES_PER_CHUNK} samples
+ * (XOR for floats, float histogram chunks for native histograms), with the external labels added; matchers on
+ * external labels are answered from them; {@code Info} announces the labels and an unbounded time range. Thread-safe
+ * if the queryable is.
  */
 public final class QueryableStore implements StoreApi {
   /** Samples per XOR chunk sent. */
@@ -73,32 +75,51 @@ public final class QueryableStore implements StoreApi {
       SampleIterator it = null;
       while (!out.full() && set.next()) {
         it = set.at().iterator(it);
-        out.add(set.at().labels(), chunks(set.at().labels(), it));
+        out.add(set.at().labels(), chunks(it));
       }
     }
     out.finish();
   }
 
-  /** The samples as XOR chunks of at most {@value #SAMPLES_PER_CHUNK}. */
-  private static List<AggrChunk> chunks(Labels labels, SampleIterator it) {
+  /**
+   * The samples as chunks of at most {@value #SAMPLES_PER_CHUNK}: XOR for floats, float histogram chunks for native
+   * histograms, cut also where the kind changes or a histogram does not fit (another bucket layout, a counter reset).
+   */
+  private static List<AggrChunk> chunks(SampleIterator it) {
     List<AggrChunk> out = new ArrayList<>();
-    XorAppender app = new XorAppender();
-    ValueType type;
-    while ((type = it.next()) == ValueType.FLOAT) {
-      if (app.numSamples() == SAMPLES_PER_CHUNK) {
-        out.add(WireChunks.xor(app));
-        app.reset();
+    XorAppender floats = new XorAppender();
+    FloatHistogramAppender histograms = new FloatHistogramAppender();
+    for (ValueType type = it.next(); type != ValueType.NONE; type = it.next()) {
+      if (type == ValueType.FLOAT) {
+        if (histograms.numSamples() > 0 || floats.numSamples() == SAMPLES_PER_CHUNK) {
+          cut(floats, histograms, out);
+        }
+        floats.appendBits(it.atT(), Double.doubleToRawLongBits(it.atV()));
+      } else {
+        FloatHistogram h = it.atFloatHistogram();
+        if (floats.numSamples() > 0 || histograms.numSamples() == SAMPLES_PER_CHUNK) {
+          cut(floats, histograms, out);
+        }
+        if (histograms.numSamples() == 0 || !histograms.append(it.atT(), h)) {
+          cut(floats, histograms, out);
+          histograms.append(it.atT(), h);
+        }
       }
-      app.appendBits(it.atT(), Double.doubleToRawLongBits(it.atV()));
     }
-    if (type != ValueType.NONE) {
-      throw new OrreryException(ErrorCode.UNSUPPORTED, "series " + labels + " holds " + type
-          + " samples; this store sends float series only");
-    }
-    if (app.numSamples() > 0) {
-      out.add(WireChunks.xor(app));
-    }
+    cut(floats, histograms, out);
     return out;
+  }
+
+  /** Sends the open chunk, if it holds samples, and empties both appenders. */
+  private static void cut(XorAppender floats, FloatHistogramAppender histograms, List<AggrChunk> out) {
+    if (floats.numSamples() > 0) {
+      out.add(WireChunks.xor(floats));
+    }
+    if (histograms.numSamples() > 0) {
+      out.add(WireChunks.floatHistogram(histograms));
+    }
+    floats.reset();
+    histograms.reset();
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.testing.NativeHistogramBlocks;
 import dev.orrery.storeapi.WireChunks;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.thanos.AggrChunk;
@@ -76,6 +77,43 @@ class QueryableStoreTest {
           .containsExactly("api", "db");
       assertThat(store.info().getComponentType()).isEqualTo("rule");
       assertThat(WireLabels.toLabels(store.info().getLabelSets(0).getLabelsList())).isEqualTo(EXT);
+    }
+  }
+
+  @Test
+  void nativeHistogramSamplesGoAsFloatHistogramChunks() throws Exception {
+    Labels series = Labels.of("__name__", "job:latency:rate5m", "job", "api");
+    BlockWriter w = BlockWriter.builder(dir).build();
+    // Floats first, then histograms whose fourth bucket appears at 200: chunks of each kind, cut at the new layout.
+    for (int i = 0; i < 10; i++) {
+      w.append(series, T0 + i * 15_000L, i);
+    }
+    for (int i = 10; i < 300; i++) {
+      w.append(series, T0 + i * 15_000L, i < 200 ? NativeHistogramBlocks.counter(i, i, i, i)
+          : NativeHistogramBlocks.counter(i, i, i, i, 1));
+    }
+    w.commit();
+    try (BlockSet blocks = BlockSet.open(dir)) {
+      List<SeriesResponse> all = series(new QueryableStore(blocks, EXT, "rule"), SeriesRequest.newBuilder()
+          .setMinTime(T0).setMaxTime(T0 + 300 * 15_000L).addMatchers(eq("job", "api")).build());
+
+      List<String> kinds = new ArrayList<>();
+      int histograms = 0;
+      SampleIterator it = null;
+      for (AggrChunk c : all.get(0).getSeries().getChunksList()) {
+        kinds.add(c.getRaw().getType() + "@" + (c.getMinTime() - T0) / 15_000);
+        it = WireChunks.toChunk(c.getRaw(), "test").iterator(it);
+        for (ValueType type = it.next(); type != ValueType.NONE; type = it.next()) {
+          if (type == ValueType.FLOAT_HISTOGRAM) {
+            int i = (int) ((it.atT() - T0) / 15_000);
+            assertThat(it.atFloatHistogram().sum()).isEqualTo(i);
+            histograms++;
+          }
+        }
+      }
+      assertThat(kinds).containsExactly("XOR@0", "FLOAT_HISTOGRAM@10", "FLOAT_HISTOGRAM@130",
+          "FLOAT_HISTOGRAM@200");
+      assertThat(histograms).isEqualTo(290);
     }
   }
 
