@@ -68,20 +68,27 @@ public final class WalRecords {
 
   /** Writes a sample record of the first {@code n} samples into {@code out} (reset first). */
   public static void encodeSamples(EncodeBuffer out, long[] refs, long[] timestamps, double[] values, int n) {
-    out.reset();
-    out.putByte(SAMPLES);
-    if (n == 0) {
-      return;
-    }
-    long firstRef = refs[0];
-    long firstT = timestamps[0];
-    out.putBE64(firstRef);
-    out.putBE64(firstT);
+    startSamples(out, SAMPLES, refs, timestamps, n);
     for (int i = 0; i < n; i++) {
-      out.putVarint(refs[i] - firstRef);
-      out.putVarint(timestamps[i] - firstT);
+      putRefAndTime(out, refs, timestamps, i);
       out.putBE64(Double.doubleToRawLongBits(values[i]));
     }
+  }
+
+  /** Starts a record of samples: its type, then (when there are samples) the first one's reference and time. */
+  private static void startSamples(EncodeBuffer out, int type, long[] refs, long[] timestamps, int n) {
+    out.reset();
+    out.putByte(type);
+    if (n > 0) {
+      out.putBE64(refs[0]);
+      out.putBE64(timestamps[0]);
+    }
+  }
+
+  /** Sample {@code i}'s reference and time as deltas against the first sample's. */
+  private static void putRefAndTime(EncodeBuffer out, long[] refs, long[] timestamps, int i) {
+    out.putVarint(refs[i] - refs[0]);
+    out.putVarint(timestamps[i] - timestamps[0]);
   }
 
   /**
@@ -92,23 +99,14 @@ public final class WalRecords {
    */
   public static void encodeFloatHistogramSamples(EncodeBuffer out, long[] refs, long[] timestamps,
       FloatHistogram[] histograms, int n) {
-    out.reset();
     boolean custom = n > 0 && histograms[0].schema() == Histogram.CUSTOM_BUCKETS_SCHEMA;
-    out.putByte(custom ? CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES : FLOAT_HISTOGRAM_SAMPLES);
-    if (n == 0) {
-      return;
-    }
-    long firstRef = refs[0];
-    long firstT = timestamps[0];
-    out.putBE64(firstRef);
-    out.putBE64(firstT);
+    startSamples(out, custom ? CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES : FLOAT_HISTOGRAM_SAMPLES, refs, timestamps, n);
     for (int i = 0; i < n; i++) {
       FloatHistogram h = histograms[i];
       if ((h.schema() == Histogram.CUSTOM_BUCKETS_SCHEMA) != custom) {
         throw new IllegalArgumentException("a record holds either custom-bucket or exponential histograms");
       }
-      out.putVarint(refs[i] - firstRef);
-      out.putVarint(timestamps[i] - firstT);
+      putRefAndTime(out, refs, timestamps, i);
       out.putByte(h.counterResetHint().ordinal());
       out.putVarint(h.schema());
       putDouble(out, h.zeroThreshold());
@@ -170,32 +168,31 @@ public final class WalRecords {
           visitor.series(ref, b.build());
         }
       }
-      case SAMPLES -> {
-        if (d.remaining() == 0) {
-          return;
-        }
-        long firstRef = d.be64();
-        long firstT = d.be64();
-        while (d.remaining() > 0) {
-          long ref = firstRef + d.varint();
-          long t = firstT + d.varint();
-          visitor.sample(ref, t, Double.longBitsToDouble(d.be64()));
-        }
-      }
-      case FLOAT_HISTOGRAM_SAMPLES, CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES -> {
-        if (d.remaining() == 0) {
-          return;
-        }
-        long firstRef = d.be64();
-        long firstT = d.be64();
-        while (d.remaining() > 0) {
-          long ref = firstRef + d.varint();
-          long t = firstT + d.varint();
-          visitor.floatHistogramSample(ref, t, floatHistogram(d, type == CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES));
-        }
-      }
+      case SAMPLES -> forEachSample(d, (ref, t) -> visitor.sample(ref, t, Double.longBitsToDouble(d.be64())));
+      case FLOAT_HISTOGRAM_SAMPLES, CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES -> forEachSample(d, (ref, t) ->
+          visitor.floatHistogramSample(ref, t, floatHistogram(d, type == CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES)));
       case 0 -> throw d.corrupt(0, "WAL record of unknown type 0");
       default -> visitor.otherRecord(type);
+    }
+  }
+
+  /** Reads a sample's value after its reference and time. */
+  @FunctionalInterface
+  private interface SampleValue {
+    void read(long ref, long t);
+  }
+
+  /** Walks a sample record after its type: the first sample's reference and time, then each sample's deltas. */
+  private static void forEachSample(DecodeBuffer d, SampleValue value) {
+    if (d.remaining() == 0) {
+      return;
+    }
+    long firstRef = d.be64();
+    long firstT = d.be64();
+    while (d.remaining() > 0) {
+      long ref = firstRef + d.varint();
+      long t = firstT + d.varint();
+      value.read(ref, t);
     }
   }
 

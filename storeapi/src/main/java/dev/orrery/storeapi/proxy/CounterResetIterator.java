@@ -1,9 +1,8 @@
 package dev.orrery.storeapi.proxy;
 
+import dev.orrery.core.chunk.ForwardingSampleIterator;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
 
 /**
  * The counter-reset iterator the querier puts over a virtual replica's counter samples when it reads the
@@ -14,8 +13,7 @@ import dev.orrery.core.histogram.Histogram;
  * sub-chunks carry no raw first and last values). Hides resets from PromQL, so {@code resets} reads 0 here, as upstream.
  * Confined to one thread.
  */
-final class CounterResetIterator implements SampleIterator {
-  private final SampleIterator in;
+final class CounterResetIterator extends ForwardingSampleIterator {
   private ValueType type = ValueType.NONE;
   private boolean started;
   private boolean floatSeen;
@@ -24,25 +22,25 @@ final class CounterResetIterator implements SampleIterator {
   private double total;
 
   CounterResetIterator(SampleIterator in) {
-    this.in = in;
+    super(in);
   }
 
   @Override
   public ValueType next() {
     while (true) {
-      ValueType vt = in.next();
+      ValueType vt = delegate.next();
       if (vt == ValueType.NONE) {
         return type = ValueType.NONE;
       }
-      long t = in.atT();
+      long t = delegate.atT();
       if (started && t <= lastT) {
-        if (t == lastT && vt == ValueType.FLOAT && type == ValueType.FLOAT && !Double.isNaN(in.atV())) {
-          lastRaw = in.atV();
+        if (t == lastT && vt == ValueType.FLOAT && type == ValueType.FLOAT && !Double.isNaN(delegate.atV())) {
+          lastRaw = delegate.atV();
         }
         continue;
       }
       if (vt == ValueType.FLOAT) {
-        double v = in.atV();
+        double v = delegate.atV();
         if (Double.isNaN(v)) {
           continue;
         }
@@ -82,15 +80,5 @@ final class CounterResetIterator implements SampleIterator {
   @Override
   public double atV() {
     return total;
-  }
-
-  @Override
-  public Histogram atHistogram() {
-    return in.atHistogram();
-  }
-
-  @Override
-  public FloatHistogram atFloatHistogram() {
-    return in.atFloatHistogram();
   }
 }
