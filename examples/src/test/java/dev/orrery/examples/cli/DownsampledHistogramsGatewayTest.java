@@ -1,5 +1,11 @@
 package dev.orrery.examples.cli;
 
+import static dev.orrery.examples.cli.DownsampledGateway.describe;
+import static dev.orrery.examples.cli.DownsampledGateway.indexAtOrBefore;
+import static dev.orrery.examples.cli.DownsampledGateway.samples;
+import static dev.orrery.examples.cli.DownsampledGateway.slot;
+import static dev.orrery.examples.cli.DownsampledGateway.window;
+import static dev.orrery.examples.cli.DownsampledGateway.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orrery.core.block.BlockMeta;
@@ -11,49 +17,20 @@ import dev.orrery.core.histogram.Buckets;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.labels.Labels;
-import dev.orrery.core.labels.Matcher;
-import dev.orrery.core.storage.Querier;
-import dev.orrery.core.storage.Queryable;
-import dev.orrery.core.storage.SelectHints;
-import dev.orrery.core.storage.SeriesSet;
-import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.core.testing.NativeHistogramBlocks;
 import dev.orrery.downsample.BlockDownsampler;
 import dev.orrery.downsample.DownsampledChunk;
 import dev.orrery.downsample.RawDownsampler;
-import dev.orrery.objstore.InMemoryBucket;
-import dev.orrery.objstore.block.BlockBucket;
-import dev.orrery.promql.engine.Engine;
-import dev.orrery.promql.engine.Query;
-import dev.orrery.promql.engine.QueryResult;
 import dev.orrery.promql.engine.TimeSeries;
-import dev.orrery.storeapi.StoreServices;
-import dev.orrery.storeapi.WireChunks;
-import dev.orrery.storeapi.gateway.BucketStore;
 import dev.orrery.storeapi.proto.thanos.Aggr;
 import dev.orrery.storeapi.proto.thanos.AggrChunk;
-import dev.orrery.storeapi.proto.thanos.LabelMatcher;
-import dev.orrery.storeapi.proto.thanos.SeriesRequest;
-import dev.orrery.storeapi.proto.thanos.SeriesResponse;
-import dev.orrery.storeapi.proxy.EndpointSet;
-import dev.orrery.storeapi.proxy.ProxyQueryable;
-import io.grpc.BindableService;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.IntStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +61,7 @@ class DownsampledHistogramsGatewayTest {
   Path tmp;
   private final long[] ts = new long[N];
   private final FloatHistogram[] hs = new FloatHistogram[N];
-  private BucketStore store;
+  private DownsampledGateway gateway;
 
   /** Bucket {@code j} of the counter at scrape {@code i}: every bucket grows each scrape, the last from NEW_BUCKET_AT. */
   private static double bucket(int i, int j) {
@@ -112,19 +89,12 @@ class DownsampledHistogramsGatewayTest {
     TreeMap<Labels, List<Chunk>> series = new TreeMap<>();
     series.put(SERIES, NativeHistogramBlocks.chunks(ts, hs, N));
     BlockMeta raw = NativeHistogramBlocks.write(tmp, Map.of("cluster", "eu"), series);
-    BlockMeta fiveMinute = BlockDownsampler.downsample(tmp.resolve(raw.ulid().toString()), tmp);
-    assertThat(fiveMinute.thanos().downsampleResolutionMillis()).isEqualTo(FIVE_MINUTES);
-    InMemoryBucket bucket = new InMemoryBucket();
-    BlockBucket blocks = new BlockBucket(bucket, Clock.systemUTC());
-    blocks.upload(tmp.resolve(raw.ulid().toString()));
-    blocks.upload(tmp.resolve(fiveMinute.ulid().toString()));
-    store = BucketStore.builder(bucket, tmp.resolve("data")).build();
-    assertThat(store.sync().added()).hasSize(2);
+    gateway = DownsampledGateway.of(tmp, tmp.resolve(raw.ulid().toString()));
   }
 
   @AfterEach
   void tearDown() {
-    store.close();
+    gateway.close();
   }
 
   @Test
@@ -133,7 +103,7 @@ class DownsampledHistogramsGatewayTest {
     assertThat(expected).hasSizeGreaterThan(1);
 
     // The default pair: count (XOR) and sum (float histogram), nothing else.
-    List<AggrChunk> averages = chunks(store, FIVE_MINUTES, Aggr.COUNT, Aggr.SUM);
+    List<AggrChunk> averages = gateway.chunks(NAME, FIVE_MINUTES, Aggr.COUNT, Aggr.SUM);
     assertThat(averages).hasSize(expected.size());
     int windows = 0;
     for (int i = 0; i < expected.size(); i++) {
@@ -154,7 +124,7 @@ class DownsampledHistogramsGatewayTest {
     assertThat(windows).as("one sample per 5m window").isEqualTo(N / 20);
 
     // The counter alone, for rate and the like.
-    List<AggrChunk> counters = chunks(store, FIVE_MINUTES, Aggr.COUNTER);
+    List<AggrChunk> counters = gateway.chunks(NAME, FIVE_MINUTES, Aggr.COUNTER);
     assertThat(counters).hasSize(expected.size());
     for (int i = 0; i < expected.size(); i++) {
       AggrChunk got = counters.get(i);
@@ -166,11 +136,11 @@ class DownsampledHistogramsGatewayTest {
     }
 
     // Min and max do not exist for histograms: asking for them is an error, not an empty answer.
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> chunks(store, FIVE_MINUTES, Aggr.MAX))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> gateway.chunks(NAME, FIVE_MINUTES, Aggr.MAX))
         .hasMessageContaining("MAX");
 
     // Raw resolution only: the raw float histogram chunks, every raw sample.
-    List<AggrChunk> rawChunks = chunks(store, 0, Aggr.RAW);
+    List<AggrChunk> rawChunks = gateway.chunks(NAME, 0, Aggr.RAW);
     assertThat(rawChunks).isNotEmpty().allSatisfy(c -> {
       assertThat(c.hasRaw()).isTrue();
       assertThat(c.getRaw().getType()).isEqualTo(dev.orrery.storeapi.proto.thanos.Chunk.Encoding.FLOAT_HISTOGRAM);
@@ -188,132 +158,86 @@ class DownsampledHistogramsGatewayTest {
 
   @Test
   void querierReadsTheHistogramAggregateEachFunctionNeeds() throws Exception {
-    ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
-    String name = InProcessServerBuilder.generateName();
-    Server server = InProcessServerBuilder.forName(name).executor(exec)
-        .addServices(StoreServices.of(store, exec).stream().map(BindableService::bindService).toList()).build()
-        .start();
-    try (EndpointSet endpoints = new EndpointSet(List.of(name), null,
-        target -> InProcessChannelBuilder.forName(target).executor(exec).build(), Duration.ofSeconds(5))) {
-      endpoints.refresh();
-      ProxyQueryable querier = new ProxyQueryable(endpoints, Duration.ofSeconds(10), List.of());
-      long end = ts[N - 1] + 1;
+    long end = ts[N - 1] + 1;
 
-      // rate reads the counter sub-chunks: with no reset, the counter at a window's stamp is the raw histogram there.
-      List<Point> rate = select(querier, ts[0], end, "rate", FIVE_MINUTES);
-      assertThat(rate).hasSize(N / 20);
-      for (Point p : rate) {
-        int i = rawIndexAtOrBefore(p.t);
-        // A window is stamped at its last millisecond, the last of a chunk at its last raw sample (FORMATS.md 7.2).
-        assertThat(p.t).as("window stamp").isIn(ts[i], ts[i] - Math.floorMod(ts[i], FIVE_MINUTES) + FIVE_MINUTES - 1);
-        assertThat(p.h.counterResetHint()).isNotEqualTo(CounterResetHint.GAUGE);
-        assertThat(p.h.count()).as("counter count at %d", p.t).isEqualTo(hs[i].count());
-        assertThat(p.h.sum()).as("counter sum at %d", p.t).isEqualTo(hs[i].sum());
-        for (int j = 0; j < BUCKETS; j++) {
-          assertThat(countAt(p.h, j)).as("counter bucket %d at %d", j, p.t).isEqualTo(bucket(i, j));
-        }
+    // rate reads the counter sub-chunks: with no reset, the counter at a window's stamp is the raw histogram there.
+    List<Point> rate = select(ts[0], end, "rate", FIVE_MINUTES);
+    assertThat(rate).hasSize(N / 20);
+    for (Point p : rate) {
+      int i = indexAtOrBefore(ts, p.t);
+      // A window is stamped at its last millisecond, the last of a chunk at its last raw sample (FORMATS.md 7.2).
+      assertThat(p.t).as("window stamp").isIn(ts[i], ts[i] - Math.floorMod(ts[i], FIVE_MINUTES) + FIVE_MINUTES - 1);
+      assertThat(p.h.counterResetHint()).isNotEqualTo(CounterResetHint.GAUGE);
+      assertThat(p.h.count()).as("counter count at %d", p.t).isEqualTo(hs[i].count());
+      assertThat(p.h.sum()).as("counter sum at %d", p.t).isEqualTo(hs[i].sum());
+      for (int j = 0; j < BUCKETS; j++) {
+        assertThat(countAt(p.h, j)).as("counter bucket %d at %d", j, p.t).isEqualTo(bucket(i, j));
       }
-
-      // The default (a plain selector, avg_over_time, ...): the average histogram of each window, sum / count.
-      for (String function : new String[] {"", "avg_over_time"}) {
-        List<Point> avg = select(querier, ts[0], end, function, FIVE_MINUTES);
-        assertThat(avg).as(function).hasSizeLessThan(N / 4).hasSize(N / 20);
-        for (Point p : avg) {
-          int[] window = window(p.t);
-          assertThat(window).as("window ending %d", p.t).hasSize(20);
-          assertThat(p.h.count()).as("average count at %d", p.t)
-              .isCloseTo(mean(window, h -> h.count()), Offset.offset(1e-9));
-          assertThat(p.h.sum()).as("average sum at %d", p.t)
-              .isCloseTo(mean(window, h -> h.sum()), Offset.offset(1e-9));
-          for (int j = 0; j < BUCKETS; j++) {
-            int bucket = j;
-            double wantBucket = Arrays.stream(window).mapToDouble(i -> bucket(i, bucket)).average().orElseThrow();
-            assertThat(countAt(p.h, j)).as("average bucket %d at %d", j, p.t)
-                .isCloseTo(wantBucket, Offset.offset(1e-9));
-          }
-        }
-      }
-
-      // Raw resolution only: every raw histogram as it is.
-      List<Point> raw = select(querier, ts[0], end, "rate", 0);
-      assertThat(raw).hasSize(N);
-      for (int i = 0; i < N; i++) {
-        assertThat(raw.get(i).t).isEqualTo(ts[i]);
-        assertThat(describe(raw.get(i).h)).isEqualTo(describe(hs[i]));
-      }
-
-      // PromQL over either resolution: the rate of observations is the same (every bucket grows linearly).
-      long from = T0 + 2 * 3_600_000L;
-      long to = ts[N - 1];
-      String expr = "histogram_count(rate(" + NAME + "[1h]))";
-      TimeSeries fromFiveMinute = rangeQuery(querier, expr, from, to, FIVE_MINUTES);
-      TimeSeries fromRaw = rangeQuery(querier, expr, from, to, 0L);
-      assertThat(fromFiveMinute.floatTimestamps()).isEqualTo(fromRaw.floatTimestamps());
-      assertThat(fromRaw.floatValues()).hasSizeGreaterThan(20);
-      for (int k = 0; k < fromRaw.floatValues().length; k++) {
-        double r = fromRaw.floatValues()[k];
-        assertThat(r).isPositive();
-        assertThat(fromFiveMinute.floatValues()[k]).as("rate at %d", fromRaw.floatTimestamps()[k])
-            .isCloseTo(r, Offset.offset(r * 0.02));
-      }
-      // Away from the new bucket, both are the exact slope: 1 + 2 + 3 + 0.5 observations per 15 s.
-      int last = fromRaw.floatValues().length - 1;
-      assertThat(fromRaw.floatValues()[last]).isCloseTo(6.5 / 15, Offset.offset(1e-9));
-      assertThat(fromFiveMinute.floatValues()[last]).isCloseTo(6.5 / 15, Offset.offset(1e-9));
-    } finally {
-      server.shutdownNow();
-      exec.close();
     }
+
+    // The default (a plain selector, avg_over_time, ...): the average histogram of each window, sum / count.
+    for (String function : new String[] {"", "avg_over_time"}) {
+      List<Point> avg = select(ts[0], end, function, FIVE_MINUTES);
+      assertThat(avg).as(function).hasSizeLessThan(N / 4).hasSize(N / 20);
+      for (Point p : avg) {
+        int[] window = window(ts, p.t);
+        assertThat(window).as("window ending %d", p.t).hasSize(20);
+        assertThat(p.h.count()).as("average count at %d", p.t)
+            .isCloseTo(mean(window, h -> h.count()), Offset.offset(1e-9));
+        assertThat(p.h.sum()).as("average sum at %d", p.t)
+            .isCloseTo(mean(window, h -> h.sum()), Offset.offset(1e-9));
+        for (int j = 0; j < BUCKETS; j++) {
+          int bucket = j;
+          double wantBucket = Arrays.stream(window).mapToDouble(i -> bucket(i, bucket)).average().orElseThrow();
+          assertThat(countAt(p.h, j)).as("average bucket %d at %d", j, p.t)
+              .isCloseTo(wantBucket, Offset.offset(1e-9));
+        }
+      }
+    }
+
+    // Raw resolution only: every raw histogram as it is.
+    List<Point> raw = select(ts[0], end, "rate", 0);
+    assertThat(raw).hasSize(N);
+    for (int i = 0; i < N; i++) {
+      assertThat(raw.get(i).t).isEqualTo(ts[i]);
+      assertThat(describe(raw.get(i).h)).isEqualTo(describe(hs[i]));
+    }
+
+    // PromQL over either resolution: the rate of observations is the same (every bucket grows linearly).
+    long from = T0 + 2 * 3_600_000L;
+    long to = ts[N - 1];
+    String expr = "histogram_count(rate(" + NAME + "[1h]))";
+    TimeSeries fromFiveMinute = gateway.rangeQuery(expr, from, to, 3_600_000L, FIVE_MINUTES);
+    TimeSeries fromRaw = gateway.rangeQuery(expr, from, to, 3_600_000L, 0L);
+    assertThat(fromFiveMinute.floatTimestamps()).isEqualTo(fromRaw.floatTimestamps());
+    assertThat(fromRaw.floatValues()).hasSizeGreaterThan(20);
+    for (int k = 0; k < fromRaw.floatValues().length; k++) {
+      double r = fromRaw.floatValues()[k];
+      assertThat(r).isPositive();
+      assertThat(fromFiveMinute.floatValues()[k]).as("rate at %d", fromRaw.floatTimestamps()[k])
+          .isCloseTo(r, Offset.offset(r * 0.02));
+    }
+    // Away from the new bucket, both are the exact slope: 1 + 2 + 3 + 0.5 observations per 15 s.
+    int last = fromRaw.floatValues().length - 1;
+    assertThat(fromRaw.floatValues()[last]).isCloseTo(6.5 / 15, Offset.offset(1e-9));
+    assertThat(fromFiveMinute.floatValues()[last]).isCloseTo(6.5 / 15, Offset.offset(1e-9));
   }
 
   private record Point(long t, FloatHistogram h) {}
 
   /** The histogram samples of the series selected through the querier. */
-  private static List<Point> select(ProxyQueryable queryable, long start, long end, String function,
-      long maxResolution) throws Exception {
-    List<Point> out = new ArrayList<>();
-    SelectHints hints = new SelectHints(start, end, 0, function, 0, List.of(), false, false, List.of(), false,
-        maxResolution);
-    try (Querier q = queryable.querier(start, end)) {
-      SeriesSet set = q.select(true, hints, Matcher.equal("__name__", NAME));
-      assertThat(set.next()).isTrue();
-      assertThat(set.at().labels().get("job")).isEqualTo("api");
-      SampleIterator it = set.at().iterator(null);
+  private List<Point> select(long start, long end, String function, long maxResolution) throws Exception {
+    return gateway.select(NAME, start, end, function, maxResolution, series -> {
+      assertThat(series.labels().get("job")).isEqualTo("api");
+      List<Point> out = new ArrayList<>();
+      SampleIterator it = series.iterator(null);
       ValueType type;
       while ((type = it.next()) != ValueType.NONE) {
         assertThat(type).isEqualTo(ValueType.FLOAT_HISTOGRAM);
         out.add(new Point(it.atT(), it.atFloatHistogram()));
       }
-      assertThat(set.next()).isFalse();
-    }
-    return out;
-  }
-
-  /** The one series of a range query at the given max source resolution. */
-  private static TimeSeries rangeQuery(Queryable querier, String expr, long from, long to, long maxResolution) {
-    Queryable withResolution = new StoreOptions(null, null, null, maxResolution).applyTo(querier);
-    try (Query q = Engine.builder().build().rangeQuery(withResolution, expr, from, to, 3_600_000L)) {
-      QueryResult r = q.execute();
-      assertThat(r).isInstanceOf(QueryResult.Matrix.class);
-      List<TimeSeries> series = ((QueryResult.Matrix) r).series();
-      assertThat(series).hasSize(1);
-      return series.get(0);
-    }
-  }
-
-  /** The index of the latest raw sample at or before {@code t}. */
-  private int rawIndexAtOrBefore(long t) {
-    int i = 0;
-    while (i + 1 < N && ts[i + 1] <= t) {
-      i++;
-    }
-    return i;
-  }
-
-  /** The indexes of the raw samples in the 5m window that the stamp {@code t} closes. */
-  private int[] window(long t) {
-    long windowStart = t - Math.floorMod(t, FIVE_MINUTES);
-    return IntStream.range(0, N).filter(i -> ts[i] >= windowStart && ts[i] <= t).toArray();
+      return out;
+    });
   }
 
   private double mean(int[] indexes, ToDoubleFunction<FloatHistogram> f) {
@@ -324,59 +248,5 @@ class DownsampledHistogramsGatewayTest {
     assertThat(h.schema()).isZero();
     assertThat(h.negativeBuckets()).isEmpty();
     return Buckets.of(h.positiveSpans(), h.positiveBuckets()).countAt(index);
-  }
-
-  private static List<AggrChunk> chunks(BucketStore store, long maxResolution, Aggr... aggregates) {
-    SeriesRequest request = SeriesRequest.newBuilder().setMinTime(Long.MIN_VALUE).setMaxTime(Long.MAX_VALUE)
-        .addMatchers(LabelMatcher.newBuilder().setType(LabelMatcher.Type.EQ).setName("__name__").setValue(NAME))
-        .setMaxResolutionWindow(maxResolution).addAllAggregates(List.of(aggregates)).build();
-    List<AggrChunk> out = new ArrayList<>();
-    store.series(request, (SeriesResponse r) -> {
-      if (r.hasSeries()) {
-        out.addAll(r.getSeries().getChunksList());
-      }
-      for (var s : r.getBatch().getSeriesList()) {
-        out.addAll(s.getChunksList());
-      }
-    });
-    return out;
-  }
-
-  private static Chunk slot(DownsampledChunk chunk, int k) {
-    return AggrChunkSlots.chunks(ByteBuffer.wrap(chunk.data()), "expected", -1)[k];
-  }
-
-  private static Chunk wire(dev.orrery.storeapi.proto.thanos.Chunk chunk) {
-    return WireChunks.toChunk(chunk, "test");
-  }
-
-  /** Every sample of a chunk, float or histogram, one a line. */
-  private static String samples(Chunk chunk) {
-    StringBuilder b = new StringBuilder();
-    SampleIterator it = chunk.iterator(null);
-    ValueType type;
-    while ((type = it.next()) != ValueType.NONE) {
-      b.append(it.atT()).append('=');
-      switch (type) {
-        case FLOAT -> b.append(it.atV());
-        case FLOAT_HISTOGRAM -> b.append(describe(it.atFloatHistogram()));
-        default -> throw new AssertionError("unexpected " + type);
-      }
-      b.append('\n');
-    }
-    return b.toString();
-  }
-
-  /** A float histogram's values, bucket by bucket index (independent of how spans lay the buckets out). */
-  private static String describe(FloatHistogram h) {
-    StringBuilder b = new StringBuilder().append("schema=").append(h.schema()).append(" count=").append(h.count())
-        .append(" sum=").append(h.sum()).append(" zero=").append(h.zeroCount()).append(" +[");
-    Buckets positive = Buckets.of(h.positiveSpans(), h.positiveBuckets());
-    for (int i = 0; i < positive.size(); i++) {
-      if (positive.counts()[i] != 0) {
-        b.append(positive.indexes()[i]).append(':').append(positive.counts()[i]).append(' ');
-      }
-    }
-    return b.append("] -").append(h.negativeBuckets().length).toString();
   }
 }
