@@ -14,7 +14,9 @@ import dev.orrery.promql.rules.AlertmanagerNotifier;
 import dev.orrery.promql.rules.RuleFiles;
 import dev.orrery.promql.rules.RuleGroup;
 import dev.orrery.promql.rules.RuleHealth;
+import dev.orrery.promql.rules.PrometheusApiRuleQuery;
 import dev.orrery.promql.rules.RuleManager;
+import dev.orrery.promql.rules.RuleQuery;
 import dev.orrery.promql.rules.RuleStorage;
 import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.WireLabels;
@@ -37,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,6 +85,10 @@ public final class RuleCommand implements Callable<Integer> {
     @Option(names = {"--endpoint", "--store"}, description = "StoreAPI endpoint host:port the rules query "
         + "(repeatable).")
     List<String> endpoints;
+
+    @Option(names = "--query", paramLabel = "<url>", description = "Prometheus-compatible query API the rules are "
+        + "evaluated by, e.g. a querier's http://127.0.0.1:10902 (repeatable: tried in order), as Thanos' ruler.")
+    List<URI> queryUrls;
   }
 
   @Option(names = "--query.replica-label", description = "Label telling replicas apart; replicas are deduplicated "
@@ -159,7 +166,8 @@ public final class RuleCommand implements Callable<Integer> {
         // A one-shot run keeps its results in memory; a serving ruler logs them in --tsdb.path and replays them.
         RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath, retention)) {
       Engine engine = Engine.builder().build();
-      RuleManager.Builder b = RuleManager.builder(engine, stores.queryable()).storage(storage).externalLabels(external)
+      RuleManager.Builder b = (stores.query() != null ? RuleManager.builder(stores.query())
+          : RuleManager.builder(engine, stores.queryable())).storage(storage).externalLabels(external)
           .resendDelay(resend).externalUrl(queryUrl);
       if (notifier != null) {
         b.notifier(notifier);
@@ -315,20 +323,25 @@ public final class RuleCommand implements Callable<Integer> {
   }
 
   private Stores openStores() throws Exception {
+    if (source.queryUrls != null) {
+      PrometheusApiRuleQuery query = new PrometheusApiRuleQuery(source.queryUrls, Duration.ofMinutes(2));
+      return new Stores(null, query, query::close);
+    }
     if (source.data != null) {
       if (!Files.isDirectory(source.data)) {
         throw new ParameterException(spec.commandLine(), "--data: not a directory: " + source.data);
       }
       BlockSet blocks = BlockSet.open(source.data);
-      return new Stores(blocks.withExternalLabels(), blocks::close);
+      return new Stores(blocks.withExternalLabels(), null, blocks::close);
     }
     StoreFanOut fanOut = StoreFanOut.open(new FanOutQueryLauncher.FanOutSettings(source.endpoints, null,
         replicaLabels, true, true, Duration.ofMinutes(2), Duration.ofSeconds(30), false), grpc);
-    return new Stores(fanOut.queryable, fanOut::close);
+    return new Stores(fanOut.queryable, null, fanOut::close);
   }
 
-  /** What the rules query, and how to release it. */
-  private record Stores(Queryable queryable, AutoCloseable closer) implements AutoCloseable {
+  /** What the rules query (the engine over a queryable, or a remote query API), and how to release it. */
+  private record Stores(@Nullable Queryable queryable, @Nullable RuleQuery query, AutoCloseable closer)
+      implements AutoCloseable {
     @Override
     public void close() throws Exception {
       closer.close();

@@ -11,11 +11,8 @@ import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SeriesSet;
 import dev.orrery.core.storage.Queryable;
-import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.engine.Engine;
-import dev.orrery.promql.engine.Query;
 import dev.orrery.promql.engine.QueryException;
-import dev.orrery.promql.engine.QueryResult;
 import dev.orrery.promql.engine.Sample;
 import dev.orrery.promql.http.RulesEndpoint;
 import java.io.IOException;
@@ -44,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ruler: evaluates rule groups with the PromQL engine over a {@link Queryable} (typically the querier's fan-out
- * over every store), stores what recording rules produce and the alerts' {@code ALERTS} series in a {@link
+ * over every store) or through another {@link RuleQuery} (a querier's HTTP API), stores what recording rules produce and the alerts' {@code ALERTS} series in a {@link
  * RuleStorage}, and sends alerts to Alertmanager, as Prometheus' rule manager does.
  *
  * <ul>
@@ -69,7 +66,8 @@ public final class RuleManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleManager.class);
   private static final double STALE = Double.longBitsToDouble(StaleNaN.BITS);
 
-  private final Engine engine;
+  private final RuleQuery ruleQuery;
+  /** What the for-state restore reads ALERTS_FOR_STATE from: the storage, and the source when the engine runs here. */
   private final Queryable queryable;
   private final RuleStorage storage;
   private final Map<String, String> externalLabels;
@@ -84,9 +82,10 @@ public final class RuleManager implements AutoCloseable {
   private @Nullable ScheduledExecutorService scheduler;
 
   private RuleManager(Builder b) {
-    this.engine = b.engine;
+    // The engine reads the source and what was recorded; a remote query sees the records through its own stores.
     this.storage = b.storage;
-    this.queryable = Queryable.merge(List.of(b.queryable, b.storage));
+    this.queryable = b.queryable == null ? b.storage : Queryable.merge(List.of(b.queryable, b.storage));
+    this.ruleQuery = b.ruleQuery != null ? b.ruleQuery : RuleQuery.local(b.engine, queryable);
     this.externalLabels = Map.copyOf(b.externalLabels);
     this.notifier = b.notifier;
     this.resendDelay = b.resendDelay;
@@ -96,9 +95,21 @@ public final class RuleManager implements AutoCloseable {
     this.forGracePeriod = b.forGracePeriod;
   }
 
-  /** A builder evaluating with {@code engine} over {@code queryable}. */
+  /**
+   * A builder evaluating with {@code engine} over {@code queryable} and what the rules recorded (so a rule sees the
+   * results of the rules before it).
+   */
   public static Builder builder(Engine engine, Queryable queryable) {
-    return new Builder(engine, queryable);
+    requireNonNull(queryable, "queryable is null");
+    return new Builder(null, requireNonNull(engine, "engine is null"), queryable);
+  }
+
+  /**
+   * A builder evaluating through {@code query}, for example {@link PrometheusApiRuleQuery} against a querier that
+   * also serves what this ruler recorded (its StoreAPI); pending alerts are restored from the storage.
+   */
+  public static Builder builder(RuleQuery query) {
+    return new Builder(requireNonNull(query, "query is null"), null, null);
   }
 
   /**
@@ -479,7 +490,7 @@ public final class RuleManager implements AutoCloseable {
     }
 
     private void evaluateRule(RuleState state, long ts) {
-      List<Sample> result = query(state.rule().expr(), ts);
+      List<Sample> result = ruleQuery.evaluate(state.rule(), ts);
       List<Sample> toStore = switch (state) {
         case RecordingRuleState rec -> rec.apply(result, ts, group.limit());
         case AlertingRuleState alert -> alert.update(result, ts, externalLabels, group.limit());
@@ -511,17 +522,6 @@ public final class RuleManager implements AutoCloseable {
         if (!send.isEmpty()) {
           notifier.send(send);
         }
-      }
-    }
-
-    private List<Sample> query(Expr expr, long ts) {
-      try (Query q = engine.instantQuery(queryable, expr, ts)) {
-        return switch (q.execute()) {
-          case QueryResult.Vector v -> v.samples();
-          case QueryResult.Scalar s -> List.of(new Sample(Labels.empty(), ts, s.value(), null));
-          case QueryResult.Matrix m -> throw new RuleEvaluationException("rule result is a range vector");
-          case QueryResult.StringResult s -> throw new RuleEvaluationException("rule result is a string");
-        };
       }
     }
 
@@ -573,8 +573,9 @@ public final class RuleManager implements AutoCloseable {
 
   /** Options of a {@link RuleManager}. */
   public static final class Builder {
-    private final Engine engine;
-    private final Queryable queryable;
+    private final @Nullable RuleQuery ruleQuery;
+    private final @Nullable Engine engine;
+    private final @Nullable Queryable queryable;
     private RuleStorage storage = new RuleStorage();
     private Map<String, String> externalLabels = Map.of();
     private @Nullable AlertmanagerNotifier notifier;
@@ -584,9 +585,10 @@ public final class RuleManager implements AutoCloseable {
     private Duration outageTolerance = Duration.ofHours(1);
     private Duration forGracePeriod = Duration.ofMinutes(10);
 
-    private Builder(Engine engine, Queryable queryable) {
-      this.engine = requireNonNull(engine, "engine is null");
-      this.queryable = requireNonNull(queryable, "queryable is null");
+    private Builder(@Nullable RuleQuery query, @Nullable Engine engine, @Nullable Queryable queryable) {
+      this.ruleQuery = query;
+      this.engine = engine;
+      this.queryable = queryable;
     }
 
     /** Where results go (default: a new {@link RuleStorage}). */

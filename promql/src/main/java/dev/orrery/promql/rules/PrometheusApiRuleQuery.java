@@ -1,0 +1,144 @@
+package dev.orrery.promql.rules;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.LabelsBuilder;
+import dev.orrery.promql.engine.Sample;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Evaluates rules through the Prometheus HTTP API ({@code POST /api/v1/query}) of a Prometheus or a Thanos querier,
+ * as Thanos' ruler does with {@code --query}. The endpoints are tried in order; the first that answers is used, so
+ * one that is down only costs its connection attempt. An error answer ({@code "status": "error"}) fails the rule with
+ * the endpoint's error type and message. Native histogram results cannot be used: the API's JSON gives their bucket
+ * boundaries, not the schema and bucket indexes a histogram chunk needs, so they fail the rule with an error saying so.
+ *
+ * <p>Thread-safe.
+ */
+public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<URI> endpoints;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  /**
+   * Queries {@code endpoints} (base URLs such as {@code http://querier:10902}), each request limited to {@code
+   * timeout}.
+   */
+  public PrometheusApiRuleQuery(List<URI> endpoints, Duration timeout) {
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException("no query endpoint");
+    }
+    this.endpoints = List.copyOf(endpoints);
+    this.timeout = requireNonNull(timeout, "timeout is null");
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @Override
+  public List<Sample> evaluate(Rule rule, long timestampMillis) {
+    String form = "query=" + URLEncoder.encode(rule.exprText(), StandardCharsets.UTF_8) + "&time="
+        + timestampMillis / 1000 + "." + String.format("%03d", timestampMillis % 1000);
+    IOException failure = null;
+    for (URI endpoint : endpoints) {
+      HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/api/v1/query")).timeout(timeout)
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+      HttpResponse<String> response;
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        failure = e;
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RuleEvaluationException("interrupted while querying " + endpoint);
+      }
+      return samples(endpoint, response, timestampMillis);
+    }
+    throw new RuleEvaluationException("no query endpoint answered: " + failure);
+  }
+
+  private static List<Sample> samples(URI endpoint, HttpResponse<String> response, long ts) {
+    JsonNode body;
+    try {
+      body = JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new RuleEvaluationException(endpoint + " answered " + response.statusCode() + " without JSON: "
+          + abbreviate(response.body()));
+    }
+    if (!"success".equals(body.path("status").asText())) {
+      throw new RuleEvaluationException(endpoint + " answered " + response.statusCode() + ": "
+          + body.path("errorType").asText("error") + ": " + body.path("error").asText(abbreviate(response.body())));
+    }
+    JsonNode data = body.path("data");
+    String type = data.path("resultType").asText();
+    return switch (type) {
+      case "vector" -> vector(endpoint, data.path("result"));
+      case "scalar" -> List.of(new Sample(Labels.empty(), ts, value(endpoint, data.path("result").path(1)), null));
+      case "matrix" -> throw new RuleEvaluationException("rule result is a range vector");
+      case "string" -> throw new RuleEvaluationException("rule result is a string");
+      default -> throw new RuleEvaluationException(endpoint + " answered an unknown result type '" + type + "'");
+    };
+  }
+
+  private static List<Sample> vector(URI endpoint, JsonNode result) {
+    List<Sample> out = new ArrayList<>(result.size());
+    LabelsBuilder labels = new LabelsBuilder();
+    for (JsonNode s : result) {
+      labels.reset();
+      for (Iterator<Map.Entry<String, JsonNode>> it = s.path("metric").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> l = it.next();
+        labels.set(l.getKey(), l.getValue().asText());
+      }
+      if (s.has("histogram")) {
+        throw new RuleEvaluationException("the result holds a native histogram (" + labels.build() + "), which "
+            + "cannot be read from the query API's JSON; record it with --data or --endpoint instead");
+      }
+      JsonNode point = s.path("value");
+      long t = Math.round(point.path(0).asDouble() * 1000);
+      out.add(new Sample(labels.build(), t, value(endpoint, point.path(1)), null));
+    }
+    return out;
+  }
+
+  /** A value as the API writes it: a string such as {@code "1.5"}, {@code "NaN"} or {@code "+Inf"}. */
+  private static double value(URI endpoint, JsonNode node) {
+    String s = node.asText();
+    return switch (s) {
+      case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      case "NaN" -> Double.NaN;
+      default -> {
+        try {
+          yield Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+          throw new RuleEvaluationException(endpoint + " answered a value that is not a number: '" + s + "'");
+        }
+      }
+    };
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}

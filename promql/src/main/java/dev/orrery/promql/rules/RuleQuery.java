@@ -1,0 +1,40 @@
+package dev.orrery.promql.rules;
+
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.storage.Queryable;
+import dev.orrery.promql.engine.Engine;
+import dev.orrery.promql.engine.Query;
+import dev.orrery.promql.engine.QueryResult;
+import dev.orrery.promql.engine.Sample;
+import java.util.List;
+
+/**
+ * Evaluates a rule's expression at an instant, for the {@link RuleManager}: with the PromQL engine over a {@link
+ * Queryable} ({@link #local}), or through the query API of a Prometheus or a Thanos querier ({@link
+ * PrometheusApiRuleQuery}), as Thanos' ruler does.
+ */
+@FunctionalInterface
+public interface RuleQuery {
+  /**
+   * The instant vector of {@code rule}'s expression at {@code timestampMillis}; a scalar result is one sample without
+   * labels.
+   *
+   * @throws RuntimeException a {@code QueryException}, {@code OrreryException} or the ruler's evaluation error, which
+   *     make the rule's health {@code err}
+   */
+  List<Sample> evaluate(Rule rule, long timestampMillis);
+
+  /** The engine over {@code queryable}. */
+  static RuleQuery local(Engine engine, Queryable queryable) {
+    return (rule, ts) -> {
+      try (Query q = engine.instantQuery(queryable, rule.expr(), ts)) {
+        return switch (q.execute()) {
+          case QueryResult.Vector v -> v.samples();
+          case QueryResult.Scalar s -> List.of(new Sample(Labels.empty(), ts, s.value(), null));
+          case QueryResult.Matrix m -> throw new RuleEvaluationException("rule result is a range vector");
+          case QueryResult.StringResult s -> throw new RuleEvaluationException("rule result is a string");
+        };
+      }
+    };
+  }
+}
