@@ -10,6 +10,7 @@ import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.chunk.ClippedChunkSequence;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Span;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
@@ -126,8 +127,9 @@ public final class RuleStorage implements Queryable, Closeable {
       }
     });
     storage.nextRef = replayer.maxRef + 1;
-    if (replayer.unknownRefs > 0) {
-      LOG.warn("{}: {} samples in the WAL name no series and were dropped", walDir, replayer.unknownRefs);
+    if (replayer.unknownRefs > 0 || replayer.unreadable > 0) {
+      LOG.warn("{}: dropped {} samples of the WAL that name no series and {} histograms whose buckets do not match "
+          + "their spans", walDir, replayer.unknownRefs, replayer.unreadable);
     }
     if (replay.corruption() != null) {
       LOG.warn("{}: the WAL is corrupt; {} records were replayed, the rest is dropped: {}", walDir, replay.records(),
@@ -144,6 +146,7 @@ public final class RuleStorage implements Queryable, Closeable {
     final long minValid;
     long maxRef;
     long unknownRefs;
+    long unreadable;
 
     Replayer(long minValid) {
       this.minValid = minValid;
@@ -167,7 +170,12 @@ public final class RuleStorage implements Queryable, Closeable {
     public void floatHistogramSample(long ref, long t, FloatHistogram h) {
       RuleSeries s = valid(ref, t);
       if (s != null) {
-        s.append(t, h);
+        try {
+          s.append(t, h);
+        } catch (IllegalArgumentException e) {
+          // A histogram no chunk can hold is dropped, not allowed to stop the replay.
+          unreadable++;
+        }
       }
     }
 
@@ -209,9 +217,27 @@ public final class RuleStorage implements Queryable, Closeable {
       return add(seriesLabels, timestampMillis, value, null);
     }
 
-    /** Adds a native histogram sample to the batch. */
+    /**
+     * Adds a native histogram sample to the batch.
+     *
+     * @throws IllegalArgumentException if its spans do not describe its buckets (it could not be stored or replayed)
+     */
     public Appender add(Labels seriesLabels, long timestampMillis, FloatHistogram histogram) {
-      return add(seriesLabels, timestampMillis, Double.NaN, requireNonNull(histogram, "histogram is null"));
+      requireNonNull(histogram, "histogram is null");
+      if (bucketsIn(histogram.positiveSpans()) != histogram.positiveBuckets().length
+          || bucketsIn(histogram.negativeSpans()) != histogram.negativeBuckets().length) {
+        throw new IllegalArgumentException("histogram of " + seriesLabels + " at " + timestampMillis
+            + ": its spans do not match its buckets");
+      }
+      return add(seriesLabels, timestampMillis, Double.NaN, histogram);
+    }
+
+    private static long bucketsIn(Span[] spans) {
+      long n = 0;
+      for (Span s : spans) {
+        n += s.length();
+      }
+      return n;
     }
 
     private Appender add(Labels seriesLabels, long t, double value, @Nullable FloatHistogram histogram) {

@@ -81,6 +81,17 @@ class RuleStorageWalTest {
     }
   }
 
+  @Test
+  void aHistogramWhoseSpansDoNotMatchItsBucketsIsRefusedBeforeItIsLogged() throws Exception {
+    FloatHistogram malformed = new FloatHistogram(CounterResetHint.GAUGE, 0, 0, 0, 1, 1, new Span[] {new Span(0, 3)},
+        new double[] {1}, new Span[0], new double[0], new double[0]);
+    try (RuleStorage storage = RuleStorage.open(dir)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> storage.appender().add(A, T0, malformed))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spans do not match");
+      assertThat(storage.seriesCount()).isZero();
+    }
+  }
+
   private static FloatHistogram histogram(int i) {
     return new FloatHistogram(CounterResetHint.GAUGE, 1, 0.001, 0, 3 * i, i, new Span[] {new Span(2, 3)},
         new double[] {i, i, i}, new Span[0], new double[0], new double[0]);
