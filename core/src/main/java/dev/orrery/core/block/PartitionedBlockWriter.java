@@ -1,5 +1,6 @@
 package dev.orrery.core.block;
 
+import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.labels.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,13 +34,16 @@ public final class PartitionedBlockWriter {
 
   /** Adds a float sample to the block of its window. */
   public void append(Labels labels, long timestampMillis, double value) {
-    long window = Math.floorDiv(timestampMillis, rangeMillis);
-    BlockWriter w = windows.get(window);
-    if (w == null) {
-      w = blockOptions.build();
-      windows.put(window, w);
-    }
-    w.append(labels, timestampMillis, value);
+    writerFor(timestampMillis).append(labels, timestampMillis, value);
+  }
+
+  /** Adds a native histogram sample to the block of its window. */
+  public void append(Labels labels, long timestampMillis, FloatHistogram histogram) {
+    writerFor(timestampMillis).append(labels, timestampMillis, histogram);
+  }
+
+  private BlockWriter writerFor(long timestampMillis) {
+    return windows.computeIfAbsent(Math.floorDiv(timestampMillis, rangeMillis), w -> blockOptions.build());
   }
 
   /** Writes every window's block, oldest first, and returns their metas. */

@@ -94,6 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
   static final String[] EXAMPLE_QUERIES = {
       "sum by (cluster) (rate(http_requests_total[5m]))",
       "histogram_quantile(0.99, sum by (le, cluster) (rate(http_request_duration_seconds_bucket[5m])))",
+      "histogram_quantile(0.99, sum by (cluster) (rate(http_request_duration_native_seconds[5m])))",
       "max without (prometheus_replica) (up)",
       "count by (cluster, environment) (up)"};
 }

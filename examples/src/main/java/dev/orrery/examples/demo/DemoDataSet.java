@@ -2,6 +2,9 @@ package dev.orrery.examples.demo;
 
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.PartitionedBlockWriter;
+import dev.orrery.core.histogram.CounterResetHint;
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Span;
 import dev.orrery.core.labels.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,7 +17,8 @@ import java.util.SplittableRandom;
  * A synthetic multi-cluster data set: three clusters, each scraped by two Prometheus replicas, over a few hours at
  * 15 s. Every (cluster, replica) pair becomes its own 2h-aligned blocks with the pair as Thanos external labels
  * ({@code cluster}, {@code environment}, {@code prometheus_replica}), as a sidecar would upload them. Series:
- * request counters with resets, a classic latency histogram, gauges (memory, temperature, goroutines) and {@code up}.
+ * request counters with resets, a latency histogram both as a classic one ({@code _bucket}, {@code _sum}, {@code
+ * _count}) and as a native one (schema 3), gauges (memory, temperature, goroutines) and {@code up}.
  * Deterministic for a given start time.
  */
 public final class DemoDataSet {
@@ -28,6 +32,8 @@ public final class DemoDataSet {
   private static final String[] REPLICAS = {"prometheus-0", "prometheus-1"};
   private static final String[] HANDLERS = {"/api/v1/query", "/api/v1/query_range", "/api/v1/series"};
   private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  /** Schema of the native latency histogram: 8 buckets per power of two. */
+  private static final int NATIVE_SCHEMA = 3;
 
   private final long startMillis;
   private final long hours;
@@ -77,6 +83,10 @@ public final class DemoDataSet {
       double[] requests = new double[HANDLERS.length * 2];
       double[] bucketCounts = new double[HANDLERS.length * (BUCKETS.length + 1)];
       double[] latencySum = new double[HANDLERS.length];
+      NativeLatency[] nativeLatency = new NativeLatency[HANDLERS.length];
+      for (int h = 0; h < HANDLERS.length; h++) {
+        nativeLatency[h] = new NativeLatency();
+      }
       double cpu = 0;
       for (long s = 0; s < steps; s++) {
         long t = startMillis + s * SCRAPE_INTERVAL_MILLIS + offset + rnd.nextInt(25);
@@ -90,6 +100,9 @@ public final class DemoDataSet {
           java.util.Arrays.fill(requests, 0);
           java.util.Arrays.fill(bucketCounts, 0);
           java.util.Arrays.fill(latencySum, 0);
+          for (NativeLatency n : nativeLatency) {
+            n.reset();
+          }
           cpu = 0;
         }
         double load = 1 + 0.5 * Math.sin((t / 3_600_000.0) * Math.PI / 2 + cluster);
@@ -104,6 +117,7 @@ public final class DemoDataSet {
           for (int q = 0; q < n; q++) {
             double latency = Math.exp(rnd.nextGaussian() * 0.9 - 3.2 + h * 0.4);
             latencySum[h] += latency;
+            nativeLatency[h].observe(latency);
             for (int b = 0; b < BUCKETS.length; b++) {
               if (latency <= BUCKETS[b]) {
                 bucketCounts[h * (BUCKETS.length + 1) + b]++;
@@ -120,6 +134,8 @@ public final class DemoDataSet {
               instance, "handler", HANDLERS[h]), t, Math.round(latencySum[h] * 1000) / 1000.0);
           w.append(Labels.of("__name__", "http_request_duration_seconds_count", "job", "api-server", "instance",
               instance, "handler", HANDLERS[h]), t, bucketCounts[h * (BUCKETS.length + 1) + BUCKETS.length]);
+          w.append(Labels.of("__name__", "http_request_duration_native_seconds", "job", "api-server", "instance",
+              instance, "handler", HANDLERS[h]), t, nativeLatency[h].snapshot());
         }
         cpu += 0.2 * load + rnd.nextDouble() * 0.05;
         w.append(Labels.of("__name__", "process_cpu_seconds_total", "job", "api-server", "instance", instance), t,
@@ -131,6 +147,47 @@ public final class DemoDataSet {
         w.append(Labels.of("__name__", "node_cpu_temperature_celsius", "job", "api-server", "instance", instance),
             t, Math.round((45 + 10 * load + rnd.nextGaussian()) * 10) / 10.0);
       }
+    }
+  }
+
+  /**
+   * A cumulative native histogram of latencies at {@value #NATIVE_SCHEMA}: observation {@code v} counts in bucket
+   * {@code ceil(log2(v) * 2^schema)}, whose upper bound is {@code 2^(index / 2^schema)}. The layout spans the
+   * populated buckets, zeros in between.
+   */
+  private static final class NativeLatency {
+    /** Bucket counts from index {@link #FIRST_INDEX}: latencies from about 1 µs to 1000 s. */
+    private static final int FIRST_INDEX = -160;
+    private final double[] counts = new double[240];
+    private double count;
+    private double sum;
+
+    void observe(double v) {
+      int index = (int) Math.ceil(Math.log(v) / Math.log(2) * (1 << NATIVE_SCHEMA));
+      counts[Math.clamp(index - FIRST_INDEX, 0, counts.length - 1)]++;
+      count++;
+      sum += v;
+    }
+
+    void reset() {
+      java.util.Arrays.fill(counts, 0);
+      count = 0;
+      sum = 0;
+    }
+
+    FloatHistogram snapshot() {
+      int lo = 0;
+      while (lo < counts.length && counts[lo] == 0) {
+        lo++;
+      }
+      int hi = counts.length - 1;
+      while (hi >= lo && counts[hi] == 0) {
+        hi--;
+      }
+      Span[] spans = lo > hi ? new Span[0] : new Span[] {new Span(lo + FIRST_INDEX, hi - lo + 1)};
+      double[] buckets = lo > hi ? new double[0] : java.util.Arrays.copyOfRange(counts, lo, hi + 1);
+      return new FloatHistogram(CounterResetHint.UNKNOWN, NATIVE_SCHEMA, 0, 0, count,
+          Math.round(sum * 1000) / 1000.0, spans, buckets, new Span[0], new double[0], new double[0]);
     }
   }
 }
