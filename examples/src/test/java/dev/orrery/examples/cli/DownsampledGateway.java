@@ -170,13 +170,19 @@ final class DownsampledGateway implements AutoCloseable {
 
   /** The one series of a range query through the querier at the given max source resolution. */
   TimeSeries rangeQuery(String expr, long from, long to, long step, long maxResolution) throws IOException {
+    List<TimeSeries> series = rangeQuerySeries(expr, from, to, step, maxResolution);
+    assertThat(series).hasSize(1);
+    return series.get(0);
+  }
+
+  /** Every series of a range query through the querier at the given max source resolution. */
+  List<TimeSeries> rangeQuerySeries(String expr, long from, long to, long step, long maxResolution)
+      throws IOException {
     Queryable withResolution = new StoreOptions(null, null, null, maxResolution).applyTo(querier());
     try (Query q = Engine.builder().build().rangeQuery(withResolution, expr, from, to, step)) {
       QueryResult r = q.execute();
       assertThat(r).isInstanceOf(QueryResult.Matrix.class);
-      List<TimeSeries> series = ((QueryResult.Matrix) r).series();
-      assertThat(series).hasSize(1);
-      return series.get(0);
+      return ((QueryResult.Matrix) r).series();
     }
   }
 

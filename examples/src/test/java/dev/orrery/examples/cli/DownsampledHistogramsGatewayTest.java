@@ -135,9 +135,14 @@ class DownsampledHistogramsGatewayTest {
           .isEqualTo(samples(slot(expected.get(i), AggrChunkSlots.COUNTER)));
     }
 
-    // Min and max do not exist for histograms: asking for them is an error, not an empty answer.
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> gateway.chunks(NAME, FIVE_MINUTES, Aggr.MAX))
-        .hasMessageContaining("MAX");
+    // Min and max do not exist for histograms: who asks for them gets the count and sum pair instead.
+    for (Aggr minOrMax : new Aggr[] {Aggr.MIN, Aggr.MAX}) {
+      List<AggrChunk> instead = gateway.chunks(NAME, FIVE_MINUTES, minOrMax);
+      assertThat(instead).as("%s", minOrMax).hasSize(expected.size()).allSatisfy(c -> {
+        assertThat(c.hasMin() || c.hasMax() || c.hasCounter() || c.hasRaw()).isFalse();
+        assertThat(c.hasCount() && c.hasSum()).isTrue();
+      });
+    }
 
     // Raw resolution only: the raw float histogram chunks, every raw sample.
     List<AggrChunk> rawChunks = gateway.chunks(NAME, 0, Aggr.RAW);
@@ -194,6 +199,12 @@ class DownsampledHistogramsGatewayTest {
         }
       }
     }
+
+    // max_over_time of a histogram series reads the averages (PromQL then ignores histograms there, as it does raw
+    // ones), rather than failing the query.
+    assertThat(select(ts[0], end, "max_over_time", FIVE_MINUTES)).hasSize(N / 20);
+    assertThat(gateway.rangeQuerySeries("max_over_time(" + NAME + "[1h])", T0 + 3_600_000L, ts[N - 1], 3_600_000L,
+        FIVE_MINUTES)).isEmpty();
 
     // Raw resolution only: every raw histogram as it is.
     List<Point> raw = select(ts[0], end, "rate", 0);

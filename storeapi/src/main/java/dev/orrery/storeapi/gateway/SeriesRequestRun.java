@@ -444,7 +444,9 @@ final class SeriesRequestRun {
     String resource = set.block.id() + "/chunks";
     AggrChunkSlots.split(data, slots, encs, resource);
     List<Aggr> wanted = request.getAggregatesList();
-    if (wanted.isEmpty()) {
+    if (wanted.isEmpty() || isHistogramWithoutAny(slots, encs, wanted)) {
+      // A histogram aggregate has no min and max: those who ask for them get the average, as PromQL reads raw
+      // histograms where min and max functions see none.
       wanted = List.of(Aggr.COUNT, Aggr.SUM);
     }
     for (Aggr aggr : wanted) {
@@ -474,6 +476,22 @@ final class SeriesRequestRun {
       }
     }
     return a.build();
+  }
+
+  /** Whether the chunk is of a histogram series (7.1: its counter slot is a histogram chunk) and lacks a wanted slot. */
+  private static boolean isHistogramWithoutAny(ByteBuffer[] slots, int[] encs, List<Aggr> wanted) {
+    ByteBuffer counter = slots[AggrChunkSlots.COUNTER];
+    int enc = encs[AggrChunkSlots.COUNTER];
+    if (counter == null || (enc != ChunkEncoding.HISTOGRAM.code() && enc != ChunkEncoding.FLOAT_HISTOGRAM.code())) {
+      return false;
+    }
+    for (Aggr aggr : wanted) {
+      if ((aggr == Aggr.MIN || aggr == Aggr.MAX) && slots[aggr == Aggr.MIN ? AggrChunkSlots.MIN
+          : AggrChunkSlots.MAX] == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // 8.4: file encodings 1, 2, 3 map to wire types 0, 1, 2; XOR2 is re-encoded as XOR.

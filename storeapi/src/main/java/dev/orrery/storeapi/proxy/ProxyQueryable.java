@@ -324,7 +324,10 @@ public final class ProxyQueryable implements Queryable {
         return spare -> WireChunks.toChunk(c.getRaw(), resource).iterator(spare);
       }
       List<Aggr> want = set.aggregates.isEmpty() ? List.of(Aggr.COUNT, Aggr.SUM) : set.aggregates;
-      if (want.size() == 1) {
+      // A store answers min or max of a histogram series, which has neither, with the count and sum pair.
+      boolean averageInstead = want.size() == 1 && (want.get(0) == Aggr.MIN && !c.hasMin()
+          || want.get(0) == Aggr.MAX && !c.hasMax()) && c.hasSum() && c.hasCount();
+      if (want.size() == 1 && !averageInstead) {
         dev.orrery.storeapi.proto.thanos.Chunk sub = switch (want.get(0)) {
           case MIN -> c.getMin();
           case MAX -> c.getMax();
