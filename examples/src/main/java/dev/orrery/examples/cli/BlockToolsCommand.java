@@ -103,7 +103,7 @@ public final class BlockToolsCommand implements Runnable {
 
   /** Writes the next resolution's copy of a block. */
   @Command(name = "downsample", description = "Write the 5m copy of a raw block, or the 1h copy of a 5m block, as Thanos'"
-      + " compactor does (float series).")
+      + " compactor does (float and native histogram series).")
   static final class Downsample implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<block-dir>", description = "The block directory.")
     Path blockDir;
