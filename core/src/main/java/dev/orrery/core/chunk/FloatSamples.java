@@ -46,6 +46,11 @@ public final class FloatSamples {
     values[count++] = v;
   }
 
+  /** An iterator over the samples held now, {@code [0, count)}; the arrays are not copied. */
+  public SampleIterator iterator() {
+    return new FloatSamplesIterator(ts, values, count);
+  }
+
   /** Makes room for {@code n} more samples. */
   public void ensureRoom(int n) {
     int need = count + n;

@@ -1,19 +1,12 @@
 package dev.orrery.core.testing;
 
-import dev.orrery.core.chunk.SampleIterator;
-import dev.orrery.core.chunk.ValueType;
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.chunk.FloatSamples;
+import dev.orrery.core.chunk.ForwardingSampleIterator;
 
 /** Float samples from parallel arrays, for tests of iterators that combine others. */
-public final class FloatArrayIterator implements SampleIterator {
-  private final long[] ts;
-  private final double[] vs;
-  private int i = -1;
-
+public final class FloatArrayIterator extends ForwardingSampleIterator {
   public FloatArrayIterator(long[] ts, double[] vs) {
-    this.ts = ts;
-    this.vs = vs;
+    super(new FloatSamples().wrap(ts, vs, ts.length).iterator());
   }
 
   /** Samples at {@code start, start + step, ..., <= end} with values {@code value + k * increment}. */
@@ -26,44 +19,5 @@ public final class FloatArrayIterator implements SampleIterator {
       v[k] = value + k * increment;
     }
     return new FloatArrayIterator(t, v);
-  }
-
-  @Override
-  public ValueType next() {
-    if (i < ts.length) {
-      i++;
-    }
-    return i < ts.length ? ValueType.FLOAT : ValueType.NONE;
-  }
-
-  @Override
-  public ValueType seek(long t) {
-    if (i < 0) {
-      i = 0;
-    }
-    while (i < ts.length && ts[i] < t) {
-      i++;
-    }
-    return i < ts.length ? ValueType.FLOAT : ValueType.NONE;
-  }
-
-  @Override
-  public long atT() {
-    return ts[i];
-  }
-
-  @Override
-  public double atV() {
-    return vs[i];
-  }
-
-  @Override
-  public Histogram atHistogram() {
-    throw new IllegalStateException("float samples only");
-  }
-
-  @Override
-  public FloatHistogram atFloatHistogram() {
-    throw new IllegalStateException("float samples only");
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.chunk.CounterResetIterator;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.dedup.OverlapSplit;
 import dev.orrery.core.dedup.PenaltySampleIterator;

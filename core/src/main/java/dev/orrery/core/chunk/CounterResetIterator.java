@@ -1,27 +1,24 @@
-package dev.orrery.storeapi.proxy;
-
-import dev.orrery.core.chunk.ForwardingSampleIterator;
-import dev.orrery.core.chunk.SampleIterator;
-import dev.orrery.core.chunk.ValueType;
+package dev.orrery.core.chunk;
 
 /**
- * The counter-reset iterator the querier puts over a virtual replica's counter samples when it reads the
- * {@code [COUNTER]} aggregate (FORMATS.md 7.4, 7.5; Thanos' {@code ApplyCounterResetsSeriesIterator}): float samples
+ * Thanos' counter-reset iterator ({@code ApplyCounterResetsSeriesIterator}, FORMATS.md 7.4, 7.5), which the querier
+ * puts over a series' {@code [COUNTER]} aggregates and the 1h downsampler over the 5m counter sub-chunks: float samples
  * become a monotonic running total, where a value below the previous raw value is a reset and adds itself; a sample at
  * the previous timestamp is the true last raw value of a counter sub-chunk and only updates the value the next increase
  * is measured from; samples earlier than that, and NaN, are skipped. Histogram samples pass unchanged (their counter
  * sub-chunks carry no raw first and last values). Hides resets from PromQL, so {@code resets} reads 0 here, as upstream.
  * Confined to one thread.
  */
-final class CounterResetIterator extends ForwardingSampleIterator {
+public final class CounterResetIterator extends ForwardingSampleIterator {
   private ValueType type = ValueType.NONE;
   private boolean started;
   private boolean floatSeen;
   private long lastT;
-  private double lastRaw;
+  private double lastRaw = Double.NaN;
   private double total;
 
-  CounterResetIterator(SampleIterator in) {
+  /** The running total of {@code in}'s counter samples. */
+  public CounterResetIterator(SampleIterator in) {
     super(in);
   }
 
@@ -80,5 +77,10 @@ final class CounterResetIterator extends ForwardingSampleIterator {
   @Override
   public double atV() {
     return total;
+  }
+
+  /** The last raw (not adjusted) counter value seen so far, NaN before any. */
+  public double lastRaw() {
+    return lastRaw;
   }
 }
