@@ -22,7 +22,8 @@ import java.util.Map;
 
 /**
  * Evaluates rules through the Prometheus HTTP API ({@code POST /api/v1/query}) of a Prometheus or a Thanos querier,
- * as Thanos' ruler does with {@code --query}. The endpoints are tried in order; the first that answers is used, so
+ * as Thanos' ruler does with {@code --query}, passing the group's partial response strategy as Thanos' {@code
+ * partial_response} parameter. The endpoints are tried in order; the first that answers is used, so
  * one that is down only costs its connection attempt. An error answer ({@code "status": "error"}) fails the rule with
  * the endpoint's error type and message. Native histogram results cannot be used: the API's JSON gives their bucket
  * boundaries, not the schema and bucket indexes a histogram chunk needs, so they fail the rule with an error saying so.
@@ -50,9 +51,11 @@ public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
   }
 
   @Override
-  public List<Sample> evaluate(Rule rule, long timestampMillis) {
+  public List<Sample> evaluate(RuleGroup group, Rule rule, long timestampMillis) {
+    // partial_response is Thanos' parameter; Prometheus ignores it.
     String form = "query=" + URLEncoder.encode(rule.exprText(), StandardCharsets.UTF_8) + "&time="
-        + timestampMillis / 1000 + "." + String.format("%03d", timestampMillis % 1000);
+        + timestampMillis / 1000 + "." + String.format("%03d", timestampMillis % 1000) + "&partial_response="
+        + (group.partialResponse() == RuleGroup.PartialResponse.WARN);
     IOException failure = null;
     for (URI endpoint : endpoints) {
       HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/api/v1/query")).timeout(timeout)

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,8 @@ public final class RuleFiles {
   private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Set<String> FILE_KEYS = Set.of("groups");
-  private static final Set<String> GROUP_KEYS = Set.of("name", "interval", "limit", "rules");
+  private static final Set<String> GROUP_KEYS = Set.of("name", "interval", "limit", "rules", "query_offset", "labels",
+      "partial_response_strategy");
   private static final Set<String> RULE_KEYS = Set.of("record", "alert", "expr", "for", "keep_firing_for", "labels",
       "annotations");
 
@@ -101,6 +103,19 @@ public final class RuleFiles {
     if (limit < 0) {
       throw new IllegalArgumentException(where + ": limit: expected a non-negative integer, got " + g.get("limit"));
     }
+    Duration queryOffset = g.has("query_offset") ? duration(g.get("query_offset"), where + ": query_offset")
+        : Duration.ZERO;
+    Map<String, String> groupLabels = labels(g.path("labels"), where + ": labels");
+    RuleGroup.PartialResponse partialResponse = RuleGroup.PartialResponse.ABORT;
+    if (g.has("partial_response_strategy")) {
+      String strategy = text(g.get("partial_response_strategy"), where + ": partial_response_strategy");
+      try {
+        partialResponse = RuleGroup.PartialResponse.valueOf(strategy.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": partial_response_strategy: expected warn or abort, got '"
+            + strategy + "'");
+      }
+    }
     JsonNode rules = g.path("rules");
     List<Rule> out = new ArrayList<>();
     if (!rules.isMissingNode() && !rules.isNull()) {
@@ -110,13 +125,25 @@ public final class RuleFiles {
       int i = 0;
       for (JsonNode r : rules) {
         i++;
-        out.add(rule(r, where + ", rule " + i));
+        out.add(rule(r, where + ", rule " + i, groupLabels));
       }
     }
-    return new RuleGroup(file, name, interval, limit, out);
+    return new RuleGroup(file, name, interval, limit, out, queryOffset, partialResponse);
   }
 
-  private static Rule rule(JsonNode r, String position) {
+  /** A {@code labels} map with valid names. */
+  private static Map<String, String> labels(JsonNode node, String where) {
+    Map<String, String> labels = stringMap(node, where);
+    for (String label : labels.keySet()) {
+      if (!LABEL_NAME.matcher(label).matches()) {
+        throw new IllegalArgumentException(where + ": invalid label name: " + label);
+      }
+    }
+    return labels;
+  }
+
+  /** A rule; the group's labels come first, the rule's own override them (as in Prometheus 3). */
+  private static Rule rule(JsonNode r, String position, Map<String, String> groupLabels) {
     String record = r.has("record") ? text(r.get("record"), position + ": record") : "";
     String alert = r.has("alert") ? text(r.get("alert"), position + ": alert") : "";
     String name = record.isEmpty() ? alert : record;
@@ -138,12 +165,8 @@ public final class RuleFiles {
     } catch (PromqlParseException e) {
       throw new IllegalArgumentException(where + ": could not parse expression: " + e.getMessage(), e);
     }
-    Map<String, String> labels = stringMap(r.path("labels"), where + ": labels");
-    for (String label : labels.keySet()) {
-      if (!LABEL_NAME.matcher(label).matches()) {
-        throw new IllegalArgumentException(where + ": invalid label name: " + label);
-      }
-    }
+    Map<String, String> labels = new TreeMap<>(groupLabels);
+    labels.putAll(labels(r.path("labels"), where + ": labels"));
     if (!record.isEmpty()) {
       if (!METRIC_NAME.matcher(record).matches()) {
         throw new IllegalArgumentException(where + ": invalid recording rule name: " + record);

@@ -385,23 +385,25 @@ public final class RuleManager implements AutoCloseable {
 
     private void evaluateRules(long ts) {
       long start = System.nanoTime();
+      // With a query offset the rules query, store and alert as of that much earlier (Prometheus' query_offset).
+      long at = ts - group.queryOffset().toMillis();
       for (RuleState state : rules) {
         long ruleStart = System.nanoTime();
         String error = "";
         try {
-          evaluateRule(state, ts);
+          evaluateRule(state, at);
         } catch (QueryException | RuleEvaluationException | OrreryException e) {
           error = String.valueOf(e.getMessage());
           LOG.warn("rule {} of group {} failed: {}", state.rule().name(), group.name(), error);
         }
         state.evaluated(ts, System.nanoTime() - ruleStart, error);
       }
-      markRemovedRulesStale(ts);
+      markRemovedRulesStale(at);
       lastEvaluation = ts;
       evaluationNanos = System.nanoTime() - start;
       for (RuleState state : rules) {
         if (state instanceof AlertingRuleState alert && !alert.restored()) {
-          restoreForState(alert, ts);
+          restoreForState(alert, at);
         }
       }
     }
@@ -490,7 +492,7 @@ public final class RuleManager implements AutoCloseable {
     }
 
     private void evaluateRule(RuleState state, long ts) {
-      List<Sample> result = ruleQuery.evaluate(state.rule(), ts);
+      List<Sample> result = ruleQuery.evaluate(group, state.rule(), ts);
       List<Sample> toStore = switch (state) {
         case RecordingRuleState rec -> rec.apply(result, ts, group.limit());
         case AlertingRuleState alert -> alert.update(result, ts, externalLabels, group.limit());

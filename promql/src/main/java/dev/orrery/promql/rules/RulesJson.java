@@ -58,6 +58,11 @@ final class RulesJson implements RulesEndpoint {
       g.writeEndArray();
       writeSeconds(g, "interval", rg.interval());
       g.writeNumberField("limit", rg.limit());
+      if (!rg.queryOffset().isZero()) {
+        writeSeconds(g, "queryOffset", rg.queryOffset());
+      }
+      // Thanos' ruler adds the group's strategy.
+      g.writeStringField("partialResponseStrategy", rg.partialResponse().name());
       writeSeconds(g, "evaluationTime", group.evaluationTime());
       g.writeStringField("lastEvaluation", time(group.lastEvaluation()));
       g.writeEndObject();

@@ -173,4 +173,51 @@ class RuleFilesTest {
     assertThatThrownBy(() -> RuleFiles.parse(yaml, "f.yml", DEFAULT)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
+
+  @Test
+  void readsThanosAndPrometheus3GroupFields() {
+    List<RuleGroup> groups = RuleFiles.parse("""
+        groups:
+          - name: offset
+            query_offset: 1m
+            partial_response_strategy: WARN
+            labels:
+              team: storage
+              severity: low
+            rules:
+              - record: job:up:sum
+                expr: sum by (job) (up)
+              - alert: Down
+                expr: up == 0
+                labels:
+                  severity: page
+          - name: plain
+            rules:
+              - record: one
+                expr: vector(1)
+        """, "rules.yml", Duration.ofMinutes(1));
+    RuleGroup offset = groups.get(0);
+    assertThat(offset.queryOffset()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(offset.partialResponse()).isEqualTo(RuleGroup.PartialResponse.WARN);
+    assertThat(offset.rules().get(0).labels()).isEqualTo(Map.of("team", "storage", "severity", "low"));
+    assertThat(offset.rules().get(1).labels()).as("the rule's own label wins")
+        .isEqualTo(Map.of("team", "storage", "severity", "page"));
+    assertThat(groups.get(1).queryOffset()).isZero();
+    assertThat(groups.get(1).partialResponse()).isEqualTo(RuleGroup.PartialResponse.ABORT);
+
+    assertThatThrownBy(() -> RuleFiles.parse("""
+        groups:
+          - name: g
+            partial_response_strategy: sometimes
+            rules: []
+        """, "bad.yml", Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bad.yml: group \"g\": partial_response_strategy: expected warn or abort");
+    assertThatThrownBy(() -> RuleFiles.parse("""
+        groups:
+          - name: g
+            labels:
+              "bad-name": x
+            rules: []
+        """, "bad.yml", Duration.ofMinutes(1))).hasMessageContaining("invalid label name: bad-name");
+  }
 }
