@@ -58,7 +58,7 @@ public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
         + (group.partialResponse() == RuleGroup.PartialResponse.WARN);
     IOException failure = null;
     for (URI endpoint : endpoints) {
-      HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/api/v1/query")).timeout(timeout)
+      HttpRequest request = HttpRequest.newBuilder(queryUri(endpoint)).timeout(timeout)
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(form)).build();
       HttpResponse<String> response;
@@ -74,6 +74,15 @@ public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
       return samples(endpoint, response, timestampMillis);
     }
     throw new RuleEvaluationException("no query endpoint answered: " + failure);
+  }
+
+  /** {@code /api/v1/query} under the endpoint, keeping a path prefix (a querier behind {@code /thanos/}). */
+  static URI queryUri(URI endpoint) {
+    String base = endpoint.toString();
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return URI.create(base + "/api/v1/query");
   }
 
   private static List<Sample> samples(URI endpoint, HttpResponse<String> response, long ts) {

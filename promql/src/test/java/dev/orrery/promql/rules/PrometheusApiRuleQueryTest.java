@@ -102,6 +102,13 @@ class PrometheusApiRuleQueryTest {
     }
   }
 
+  @Test
+  void theQueryPathKeepsTheEndpointsPrefix() {
+    assertThat(PrometheusApiRuleQuery.queryUri(URI.create("http://q:10902"))).hasToString("http://q:10902/api/v1/query");
+    assertThat(PrometheusApiRuleQuery.queryUri(URI.create("http://q/thanos/")))
+        .hasToString("http://q/thanos/api/v1/query");
+  }
+
   /** Evaluates {@link #RULES} once at {@code at}; the recorded series (name and labels) and their values. */
   private static Map<String, Double> evaluate(RuleManager.Builder builder, long at) throws Exception {
     RuleStorage storage = new RuleStorage();
