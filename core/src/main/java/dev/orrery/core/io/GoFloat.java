@@ -3,13 +3,23 @@ package dev.orrery.core.io;
 /**
  * Go's shortest float formatting ({@code strconv.FormatFloat(f, 'g', -1, 64)}, i.e. {@code fmt}'s {@code %g}), as
  * {@code promtool tsdb dump} prints values: {@code 639966}, {@code 1.502016e+06}, {@code 1.5e-05}, {@code NaN},
- * {@code +Inf}. Java's {@link Double#toString} yields the same shortest digits (JDK 19+); only the layout differs.
+ * {@code +Inf}; and {@code %v}, which keeps the plain form up to an exponent of 20. Java's {@link Double#toString}
+ * yields the same shortest digits (JDK 19+); only the layout differs.
  */
 public final class GoFloat {
   private GoFloat() {}
 
-  /** Formats {@code v} like Go's {@code %g}. */
+  /** Formats {@code v} like Go's {@code %g}: exponent form when the exponent is below -4 or at least 6. */
   public static String formatG(double v) {
+    return format(v, 6);
+  }
+
+  /** Formats {@code v} like Go's {@code %v}: as {@link #formatG}, with the exponent form from 21 on. */
+  public static String formatV(double v) {
+    return format(v, 21);
+  }
+
+  private static String format(double v, int exponentFrom) {
     if (Double.isNaN(v)) {
       return "NaN";
     }
@@ -25,8 +35,8 @@ public final class GoFloat {
     if (d.negative) {
       sb.append('-');
     }
-    // Shortest formatting decides with precision 6 ('g' with prec -1 in strconv).
-    if (exp < -4 || exp >= 6) {
+    // Shortest formatting decides with precision 6 ('g' with prec -1 in strconv), %v with 21.
+    if (exp < -4 || exp >= exponentFrom) {
       sb.append(d.digits.charAt(0));
       if (d.digits.length() > 1) {
         sb.append('.').append(d.digits, 1, d.digits.length());

@@ -6,6 +6,7 @@ import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockVerifier;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.histogram.FloatHistogramText;
 import dev.orrery.core.io.GoFloat;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
@@ -157,7 +158,7 @@ public final class BlockToolsCommand implements Runnable {
               out.append(labels).append(' ').append(GoFloat.formatG(it.atV())).append(' ')
                   .append(Long.toString(it.atT())).append('\n');
             } else {
-              out.append(labels).append(' ').append(it.atFloatHistogram().toString()).append(' ')
+              out.append(labels).append(' ').append(FloatHistogramText.of(it.atFloatHistogram())).append(' ')
                   .append(Long.toString(it.atT())).append('\n');
             }
           }

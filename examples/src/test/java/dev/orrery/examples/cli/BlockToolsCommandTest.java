@@ -60,6 +60,10 @@ class BlockToolsCommandTest {
     assertThat(dump.exit()).isZero();
     assertThat(dump.out().lines().count()).isEqualTo(BlockMeta.read(first).stats().numSamples());
     assertThat(dump.out().lines().findFirst().orElseThrow()).matches("\\{__name__=\".*\"\\} \\S+ \\d{13}");
+    // Native histograms as Prometheus prints them: count, sum, then each populated bucket with its bounds.
+    assertThat(dump.out().lines().filter(l -> l.startsWith("{__name__=\"http_request_duration_native_seconds\"")))
+        .isNotEmpty().allSatisfy(l -> assertThat(l)
+            .matches(".*\\} \\{count:\\d+, sum:[0-9.e+-]+(, \\(\\S+,\\S+\\]:\\d+)+\\} \\d{13}"));
   }
 
   @Test

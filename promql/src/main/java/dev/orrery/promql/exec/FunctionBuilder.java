@@ -2,6 +2,7 @@ package dev.orrery.promql.exec;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import dev.orrery.core.io.GoFloat;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.LabelsBuilder;
 import dev.orrery.core.labels.MatchType;
@@ -34,9 +35,8 @@ import dev.orrery.promql.exec.scan.RangeFunctionOperator;
 import dev.orrery.promql.exec.scan.RangeSource;
 import dev.orrery.promql.exec.scan.VectorSelectorOperator;
 import dev.orrery.promql.function.ExtendedRangeKernels;
-import dev.orrery.promql.function.GoFloats;
-import dev.orrery.promql.function.MathFunctions;
 import dev.orrery.promql.function.MathFunctions.DateField;
+import dev.orrery.promql.function.MathFunctions;
 import dev.orrery.promql.function.OverTimeKernels;
 import dev.orrery.promql.function.RangeKernel;
 import dev.orrery.promql.function.RateKernels;
@@ -123,7 +123,7 @@ final class FunctionBuilder {
         RangeKernel k = (w, out) -> {
           double q = w.params[0];
           if (Double.isNaN(q) || q < 0 || q > 1) {
-            w.annotations.warn("quantile value should be between 0 and 1, got " + GoFloats.formatG(q), qPos);
+            w.annotations.warn("quantile value should be between 0 and 1, got " + GoFloat.formatG(q), qPos);
           }
           return OverTimeKernels.QUANTILE.apply(w, out);
         };

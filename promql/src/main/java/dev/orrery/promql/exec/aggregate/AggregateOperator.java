@@ -1,6 +1,7 @@
 package dev.orrery.promql.exec.aggregate;
 
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.io.GoFloat;
 import dev.orrery.promql.ast.AggregateOp;
 import dev.orrery.promql.exec.Batches;
 import dev.orrery.promql.exec.QueryContext;
@@ -8,7 +9,6 @@ import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
 import dev.orrery.promql.function.FloatQuantiles;
-import dev.orrery.promql.function.GoFloats;
 import dev.orrery.promql.function.KahanSum;
 import dev.orrery.promql.histogram.HistogramAccumulator;
 import java.util.Arrays;
@@ -105,7 +105,7 @@ public final class AggregateOperator implements VectorOperator {
       if (op == AggregateOp.QUANTILE) {
         double qv = q[i];
         if (Double.isNaN(qv) || qv < 0 || qv > 1) {
-          ctx.annotations().warn("quantile value should be between 0 and 1, got " + GoFloats.formatG(qv),
+          ctx.annotations().warn("quantile value should be between 0 and 1, got " + GoFloat.formatG(qv),
               paramPosition);
         }
       }

@@ -1,12 +1,13 @@
 package dev.orrery.promql.exec.aggregate;
 
+import dev.orrery.core.histogram.FloatHistogramText;
+import dev.orrery.core.io.GoFloat;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.promql.exec.QueryContext;
 import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepGrid;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
-import dev.orrery.promql.function.GoFloats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ public final class CountValuesOperator implements VectorOperator {
         StepVector v = buf[i];
         Map<Integer, double[]> counts = new LinkedHashMap<>();
         for (int k = 0; k < v.size; k++) {
-          String value = v.histograms[k] != null ? HistogramText.of(v.histograms[k]) : GoFloats.formatV(v.values[k]);
+          String value = v.histograms[k] != null ? FloatHistogramText.of(v.histograms[k]) : GoFloat.formatV(v.values[k]);
           Labels l = keys[v.ids[k]].toBuilder().set(label, value).build();
           Integer id = ids.get(l);
           if (id == null) {

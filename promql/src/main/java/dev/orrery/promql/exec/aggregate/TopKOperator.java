@@ -1,5 +1,6 @@
 package dev.orrery.promql.exec.aggregate;
 
+import dev.orrery.core.io.GoFloat;
 import dev.orrery.promql.ast.AggregateOp;
 import dev.orrery.promql.engine.QueryException;
 import dev.orrery.promql.exec.Batches;
@@ -7,7 +8,6 @@ import dev.orrery.promql.exec.QueryContext;
 import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
-import dev.orrery.promql.function.GoFloats;
 import java.util.List;
 
 /**
@@ -87,15 +87,15 @@ public final class TopKOperator implements VectorOperator {
           ratio = 1;
         }
         if (ratio != pv) {
-          ctx.annotations().warn("ratio value should be between -1 and 1, got " + GoFloats.formatG(pv)
-              + ", capping to " + GoFloats.formatG(ratio), paramPosition);
+          ctx.annotations().warn("ratio value should be between -1 and 1, got " + GoFloat.formatG(pv)
+              + ", capping to " + GoFloat.formatG(ratio), paramPosition);
         }
       } else {
         if (Double.isNaN(pv)) {
           throw QueryException.execution("Parameter value is NaN");
         }
         if (pv >= 9.223372036854775807E18 || pv < -9.223372036854775808E18) {
-          throw QueryException.execution("Scalar value " + GoFloats.formatV(pv) + " overflows int64");
+          throw QueryException.execution("Scalar value " + GoFloat.formatV(pv) + " overflows int64");
         }
         k = (long) pv;
         if (k > v.size) {

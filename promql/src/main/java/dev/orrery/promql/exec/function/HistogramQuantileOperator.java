@@ -1,6 +1,7 @@
 package dev.orrery.promql.exec.function;
 
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.io.GoFloat;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.promql.exec.Batches;
 import dev.orrery.promql.exec.QueryContext;
@@ -8,7 +9,6 @@ import dev.orrery.promql.exec.SeriesInfo;
 import dev.orrery.promql.exec.StepVector;
 import dev.orrery.promql.exec.VectorOperator;
 import dev.orrery.promql.function.ClassicBuckets;
-import dev.orrery.promql.function.GoFloats;
 import dev.orrery.promql.histogram.HistogramQuantiles;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -160,7 +160,7 @@ public final class HistogramQuantileOperator implements VectorOperator {
         for (int p = 0; p < params.size(); p++) {
           double q = args[p][i];
           if (Double.isNaN(q) || q < 0 || q > 1) {
-            ctx.annotations().warn("quantile value should be between 0 and 1, got " + GoFloats.formatG(q),
+            ctx.annotations().warn("quantile value should be between 0 and 1, got " + GoFloat.formatG(q),
                 paramPosition);
           }
         }
@@ -278,7 +278,7 @@ public final class HistogramQuantileOperator implements VectorOperator {
 
   /** The label value carrying quantile {@code k} for QUANTILES (Go's %v of the float). */
   static String quantileLabelValue(double q) {
-    String s = GoFloats.formatV(q);
+    String s = GoFloat.formatV(q);
     // Whole numbers keep a ".0", as in the le labels Prometheus writes.
     if (s.matches("-?\\d+")) {
       s += ".0";
