@@ -98,7 +98,11 @@ public final class RawDownsampler {
    * The 5m {@code AggrChunk}s of a native histogram series (7.3 step 4): {@code ts[0..count-1]} and {@code
    * hs[0..count-1]} in time order, integer histograms converted to float. Each chunk has a count sub-chunk (XOR), and
    * sum and counter sub-chunks of float histograms: per window the number of histograms, their sum, and the running
-   * counter of {@link HistogramAggregator}; no min, max or raw values. Staleness markers are dropped before the
+   * counter of {@link HistogramAggregator}; no min, max or raw values. The counter runs over the whole series, not
+   * chunk by chunk as Thanos' does: Thanos' counter sub-chunks of histograms carry no raw first and last values, so a
+   * counter that restarted with every chunk would make a reset inside one chunk look like another reset at the next
+   * chunk, and {@code rate} at 5m would count that chunk's whole value again. Read by Orrery or Thanos, these
+   * counters show only the resets the raw data has. Staleness markers are dropped before the
    * samples are cut into chunks, histograms with a NaN sum after. A series whose first histogram is a gauge gets gauge
    * sum and counter sub-chunks.
    *
@@ -118,6 +122,8 @@ public final class RawDownsampler {
     if (kept.count == 0) {
       return out;
     }
+    // One counter over the whole series: each chunk's counter goes on from the previous chunk's (see the aggregator).
+    HistogramAggregator aggregator = new HistogramAggregator(kept.values, kept.minSchema());
     forEachBatch(kept.ts, kept.count, (from, end) -> {
       HistogramSamples batch = new HistogramSamples();
       for (int i = from; i < end; i++) {
@@ -126,27 +132,37 @@ public final class RawDownsampler {
         }
       }
       if (batch.count > 0) {
-        out.add(aggregateHistograms(batch));
+        out.add(aggregateHistograms(batch, aggregator));
       }
     });
     return out;
   }
 
-  /** One batch of histograms without NaN sums as an {@code AggrChunk}. */
-  private static DownsampledChunk aggregateHistograms(HistogramSamples batch) {
+  /** One batch of histograms without NaN sums as an {@code AggrChunk}, aggregated by the series' aggregator. */
+  private static DownsampledChunk aggregateHistograms(HistogramSamples batch, HistogramAggregator aggregator) {
     boolean gauge = batch.values[0].counterResetHint() == CounterResetHint.GAUGE;
     XorAppender countSlot = new XorAppender();
     HistogramChunkBuilder sumSlot = new HistogramChunkBuilder();
     HistogramChunkBuilder counterSlot = new HistogramChunkBuilder();
-    long lastWindow = WindowLoop.run(batch.ts, batch.count, RESOLUTION_5M,
-        new HistogramAggregator(batch.values, batch.minSchema()) {
-          @Override
-          public void emit(long t) {
-            countSlot.append(t, count);
-            sumSlot.add(t, sum);
-            counterSlot.add(t, counter);
-          }
-        });
+    aggregator.use(batch.values);
+    long lastWindow = WindowLoop.run(batch.ts, batch.count, RESOLUTION_5M, new WindowLoop.Aggregator() {
+      @Override
+      public void resetWindow() {
+        aggregator.resetWindow();
+      }
+
+      @Override
+      public void add(int i) {
+        aggregator.add(i);
+      }
+
+      @Override
+      public void emit(long t) {
+        countSlot.append(t, aggregator.count);
+        sumSlot.add(t, aggregator.sum);
+        counterSlot.add(t, aggregator.counter);
+      }
+    });
     Chunk[] slots = new Chunk[AggrChunkSlots.SLOTS];
     slots[AggrChunkSlots.COUNT] = countSlot.toChunk();
     slots[AggrChunkSlots.SUM] = sumSlot.build(true);
