@@ -19,16 +19,21 @@ import java.nio.ByteBuffer;
  * counter reset hint byte, schema (varint), zero threshold, zero count, count and sum (big-endian doubles), positive
  * and negative spans (uvarint count, then varint offset and uvarint length each), positive and negative buckets
  * (uvarint count, then big-endian doubles), and for custom buckets their bounds (uvarint count, doubles)). Other record
- * types (tombstones, exemplars, m-map markers, metadata, integer histogram samples) are passed over by {@link #decode}
- * with their type.
+ * types (tombstones, exemplars, m-map markers, metadata) are passed over by {@link #decode} with their type. Integer
+ * histogram records (7, and 9 for custom buckets) hold the same fields with counts as uvarints and buckets as varint
+ * deltas.
  */
 public final class WalRecords {
   /** Record type of series definitions. */
   public static final int SERIES = 1;
   /** Record type of float samples. */
   public static final int SAMPLES = 2;
+  /** Record type of integer histogram samples with exponential buckets. */
+  public static final int HISTOGRAM_SAMPLES = 7;
   /** Record type of float histogram samples with exponential buckets. */
   public static final int FLOAT_HISTOGRAM_SAMPLES = 8;
+  /** Record type of integer histogram samples with custom buckets. */
+  public static final int CUSTOM_BUCKETS_HISTOGRAM_SAMPLES = 9;
   /** Record type of float histogram samples with custom buckets. */
   public static final int CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES = 10;
   /** Counter reset hints by their byte in a record (Prometheus' numbering is the enum's order). */
@@ -46,6 +51,11 @@ public final class WalRecords {
 
     /** A float histogram sample of series {@code ref}; ignored unless overridden. */
     default void floatHistogramSample(long ref, long timestampMillis, FloatHistogram histogram) {}
+
+    /** An integer histogram sample of series {@code ref}; by default passed on as a float histogram. */
+    default void histogramSample(long ref, long timestampMillis, Histogram histogram) {
+      floatHistogramSample(ref, timestampMillis, histogram.toFloat());
+    }
 
     /** A record of a type not decoded here (tombstones 3, exemplars 4, histogram samples 7 and 8, ...). */
     default void otherRecord(int type) {}
@@ -123,6 +133,46 @@ public final class WalRecords {
     }
   }
 
+  /**
+   * Writes an integer histogram sample record of the first {@code n} histograms into {@code out} (reset first): type 9
+   * when the first one has custom buckets, else type 7 (as a scraping Prometheus writes them). The histograms must all
+   * be of the first one's kind.
+   *
+   * @throws IllegalArgumentException if exponential and custom-bucket histograms are mixed
+   */
+  public static void encodeHistogramSamples(EncodeBuffer out, long[] refs, long[] timestamps, Histogram[] histograms,
+      int n) {
+    boolean custom = n > 0 && histograms[0].schema() == Histogram.CUSTOM_BUCKETS_SCHEMA;
+    startSamples(out, custom ? CUSTOM_BUCKETS_HISTOGRAM_SAMPLES : HISTOGRAM_SAMPLES, refs, timestamps, n);
+    for (int i = 0; i < n; i++) {
+      Histogram h = histograms[i];
+      if ((h.schema() == Histogram.CUSTOM_BUCKETS_SCHEMA) != custom) {
+        throw new IllegalArgumentException("a record holds either custom-bucket or exponential histograms");
+      }
+      putRefAndTime(out, refs, timestamps, i);
+      out.putByte(h.counterResetHint().ordinal());
+      out.putVarint(h.schema());
+      putDouble(out, h.zeroThreshold());
+      out.putUvarint(h.zeroCount());
+      out.putUvarint(h.count());
+      putDouble(out, h.sum());
+      putSpans(out, h.positiveSpans());
+      putSpans(out, h.negativeSpans());
+      putDeltas(out, h.positiveBucketDeltas());
+      putDeltas(out, h.negativeBucketDeltas());
+      if (custom) {
+        putDoubles(out, h.customValues());
+      }
+    }
+  }
+
+  private static void putDeltas(EncodeBuffer out, long[] deltas) {
+    out.putUvarint(deltas.length);
+    for (long d : deltas) {
+      out.putVarint(d);
+    }
+  }
+
   private static void putDouble(EncodeBuffer out, double v) {
     out.putBE64(Double.doubleToRawLongBits(v));
   }
@@ -171,6 +221,8 @@ public final class WalRecords {
       case SAMPLES -> forEachSample(d, (ref, t) -> visitor.sample(ref, t, Double.longBitsToDouble(d.be64())));
       case FLOAT_HISTOGRAM_SAMPLES, CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES -> forEachSample(d, (ref, t) ->
           visitor.floatHistogramSample(ref, t, floatHistogram(d, type == CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES)));
+      case HISTOGRAM_SAMPLES, CUSTOM_BUCKETS_HISTOGRAM_SAMPLES -> forEachSample(d, (ref, t) ->
+          visitor.histogramSample(ref, t, histogram(d, type == CUSTOM_BUCKETS_HISTOGRAM_SAMPLES)));
       case 0 -> throw d.corrupt(0, "WAL record of unknown type 0");
       default -> visitor.otherRecord(type);
     }
@@ -196,16 +248,60 @@ public final class WalRecords {
     }
   }
 
-  private static FloatHistogram floatHistogram(DecodeBuffer d, boolean customRecord) {
-    int at = d.position();
+  private static CounterResetHint hint(DecodeBuffer d, int at) {
     int hintCode = d.u8();
     if (hintCode >= HINTS.length) {
       throw d.corrupt(at, "unknown counter reset hint " + hintCode);
     }
+    return HINTS[hintCode];
+  }
+
+  private static int schema(DecodeBuffer d, int at, boolean customRecord) {
     long schema = d.varint();
     if (schema < Histogram.CUSTOM_BUCKETS_SCHEMA || schema > 8) {
       throw d.corrupt(at, "histogram schema " + schema + " out of range");
     }
+    if (customRecord && schema != Histogram.CUSTOM_BUCKETS_SCHEMA) {
+      throw d.corrupt(at, "a custom-bucket histogram record holds schema " + schema);
+    }
+    return (int) schema;
+  }
+
+  private static Histogram histogram(DecodeBuffer d, boolean customRecord) {
+    int at = d.position();
+    CounterResetHint hint = hint(d, at);
+    int schema = schema(d, at, customRecord);
+    double zeroThreshold = getDouble(d);
+    long zeroCount = d.uvarint();
+    long count = d.uvarint();
+    double sum = getDouble(d);
+    Span[] positiveSpans = spans(d);
+    Span[] negativeSpans = spans(d);
+    long[] positive = deltas(d);
+    long[] negative = deltas(d);
+    // Prometheus versions before the custom-bucket record types wrote the bounds into type 7 records too.
+    double[] customValues = schema == Histogram.CUSTOM_BUCKETS_SCHEMA ? doubles(d) : new double[0];
+    return new Histogram(hint, schema, zeroThreshold, zeroCount, count, sum, positiveSpans, positive, negativeSpans,
+        negative, customValues);
+  }
+
+  private static long[] deltas(DecodeBuffer d) {
+    int at = d.position();
+    int n = d.uvarintInt();
+    if (n > d.remaining()) {
+      throw d.corrupt(at, n + " buckets do not fit the " + d.remaining() + " bytes left");
+    }
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = d.varint();
+    }
+    return out;
+  }
+
+  private static FloatHistogram floatHistogram(DecodeBuffer d, boolean customRecord) {
+    int at = d.position();
+    CounterResetHint hint = hint(d, at);
+    int schema = schema(d, at, customRecord);
     double zeroThreshold = getDouble(d);
     double zeroCount = getDouble(d);
     double count = getDouble(d);
@@ -214,13 +310,9 @@ public final class WalRecords {
     Span[] negativeSpans = spans(d);
     double[] positive = doubles(d);
     double[] negative = doubles(d);
-    boolean custom = schema == Histogram.CUSTOM_BUCKETS_SCHEMA;
-    // Prometheus versions before the custom-bucket record type wrote the bounds into type 8 records too.
-    double[] customValues = custom ? doubles(d) : new double[0];
-    if (customRecord && !custom) {
-      throw d.corrupt(at, "a custom-bucket histogram record holds schema " + schema);
-    }
-    return new FloatHistogram(HINTS[hintCode], (int) schema, zeroThreshold, zeroCount, count, sum, positiveSpans,
+    // Prometheus versions before the custom-bucket record types wrote the bounds into type 8 records too.
+    double[] customValues = schema == Histogram.CUSTOM_BUCKETS_SCHEMA ? doubles(d) : new double[0];
+    return new FloatHistogram(hint, schema, zeroThreshold, zeroCount, count, sum, positiveSpans,
         positive, negativeSpans, negative, customValues);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Histogram;
 import dev.orrery.core.histogram.Span;
 import dev.orrery.core.io.EncodeBuffer;
 import dev.orrery.core.labels.Labels;
@@ -114,6 +115,56 @@ class PrometheusWalInteropTest {
           assertThat(PrometheusProcess.parseValue(points.get(i).get(1).asText())).as("%s at %d", fn, i)
               .isEqualTo(expected);
         }
+      }
+    }
+  }
+
+  @Test
+  void prometheusReplaysIntegerHistogramRecordsWrittenHereAndTheyReadBack() throws Exception {
+    Path data = work.resolve("int-histograms");
+    Labels series = Labels.of("__name__", "wal_request_seconds", "job", "wal");
+    Histogram[] hs = new Histogram[POINTS];
+    long[] ts = new long[POINTS];
+    EncodeBuffer record = new EncodeBuffer();
+    try (WalWriter w = WalWriter.create(data.resolve("wal"), true)) {
+      WalRecords.encodeSeries(record, new long[] {5}, new Labels[] {series}, 1);
+      w.log(record.toByteArray());
+      for (int i = 0; i < POINTS; i++) {
+        ts[i] = START + i * STEP;
+        // Buckets i, 2i, i as deltas: i, +i, -i.
+        hs[i] = new Histogram(CounterResetHint.UNKNOWN, 1, 0.001, i, 4L * i + i, i * 0.25,
+            new Span[] {new Span(-1, 3)}, new long[] {i, i, -i}, new Span[0], new long[0], new double[0]);
+        WalRecords.encodeHistogramSamples(record, new long[] {5}, new long[] {ts[i]}, new Histogram[] {hs[i]}, 1);
+        w.log(record.toByteArray());
+      }
+    }
+    List<FloatHistogram> readBack = new ArrayList<>();
+    WalCheckpoint.replay(data.resolve("wal"), new WalRecords.Visitor() {
+      @Override
+      public void series(long ref, Labels labels) {}
+
+      @Override
+      public void sample(long ref, long t, double value) {}
+
+      @Override
+      public void floatHistogramSample(long ref, long t, FloatHistogram h) {
+        readBack.add(h);
+      }
+    });
+    assertThat(readBack).hasSize(POINTS);
+    assertThat(readBack.get(7).positiveBuckets()).containsExactly(7, 14, 7);
+    assertThat(readBack.get(7).zeroCount()).isEqualTo(7);
+    try (PrometheusProcess prom = PrometheusProcess.start(work, data, Map.of(),
+        "--enable-feature=native-histograms")) {
+      JsonNode result = prom.api("/api/v1/query_range?query=" + URLEncoder.encode(
+          "histogram_count(wal_request_seconds)", StandardCharsets.UTF_8) + "&start=" + START / 1000.0 + "&end="
+          + (START + (POINTS - 1) * STEP) / 1000.0 + "&step=15").path("result");
+      assertThat(result.size()).isEqualTo(1);
+      JsonNode points = result.get(0).path("values");
+      assertThat(points.size()).isEqualTo(POINTS);
+      for (int i = 0; i < POINTS; i++) {
+        assertThat(PrometheusProcess.parseValue(points.get(i).get(1).asText())).as("count at %d", i)
+            .isEqualTo(hs[i].count());
       }
     }
   }
