@@ -3,6 +3,7 @@ package dev.orrery.core.wal;
 import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Histogram;
+import dev.orrery.core.histogram.NativeHistogram;
 import dev.orrery.core.histogram.Span;
 import dev.orrery.core.io.DecodeBuffer;
 import dev.orrery.core.io.EncodeBuffer;
@@ -109,28 +110,8 @@ public final class WalRecords {
    */
   public static void encodeFloatHistogramSamples(EncodeBuffer out, long[] refs, long[] timestamps,
       FloatHistogram[] histograms, int n) {
-    boolean custom = n > 0 && histograms[0].schema() == Histogram.CUSTOM_BUCKETS_SCHEMA;
-    startSamples(out, custom ? CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES : FLOAT_HISTOGRAM_SAMPLES, refs, timestamps, n);
-    for (int i = 0; i < n; i++) {
-      FloatHistogram h = histograms[i];
-      if ((h.schema() == Histogram.CUSTOM_BUCKETS_SCHEMA) != custom) {
-        throw new IllegalArgumentException("a record holds either custom-bucket or exponential histograms");
-      }
-      putRefAndTime(out, refs, timestamps, i);
-      out.putByte(h.counterResetHint().ordinal());
-      out.putVarint(h.schema());
-      putDouble(out, h.zeroThreshold());
-      putDouble(out, h.zeroCount());
-      putDouble(out, h.count());
-      putDouble(out, h.sum());
-      putSpans(out, h.positiveSpans());
-      putSpans(out, h.negativeSpans());
-      putDoubles(out, h.positiveBuckets());
-      putDoubles(out, h.negativeBuckets());
-      if (custom) {
-        putDoubles(out, h.customValues());
-      }
-    }
+    encodeHistograms(out, FLOAT_HISTOGRAM_SAMPLES, CUSTOM_BUCKETS_FLOAT_HISTOGRAM_SAMPLES, refs, timestamps,
+        histograms, n);
   }
 
   /**
@@ -142,10 +123,16 @@ public final class WalRecords {
    */
   public static void encodeHistogramSamples(EncodeBuffer out, long[] refs, long[] timestamps, Histogram[] histograms,
       int n) {
+    encodeHistograms(out, HISTOGRAM_SAMPLES, CUSTOM_BUCKETS_HISTOGRAM_SAMPLES, refs, timestamps, histograms, n);
+  }
+
+  /** The histogram record of either kind: the same fields, counts and buckets as the kind stores them. */
+  private static void encodeHistograms(EncodeBuffer out, int type, int customType, long[] refs, long[] timestamps,
+      NativeHistogram[] histograms, int n) {
     boolean custom = n > 0 && histograms[0].schema() == Histogram.CUSTOM_BUCKETS_SCHEMA;
-    startSamples(out, custom ? CUSTOM_BUCKETS_HISTOGRAM_SAMPLES : HISTOGRAM_SAMPLES, refs, timestamps, n);
+    startSamples(out, custom ? customType : type, refs, timestamps, n);
     for (int i = 0; i < n; i++) {
-      Histogram h = histograms[i];
+      NativeHistogram h = histograms[i];
       if ((h.schema() == Histogram.CUSTOM_BUCKETS_SCHEMA) != custom) {
         throw new IllegalArgumentException("a record holds either custom-bucket or exponential histograms");
       }
@@ -153,13 +140,29 @@ public final class WalRecords {
       out.putByte(h.counterResetHint().ordinal());
       out.putVarint(h.schema());
       putDouble(out, h.zeroThreshold());
-      out.putUvarint(h.zeroCount());
-      out.putUvarint(h.count());
+      switch (h) {
+        case FloatHistogram f -> {
+          putDouble(out, f.zeroCount());
+          putDouble(out, f.count());
+        }
+        case Histogram g -> {
+          out.putUvarint(g.zeroCount());
+          out.putUvarint(g.count());
+        }
+      }
       putDouble(out, h.sum());
       putSpans(out, h.positiveSpans());
       putSpans(out, h.negativeSpans());
-      putDeltas(out, h.positiveBucketDeltas());
-      putDeltas(out, h.negativeBucketDeltas());
+      switch (h) {
+        case FloatHistogram f -> {
+          putDoubles(out, f.positiveBuckets());
+          putDoubles(out, f.negativeBuckets());
+        }
+        case Histogram g -> {
+          putDeltas(out, g.positiveBucketDeltas());
+          putDeltas(out, g.negativeBucketDeltas());
+        }
+      }
       if (custom) {
         putDoubles(out, h.customValues());
       }
