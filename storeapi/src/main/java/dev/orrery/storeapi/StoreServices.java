@@ -4,9 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
 import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.metadata.MetadataGrpc;
+import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
+import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
@@ -28,6 +32,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,8 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC services {@code thanos.Store} and {@code thanos.info.Info} over a {@link StoreApi}. Add the result of
- * {@link #of} to a gRPC server. Unary calls run on the server's executor; each {@code Series} call runs on the given
+ * The gRPC services {@code thanos.Store} and {@code thanos.info.Info} over a {@link StoreApi}, plus {@code
+ * thanos.Metadata} when the store is also a {@link MetricMetadataSource}. Add the result of {@link #of} to a gRPC
+ * server. Unary calls run on the server's executor; each {@code Series} call runs on the given
  * executor (virtual threads work well), because it blocks in the store for I/O and for flow control.
  *
  * <p>Flow control: a {@code Series} stream waits while the transport cannot take more (the call's readiness, signalled
@@ -55,7 +61,8 @@ public final class StoreServices {
   private StoreServices() {}
 
   /**
-   * The Store and Info services over {@code store}.
+   * The Store and Info services over {@code store}, and the Metadata service when it is a {@link
+   * MetricMetadataSource} (whose {@code Info} should then announce {@code metric_metadata}).
    *
    * @param executor runs each {@code Series} stream; owned by the caller
    */
@@ -69,7 +76,11 @@ public final class StoreServices {
         .addMethod(StoreGrpc.getLabelValuesMethod(), ServerCalls.asyncUnaryCall(service::labelValues))
         .build();
     BindableService storeService = () -> definition;
-    return List.of(storeService, new InfoService(store));
+    List<BindableService> services = new ArrayList<>(List.of(storeService, new InfoService(store)));
+    if (store instanceof MetricMetadataSource metadata) {
+      services.add(new MetadataService(metadata));
+    }
+    return List.copyOf(services);
   }
 
   /**
@@ -217,6 +228,27 @@ public final class StoreServices {
     public void info(InfoRequest request, StreamObserver<InfoResponse> observer) {
       try {
         observer.onNext(store.info());
+        observer.onCompleted();
+      } catch (RuntimeException e) {
+        fail(observer, e);
+      }
+    }
+  }
+
+  private static final class MetadataService extends MetadataGrpc.MetadataImplBase {
+    private final MetricMetadataSource source;
+
+    MetadataService(MetricMetadataSource source) {
+      this.source = source;
+    }
+
+    @Override
+    public void metricMetadata(MetricMetadataRequest request, StreamObserver<MetricMetadataResponse> observer) {
+      try {
+        for (MetricMetadataResponse r : WireMetadata.responses(source.metricMetadata(request.getMetric(),
+            request.getLimit(), WireMetadata.options(request)))) {
+          observer.onNext(r);
+        }
         observer.onCompleted();
       } catch (RuntimeException e) {
         fail(observer, e);

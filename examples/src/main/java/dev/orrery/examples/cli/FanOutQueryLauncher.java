@@ -1,5 +1,7 @@
 package dev.orrery.examples.cli;
 
+import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.http.ApiServer;
 import dev.orrery.promql.http.EngineQueryEvaluator;
@@ -50,13 +52,14 @@ final class FanOutQueryLauncher implements AutoCloseable {
           .timeout(settings.timeout())
           .maxSamples(settings.maxSamples())
           .build();
+      ProxyStore proxy = new ProxyStore(stores.endpoints, fanOut.storeTimeout());
       PrometheusApiHandler handler = PrometheusApiHandler.builder()
           .queryable(stores.queryable)
           .evaluator(new EngineQueryEvaluator(engine, stores.queryable, settings.timeout()))
+          .metadata(querierDefaults(proxy, fanOut.partialResponse()))
           .build();
       if (fanOut.serveGrpc()) {
-        grpc = grpcOptions.startServer(StoreServices.of(new ProxyStore(stores.endpoints, fanOut.storeTimeout()),
-            stores.exec), stores.exec);
+        grpc = grpcOptions.startServer(StoreServices.of(proxy, stores.exec), stores.exec);
       }
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");
@@ -69,6 +72,15 @@ final class FanOutQueryLauncher implements AutoCloseable {
       stores.close();
       throw e;
     }
+  }
+
+  /**
+   * The proxy's metadata with the querier's partial-response default: a failing store is tolerated only if both the
+   * querier and the request allow it, as for queries.
+   */
+  private static MetricMetadataSource querierDefaults(ProxyStore proxy, boolean partialResponse) {
+    return (metric, limit, options) -> proxy.metricMetadata(metric, limit, new StoreOptions(null, null,
+        partialResponse && !Boolean.FALSE.equals(options.partialResponse()), null));
   }
 
   /** The HTTP API's base URL. */

@@ -822,6 +822,11 @@ class MultiClusterEndToEndTest {
     String address = "127.0.0.1:" + victim.getPort();
     ProxyQueryable warn = queryable(true);
     ProxyQueryable abort = queryable(false);
+    // Metric metadata: every sidecar answers (their Prometheus servers scrape nothing, so there is none).
+    HttpClient http = HttpClient.newHttpClient();
+    String metadata = base(queryNoDedup.url()) + "/api/v1/metadata";
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(metadata)).build(), HttpResponse.BodyHandlers.ofString())
+        .body()).isEqualTo("{\"status\":\"success\",\"data\":{}}");
     victim.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
 
     try (Querier querier = warn.querier(dataStart, dataEnd)) {
@@ -842,14 +847,13 @@ class MultiClusterEndToEndTest {
       }).isInstanceOf(OrreryException.class).hasMessageContaining("store " + address + " failed");
     }
     // Through the HTTP API: /api/v1/series reports the warning; a query with partial response off fails naming it.
-    HttpClient http = HttpClient.newHttpClient();
     String series = http.send(HttpRequest.newBuilder(URI.create(base(queryNoDedup.url()) + "/api/v1/series?match[]="
         + URLEncoder.encode("up{cluster=\"dev\"}", StandardCharsets.UTF_8) + "&start=" + dataStart / 1000
         + "&end=" + dataEnd / 1000)).build(), HttpResponse.BodyHandlers.ofString()).body();
     assertThat(series).contains("\"warnings\"").contains(address);
     // So do /api/v1/labels and /api/v1/label/<name>/values, and with partial_response=false they fail naming it.
     String range = "start=" + dataStart / 1000 + "&end=" + dataEnd / 1000;
-    for (String path : List.of("/api/v1/labels?", "/api/v1/label/instance/values?")) {
+    for (String path : List.of("/api/v1/labels?", "/api/v1/label/instance/values?", "/api/v1/metadata?")) {
       HttpResponse<String> labels = http.send(HttpRequest.newBuilder(URI.create(base(queryNoDedup.url()) + path
           + range)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(labels.statusCode()).as(labels.body()).isEqualTo(200);

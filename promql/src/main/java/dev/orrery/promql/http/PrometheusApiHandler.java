@@ -1,5 +1,6 @@
 package dev.orrery.promql.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
@@ -9,6 +10,9 @@ import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.storage.MetricMetadata;
+import dev.orrery.core.storage.MetricMetadataSet;
+import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.engine.QueryException;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
@@ -51,7 +56,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /api/v1/series}, {@code /api/v1/labels} (GET and POST) and {@code /api/v1/label/<name>/values} from a
  *       {@link Queryable};
  *   <li>{@code /api/v1/format_query} and {@code /api/v1/parse_query} (GET and POST) with Orrery's parser;
- *   <li>{@code /api/v1/status/buildinfo} and {@code /api/v1/metadata} (always empty: blocks carry no metadata);
+ *   <li>{@code /api/v1/status/buildinfo};
+ *   <li>{@code /api/v1/metadata} (parameters {@code metric}, {@code limit}, {@code limit_per_metric} and {@code
+ *       partial_response}) from a {@link MetricMetadataSource} (none by default: blocks carry no metadata);
  *   <li>{@code /api/v1/rules} and {@code /api/v1/alerts} from a {@link RulesEndpoint} (none by default);
  *   <li>{@code /-/healthy} and {@code /-/ready} (GET or HEAD), which answer 200 while the server runs;
  *   <li>{@code /-/reload} (POST or PUT) when given a {@link Reloader}: 200 once it reloaded, 500 with the error when
@@ -93,6 +100,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private final byte[] indexPage;
   private final RulesEndpoint rules;
   private final Reloader reloader;
+  private final MetricMetadataSource metadata;
 
   private PrometheusApiHandler(Builder b) {
     this.queryable = Objects.requireNonNull(b.queryable, "queryable is not set");
@@ -102,6 +110,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     this.indexPage = b.indexPage ? loadIndexPage() : null;
     this.rules = b.rules;
     this.reloader = b.reloader;
+    this.metadata = b.metadata;
   }
 
   /** A new builder. */
@@ -152,10 +161,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         case FORMAT_QUERY -> formatQuery(params);
         case PARSE_QUERY -> parseQuery(params);
         case BUILD_INFO -> new Reply(json -> writeBuildInfo(json), List.of(), List.of());
-        case METADATA -> new Reply(json -> {
-          json.generator().writeStartObject();
-          json.generator().writeEndObject();
-        }, List.of(), List.of());
+        case METADATA -> metricMetadata(params);
         case RULES -> rulesReply(params);
         case ALERTS -> new Reply(rules::writeAlerts, List.of(), List.of());
       };
@@ -484,6 +490,46 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     return stringListReply(new ArrayList<>(out), limit, warnings);
   }
 
+  // Prometheus' /api/v1/metadata: limits that are not numbers are bad data; a negative limit is no limit.
+  private Reply metricMetadata(Params p) {
+    int limit = metadataLimit(p, "limit");
+    int limitPerMetric = metadataLimit(p, "limit_per_metric");
+    MetricMetadataSet set;
+    try {
+      set = metadata.metricMetadata(p.first("metric", ""), limit, storeOptions(p)).limitPerMetric(limitPerMetric);
+    } catch (OrreryException e) {
+      throw new ApiException(ApiErrorType.INTERNAL, "retrieving metadata: " + e.getMessage(), e);
+    }
+    return new Reply(json -> {
+      JsonGenerator g = json.generator();
+      g.writeStartObject();
+      for (Map.Entry<String, List<MetricMetadata>> e : set.byMetric().entrySet()) {
+        g.writeArrayFieldStart(e.getKey());
+        for (MetricMetadata m : e.getValue()) {
+          g.writeStartObject();
+          g.writeStringField("type", m.type());
+          g.writeStringField("help", m.help());
+          g.writeStringField("unit", m.unit());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }, set.warnings(), List.of());
+  }
+
+  private static int metadataLimit(Params p, String name) {
+    String s = p.first(name);
+    if (s == null || s.isEmpty()) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw ApiException.badData(name + " must be a number");
+    }
+  }
+
   private static List<List<Matcher>> matcherSetsOrBadData(List<String> selectors) {
     try {
       return ApiParameters.parseMatcherSets(selectors);
@@ -796,6 +842,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     private boolean indexPage = true;
     private RulesEndpoint rules = RulesEndpoint.none();
     private Reloader reloader;
+    private MetricMetadataSource metadata = MetricMetadataSource.NONE;
 
     private Builder() {}
 
@@ -835,6 +882,12 @@ public final class PrometheusApiHandler extends Handler.Abstract {
      */
     public Builder reloader(Reloader reloader) {
       this.reloader = Objects.requireNonNull(reloader, "reloader is null");
+      return this;
+    }
+
+    /** What {@code /api/v1/metadata} serves (default: {@link MetricMetadataSource#NONE}, an empty answer). */
+    public Builder metadata(MetricMetadataSource metadata) {
+      this.metadata = Objects.requireNonNull(metadata, "metadata is null");
       return this;
     }
 

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.block.PartitionedBlockWriter;
+import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.storage.MetricMetadata;
+import dev.orrery.core.storage.MetricMetadataSet;
+import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.promql.engine.Annotations;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.engine.QueryException;
@@ -288,6 +292,45 @@ class HttpHandlerTest {
         + "\"version\":\"1.2.3\",\"revision\":\"abc\",\"branch\":\"main\",\"buildUser\":\"ci\","
         + "\"buildDate\":\"20240101\",\"goVersion\":\"java21\"}}");
     assertThat(get("/api/v1/metadata").body).isEqualTo("{\"status\":\"success\",\"data\":{}}");
+  }
+
+  @Test
+  void metadataComesFromTheSourceWithPrometheusParameters() throws Exception {
+    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    MetricMetadataSource source = (metric, limit, options) -> {
+      calls.add(metric + "|" + limit + "|" + options.partialResponse());
+      return MetricMetadataSet.builder(limit)
+          .add("up", List.of(new MetricMetadata("gauge", "1 if the target is \"up\".", "")))
+          .add("http_request_duration_seconds", List.of(new MetricMetadata("histogram", "Latency.", "seconds"),
+              new MetricMetadata("histogram", "Request latency.", "seconds")))
+          .warn("store b failed: UNAVAILABLE")
+          .build();
+    };
+    try (ApiServer s = ApiServer.builder().address("127.0.0.1:0").handler(PrometheusApiHandler.builder()
+        .queryable(blocks).evaluator(new FixedEvaluator(null, null)).metadata(source).build()).start()) {
+      assertThat(get(s, "/api/v1/metadata").body).isEqualTo("{\"status\":\"success\",\"data\":{"
+          + "\"http_request_duration_seconds\":[{\"type\":\"histogram\",\"help\":\"Latency.\",\"unit\":\"seconds\"},"
+          + "{\"type\":\"histogram\",\"help\":\"Request latency.\",\"unit\":\"seconds\"}],"
+          + "\"up\":[{\"type\":\"gauge\",\"help\":\"1 if the target is \\\"up\\\".\",\"unit\":\"\"}]},"
+          + "\"warnings\":[\"store b failed: UNAVAILABLE\"]}");
+      assertThat(calls).containsExactly("|-1|null");
+      assertThat(get(s, "/api/v1/metadata?limit_per_metric=1").body)
+          .contains("\"http_request_duration_seconds\":[{\"type\":\"histogram\",\"help\":\"Latency.\"")
+          .doesNotContain("Request latency.").contains("\"up\"");
+      assertThat(get(s, "/api/v1/metadata?limit=1&metric=up&partial_response=false").body)
+          .contains("\"up\"").doesNotContain("http_request_duration_seconds");
+      assertThat(calls).last().isEqualTo("up|1|false");
+      assertError(get(s, "/api/v1/metadata?limit=some"), 400, "bad_data", "limit must be a number");
+      assertError(get(s, "/api/v1/metadata?limit_per_metric=few"), 400, "bad_data",
+          "limit_per_metric must be a number");
+    }
+    MetricMetadataSource failing = (metric, limit, options) -> {
+      throw new OrreryException(OrreryException.ErrorCode.STORAGE, "store b failed: UNAVAILABLE");
+    };
+    try (ApiServer s = ApiServer.builder().address("127.0.0.1:0").handler(PrometheusApiHandler.builder()
+        .queryable(blocks).evaluator(new FixedEvaluator(null, null)).metadata(failing).build()).start()) {
+      assertError(get(s, "/api/v1/metadata"), 500, "internal", "retrieving metadata: store b failed: UNAVAILABLE");
+    }
   }
 
   @Test

@@ -7,10 +7,17 @@ import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.storage.MetricMetadataSet;
+import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.WireLabels;
+import dev.orrery.storeapi.WireMetadata;
 import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
+import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
+import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.info.StoreInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.thanos.LabelMatcher;
@@ -22,7 +29,6 @@ import dev.orrery.storeapi.proto.thanos.PartialResponseStrategy;
 import dev.orrery.storeapi.proto.thanos.SeriesBatch;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import dev.orrery.storeapi.proto.thanos.SeriesResponse;
-import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +45,10 @@ import java.util.function.Function;
 
 /**
  * A querier's own StoreAPI: every call is fanned out to the {@link EndpointSet} and the answers merged ({@link
- * FanOut}), so that a querier can serve another querier (stacking, as in Thanos). Thread-safe.
+ * FanOut}), so that a querier can serve another querier (stacking, as in Thanos). It is also the querier's metric
+ * metadata: the endpoints that announce the metadata API are asked at once and their answers merged. Thread-safe.
  */
-public final class ProxyStore implements StoreApi {
+public final class ProxyStore implements StoreApi, MetricMetadataSource {
   private final EndpointSet endpoints;
   private final Duration timeout;
 
@@ -102,9 +109,9 @@ public final class ProxyStore implements StoreApi {
     TreeSet<String> names = new TreeSet<>(Utf8Order.COMPARATOR);
     List<String> warnings = new ArrayList<>();
     LabelNamesRequest forward = request.toBuilder().clearHints().build();
-    for (LabelNamesResponse r : fanOut(request.getStart(), request.getEnd(), request.getMatchersList(),
+    for (LabelNamesResponse r : fanOut(storesFor(request.getStart(), request.getEnd(), request.getMatchersList()),
         abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled()), warnings,
-        stub -> stub.labelNames(forward))) {
+        e -> e.store().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).labelNames(forward))) {
       names.addAll(r.getNamesList());
       warnings.addAll(r.getWarningsList());
     }
@@ -122,9 +129,9 @@ public final class ProxyStore implements StoreApi {
     TreeSet<String> values = new TreeSet<>(Utf8Order.COMPARATOR);
     List<String> warnings = new ArrayList<>();
     LabelValuesRequest forward = request.toBuilder().clearHints().build();
-    for (LabelValuesResponse r : fanOut(request.getStart(), request.getEnd(), request.getMatchersList(),
+    for (LabelValuesResponse r : fanOut(storesFor(request.getStart(), request.getEnd(), request.getMatchersList()),
         abort(request.getPartialResponseStrategy(), request.getPartialResponseDisabled()), warnings,
-        stub -> stub.labelValues(forward))) {
+        e -> e.store().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).labelValues(forward))) {
       values.addAll(r.getValuesList());
       warnings.addAll(r.getWarningsList());
     }
@@ -133,13 +140,38 @@ public final class ProxyStore implements StoreApi {
   }
 
   /**
-   * Calls every endpoint that may hold series matching {@code matchers} in {@code [start, end]}, all at once and each
-   * under the request timeout, and returns the answers in endpoint order. A failing endpoint becomes a warning in
-   * {@code warnings}, or, when {@code abort}, the error (naming the first failing endpoint in order) and the other
-   * calls are cancelled.
+   * Every endpoint's metadata for {@code metric} (or all), merged: at most {@code limit} families (negative for all),
+   * each entry once. Only endpoints whose Info announced the metadata API are asked. A failing endpoint is a warning
+   * naming it under {@link StoreOptions#partialResponse()}, an error otherwise.
    */
-  private <R> List<R> fanOut(long start, long end, List<LabelMatcher> matchers, boolean abort, List<String> warnings,
-      Function<StoreGrpc.StoreBlockingStub, R> call) {
+  @Override
+  public MetricMetadataSet metricMetadata(String metric, int limit, StoreOptions options) {
+    List<StoreEndpoint> targets = new ArrayList<>();
+    for (StoreEndpoint e : endpoints.endpoints()) {
+      if (e.servesMetricMetadata()) {
+        targets.add(e);
+      }
+    }
+    MetricMetadataRequest request = WireMetadata.request(metric, limit, options);
+    List<String> warnings = new ArrayList<>();
+    MetricMetadataSet.Builder merged = MetricMetadataSet.builder(limit);
+    for (List<MetricMetadataResponse> frames : fanOut(targets, !Boolean.TRUE.equals(options.partialResponse()),
+        warnings, e -> {
+          List<MetricMetadataResponse> out = new ArrayList<>();
+          e.metadata().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).metricMetadata(request)
+              .forEachRemaining(out::add);
+          return out;
+        })) {
+      for (MetricMetadataResponse frame : frames) {
+        WireMetadata.addTo(merged, frame);
+      }
+    }
+    warnings.forEach(merged::warn);
+    return merged.build();
+  }
+
+  /** The endpoints that may hold series matching {@code matchers} in {@code [start, end]}. */
+  private List<StoreEndpoint> storesFor(long start, long end, List<LabelMatcher> matchers) {
     Matcher[] parsed = WireLabels.toMatchers(matchers);
     List<StoreEndpoint> targets = new ArrayList<>();
     for (StoreEndpoint e : endpoints.endpoints()) {
@@ -147,12 +179,21 @@ public final class ProxyStore implements StoreApi {
         targets.add(e);
       }
     }
+    return targets;
+  }
+
+  /**
+   * Calls every endpoint of {@code targets}, all at once (each call sets its own deadline), and returns the answers
+   * in endpoint order. A failing endpoint becomes a warning in {@code warnings}, or, when {@code abort}, the error
+   * (naming the first failing endpoint in order) and the other calls are cancelled.
+   */
+  private static <R> List<R> fanOut(List<StoreEndpoint> targets, boolean abort, List<String> warnings,
+      Function<StoreEndpoint, R> call) {
     List<R> answers = new ArrayList<>(targets.size());
     try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<R>> pending = new ArrayList<>(targets.size());
       for (StoreEndpoint e : targets) {
-        pending.add(calls.submit(() -> call.apply(e.store().withDeadlineAfter(timeout.toMillis(),
-            TimeUnit.MILLISECONDS))));
+        pending.add(calls.submit(() -> call.apply(e)));
       }
       for (int i = 0; i < targets.size(); i++) {
         try {
@@ -201,6 +242,7 @@ public final class ProxyStore implements StoreApi {
     for (Labels l : sets) {
       out.addLabelSets(WireLabels.toLabelSet(l));
     }
-    return out.setStore(store.setMinTime(min).setMaxTime(max)).build();
+    return out.setStore(store.setMinTime(min).setMaxTime(max))
+        .setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).build();
   }
 }

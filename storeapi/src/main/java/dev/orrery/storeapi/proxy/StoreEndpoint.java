@@ -8,6 +8,7 @@ import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
 import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.metadata.MetadataGrpc;
 import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import dev.orrery.storeapi.proto.thanos.ZLabelSet;
 import io.grpc.ManagedChannel;
@@ -32,7 +33,7 @@ public final class StoreEndpoint implements AutoCloseable {
 
   /** What an endpoint's Info said. */
   record State(String componentType, List<Labels> labelSets, long minTime, long maxTime,
-      boolean supportsWithoutReplicaLabels) {}
+      boolean supportsWithoutReplicaLabels, boolean servesMetricMetadata) {}
 
   /**
    * An endpoint over {@code channel}, which it owns and shuts down on {@link #close()}.
@@ -65,6 +66,10 @@ public final class StoreEndpoint implements AutoCloseable {
     return StoreGrpc.newBlockingStub(channel);
   }
 
+  MetadataGrpc.MetadataBlockingStub metadata() {
+    return MetadataGrpc.newBlockingStub(channel);
+  }
+
   /**
    * Asks the endpoint's {@code Info}; on failure keeps the previous state and records the error.
    *
@@ -82,7 +87,7 @@ public final class StoreEndpoint implements AutoCloseable {
       state = new State(info.getComponentType(), List.copyOf(sets),
           hasStore ? info.getStore().getMinTime() : Long.MIN_VALUE,
           hasStore ? info.getStore().getMaxTime() : Long.MAX_VALUE,
-          hasStore && info.getStore().getSupportsWithoutReplicaLabels());
+          hasStore && info.getStore().getSupportsWithoutReplicaLabels(), info.hasMetricMetadata());
       lastError = null;
       return true;
     } catch (StatusRuntimeException e) {
@@ -122,6 +127,12 @@ public final class StoreEndpoint implements AutoCloseable {
   public boolean supportsWithoutReplicaLabels() {
     State s = state;
     return s != null && s.supportsWithoutReplicaLabels();
+  }
+
+  /** Whether the last Info announced the metric metadata API (false when unknown). */
+  public boolean servesMetricMetadata() {
+    State s = state;
+    return s != null && s.servesMetricMetadata();
   }
 
   /**

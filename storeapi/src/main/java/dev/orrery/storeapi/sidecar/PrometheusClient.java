@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
 import dev.orrery.storeapi.proto.prompb.ReadRequest;
 import dev.orrery.storeapi.proto.prompb.ReadResponse;
@@ -37,7 +38,7 @@ import org.apache.commons.compress.compressors.snappy.SnappyCompressorOutputStre
 /**
  * The few Prometheus HTTP APIs a sidecar needs: remote read ({@code POST /api/v1/read}, FORMATS.md 10.1, request
  * body snappy block-compressed through Commons Compress), the configuration (for external labels), TSDB status (for
- * the head's minimum time), and label names and values. Thread-safe; the {@link HttpClient} is the caller's.
+ * the head's minimum time), label names and values, and metric metadata. Thread-safe; the {@link HttpClient} is the caller's.
  */
 public final class PrometheusClient {
   /** Largest accepted stream frame (Prometheus' client default). */
@@ -101,6 +102,30 @@ public final class PrometheusClient {
       throws IOException {
     return strings(getJson("/api/v1/label/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/values?"
         + rangeAndMatch(startMillis, endMillis, matchers)));
+  }
+
+  /**
+   * Prometheus' metric metadata ({@code /api/v1/metadata}): the entries per metric family, of {@code metric} only
+   * unless it is empty, at most {@code limit} families unless it is negative.
+   */
+  public Map<String, List<MetricMetadata>> metricMetadata(String metric, int limit) throws IOException {
+    StringBuilder q = new StringBuilder("/api/v1/metadata");
+    char sep = '?';
+    if (limit >= 0) {
+      q.append(sep).append("limit=").append(limit);
+      sep = '&';
+    }
+    if (!metric.isEmpty()) {
+      q.append(sep).append("metric=").append(URLEncoder.encode(metric, StandardCharsets.UTF_8));
+    }
+    Map<String, List<MetricMetadata>> out = new TreeMap<>();
+    getJson(q.toString()).properties().forEach(family -> {
+      List<MetricMetadata> entries = new ArrayList<>();
+      family.getValue().forEach(m -> entries.add(new MetricMetadata(m.path("type").asText(""),
+          m.path("help").asText(""), m.path("unit").asText(""))));
+      out.put(family.getKey(), entries);
+    });
+    return out;
   }
 
   private static String rangeAndMatch(long start, long end, Matcher[] matchers) {

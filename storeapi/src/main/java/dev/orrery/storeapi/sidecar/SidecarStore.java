@@ -14,6 +14,9 @@ import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.storage.MetricMetadataSet;
+import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.block.Shipper;
 import dev.orrery.storeapi.SeriesFrameAssembler;
@@ -22,6 +25,7 @@ import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.WireChunks;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
 import dev.orrery.storeapi.proto.info.StoreInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
@@ -57,12 +61,13 @@ import org.slf4j.LoggerFactory;
  * without re-encoding (XOR2 is re-encoded to XOR, the one encoding the StoreAPI lacks), and every series carries the
  * external labels of Prometheus' configuration, which win over series labels of the same name. Matchers on external
  * labels are checked here and not sent; at least one other matcher is required. {@code Info} reports the external
- * labels and the time range from the oldest block in the data directory (or the head) to the end of time.
+ * labels and the time range from the oldest block in the data directory (or the head) to the end of time, and
+ * announces the metric metadata API, answered from Prometheus' {@code /api/v1/metadata}.
  *
  * <p>{@link #refresh()} re-reads external labels and the minimum time; call it before serving and periodically
  * ({@link #schedule}). Thread-safe.
  */
-public final class SidecarStore implements StoreApi {
+public final class SidecarStore implements StoreApi, MetricMetadataSource {
   private static final Logger LOG = LoggerFactory.getLogger(SidecarStore.class);
   private static final int SAMPLES_PER_CHUNK = 120;
 
@@ -339,6 +344,19 @@ public final class SidecarStore implements StoreApi {
         .setSupportsWithoutReplicaLabels(true)
         .addTsdbInfos(TSDBInfo.newBuilder().setLabels(WireLabels.toLabelSet(ext)).setMinTime(min)
             .setMaxTime(Long.MAX_VALUE)));
+    return out.setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).build();
+  }
+
+  /** Prometheus' metadata for {@code metric} (or all), one store: a failure is an error whatever the options. */
+  @Override
+  public MetricMetadataSet metricMetadata(String metric, int limit, StoreOptions options) {
+    MetricMetadataSet.Builder out = MetricMetadataSet.builder(limit);
+    try {
+      prometheus.metricMetadata(metric, limit).forEach(out::add);
+    } catch (IOException e) {
+      throw new OrreryException(ErrorCode.STORAGE, "metric metadata from " + prometheus.base() + ": "
+          + e.getMessage(), e);
+    }
     return out.build();
   }
 }

@@ -17,6 +17,12 @@ import dev.orrery.storeapi.proto.info.StoreInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.info.TargetsInfo;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
+import dev.orrery.storeapi.proto.metadata.Meta;
+import dev.orrery.storeapi.proto.metadata.MetadataGrpc;
+import dev.orrery.storeapi.proto.metadata.MetricMetadata;
+import dev.orrery.storeapi.proto.metadata.MetricMetadataEntry;
+import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
+import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.prompb.ChunkedSeries;
 import dev.orrery.storeapi.proto.prompb.Query;
 import dev.orrery.storeapi.proto.prompb.ReadRequest;
@@ -176,6 +182,21 @@ class WireGoldenTest {
     assertGolden(req, "0a1e0880d095ffbc3110b0ba97ffbc311a0e12085f5f6e616d655f5f1a02757012020100");
   }
 
+  /** The metadata API's messages, from the field numbers of Thanos' {@code metadatapb/rpc.proto}. */
+  @Test
+  void metricMetadataMessages() throws Exception {
+    // metric=1 "up"; limit=2 -1 (an int32, sign-extended to ten bytes); partial_response_strategy=3 ABORT.
+    assertGolden(MetricMetadataRequest.newBuilder().setMetric("up").setLimit(-1)
+        .setPartialResponseStrategy(PartialResponseStrategy.ABORT).build(), "0a027570" + "10ffffffffffffffffff01"
+        + "1801");
+    // metadata=1 {map entry: key=1 "up", value=2 {metas=2 [{type=1 "gauge", help=2 "h"}]}}; unit "" not written.
+    assertGolden(MetricMetadataResponse.newBuilder().setMetadata(MetricMetadata.newBuilder().putMetadata("up",
+        MetricMetadataEntry.newBuilder().addMetas(Meta.newBuilder().setType("gauge").setHelp("h")).build())).build(),
+        "0a14" + "0a12" + "0a027570" + "120c" + "120a" + "0a056761756765" + "120168");
+    // warning=2 "w".
+    assertGolden(MetricMetadataResponse.newBuilder().setWarning("w").build(), "120177");
+  }
+
   @Test
   void serviceAndMethodNamesEqualThanos() {
     assertThat(StoreGrpc.SERVICE_NAME).isEqualTo("thanos.Store");
@@ -185,6 +206,10 @@ class WireGoldenTest {
     assertThat(StoreGrpc.getLabelNamesMethod().getType()).isEqualTo(MethodType.UNARY);
     assertThat(StoreGrpc.getLabelValuesMethod().getFullMethodName()).isEqualTo("thanos.Store/LabelValues");
     assertThat(StoreGrpc.getLabelValuesMethod().getType()).isEqualTo(MethodType.UNARY);
+    assertThat(MetadataGrpc.SERVICE_NAME).isEqualTo("thanos.Metadata");
+    assertThat(MetadataGrpc.getMetricMetadataMethod().getFullMethodName())
+        .isEqualTo("thanos.Metadata/MetricMetadata");
+    assertThat(MetadataGrpc.getMetricMetadataMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
     assertThat(InfoGrpc.SERVICE_NAME).isEqualTo("thanos.info.Info");
     assertThat(InfoGrpc.getInfoMethod().getFullMethodName()).isEqualTo("thanos.info.Info/Info");
     assertThat(InfoGrpc.getInfoMethod().getType()).isEqualTo(MethodType.UNARY);
@@ -196,6 +221,7 @@ class WireGoldenTest {
   void protoPackagesEqualThanos() {
     assertThat(SeriesRequest.getDescriptor().getFullName()).isEqualTo("thanos.SeriesRequest");
     assertThat(InfoResponse.getDescriptor().getFullName()).isEqualTo("thanos.info.InfoResponse");
+    assertThat(MetricMetadataRequest.getDescriptor().getFullName()).isEqualTo("thanos.MetricMetadataRequest");
     assertThat(SeriesResponseHints.getDescriptor().getFullName()).isEqualTo("hintspb.SeriesResponseHints");
     assertThat(ReadRequest.getDescriptor().getFullName()).isEqualTo("prometheus_copy.ReadRequest");
   }

@@ -1,0 +1,161 @@
+package dev.orrery.storeapi.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.storage.MetricMetadata;
+import dev.orrery.core.storage.MetricMetadataSet;
+import dev.orrery.core.storage.StoreOptions;
+import dev.orrery.core.testing.PrometheusProcess;
+import dev.orrery.storeapi.StoreApi;
+import dev.orrery.storeapi.StoreServices;
+import dev.orrery.storeapi.proxy.EndpointSet;
+import dev.orrery.storeapi.proxy.ProxyStore;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The metric metadata API against a real Prometheus 2.42 scraping itself: the sidecar answers what Prometheus'
+ * {@code /api/v1/metadata} says, and queriers fan it out over gRPC (stacked, and with a failing endpoint).
+ */
+@Tag("interop")
+class SidecarMetadataTest {
+  static final StoreOptions PARTIAL = new StoreOptions(null, null, true, null);
+  static final StoreOptions STRICT = new StoreOptions(null, null, false, null);
+  @TempDir static Path tmp;
+  static PrometheusProcess prometheus;
+  static SidecarStore sidecar;
+  static final ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
+  static final List<Server> servers = new ArrayList<>();
+  static final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    prometheus = PrometheusProcess.startScrapingItself(tmp, tmp.resolve("prom"));
+    sidecar = new SidecarStore(new PrometheusClient(prometheus.url(), HttpClient.newHttpClient(),
+        Duration.ofSeconds(30)), null);
+    sidecar.refresh();
+    // Families appear with the first scrape; the metadata handler's own metrics with the scrape after its first call.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (prometheusMetadata("").size() < 50 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+    }
+    Thread.sleep(2_500);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    servers.forEach(Server::shutdownNow);
+    exec.close();
+    if (prometheus != null) {
+      prometheus.close();
+    }
+  }
+
+  static Map<String, List<MetricMetadata>> prometheusMetadata(String query) throws Exception {
+    JsonNode data = prometheus.api("/api/v1/metadata" + query);
+    Map<String, List<MetricMetadata>> out = new TreeMap<>();
+    data.properties().forEach(f -> {
+      List<MetricMetadata> entries = new ArrayList<>();
+      f.getValue().forEach(m -> entries.add(new MetricMetadata(m.get("type").asText(), m.get("help").asText(),
+          m.get("unit").asText())));
+      out.put(f.getKey(), entries);
+    });
+    return out;
+  }
+
+  /**
+   * Asserts that {@code ours} equals Prometheus' answer to {@code query}, read just before and just after; retried
+   * while Prometheus' own answer changes between the two reads (a family can appear with any scrape).
+   */
+  static void assertAnswersAsPrometheus(String query, Supplier<MetricMetadataSet> ours) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      Map<String, List<MetricMetadata>> before = prometheusMetadata(query);
+      MetricMetadataSet got = ours.get();
+      Map<String, List<MetricMetadata>> after = prometheusMetadata(query);
+      if (before.equals(after) || attempt == 5) {
+        assertThat(got.warnings()).isEmpty();
+        assertThat(new TreeMap<>(got.byMetric())).isEqualTo(after);
+        return;
+      }
+      Thread.sleep(1_500);
+    }
+  }
+
+  static String serve(StoreApi store) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    Server s = InProcessServerBuilder.forName(name).executor(exec).addServices(
+        StoreServices.of(store, exec).stream().map(b -> b.bindService()).toList()).build().start();
+    servers.add(s);
+    return name;
+  }
+
+  static ProxyStore querier(List<String> names) throws Exception {
+    EndpointSet set = new EndpointSet(names, null, n -> InProcessChannelBuilder.forName(n).executor(exec).build(),
+        Duration.ofSeconds(5));
+    set.refresh();
+    closeables.add(set);
+    return new ProxyStore(set, Duration.ofSeconds(10));
+  }
+
+  @Test
+  void sidecarAnswersAsPrometheusAndAnnouncesTheApi() throws Exception {
+    assertThat(sidecar.info().hasMetricMetadata()).isTrue();
+    assertThat(prometheusMetadata("")).hasSizeGreaterThan(50);
+    assertAnswersAsPrometheus("", () -> sidecar.metricMetadata("", -1, STRICT));
+    Map<String, List<MetricMetadata>> one = prometheusMetadata("?metric=prometheus_build_info");
+    assertThat(one).containsOnlyKeys("prometheus_build_info");
+    assertThat(sidecar.metricMetadata("prometheus_build_info", -1, STRICT).byMetric()).isEqualTo(one);
+    assertThat(sidecar.metricMetadata("", 3, STRICT).byMetric()).hasSize(3);
+    assertThat(sidecar.metricMetadata("", 0, STRICT).byMetric()).isEmpty();
+    assertThat(sidecar.metricMetadata("no_such_metric", -1, STRICT).byMetric()).isEmpty();
+  }
+
+  @Test
+  void queriersMergeTheStoresAndStack() throws Exception {
+    // Two sidecars of the same Prometheus: every entry once, as Prometheus has it.
+    ProxyStore querier = querier(List.of(serve(sidecar), serve(sidecar)));
+    assertAnswersAsPrometheus("", () -> querier.metricMetadata("", -1, STRICT));
+    assertThat(querier.metricMetadata("prometheus_build_info", -1, STRICT).byMetric())
+        .isEqualTo(prometheusMetadata("?metric=prometheus_build_info"));
+    assertThat(querier.metricMetadata("", 5, STRICT).byMetric()).hasSize(5);
+    // A querier over that querier, through its own StoreAPI server.
+    assertThat(querier.info().hasMetricMetadata()).isTrue();
+    ProxyStore top = querier(List.of(serve(querier)));
+    assertAnswersAsPrometheus("", () -> top.metricMetadata("", -1, STRICT));
+  }
+
+  @Test
+  void aFailingStoreIsAWarningOrAnErrorNamingIt() throws Exception {
+    String good = serve(sidecar);
+    String doomed = serve(sidecar);
+    ProxyStore querier = querier(List.of(good, doomed));
+    servers.get(servers.size() - 1).shutdownNow().awaitTermination();
+    MetricMetadataSet partial = querier.metricMetadata("prometheus_build_info", -1, PARTIAL);
+    assertThat(partial.byMetric()).isEqualTo(prometheusMetadata("?metric=prometheus_build_info"));
+    assertThat(partial.warnings()).singleElement().asString().contains("store " + doomed + " failed: UNAVAILABLE");
+    assertThatThrownBy(() -> querier.metricMetadata("prometheus_build_info", -1, STRICT))
+        .isInstanceOf(OrreryException.class).hasMessageContaining("store " + doomed + " failed");
+  }
+}
