@@ -29,9 +29,7 @@ public final class WireLabels {
 
   /** Core labels from a label map. */
   public static Labels toLabels(Map<String, String> labels) {
-    LabelsBuilder b = new LabelsBuilder();
-    labels.forEach(b::set);
-    return b.build();
+    return Labels.of(labels);
   }
 
   /** Appends {@code labels} as wire labels to {@code out}, in order. */

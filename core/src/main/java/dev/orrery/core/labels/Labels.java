@@ -66,6 +66,13 @@ public final class Labels implements Comparable<Labels> {
     return b.build();
   }
 
+  /** A label set from a name-to-value map; empty values are dropped. */
+  public static Labels of(Map<String, String> labels) {
+    LabelsBuilder b = new LabelsBuilder();
+    labels.forEach(b::set);
+    return b.build();
+  }
+
   /**
    * Wraps pairs that the caller guarantees are sorted by name, unique and without empty values (for example decoded
    * from an index, which enforces that order). The array is not copied and must not be modified.

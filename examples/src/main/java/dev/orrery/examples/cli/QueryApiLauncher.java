@@ -76,7 +76,7 @@ final class QueryApiLauncher implements AutoCloseable {
             .daemon().unstarted(r));
         ruler.start(scheduler);
         served = Queryable.merge(List.of(blocks, ruler.storage()));
-        handler.rules(ruler.endpoint());
+        handler.rules(ruler);
       }
       handler.queryable(served).evaluator(new EngineQueryEvaluator(engine, served, settings.timeout()));
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);

@@ -261,7 +261,7 @@ public final class RuleCommand implements Callable<Integer> {
         : BucketProviders.installed().openThanosConfig(objstoreConfig);
     PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(manager.storage())
         .evaluator(new EngineQueryEvaluator(engine, manager.storage(), Duration.ofMinutes(2)))
-        .rules(manager.endpoint()).reloader(() -> reloadRules(manager, interval)).build();
+        .rules(manager).reloader(() -> reloadRules(manager, interval)).build();
     ExecutorService grpcExec = Executors.newVirtualThreadPerTaskExecutor();
     Server storeApi = null;
     Runnable restoreSighup = () -> {};

@@ -10,6 +10,10 @@ import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.core.rules.AlertStatus;
+import dev.orrery.core.rules.RuleGroups;
+import dev.orrery.core.rules.RuleGroupsSource;
+import dev.orrery.core.rules.RulesFilter;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
@@ -59,7 +63,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /api/v1/status/buildinfo};
  *   <li>{@code /api/v1/metadata} (parameters {@code metric}, {@code limit}, {@code limit_per_metric} and {@code
  *       partial_response}) from a {@link MetricMetadataSource} (none by default: blocks carry no metadata);
- *   <li>{@code /api/v1/rules} and {@code /api/v1/alerts} from a {@link RulesEndpoint} (none by default);
+ *   <li>{@code /api/v1/rules} (parameters {@code type}, {@code rule_name[]}, {@code rule_group[]}, {@code file[]} and
+ *       {@code partial_response}) and {@code /api/v1/alerts} from a {@link RuleGroupsSource} (none by default);
  *   <li>{@code /-/healthy} and {@code /-/ready} (GET or HEAD), which answer 200 while the server runs;
  *   <li>{@code /-/reload} (POST or PUT) when given a {@link Reloader}: 200 once it reloaded, 500 with the error when
  *       it failed; other methods are answered 405;
@@ -98,7 +103,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private final BuildInfo buildInfo;
   private final Clock clock;
   private final byte[] indexPage;
-  private final RulesEndpoint rules;
+  private final RuleGroupsSource rules;
   private final Reloader reloader;
   private final MetricMetadataSource metadata;
 
@@ -163,7 +168,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         case BUILD_INFO -> new Reply(json -> writeBuildInfo(json), List.of(), List.of());
         case METADATA -> metricMetadata(params);
         case RULES -> rulesReply(params);
-        case ALERTS -> new Reply(rules::writeAlerts, List.of(), List.of());
+        case ALERTS -> alertsReply(params);
       };
     } catch (ApiException e) {
       sendError(request, response, callback, e.type(), e.getMessage());
@@ -229,10 +234,23 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     if (type != null && !type.equals("alert") && !type.equals("record")) {
       throw ApiException.badData("invalid query parameter type='" + type + "', must be one of 'alert' or 'record'");
     }
-    List<String> ruleNames = p.all("rule_name[]");
-    List<String> groupNames = p.all("rule_group[]");
-    List<String> files = p.all("file[]");
-    return new Reply(json -> rules.writeRules(json, type, ruleNames, groupNames, files), List.of(), List.of());
+    RuleGroups groups = ruleGroups(new RulesFilter(type, p.all("rule_name[]"), p.all("rule_group[]"), p.all("file[]")),
+        p);
+    return new Reply(json -> RuleGroupsJson.writeGroups(json, groups.groups()), groups.warnings(), List.of());
+  }
+
+  private Reply alertsReply(Params p) {
+    RuleGroups groups = ruleGroups(new RulesFilter("alert", List.of(), List.of(), List.of()), p);
+    List<AlertStatus> alerts = groups.activeAlerts();
+    return new Reply(json -> RuleGroupsJson.writeAlerts(json, alerts), groups.warnings(), List.of());
+  }
+
+  private RuleGroups ruleGroups(RulesFilter filter, Params p) {
+    try {
+      return rules.ruleGroups(filter, storeOptions(p));
+    } catch (OrreryException e) {
+      throw new ApiException(ApiErrorType.INTERNAL, "retrieving rules: " + e.getMessage(), e);
+    }
   }
 
   private Reply query(Params p) {
@@ -840,7 +858,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     private BuildInfo buildInfo;
     private Clock clock = Clock.systemUTC();
     private boolean indexPage = true;
-    private RulesEndpoint rules = RulesEndpoint.none();
+    private RuleGroupsSource rules = RuleGroupsSource.NONE;
     private Reloader reloader;
     private MetricMetadataSource metadata = MetricMetadataSource.NONE;
 
@@ -871,7 +889,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     }
 
     /** What {@code /api/v1/rules} and {@code /api/v1/alerts} serve (default: no rules). */
-    public Builder rules(RulesEndpoint rules) {
+    public Builder rules(RuleGroupsSource rules) {
       this.rules = Objects.requireNonNull(rules, "rules is null");
       return this;
     }

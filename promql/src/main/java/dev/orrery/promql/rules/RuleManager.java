@@ -7,6 +7,11 @@ import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.rules.RuleGroupStatus;
+import dev.orrery.core.rules.RuleGroups;
+import dev.orrery.core.rules.RuleGroupsSource;
+import dev.orrery.core.rules.RulesFilter;
+import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.SeriesSet;
@@ -14,7 +19,6 @@ import dev.orrery.core.storage.Queryable;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.engine.QueryException;
 import dev.orrery.promql.engine.Sample;
-import dev.orrery.promql.http.RulesEndpoint;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start} runs the groups on a scheduler; {@link #evaluate} runs every group once at a given time (for
  * tests and one-shot runs). Thread-safe. {@link #close()} stops the schedule.
  */
-public final class RuleManager implements AutoCloseable {
+public final class RuleManager implements RuleGroupsSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleManager.class);
   private static final double STALE = Double.longBitsToDouble(StaleNaN.BITS);
 
@@ -226,9 +230,17 @@ public final class RuleManager implements AutoCloseable {
     return out;
   }
 
-  /** {@code /api/v1/rules} and {@code /api/v1/alerts} over this manager, for {@code PrometheusApiHandler}. */
-  public RulesEndpoint endpoint() {
-    return new RulesJson(this);
+  /**
+   * The groups that pass {@code filter}, as the rules API shows them (for {@code /api/v1/rules}, {@code
+   * /api/v1/alerts} and Thanos' Rules API); nothing here can fail, so the options do not matter.
+   */
+  @Override
+  public RuleGroups ruleGroups(RulesFilter filter, StoreOptions options) {
+    List<RuleGroupStatus> out = new ArrayList<>();
+    for (GroupState g : groups) {
+      out.add(RuleGroupStatuses.of(g.status()));
+    }
+    return new RuleGroups(filter.apply(out), List.of());
   }
 
   /** Every pending and firing alert. */

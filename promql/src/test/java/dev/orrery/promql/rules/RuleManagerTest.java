@@ -572,7 +572,7 @@ class RuleManagerTest {
     if (api == null) {
       PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(manager.storage())
           .evaluator(new EngineQueryEvaluator(engine, manager.storage(), Duration.ofMinutes(1)))
-          .rules(manager.endpoint()).build();
+          .rules(manager).build();
       api = ApiServer.builder().address("127.0.0.1", 0).handler(handler).start();
     }
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.uri().resolve(pathAndQuery)).build(),

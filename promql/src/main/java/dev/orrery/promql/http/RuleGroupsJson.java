@@ -1,8 +1,12 @@
-package dev.orrery.promql.rules;
+package dev.orrery.promql.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.orrery.promql.http.ApiJsonWriter;
-import dev.orrery.promql.http.RulesEndpoint;
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.rules.AlertStatus;
+import dev.orrery.core.rules.AlertingRuleStatus;
+import dev.orrery.core.rules.RecordingRuleStatus;
+import dev.orrery.core.rules.RuleGroupStatus;
+import dev.orrery.core.rules.RuleStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +18,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link RuleManager}'s groups and alerts in the JSON of Prometheus' {@code /api/v1/rules} and {@code
- * /api/v1/alerts}: durations in seconds, times in RFC 3339 (Go's zero time before a first evaluation), alert values in
- * Go's exponent form ({@code 1e+00}).
+ * Rule groups and alerts in the JSON of Prometheus' {@code /api/v1/rules} and {@code /api/v1/alerts}: durations in
+ * seconds, times in RFC 3339 (Go's zero time before a first evaluation), Thanos' {@code partialResponseStrategy} on
+ * groups that have one.
  */
-final class RulesJson implements RulesEndpoint {
+final class RuleGroupsJson {
   /** Go's zero {@code time.Time}, which Prometheus prints for a group not evaluated yet. */
   private static final String GO_ZERO_TIME = "0001-01-01T00:00:00Z";
   /** RFC 3339 with as many fraction digits as needed, as Go's {@code RFC3339Nano}. */
@@ -26,43 +30,30 @@ final class RulesJson implements RulesEndpoint {
       .appendPattern("uuuu-MM-dd'T'HH:mm:ss").appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
       .appendLiteral('Z').toFormatter().withZone(ZoneOffset.UTC);
 
-  private final RuleManager manager;
+  private RuleGroupsJson() {}
 
-  RulesJson(RuleManager manager) {
-    this.manager = manager;
-  }
-
-  @Override
-  public void writeRules(ApiJsonWriter json, String type, List<String> ruleNames, List<String> groupNames,
-      List<String> files) throws IOException {
+  /** Writes {@code {"groups": [...]}}. */
+  static void writeGroups(ApiJsonWriter json, List<RuleGroupStatus> groups) throws IOException {
     JsonGenerator g = json.generator();
     g.writeStartObject();
     g.writeArrayFieldStart("groups");
-    for (RuleManager.GroupStatus group : manager.groups()) {
-      RuleGroup rg = group.group();
-      if (!groupNames.isEmpty() && !groupNames.contains(rg.name()) || !files.isEmpty() && !files.contains(rg.file())) {
-        continue;
-      }
+    for (RuleGroupStatus group : groups) {
       g.writeStartObject();
-      g.writeStringField("name", rg.name());
-      g.writeStringField("file", rg.file());
+      g.writeStringField("name", group.name());
+      g.writeStringField("file", group.file());
       g.writeArrayFieldStart("rules");
-      for (RuleManager.RuleStatus rule : group.rules()) {
-        boolean alerting = rule.rule() instanceof AlertingRule;
-        if (type != null && type.equals("alert") != alerting || !ruleNames.isEmpty()
-            && !ruleNames.contains(rule.rule().name())) {
-          continue;
-        }
+      for (RuleStatus rule : group.rules()) {
         writeRule(json, rule);
       }
       g.writeEndArray();
-      writeSeconds(g, "interval", rg.interval());
-      g.writeNumberField("limit", rg.limit());
-      if (!rg.queryOffset().isZero()) {
-        writeSeconds(g, "queryOffset", rg.queryOffset());
+      writeSeconds(g, "interval", group.interval());
+      g.writeNumberField("limit", group.limit());
+      if (!group.queryOffset().isZero()) {
+        writeSeconds(g, "queryOffset", group.queryOffset());
       }
-      // Thanos' ruler adds the group's strategy.
-      g.writeStringField("partialResponseStrategy", rg.partialResponse().name());
+      if (group.partialResponseStrategy() != null) {
+        g.writeStringField("partialResponseStrategy", group.partialResponseStrategy());
+      }
       writeSeconds(g, "evaluationTime", group.evaluationTime());
       g.writeStringField("lastEvaluation", time(group.lastEvaluation()));
       g.writeEndObject();
@@ -71,66 +62,74 @@ final class RulesJson implements RulesEndpoint {
     g.writeEndObject();
   }
 
-  @Override
-  public void writeAlerts(ApiJsonWriter json) throws IOException {
+  /** Writes {@code {"alerts": [...]}}. */
+  static void writeAlerts(ApiJsonWriter json, List<AlertStatus> alerts) throws IOException {
     JsonGenerator g = json.generator();
     g.writeStartObject();
     g.writeArrayFieldStart("alerts");
-    for (Alert a : manager.alerts()) {
+    for (AlertStatus a : alerts) {
       writeAlert(json, a);
     }
     g.writeEndArray();
     g.writeEndObject();
   }
 
-  private static void writeRule(ApiJsonWriter json, RuleManager.RuleStatus status) throws IOException {
+  private static void writeRule(ApiJsonWriter json, RuleStatus status) throws IOException {
     JsonGenerator g = json.generator();
     g.writeStartObject();
-    switch (status.rule()) {
-      case AlertingRule rule -> {
-        g.writeStringField("state", status.state() == null ? "inactive" : status.state().apiName());
+    switch (status) {
+      case AlertingRuleStatus rule -> {
+        g.writeStringField("state", rule.state());
         g.writeStringField("name", rule.name());
-        g.writeStringField("query", rule.exprText());
-        writeSeconds(g, "duration", rule.holdDuration());
+        g.writeStringField("query", rule.query());
+        writeSeconds(g, "duration", rule.duration());
         writeSeconds(g, "keepFiringFor", rule.keepFiringFor());
-        writeMap(g, "labels", rule.labels());
+        writeLabels(g, "labels", rule.labels());
         writeMap(g, "annotations", rule.annotations());
         g.writeArrayFieldStart("alerts");
-        for (Alert a : status.alerts()) {
+        for (AlertStatus a : rule.alerts()) {
           writeAlert(json, a);
         }
         g.writeEndArray();
       }
-      case RecordingRule rule -> {
+      case RecordingRuleStatus rule -> {
         g.writeStringField("name", rule.name());
-        g.writeStringField("query", rule.exprText());
+        g.writeStringField("query", rule.query());
         if (!rule.labels().isEmpty()) {
-          writeMap(g, "labels", rule.labels());
+          writeLabels(g, "labels", rule.labels());
         }
       }
     }
-    g.writeStringField("health", status.health().apiName());
+    g.writeStringField("health", status.health());
     if (!status.lastError().isEmpty()) {
       g.writeStringField("lastError", status.lastError());
     }
     writeSeconds(g, "evaluationTime", status.evaluationTime());
     g.writeStringField("lastEvaluation", time(status.lastEvaluation()));
-    g.writeStringField("type", status.rule() instanceof AlertingRule ? "alerting" : "recording");
+    g.writeStringField("type", status instanceof AlertingRuleStatus ? "alerting" : "recording");
     g.writeEndObject();
   }
 
-  private static void writeAlert(ApiJsonWriter json, Alert a) throws IOException {
+  private static void writeAlert(ApiJsonWriter json, AlertStatus a) throws IOException {
     JsonGenerator g = json.generator();
     g.writeStartObject();
     g.writeFieldName("labels");
     json.writeLabels(a.labels());
     writeMap(g, "annotations", a.annotations());
-    g.writeStringField("state", a.state().apiName());
+    g.writeStringField("state", a.state());
     g.writeStringField("activeAt", time(a.activeAt()));
     if (a.keepFiringSince() != null) {
       g.writeStringField("keepFiringSince", time(a.keepFiringSince()));
     }
-    g.writeStringField("value", GoFormat.formatFloat(a.value(), 'e', -1));
+    g.writeStringField("value", a.value());
+    g.writeEndObject();
+  }
+
+  private static void writeLabels(JsonGenerator g, String field, Labels labels) throws IOException {
+    g.writeObjectFieldStart(field);
+    for (int i = 0; i < labels.size(); i++) {
+      g.writeStringField(labels.name(i), labels.value(i));
+    }
     g.writeEndObject();
   }
 
