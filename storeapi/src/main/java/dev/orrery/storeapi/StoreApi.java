@@ -1,11 +1,14 @@
 package dev.orrery.storeapi;
 
+import dev.orrery.core.rules.RuleGroupsSource;
+import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something that serves the Thanos StoreAPI (FORMATS.md 8): a store gateway over a bucket, a sidecar over a
@@ -31,4 +34,20 @@ public interface StoreApi {
 
   /** What this store serves: external label sets, time range and capabilities (FORMATS.md 8.3). */
   InfoResponse info();
+
+  /**
+   * The metric metadata this store serves through Thanos' Metadata API, or {@code null} for none; when there is
+   * one, {@link #info()} announces {@code metric_metadata}.
+   */
+  default @Nullable MetricMetadataSource metadataApi() {
+    return null;
+  }
+
+  /**
+   * The rule groups this store serves through Thanos' Rules API (rules carrying the store's external labels), or
+   * {@code null} for none; when there is one, {@link #info()} announces {@code rules}.
+   */
+  default @Nullable RuleGroupsSource rulesApi() {
+    return null;
+  }
 }

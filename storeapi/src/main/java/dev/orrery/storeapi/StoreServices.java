@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
@@ -11,6 +12,9 @@ import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.metadata.MetadataGrpc;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
+import dev.orrery.storeapi.proto.rules.RulesGrpc;
+import dev.orrery.storeapi.proto.rules.RulesRequest;
+import dev.orrery.storeapi.proto.rules.RulesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
@@ -44,8 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC services {@code thanos.Store} and {@code thanos.info.Info} over a {@link StoreApi}, plus {@code
- * thanos.Metadata} when the store is also a {@link MetricMetadataSource}. Add the result of {@link #of} to a gRPC
- * server. Unary calls run on the server's executor; each {@code Series} call runs on the given
+ * thanos.Metadata} and {@code thanos.Rules} when the store serves them ({@link StoreApi#metadataApi()}, {@link
+ * StoreApi#rulesApi()}). Add the result of {@link #of} to a gRPC server. Unary calls run on the server's executor; each {@code Series} call runs on the given
  * executor (virtual threads work well), because it blocks in the store for I/O and for flow control.
  *
  * <p>Flow control: a {@code Series} stream waits while the transport cannot take more (the call's readiness, signalled
@@ -61,8 +65,7 @@ public final class StoreServices {
   private StoreServices() {}
 
   /**
-   * The Store and Info services over {@code store}, and the Metadata service when it is a {@link
-   * MetricMetadataSource} (whose {@code Info} should then announce {@code metric_metadata}).
+   * The Store and Info services over {@code store}, and the Metadata and Rules services when it serves them.
    *
    * @param executor runs each {@code Series} stream; owned by the caller
    */
@@ -77,8 +80,13 @@ public final class StoreServices {
         .build();
     BindableService storeService = () -> definition;
     List<BindableService> services = new ArrayList<>(List.of(storeService, new InfoService(store)));
-    if (store instanceof MetricMetadataSource metadata) {
+    MetricMetadataSource metadata = store.metadataApi();
+    if (metadata != null) {
       services.add(new MetadataService(metadata));
+    }
+    RuleGroupsSource rules = store.rulesApi();
+    if (rules != null) {
+      services.add(new RulesService(rules));
     }
     return List.copyOf(services);
   }
@@ -247,6 +255,27 @@ public final class StoreServices {
       try {
         for (MetricMetadataResponse r : WireMetadata.responses(source.metricMetadata(request.getMetric(),
             request.getLimit(), WireMetadata.options(request)))) {
+          observer.onNext(r);
+        }
+        observer.onCompleted();
+      } catch (RuntimeException e) {
+        fail(observer, e);
+      }
+    }
+  }
+
+  private static final class RulesService extends RulesGrpc.RulesImplBase {
+    private final RuleGroupsSource source;
+
+    RulesService(RuleGroupsSource source) {
+      this.source = source;
+    }
+
+    @Override
+    public void rules(RulesRequest request, StreamObserver<RulesResponse> observer) {
+      try {
+        for (RulesResponse r : WireRules.responses(source.ruleGroups(WireRules.filter(request),
+            WireRules.options(request)))) {
           observer.onNext(r);
         }
         observer.onCompleted();

@@ -1,5 +1,7 @@
 package dev.orrery.core.rules;
 
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.LabelsBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +20,35 @@ public record RuleGroups(List<RuleGroupStatus> groups, List<String> warnings) {
   public RuleGroups {
     groups = List.copyOf(groups);
     warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * These groups with {@code external} added to every rule's and every alert's labels (an external label wins over a
+   * label of the same name), as a source shows its rules to other components.
+   */
+  public RuleGroups withExternalLabels(Labels external) {
+    if (external.isEmpty()) {
+      return this;
+    }
+    List<RuleGroupStatus> out = new ArrayList<>(groups.size());
+    for (RuleGroupStatus g : groups) {
+      List<RuleStatus> rules = new ArrayList<>(g.rules().size());
+      for (RuleStatus r : g.rules()) {
+        RuleStatus labelled = r.withLabels(extend(r.labels(), external));
+        if (labelled instanceof AlertingRuleStatus a) {
+          labelled = a.withAlerts(a.alerts().stream().map(x -> x.withLabels(extend(x.labels(), external))).toList());
+        }
+        rules.add(labelled);
+      }
+      out.add(g.withRules(rules));
+    }
+    return new RuleGroups(out, warnings);
+  }
+
+  private static Labels extend(Labels labels, Labels external) {
+    LabelsBuilder b = labels.toBuilder();
+    external.forEach(b::set);
+    return b.build();
   }
 
   /** The pending and firing alerts of every alerting rule, as {@code /api/v1/alerts} lists them. */

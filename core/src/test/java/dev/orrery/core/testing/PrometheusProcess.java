@@ -43,14 +43,30 @@ public final class PrometheusProcess implements AutoCloseable {
    */
   public static PrometheusProcess start(Path workDir, Path dataDir, Map<String, String> externalLabels,
       String... extraFlags) throws Exception {
-    StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 15s\n");
+    String cfg = globalConfig("15s", externalLabels) + "scrape_configs: []\n";
+    return start(workDir, dataDir, port -> cfg, extraFlags);
+  }
+
+  /**
+   * Starts Prometheus as {@link #start(Path, Path, Map, String...)} does, also evaluating the rules of {@code
+   * ruleFile} every second.
+   */
+  public static PrometheusProcess startWithRules(Path workDir, Path dataDir, Map<String, String> externalLabels,
+      Path ruleFile) throws Exception {
+    String cfg = globalConfig("1s", externalLabels) + "rule_files:\n  - '" + ruleFile.toAbsolutePath() + "'\n"
+        + "scrape_configs: []\n";
+    return start(workDir, dataDir, port -> cfg);
+  }
+
+  private static String globalConfig(String evaluationInterval, Map<String, String> externalLabels) {
+    StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 15s\n  evaluation_interval: ")
+        .append(evaluationInterval).append('\n');
     if (!externalLabels.isEmpty()) {
       cfg.append("  external_labels:\n");
       new TreeMap<>(externalLabels).forEach((k, v) -> cfg.append("    ").append(k).append(": '").append(v)
           .append("'\n"));
     }
-    cfg.append("scrape_configs: []\n");
-    return start(workDir, dataDir, port -> cfg.toString(), extraFlags);
+    return cfg.toString();
   }
 
   /** Starts Prometheus on {@code dataDir} scraping its own metrics every second as job {@code prometheus}. */

@@ -1,5 +1,6 @@
 package dev.orrery.examples.cli;
 
+import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.promql.engine.Engine;
@@ -57,6 +58,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
           .queryable(stores.queryable)
           .evaluator(new EngineQueryEvaluator(engine, stores.queryable, settings.timeout()))
           .metadata(querierDefaults(proxy, fanOut.partialResponse()))
+          .rules(querierDefaults(proxy, fanOut.partialResponse(), fanOut.replicaLabels()))
           .build();
       if (fanOut.serveGrpc()) {
         grpc = grpcOptions.startServer(StoreServices.of(proxy, stores.exec), stores.exec);
@@ -80,6 +82,17 @@ final class FanOutQueryLauncher implements AutoCloseable {
    */
   private static MetricMetadataSource querierDefaults(ProxyStore proxy, boolean partialResponse) {
     return (metric, limit, options) -> proxy.metricMetadata(metric, limit, new StoreOptions(null, null,
+        partialResponse && !Boolean.FALSE.equals(options.partialResponse()), null));
+  }
+
+  /**
+   * The proxy's rules with the querier's defaults: partial response as for queries, and the querier's replica labels
+   * (unless the request names its own) dropped from rules so that replicas' rules are shown once.
+   */
+  private static RuleGroupsSource querierDefaults(ProxyStore proxy, boolean partialResponse,
+      List<String> replicaLabels) {
+    return (filter, options) -> proxy.ruleGroups(filter, new StoreOptions(null,
+        options.replicaLabels() != null ? options.replicaLabels() : replicaLabels,
         partialResponse && !Boolean.FALSE.equals(options.partialResponse()), null));
   }
 

@@ -267,7 +267,7 @@ public final class RuleCommand implements Callable<Integer> {
     Runnable restoreSighup = () -> {};
     try (ApiServer server = ApiServer.builder().address(httpAddress).handler(handler).start()) {
       storeApi = grpc.startServer(StoreServices.of(new QueryableStore(manager.storage(),
-          WireLabels.toLabels(external), "rule"), grpcExec), grpcExec);
+          WireLabels.toLabels(external), "rule", manager), grpcExec), grpcExec);
       manager.start(scheduler);
       restoreSighup = reloadOnSighup(() -> {
         try {
@@ -280,7 +280,7 @@ public final class RuleCommand implements Callable<Integer> {
           : Shipper.builder(tsdbPath, bucket).externalLabels(external).source("ruler").build();
       scheduler.scheduleAtFixedRate(() -> flushBlocks(manager, external, shipper), 1, 1, TimeUnit.MINUTES);
       out.printf("Ruler evaluating %d rule groups, serving %sapi/v1/rules and %sapi/v1/alerts, and its recorded "
-          + "series over the StoreAPI on port %d; %d series replayed from %s (Ctrl-C stops; POST %s-/reload or SIGHUP "
+          + "series and rules over the StoreAPI and Rules API on port %d; %d series replayed from %s (Ctrl-C stops; POST %s-/reload or SIGHUP "
           + "reloads the rule files)%n", manager.groups().size(), server.uri(), server.uri(), storeApi.getPort(),
           manager.storage().seriesCount(), tsdbPath.resolve("wal"), server.uri());
       out.flush();

@@ -84,13 +84,30 @@ class RuleCommandTest {
     cl.setErr(new PrintWriter(err));
     Thread ruler = Thread.ofPlatform().name("ruler").start(() -> cl.execute("rule", "--rule-file", rules.toString(),
         "--data", data.toString(), "--http-address", "127.0.0.1:0",
-        "--grpc-address", "127.0.0.1:0", "--tsdb.path", dir.resolve("ruler").toString()));
+        "--grpc-address", "127.0.0.1:0", "--tsdb.path", dir.resolve("ruler").toString(), "--label",
+        "ruler=\"r1\""));
     try (HttpClient http = HttpClient.newHttpClient()) {
       URI api = await(() -> {
         Matcher m = SERVING.matcher(out.toString());
         return m.find() ? URI.create(m.group(1)) : null;
       }, err);
       assertThat(ruleNames(http, api)).containsExactly("cluster:up:count");
+      // A querier over the ruler's gRPC shows its rules through Thanos' Rules API, with the ruler's label.
+      Matcher port = Pattern.compile("Rules API on port (\\d+)").matcher(out.toString());
+      assertThat(port.find()).as(out.toString()).isTrue();
+      QueryApiLauncher.Settings settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5),
+          Duration.ofMinutes(2), 50_000_000);
+      try (FanOutQueryLauncher querier = FanOutQueryLauncher.start(settings, new FanOutQueryLauncher.FanOutSettings(
+          List.of("127.0.0.1:" + port.group(1)), null, List.of("replica"), true, true, Duration.ofSeconds(30),
+          Duration.ofMinutes(10), false), new GrpcOptions())) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(querier.url()).resolve(
+            "/api/v1/rules")).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode group = new ObjectMapper().readTree(r.body()).at("/data/groups/0");
+        assertThat(group.path("name").asText()).as(r.body()).isEqualTo("clusters");
+        assertThat(group.path("partialResponseStrategy").asText()).isEqualTo("ABORT");
+        assertThat(group.at("/rules/0/name").asText()).isEqualTo("cluster:up:count");
+        assertThat(group.at("/rules/0/labels").toString()).isEqualTo("{\"ruler\":\"r1\"}");
+      }
 
       Files.writeString(rules, """
           groups:

@@ -20,7 +20,9 @@ import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.WireChunks;
 import dev.orrery.storeapi.WireLabels;
+import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.storeapi.proto.info.InfoResponse;
+import dev.orrery.storeapi.proto.info.RulesInfo;
 import dev.orrery.storeapi.proto.info.StoreInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.thanos.AggrChunk;
@@ -33,13 +35,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The StoreAPI over a {@link Queryable} with external labels, as Thanos' ruler serves its own TSDB: {@code Series}
  * selects from the queryable and sends each series' samples as chunks of up to {@value #SAMPLES_PER_CHUNK} samples
  * (XOR for floats, float histogram chunks for native histograms), with the external labels added; matchers on
- * external labels are answered from them; {@code Info} announces the labels and an unbounded time range. Thread-safe
- * if the queryable is.
+ * external labels are answered from them; {@code Info} announces the labels and an unbounded time range. Given the
+ * ruler's rules, it also serves them through Thanos' Rules API, with the external labels added. Thread-safe if the
+ * queryable and the rules are.
  */
 public final class QueryableStore implements StoreApi {
   /** Samples per XOR chunk sent. */
@@ -48,6 +52,7 @@ public final class QueryableStore implements StoreApi {
   private final Queryable queryable;
   private final Labels externalLabels;
   private final String componentType;
+  private final @Nullable RuleGroupsSource rules;
 
   /**
    * A store over {@code queryable}.
@@ -55,9 +60,27 @@ public final class QueryableStore implements StoreApi {
    * @param componentType what {@code Info} reports, e.g. {@code rule}
    */
   public QueryableStore(Queryable queryable, Labels externalLabels, String componentType) {
+    this(queryable, externalLabels, componentType, null);
+  }
+
+  /**
+   * A store over {@code queryable} that also serves {@code rules}.
+   *
+   * @param componentType what {@code Info} reports, e.g. {@code rule}
+   * @param rules the rules to serve, or {@code null} for none
+   */
+  public QueryableStore(Queryable queryable, Labels externalLabels, String componentType,
+      @Nullable RuleGroupsSource rules) {
     this.queryable = requireNonNull(queryable, "queryable is null");
     this.externalLabels = requireNonNull(externalLabels, "externalLabels is null");
     this.componentType = requireNonNull(componentType, "componentType is null");
+    this.rules = rules;
+  }
+
+  @Override
+  public @Nullable RuleGroupsSource rulesApi() {
+    RuleGroupsSource r = rules;
+    return r == null ? null : (filter, options) -> r.ruleGroups(filter, options).withExternalLabels(externalLabels);
   }
 
   @Override
@@ -156,13 +179,16 @@ public final class QueryableStore implements StoreApi {
 
   @Override
   public InfoResponse info() {
-    return InfoResponse.newBuilder().setComponentType(componentType)
+    InfoResponse.Builder out = InfoResponse.newBuilder().setComponentType(componentType)
         .addLabelSets(WireLabels.toLabelSet(externalLabels))
         .setStore(StoreInfo.newBuilder().setMinTime(Long.MIN_VALUE).setMaxTime(Long.MAX_VALUE)
             .setSupportsWithoutReplicaLabels(true)
             .addTsdbInfos(TSDBInfo.newBuilder().setLabels(WireLabels.toLabelSet(externalLabels))
-                .setMinTime(Long.MIN_VALUE).setMaxTime(Long.MAX_VALUE)))
-        .build();
+                .setMinTime(Long.MIN_VALUE).setMaxTime(Long.MAX_VALUE)));
+    if (rules != null) {
+      out.setRules(RulesInfo.getDefaultInstance());
+    }
+    return out.build();
   }
 
   /** A querier over the request's range; 0 for both ends means all time, as label requests send it. */

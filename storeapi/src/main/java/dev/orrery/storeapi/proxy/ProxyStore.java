@@ -7,6 +7,11 @@ import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.rules.RuleGroupStatus;
+import dev.orrery.core.rules.RuleGroups;
+import dev.orrery.core.rules.RuleGroupsMerge;
+import dev.orrery.core.rules.RuleGroupsSource;
+import dev.orrery.core.rules.RulesFilter;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
@@ -14,8 +19,12 @@ import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.WireMetadata;
+import dev.orrery.storeapi.WireRules;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
+import dev.orrery.storeapi.proto.info.RulesInfo;
+import dev.orrery.storeapi.proto.rules.RulesRequest;
+import dev.orrery.storeapi.proto.rules.RulesResponse;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.info.StoreInfo;
@@ -42,13 +51,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A querier's own StoreAPI: every call is fanned out to the {@link EndpointSet} and the answers merged ({@link
  * FanOut}), so that a querier can serve another querier (stacking, as in Thanos). It is also the querier's metric
- * metadata: the endpoints that announce the metadata API are asked at once and their answers merged. Thread-safe.
+ * metadata and rules: the endpoints that announce the metadata or rules API are asked at once and their answers
+ * merged. Thread-safe.
  */
-public final class ProxyStore implements StoreApi, MetricMetadataSource {
+public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGroupsSource {
   private final EndpointSet endpoints;
   private final Duration timeout;
 
@@ -139,6 +150,51 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource {
         .addAllWarnings(warnings).build();
   }
 
+  @Override
+  public MetricMetadataSource metadataApi() {
+    return this;
+  }
+
+  @Override
+  public RuleGroupsSource rulesApi() {
+    return this;
+  }
+
+  /**
+   * Every endpoint's rule groups that pass {@code filter}, merged ({@link RuleGroupsMerge}; rules that differ only in
+   * {@link StoreOptions#replicaLabels()} are one). Only endpoints whose Info announced the rules API are asked. A
+   * failing endpoint is a warning naming it under {@link StoreOptions#partialResponse()}, an error otherwise.
+   */
+  @Override
+  public RuleGroups ruleGroups(RulesFilter filter, StoreOptions options) {
+    RulesRequest request = WireRules.request(filter, options);
+    List<String> warnings = new ArrayList<>();
+    List<RuleGroupStatus> groups = new ArrayList<>();
+    for (List<RulesResponse> frames : fanOut(endpointsWith(StoreEndpoint::servesRules),
+        !Boolean.TRUE.equals(options.partialResponse()), warnings, e -> {
+          List<RulesResponse> out = new ArrayList<>();
+          e.rules().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).rules(request)
+              .forEachRemaining(out::add);
+          return out;
+        })) {
+      for (RulesResponse frame : frames) {
+        WireRules.addTo(groups, warnings, frame);
+      }
+    }
+    List<String> replicaLabels = options.replicaLabels() == null ? List.of() : options.replicaLabels();
+    return new RuleGroups(RuleGroupsMerge.merge(groups, replicaLabels), warnings);
+  }
+
+  private List<StoreEndpoint> endpointsWith(Predicate<StoreEndpoint> api) {
+    List<StoreEndpoint> targets = new ArrayList<>();
+    for (StoreEndpoint e : endpoints.endpoints()) {
+      if (api.test(e)) {
+        targets.add(e);
+      }
+    }
+    return targets;
+  }
+
   /**
    * Every endpoint's metadata for {@code metric} (or all), merged: at most {@code limit} families (negative for all),
    * each entry once. Only endpoints whose Info announced the metadata API are asked. A failing endpoint is a warning
@@ -146,12 +202,7 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource {
    */
   @Override
   public MetricMetadataSet metricMetadata(String metric, int limit, StoreOptions options) {
-    List<StoreEndpoint> targets = new ArrayList<>();
-    for (StoreEndpoint e : endpoints.endpoints()) {
-      if (e.servesMetricMetadata()) {
-        targets.add(e);
-      }
-    }
+    List<StoreEndpoint> targets = endpointsWith(StoreEndpoint::servesMetricMetadata);
     MetricMetadataRequest request = WireMetadata.request(metric, limit, options);
     List<String> warnings = new ArrayList<>();
     MetricMetadataSet.Builder merged = MetricMetadataSet.builder(limit);
@@ -243,6 +294,6 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource {
       out.addLabelSets(WireLabels.toLabelSet(l));
     }
     return out.setStore(store.setMinTime(min).setMaxTime(max))
-        .setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).build();
+        .setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).setRules(RulesInfo.getDefaultInstance()).build();
   }
 }

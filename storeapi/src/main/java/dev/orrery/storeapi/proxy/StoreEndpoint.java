@@ -9,6 +9,7 @@ import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.metadata.MetadataGrpc;
+import dev.orrery.storeapi.proto.rules.RulesGrpc;
 import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import dev.orrery.storeapi.proto.thanos.ZLabelSet;
 import io.grpc.ManagedChannel;
@@ -33,7 +34,7 @@ public final class StoreEndpoint implements AutoCloseable {
 
   /** What an endpoint's Info said. */
   record State(String componentType, List<Labels> labelSets, long minTime, long maxTime,
-      boolean supportsWithoutReplicaLabels, boolean servesMetricMetadata) {}
+      boolean supportsWithoutReplicaLabels, boolean servesMetricMetadata, boolean servesRules) {}
 
   /**
    * An endpoint over {@code channel}, which it owns and shuts down on {@link #close()}.
@@ -70,6 +71,10 @@ public final class StoreEndpoint implements AutoCloseable {
     return MetadataGrpc.newBlockingStub(channel);
   }
 
+  RulesGrpc.RulesBlockingStub rules() {
+    return RulesGrpc.newBlockingStub(channel);
+  }
+
   /**
    * Asks the endpoint's {@code Info}; on failure keeps the previous state and records the error.
    *
@@ -87,7 +92,7 @@ public final class StoreEndpoint implements AutoCloseable {
       state = new State(info.getComponentType(), List.copyOf(sets),
           hasStore ? info.getStore().getMinTime() : Long.MIN_VALUE,
           hasStore ? info.getStore().getMaxTime() : Long.MAX_VALUE,
-          hasStore && info.getStore().getSupportsWithoutReplicaLabels(), info.hasMetricMetadata());
+          hasStore && info.getStore().getSupportsWithoutReplicaLabels(), info.hasMetricMetadata(), info.hasRules());
       lastError = null;
       return true;
     } catch (StatusRuntimeException e) {
@@ -133,6 +138,12 @@ public final class StoreEndpoint implements AutoCloseable {
   public boolean servesMetricMetadata() {
     State s = state;
     return s != null && s.servesMetricMetadata();
+  }
+
+  /** Whether the last Info announced the rules API (false when unknown). */
+  public boolean servesRules() {
+    State s = state;
+    return s != null && s.servesRules();
   }
 
   /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.rules.RuleGroupStatus;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
 import dev.orrery.storeapi.proto.prompb.ReadRequest;
@@ -38,7 +39,7 @@ import org.apache.commons.compress.compressors.snappy.SnappyCompressorOutputStre
 /**
  * The few Prometheus HTTP APIs a sidecar needs: remote read ({@code POST /api/v1/read}, FORMATS.md 10.1, request
  * body snappy block-compressed through Commons Compress), the configuration (for external labels), TSDB status (for
- * the head's minimum time), label names and values, and metric metadata. Thread-safe; the {@link HttpClient} is the caller's.
+ * the head's minimum time), label names and values, metric metadata and rules. Thread-safe; the {@link HttpClient} is the caller's.
  */
 public final class PrometheusClient {
   /** Largest accepted stream frame (Prometheus' client default). */
@@ -126,6 +127,14 @@ public final class PrometheusClient {
       out.put(family.getKey(), entries);
     });
     return out;
+  }
+
+  /**
+   * Prometheus' rule groups ({@code /api/v1/rules}), of {@code type} ({@code alert} or {@code record}) only unless
+   * it is null.
+   */
+  public List<RuleGroupStatus> ruleGroups(String type) throws IOException {
+    return PrometheusRulesJson.groups(getJson("/api/v1/rules" + (type == null ? "" : "?type=" + type)));
   }
 
   private static String rangeAndMatch(long start, long end, Matcher[] matchers) {

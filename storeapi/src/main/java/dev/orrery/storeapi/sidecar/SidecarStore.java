@@ -14,6 +14,9 @@ import dev.orrery.core.chunk.XorAppender;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.labels.Utf8Order;
+import dev.orrery.core.rules.RuleGroups;
+import dev.orrery.core.rules.RuleGroupsSource;
+import dev.orrery.core.rules.RulesFilter;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
@@ -26,6 +29,7 @@ import dev.orrery.storeapi.WireChunks;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
+import dev.orrery.storeapi.proto.info.RulesInfo;
 import dev.orrery.storeapi.proto.info.StoreInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
@@ -62,12 +66,13 @@ import org.slf4j.LoggerFactory;
  * external labels of Prometheus' configuration, which win over series labels of the same name. Matchers on external
  * labels are checked here and not sent; at least one other matcher is required. {@code Info} reports the external
  * labels and the time range from the oldest block in the data directory (or the head) to the end of time, and
- * announces the metric metadata API, answered from Prometheus' {@code /api/v1/metadata}.
+ * announces the metric metadata and rules APIs, answered from Prometheus' {@code /api/v1/metadata} and {@code
+ * /api/v1/rules} (rules with the external labels added, as Thanos' sidecar shows them).
  *
  * <p>{@link #refresh()} re-reads external labels and the minimum time; call it before serving and periodically
  * ({@link #schedule}). Thread-safe.
  */
-public final class SidecarStore implements StoreApi, MetricMetadataSource {
+public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleGroupsSource {
   private static final Logger LOG = LoggerFactory.getLogger(SidecarStore.class);
   private static final int SAMPLES_PER_CHUNK = 120;
 
@@ -344,7 +349,30 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource {
         .setSupportsWithoutReplicaLabels(true)
         .addTsdbInfos(TSDBInfo.newBuilder().setLabels(WireLabels.toLabelSet(ext)).setMinTime(min)
             .setMaxTime(Long.MAX_VALUE)));
-    return out.setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).build();
+    return out.setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).setRules(RulesInfo.getDefaultInstance())
+        .build();
+  }
+
+  @Override
+  public MetricMetadataSource metadataApi() {
+    return this;
+  }
+
+  @Override
+  public RuleGroupsSource rulesApi() {
+    return this;
+  }
+
+  /** Prometheus' rule groups that pass {@code filter}, with the external labels; a failure is an error. */
+  @Override
+  public RuleGroups ruleGroups(RulesFilter filter, StoreOptions options) {
+    checkReady();
+    try {
+      return new RuleGroups(filter.apply(prometheus.ruleGroups(filter.type())), List.of())
+          .withExternalLabels(externalLabels);
+    } catch (IOException e) {
+      throw new OrreryException(ErrorCode.STORAGE, "rules from " + prometheus.base() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Prometheus' metadata for {@code metric} (or all), one store: a failure is an error whatever the options. */

@@ -24,6 +24,12 @@ import dev.orrery.storeapi.proto.metadata.MetricMetadataEntry;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.prompb.ChunkedSeries;
+import dev.orrery.storeapi.proto.rules.RecordingRule;
+import dev.orrery.storeapi.proto.rules.Rule;
+import dev.orrery.storeapi.proto.rules.RuleGroup;
+import dev.orrery.storeapi.proto.rules.RulesGrpc;
+import dev.orrery.storeapi.proto.rules.RulesRequest;
+import dev.orrery.storeapi.proto.rules.RulesResponse;
 import dev.orrery.storeapi.proto.prompb.Query;
 import dev.orrery.storeapi.proto.prompb.ReadRequest;
 import dev.orrery.storeapi.proto.thanos.Aggr;
@@ -197,6 +203,21 @@ class WireGoldenTest {
     assertGolden(MetricMetadataResponse.newBuilder().setWarning("w").build(), "120177");
   }
 
+  /** The rules API's request, from the field numbers of Thanos' {@code rulespb/rpc.proto}. */
+  @Test
+  void rulesMessages() throws Exception {
+    // type=1 ALERT; partial_response_strategy=2 ABORT; rule_name=4 "Down".
+    assertGolden(RulesRequest.newBuilder().setType(RulesRequest.Type.ALERT)
+        .setPartialResponseStrategy(PartialResponseStrategy.ABORT).addRuleName("Down").build(),
+        "0801" + "1001" + "2204446f776e");
+    // warning=2 "w".
+    assertGolden(RulesResponse.newBuilder().setWarning("w").build(), "120177");
+    // group=1 {name=1 "g", rules=3 [{recording=1 {name=1 "r"}}], limit=9 5}.
+    assertGolden(RulesResponse.newBuilder().setGroup(RuleGroup.newBuilder().setName("g")
+        .addRules(Rule.newBuilder().setRecording(RecordingRule.newBuilder().setName("r"))).setLimit(5)).build(),
+        "0a0c" + "0a0167" + "1a05" + "0a03" + "0a0172" + "4805");
+  }
+
   @Test
   void serviceAndMethodNamesEqualThanos() {
     assertThat(StoreGrpc.SERVICE_NAME).isEqualTo("thanos.Store");
@@ -210,6 +231,8 @@ class WireGoldenTest {
     assertThat(MetadataGrpc.getMetricMetadataMethod().getFullMethodName())
         .isEqualTo("thanos.Metadata/MetricMetadata");
     assertThat(MetadataGrpc.getMetricMetadataMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
+    assertThat(RulesGrpc.getRulesMethod().getFullMethodName()).isEqualTo("thanos.Rules/Rules");
+    assertThat(RulesGrpc.getRulesMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
     assertThat(InfoGrpc.SERVICE_NAME).isEqualTo("thanos.info.Info");
     assertThat(InfoGrpc.getInfoMethod().getFullMethodName()).isEqualTo("thanos.info.Info/Info");
     assertThat(InfoGrpc.getInfoMethod().getType()).isEqualTo(MethodType.UNARY);
