@@ -1,6 +1,7 @@
 package dev.orrery.storeapi;
 
 import dev.orrery.core.rules.RuleGroupsSource;
+import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
@@ -48,6 +49,14 @@ public interface StoreApi {
    * {@code null} for none; when there is one, {@link #info()} announces {@code rules}.
    */
   default @Nullable RuleGroupsSource rulesApi() {
+    return null;
+  }
+
+  /**
+   * The exemplars this store serves through Thanos' Exemplars API (series carrying the store's external labels), or
+   * {@code null} for none; when there is one, {@link #info()} announces {@code exemplars} with its time range.
+   */
+  default @Nullable ExemplarSource exemplarsApi() {
     return null;
   }
 }

@@ -5,7 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.rules.RuleGroupsSource;
+import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsGrpc;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsRequest;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsResponse;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
 import dev.orrery.storeapi.proto.info.InfoResponse;
@@ -48,8 +52,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC services {@code thanos.Store} and {@code thanos.info.Info} over a {@link StoreApi}, plus {@code
- * thanos.Metadata} and {@code thanos.Rules} when the store serves them ({@link StoreApi#metadataApi()}, {@link
- * StoreApi#rulesApi()}). Add the result of {@link #of} to a gRPC server. Unary calls run on the server's executor; each {@code Series} call runs on the given
+ * thanos.Metadata}, {@code thanos.Rules} and {@code thanos.Exemplars} when the store serves them ({@link
+ * StoreApi#metadataApi()}, {@link StoreApi#rulesApi()}, {@link StoreApi#exemplarsApi()}). Add the result of {@link #of} to a gRPC server. Unary calls run on the server's executor; each {@code Series} call runs on the given
  * executor (virtual threads work well), because it blocks in the store for I/O and for flow control.
  *
  * <p>Flow control: a {@code Series} stream waits while the transport cannot take more (the call's readiness, signalled
@@ -65,7 +69,8 @@ public final class StoreServices {
   private StoreServices() {}
 
   /**
-   * The Store and Info services over {@code store}, and the Metadata and Rules services when it serves them.
+   * The Store and Info services over {@code store}, and the Metadata, Rules and Exemplars services when it serves
+   * them.
    *
    * @param executor runs each {@code Series} stream; owned by the caller
    */
@@ -87,6 +92,10 @@ public final class StoreServices {
     RuleGroupsSource rules = store.rulesApi();
     if (rules != null) {
       services.add(new RulesService(rules));
+    }
+    ExemplarSource exemplars = store.exemplarsApi();
+    if (exemplars != null) {
+      services.add(new ExemplarsService(exemplars));
     }
     return List.copyOf(services);
   }
@@ -276,6 +285,27 @@ public final class StoreServices {
       try {
         for (RulesResponse r : WireRules.responses(source.ruleGroups(WireRules.filter(request),
             WireRules.options(request)))) {
+          observer.onNext(r);
+        }
+        observer.onCompleted();
+      } catch (RuntimeException e) {
+        fail(observer, e);
+      }
+    }
+  }
+
+  private static final class ExemplarsService extends ExemplarsGrpc.ExemplarsImplBase {
+    private final ExemplarSource source;
+
+    ExemplarsService(ExemplarSource source) {
+      this.source = source;
+    }
+
+    @Override
+    public void exemplars(ExemplarsRequest request, StreamObserver<ExemplarsResponse> observer) {
+      try {
+        for (ExemplarsResponse r : WireExemplars.responses(source.exemplars(WireExemplars.query(request),
+            WireExemplars.options(request)))) {
           observer.onNext(r);
         }
         observer.onCompleted();

@@ -7,6 +7,7 @@ import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.MatchType;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.storeapi.proto.thanos.Label;
+import dev.orrery.storeapi.proto.thanos.LabelSet;
 import dev.orrery.storeapi.proto.thanos.LabelMatcher;
 import dev.orrery.storeapi.proto.thanos.ZLabelSet;
 import java.util.ArrayList;
@@ -41,11 +42,16 @@ public final class WireLabels {
 
   /** The wire form of {@code labels}. */
   public static ZLabelSet toLabelSet(Labels labels) {
-    ZLabelSet.Builder b = ZLabelSet.newBuilder();
-    for (int i = 0; i < labels.size(); i++) {
-      b.addLabels(Label.newBuilder().setName(labels.name(i)).setValue(labels.value(i)));
-    }
-    return b.build();
+    List<Label> out = new ArrayList<>(labels.size());
+    addTo(labels, out);
+    return ZLabelSet.newBuilder().addAllLabels(out).build();
+  }
+
+  /** The wire form of {@code labels} as the rules and exemplars APIs carry it ({@code LabelSet}, same bytes). */
+  public static LabelSet toPlainLabelSet(Labels labels) {
+    List<Label> out = new ArrayList<>(labels.size());
+    addTo(labels, out);
+    return LabelSet.newBuilder().addAllLabels(out).build();
   }
 
   /**

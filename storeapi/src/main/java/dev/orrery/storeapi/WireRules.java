@@ -108,13 +108,13 @@ public final class WireRules {
       b.addRules(switch (r) {
         case AlertingRuleStatus a -> Rule.newBuilder().setAlert(Alert.newBuilder().setState(state(a.state()))
             .setName(a.name()).setQuery(a.query()).setDurationSeconds(seconds(a.duration()))
-            .setLabels(labelSet(a.labels())).setAnnotations(labelSet(Labels.of(a.annotations())))
+            .setLabels(WireLabels.toPlainLabelSet(a.labels())).setAnnotations(WireLabels.toPlainLabelSet(Labels.of(a.annotations())))
             .addAllAlerts(a.alerts().stream().map(WireRules::toProto).toList()).setHealth(a.health())
             .setLastError(a.lastError()).setEvaluationDurationSeconds(seconds(a.evaluationTime()))
             .setLastEvaluation(timestamp(a.lastEvaluation())).setKeepFiringForSeconds(seconds(a.keepFiringFor())))
             .build();
         case RecordingRuleStatus rr -> Rule.newBuilder().setRecording(RecordingRule.newBuilder().setName(rr.name())
-            .setQuery(rr.query()).setLabels(labelSet(rr.labels())).setHealth(rr.health())
+            .setQuery(rr.query()).setLabels(WireLabels.toPlainLabelSet(rr.labels())).setHealth(rr.health())
             .setLastError(rr.lastError()).setEvaluationDurationSeconds(seconds(rr.evaluationTime()))
             .setLastEvaluation(timestamp(rr.lastEvaluation()))).build();
       });
@@ -123,8 +123,8 @@ public final class WireRules {
   }
 
   private static AlertInstance toProto(AlertStatus a) {
-    return AlertInstance.newBuilder().setLabels(labelSet(a.labels()))
-        .setAnnotations(labelSet(Labels.of(a.annotations()))).setState(state(a.state()))
+    return AlertInstance.newBuilder().setLabels(WireLabels.toPlainLabelSet(a.labels()))
+        .setAnnotations(WireLabels.toPlainLabelSet(Labels.of(a.annotations()))).setState(state(a.state()))
         .setActiveAt(timestamp(a.activeAt())).setValue(a.value()).build();
   }
 
@@ -168,14 +168,6 @@ public final class WireRules {
 
   private static String state(AlertState s) {
     return s == AlertState.UNRECOGNIZED ? "inactive" : s.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static LabelSet labelSet(Labels labels) {
-    LabelSet.Builder b = LabelSet.newBuilder();
-    for (int i = 0; i < labels.size(); i++) {
-      b.addLabels(Label.newBuilder().setName(labels.name(i)).setValue(labels.value(i)));
-    }
-    return b.build();
   }
 
   private static Labels labels(LabelSet set) {

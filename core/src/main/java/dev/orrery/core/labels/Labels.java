@@ -2,6 +2,7 @@ package dev.orrery.core.labels;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +130,28 @@ public final class Labels implements Comparable<Labels> {
   /** This set without {@code __name__}. */
   public Labels withoutMetricName() {
     return has(METRIC_NAME) ? toBuilder().delete(METRIC_NAME).build() : this;
+  }
+
+  /** This set without the labels named in {@code names}; itself when it has none of them. */
+  public Labels without(Collection<String> names) {
+    LabelsBuilder b = null;
+    for (String n : names) {
+      if (has(n)) {
+        b = b == null ? toBuilder() : b;
+        b.delete(n);
+      }
+    }
+    return b == null ? this : b.build();
+  }
+
+  /** This set with every label of {@code overrides} set, replacing a label of the same name; itself when empty. */
+  public Labels withAll(Labels overrides) {
+    if (overrides.isEmpty()) {
+      return this;
+    }
+    LabelsBuilder b = toBuilder();
+    overrides.forEach(b::set);
+    return b.build();
   }
 
   /** Calls {@code action} for each label in order, without allocating. */

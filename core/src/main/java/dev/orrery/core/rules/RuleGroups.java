@@ -1,7 +1,6 @@
 package dev.orrery.core.rules;
 
 import dev.orrery.core.labels.Labels;
-import dev.orrery.core.labels.LabelsBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,9 +33,9 @@ public record RuleGroups(List<RuleGroupStatus> groups, List<String> warnings) {
     for (RuleGroupStatus g : groups) {
       List<RuleStatus> rules = new ArrayList<>(g.rules().size());
       for (RuleStatus r : g.rules()) {
-        RuleStatus labelled = r.withLabels(extend(r.labels(), external));
+        RuleStatus labelled = r.withLabels(r.labels().withAll(external));
         if (labelled instanceof AlertingRuleStatus a) {
-          labelled = a.withAlerts(a.alerts().stream().map(x -> x.withLabels(extend(x.labels(), external))).toList());
+          labelled = a.withAlerts(a.alerts().stream().map(x -> x.withLabels(x.labels().withAll(external))).toList());
         }
         rules.add(labelled);
       }
@@ -45,11 +44,6 @@ public record RuleGroups(List<RuleGroupStatus> groups, List<String> warnings) {
     return new RuleGroups(out, warnings);
   }
 
-  private static Labels extend(Labels labels, Labels external) {
-    LabelsBuilder b = labels.toBuilder();
-    external.forEach(b::set);
-    return b.build();
-  }
 
   /** The pending and firing alerts of every alerting rule, as {@code /api/v1/alerts} lists them. */
   public List<AlertStatus> activeAlerts() {

@@ -1,7 +1,5 @@
 package dev.orrery.core.rules;
 
-import dev.orrery.core.labels.Labels;
-import dev.orrery.core.labels.LabelsBuilder;
 import dev.orrery.core.labels.Utf8Order;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +43,7 @@ public final class RuleGroupsMerge {
       List<RuleStatus> rules = new ArrayList<>();
       for (RuleGroupStatus g : same) {
         for (RuleStatus r : g.rules()) {
-          rules.add(r.withLabels(without(r.labels(), replicaLabels)));
+          rules.add(r.withLabels(r.labels().without(replicaLabels)));
         }
       }
       out.add(same.get(0).withRules(dedup(rules)));
@@ -90,19 +88,5 @@ public final class RuleGroupsMerge {
 
   private static boolean after(Instant a, Instant b) {
     return a != null && (b == null || a.isAfter(b));
-  }
-
-  private static Labels without(Labels labels, Collection<String> names) {
-    if (names.isEmpty()) {
-      return labels;
-    }
-    LabelsBuilder b = null;
-    for (String n : names) {
-      if (labels.has(n)) {
-        b = b == null ? labels.toBuilder() : b;
-        b.delete(n);
-      }
-    }
-    return b == null ? labels : b.build();
   }
 }

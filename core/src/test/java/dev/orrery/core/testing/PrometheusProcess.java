@@ -58,6 +58,17 @@ public final class PrometheusProcess implements AutoCloseable {
     return start(workDir, dataDir, port -> cfg);
   }
 
+  /**
+   * Starts Prometheus as {@link #start(Path, Path, Map, String...)} does, scraping {@code target} ({@code host:port})
+   * every second as job {@code app}.
+   */
+  public static PrometheusProcess startScraping(Path workDir, Path dataDir, Map<String, String> externalLabels,
+      String target, String... extraFlags) throws Exception {
+    String cfg = globalConfig("15s", externalLabels).replace("scrape_interval: 15s", "scrape_interval: 1s")
+        + "scrape_configs:\n  - job_name: app\n    static_configs:\n      - targets: ['" + target + "']\n";
+    return start(workDir, dataDir, port -> cfg, extraFlags);
+  }
+
   private static String globalConfig(String evaluationInterval, Map<String, String> externalLabels) {
     StringBuilder cfg = new StringBuilder("global:\n  scrape_interval: 15s\n  evaluation_interval: ")
         .append(evaluationInterval).append('\n');

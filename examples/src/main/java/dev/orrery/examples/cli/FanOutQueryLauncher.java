@@ -1,7 +1,5 @@
 package dev.orrery.examples.cli;
 
-import dev.orrery.core.rules.RuleGroupsSource;
-import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.http.ApiServer;
@@ -57,8 +55,10 @@ final class FanOutQueryLauncher implements AutoCloseable {
       PrometheusApiHandler handler = PrometheusApiHandler.builder()
           .queryable(stores.queryable)
           .evaluator(new EngineQueryEvaluator(engine, stores.queryable, settings.timeout()))
-          .metadata(querierDefaults(proxy, fanOut.partialResponse()))
-          .rules(querierDefaults(proxy, fanOut.partialResponse(), fanOut.replicaLabels()))
+          .metadata((metric, limit, options) -> proxy.metricMetadata(metric, limit, withQuerierDefaults(options,
+              fanOut)))
+          .rules((filter, options) -> proxy.ruleGroups(filter, withQuerierDefaults(options, fanOut)))
+          .exemplars((query, options) -> proxy.exemplars(query, withQuerierDefaults(options, fanOut)))
           .build();
       if (fanOut.serveGrpc()) {
         grpc = grpcOptions.startServer(StoreServices.of(proxy, stores.exec), stores.exec);
@@ -77,23 +77,16 @@ final class FanOutQueryLauncher implements AutoCloseable {
   }
 
   /**
-   * The proxy's metadata with the querier's partial-response default: a failing store is tolerated only if both the
-   * querier and the request allow it, as for queries.
+   * A request's options with the querier's defaults, for its metadata, rules and exemplars: partial response only if
+   * both the querier and the request allow it (as for queries), and the replica labels by which replicas' rules and
+   * series are shown once (the request's, else the querier's) unless deduplication is off.
    */
-  private static MetricMetadataSource querierDefaults(ProxyStore proxy, boolean partialResponse) {
-    return (metric, limit, options) -> proxy.metricMetadata(metric, limit, new StoreOptions(null, null,
-        partialResponse && !Boolean.FALSE.equals(options.partialResponse()), null));
-  }
-
-  /**
-   * The proxy's rules with the querier's defaults: partial response as for queries, and the querier's replica labels
-   * (unless the request names its own) dropped from rules so that replicas' rules are shown once.
-   */
-  private static RuleGroupsSource querierDefaults(ProxyStore proxy, boolean partialResponse,
-      List<String> replicaLabels) {
-    return (filter, options) -> proxy.ruleGroups(filter, new StoreOptions(null,
-        options.replicaLabels() != null ? options.replicaLabels() : replicaLabels,
-        partialResponse && !Boolean.FALSE.equals(options.partialResponse()), null));
+  private static StoreOptions withQuerierDefaults(StoreOptions options, FanOutSettings fanOut) {
+    boolean dedup = options.dedup() != null ? options.dedup() : fanOut.dedup();
+    List<String> replicaLabels = !dedup ? List.of()
+        : options.replicaLabels() != null ? options.replicaLabels() : fanOut.replicaLabels();
+    return new StoreOptions(null, replicaLabels,
+        fanOut.partialResponse() && !Boolean.FALSE.equals(options.partialResponse()), null);
   }
 
   /** The HTTP API's base URL. */

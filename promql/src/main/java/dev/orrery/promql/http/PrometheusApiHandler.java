@@ -14,6 +14,9 @@ import dev.orrery.core.rules.AlertStatus;
 import dev.orrery.core.rules.RuleGroups;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.rules.RulesFilter;
+import dev.orrery.core.storage.ExemplarQuery;
+import dev.orrery.core.storage.ExemplarSet;
+import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
@@ -61,6 +64,7 @@ import org.slf4j.LoggerFactory;
  *       {@link Queryable};
  *   <li>{@code /api/v1/format_query} and {@code /api/v1/parse_query} (GET and POST) with Orrery's parser;
  *   <li>{@code /api/v1/status/buildinfo};
+ *   <li>{@code /api/v1/query_exemplars} (GET and POST) from an {@link ExemplarSource} (none by default);
  *   <li>{@code /api/v1/metadata} (parameters {@code metric}, {@code limit}, {@code limit_per_metric} and {@code
  *       partial_response}) from a {@link MetricMetadataSource} (none by default: blocks carry no metadata);
  *   <li>{@code /api/v1/rules} (parameters {@code type}, {@code rule_name[]}, {@code rule_group[]}, {@code file[]} and
@@ -106,6 +110,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private final RuleGroupsSource rules;
   private final Reloader reloader;
   private final MetricMetadataSource metadata;
+  private final ExemplarSource exemplars;
 
   private PrometheusApiHandler(Builder b) {
     this.queryable = Objects.requireNonNull(b.queryable, "queryable is not set");
@@ -116,6 +121,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     this.rules = b.rules;
     this.reloader = b.reloader;
     this.metadata = b.metadata;
+    this.exemplars = b.exemplars;
   }
 
   /** A new builder. */
@@ -167,6 +173,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         case PARSE_QUERY -> parseQuery(params);
         case BUILD_INFO -> new Reply(json -> writeBuildInfo(json), List.of(), List.of());
         case METADATA -> metricMetadata(params);
+        case QUERY_EXEMPLARS -> queryExemplars(params);
         case RULES -> rulesReply(params);
         case ALERTS -> alertsReply(params);
       };
@@ -508,6 +515,33 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     return stringListReply(new ArrayList<>(out), limit, warnings);
   }
 
+  // Prometheus' /api/v1/query_exemplars: the query's selectors pick the series; a query without selectors answers
+  // null, as Prometheus does.
+  private Reply queryExemplars(Params p) {
+    long start = ApiParameters.parseTimeParam("start", p.first("start"), ApiParameters.MIN_TIME_MILLIS);
+    long end = ApiParameters.parseTimeParam("end", p.first("end"), ApiParameters.MAX_TIME_MILLIS);
+    if (end < start) {
+      throw ApiException.badData("end timestamp must not be before start timestamp");
+    }
+    String query = p.first("query", "");
+    List<List<Matcher>> selectors;
+    try {
+      selectors = ExemplarsJson.selectors(PromqlParser.parse(query));
+    } catch (PromqlParseException e) {
+      throw ApiException.badData(e.getMessage());
+    }
+    if (selectors.isEmpty()) {
+      return new Reply(json -> json.generator().writeNull(), List.of(), List.of());
+    }
+    ExemplarSet set;
+    try {
+      set = exemplars.exemplars(new ExemplarQuery(query, selectors, start, end), storeOptions(p));
+    } catch (OrreryException e) {
+      throw new ApiException(ApiErrorType.INTERNAL, "retrieving exemplars: " + e.getMessage(), e);
+    }
+    return new Reply(json -> ExemplarsJson.write(json, set.series()), set.warnings(), List.of());
+  }
+
   // Prometheus' /api/v1/metadata: limits that are not numbers are bad data; a negative limit is no limit.
   private Reply metricMetadata(Params p) {
     int limit = metadataLimit(p, "limit");
@@ -618,7 +652,8 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     BUILD_INFO("/status/buildinfo", false),
     METADATA("/metadata", false),
     RULES("/rules", false),
-    ALERTS("/alerts", false);
+    ALERTS("/alerts", false),
+    QUERY_EXEMPLARS("/query_exemplars", true);
 
     private final String path;
     private final boolean allowsPost;
@@ -861,6 +896,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     private RuleGroupsSource rules = RuleGroupsSource.NONE;
     private Reloader reloader;
     private MetricMetadataSource metadata = MetricMetadataSource.NONE;
+    private ExemplarSource exemplars = ExemplarSource.NONE;
 
     private Builder() {}
 
@@ -906,6 +942,15 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     /** What {@code /api/v1/metadata} serves (default: {@link MetricMetadataSource#NONE}, an empty answer). */
     public Builder metadata(MetricMetadataSource metadata) {
       this.metadata = Objects.requireNonNull(metadata, "metadata is null");
+      return this;
+    }
+
+    /**
+     * What {@code /api/v1/query_exemplars} serves (default: {@link ExemplarSource#NONE}, no exemplars: blocks carry
+     * none).
+     */
+    public Builder exemplars(ExemplarSource exemplars) {
+      this.exemplars = Objects.requireNonNull(exemplars, "exemplars is null");
       return this;
     }
 

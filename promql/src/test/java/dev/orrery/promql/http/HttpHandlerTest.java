@@ -6,6 +6,11 @@ import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.block.PartitionedBlockWriter;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.storage.Exemplar;
+import dev.orrery.core.storage.ExemplarQuery;
+import dev.orrery.core.storage.ExemplarSeries;
+import dev.orrery.core.storage.ExemplarSet;
+import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
@@ -334,6 +339,38 @@ class HttpHandlerTest {
   }
 
   @Test
+  void queryExemplarsPassesTheQuerySelectorsAndWritesPrometheusJson() throws Exception {
+    List<ExemplarQuery> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ExemplarSource source = (query, options) -> {
+      calls.add(query);
+      return new ExemplarSet(List.of(new ExemplarSeries(Labels.of("__name__", "req_total", "job", "app"),
+          List.of(new Exemplar(Labels.of("trace_id", "abc"), 6, 1_600_096_945_479L),
+              new Exemplar(Labels.of(), Double.POSITIVE_INFINITY, 1_600_096_946_000L)))), List.of("store b failed"));
+    };
+    try (ApiServer s = ApiServer.builder().address("127.0.0.1:0").handler(PrometheusApiHandler.builder()
+        .queryable(blocks).evaluator(new FixedEvaluator(null, null)).exemplars(source).build()).start()) {
+      Reply r = post(s, "/api/v1/query_exemplars", "query=" + enc("sum(rate(req_total{job=\"app\"}[5m])) / up")
+          + "&start=1600096900&end=1600097000");
+      assertThat(r.body).isEqualTo("{\"status\":\"success\",\"data\":[{\"seriesLabels\":{\"__name__\":\"req_total\","
+          + "\"job\":\"app\"},\"exemplars\":[{\"labels\":{\"trace_id\":\"abc\"},\"value\":\"6\","
+          + "\"timestamp\":1600096945.479},{\"labels\":{},\"value\":\"+Inf\",\"timestamp\":1600096946}]}],"
+          + "\"warnings\":[\"store b failed\"]}");
+      assertThat(calls).singleElement().satisfies(q -> {
+        assertThat(q.selectors()).extracting(Object::toString).containsExactly(
+            "[job=\"app\", __name__=\"req_total\"]", "[__name__=\"up\"]");
+        assertThat(q.startMillis()).isEqualTo(1_600_096_900_000L);
+        assertThat(q.endMillis()).isEqualTo(1_600_097_000_000L);
+      });
+      // No selector: null, without asking the source; bad input: bad_data.
+      assertThat(get(s, "/api/v1/query_exemplars?query=1%2B1").body).isEqualTo("{\"status\":\"success\",\"data\":null}");
+      assertThat(calls).hasSize(1);
+      assertError(get(s, "/api/v1/query_exemplars?query=up&start=20&end=10"), 400, "bad_data",
+          "end timestamp must not be before start timestamp");
+      assertThat(get(s, "/api/v1/query_exemplars?query=sum(").status).isEqualTo(400);
+    }
+  }
+
+  @Test
   void compressesWithGzipWhenTheClientAcceptsIt() throws Exception {
     String path = "/api/v1/query?query=up&time=1704067500";
     String plain = get(path).body;
@@ -459,7 +496,11 @@ class HttpHandlerTest {
   }
 
   private static Reply post(String path, String form) throws IOException, InterruptedException {
-    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(server.uri() + path.substring(1)))
+    return post(server, path, form);
+  }
+
+  private static Reply post(ApiServer s, String path, String form) throws IOException, InterruptedException {
+    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(s.uri() + path.substring(1)))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());

@@ -12,14 +12,22 @@ import dev.orrery.core.rules.RuleGroups;
 import dev.orrery.core.rules.RuleGroupsMerge;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.rules.RulesFilter;
+import dev.orrery.core.storage.ExemplarQuery;
+import dev.orrery.core.storage.ExemplarSeries;
+import dev.orrery.core.storage.ExemplarSet;
+import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.WireLabels;
+import dev.orrery.storeapi.WireExemplars;
 import dev.orrery.storeapi.WireMetadata;
 import dev.orrery.storeapi.WireRules;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsRequest;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsResponse;
+import dev.orrery.storeapi.proto.info.ExemplarsInfo;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
 import dev.orrery.storeapi.proto.info.RulesInfo;
@@ -41,8 +49,10 @@ import dev.orrery.storeapi.proto.thanos.SeriesResponse;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -56,10 +66,10 @@ import java.util.function.Predicate;
 /**
  * A querier's own StoreAPI: every call is fanned out to the {@link EndpointSet} and the answers merged ({@link
  * FanOut}), so that a querier can serve another querier (stacking, as in Thanos). It is also the querier's metric
- * metadata and rules: the endpoints that announce the metadata or rules API are asked at once and their answers
- * merged. Thread-safe.
+ * metadata, rules and exemplars: the endpoints that announce the metadata, rules or exemplars API are asked at once
+ * and their answers merged. Thread-safe.
  */
-public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGroupsSource {
+public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGroupsSource, ExemplarSource {
   private final EndpointSet endpoints;
   private final Duration timeout;
 
@@ -158,6 +168,46 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
   @Override
   public RuleGroupsSource rulesApi() {
     return this;
+  }
+
+  @Override
+  public ExemplarSource exemplarsApi() {
+    return this;
+  }
+
+  /**
+   * Every endpoint's exemplars for {@code query}, merged ({@link ExemplarSet#merge}; series that differ only in
+   * {@link StoreOptions#replicaLabels()} are one). Only endpoints whose Info announced the exemplars API for an
+   * overlapping time range, and whose external labels the query's selectors may match, are asked, each without the
+   * matchers on its external labels. A failing endpoint is a warning naming it under {@link
+   * StoreOptions#partialResponse()}, an error otherwise.
+   */
+  @Override
+  public ExemplarSet exemplars(ExemplarQuery query, StoreOptions options) {
+    List<StoreEndpoint> targets = new ArrayList<>();
+    Map<StoreEndpoint, ExemplarsRequest> requests = new HashMap<>();
+    for (StoreEndpoint e : endpointsWith(e -> e.servesExemplars(query.startMillis(), query.endMillis()))) {
+      String local = query.queryFor(e.labelSets());
+      if (local != null) {
+        targets.add(e);
+        requests.put(e, WireExemplars.request(local, query.startMillis(), query.endMillis(), options));
+      }
+    }
+    List<String> warnings = new ArrayList<>();
+    List<ExemplarSeries> series = new ArrayList<>();
+    for (List<ExemplarsResponse> frames : fanOut(targets, !Boolean.TRUE.equals(options.partialResponse()), warnings,
+        e -> {
+          List<ExemplarsResponse> out = new ArrayList<>();
+          e.exemplars().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).exemplars(requests.get(e))
+              .forEachRemaining(out::add);
+          return out;
+        })) {
+      for (ExemplarsResponse frame : frames) {
+        WireExemplars.addTo(series, warnings, frame);
+      }
+    }
+    return ExemplarSet.merge(series, options.replicaLabels() == null ? List.of() : options.replicaLabels(),
+        warnings);
   }
 
   /**
@@ -294,6 +344,7 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
       out.addLabelSets(WireLabels.toLabelSet(l));
     }
     return out.setStore(store.setMinTime(min).setMaxTime(max))
-        .setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).setRules(RulesInfo.getDefaultInstance()).build();
+        .setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).setRules(RulesInfo.getDefaultInstance())
+        .setExemplars(ExemplarsInfo.newBuilder().setMinTime(min).setMaxTime(max)).build();
   }
 }

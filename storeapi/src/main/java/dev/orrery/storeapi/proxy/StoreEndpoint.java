@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.storeapi.WireLabels;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsGrpc;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
 import dev.orrery.storeapi.proto.info.InfoResponse;
@@ -34,7 +35,8 @@ public final class StoreEndpoint implements AutoCloseable {
 
   /** What an endpoint's Info said. */
   record State(String componentType, List<Labels> labelSets, long minTime, long maxTime,
-      boolean supportsWithoutReplicaLabels, boolean servesMetricMetadata, boolean servesRules) {}
+      boolean supportsWithoutReplicaLabels, boolean servesMetricMetadata, boolean servesRules,
+      boolean servesExemplars, long exemplarsMinTime, long exemplarsMaxTime) {}
 
   /**
    * An endpoint over {@code channel}, which it owns and shuts down on {@link #close()}.
@@ -75,6 +77,10 @@ public final class StoreEndpoint implements AutoCloseable {
     return RulesGrpc.newBlockingStub(channel);
   }
 
+  ExemplarsGrpc.ExemplarsBlockingStub exemplars() {
+    return ExemplarsGrpc.newBlockingStub(channel);
+  }
+
   /**
    * Asks the endpoint's {@code Info}; on failure keeps the previous state and records the error.
    *
@@ -92,7 +98,8 @@ public final class StoreEndpoint implements AutoCloseable {
       state = new State(info.getComponentType(), List.copyOf(sets),
           hasStore ? info.getStore().getMinTime() : Long.MIN_VALUE,
           hasStore ? info.getStore().getMaxTime() : Long.MAX_VALUE,
-          hasStore && info.getStore().getSupportsWithoutReplicaLabels(), info.hasMetricMetadata(), info.hasRules());
+          hasStore && info.getStore().getSupportsWithoutReplicaLabels(), info.hasMetricMetadata(), info.hasRules(),
+          info.hasExemplars(), info.getExemplars().getMinTime(), info.getExemplars().getMaxTime());
       lastError = null;
       return true;
     } catch (StatusRuntimeException e) {
@@ -144,6 +151,15 @@ public final class StoreEndpoint implements AutoCloseable {
   public boolean servesRules() {
     State s = state;
     return s != null && s.servesRules();
+  }
+
+  /**
+   * Whether the last Info announced the exemplars API with a time range that overlaps {@code [minTime, maxTime]}
+   * (false when unknown).
+   */
+  public boolean servesExemplars(long minTime, long maxTime) {
+    State s = state;
+    return s != null && s.servesExemplars() && s.exemplarsMinTime() <= maxTime && s.exemplarsMaxTime() >= minTime;
   }
 
   /**

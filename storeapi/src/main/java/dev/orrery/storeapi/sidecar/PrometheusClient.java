@@ -9,6 +9,9 @@ import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.rules.RuleGroupStatus;
+import dev.orrery.core.labels.Labels;
+import dev.orrery.core.storage.Exemplar;
+import dev.orrery.core.storage.ExemplarSeries;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
 import dev.orrery.storeapi.proto.prompb.ReadRequest;
@@ -39,7 +42,7 @@ import org.apache.commons.compress.compressors.snappy.SnappyCompressorOutputStre
 /**
  * The few Prometheus HTTP APIs a sidecar needs: remote read ({@code POST /api/v1/read}, FORMATS.md 10.1, request
  * body snappy block-compressed through Commons Compress), the configuration (for external labels), TSDB status (for
- * the head's minimum time), label names and values, metric metadata and rules. Thread-safe; the {@link HttpClient} is the caller's.
+ * the head's minimum time), label names and values, metric metadata, rules and exemplars. Thread-safe; the {@link HttpClient} is the caller's.
  */
 public final class PrometheusClient {
   /** Largest accepted stream frame (Prometheus' client default). */
@@ -135,6 +138,37 @@ public final class PrometheusClient {
    */
   public List<RuleGroupStatus> ruleGroups(String type) throws IOException {
     return PrometheusRulesJson.groups(getJson("/api/v1/rules" + (type == null ? "" : "?type=" + type)));
+  }
+
+  /** Prometheus' exemplars ({@code /api/v1/query_exemplars}) of the series {@code query} selects in the range. */
+  public List<ExemplarSeries> queryExemplars(String query, long startMillis, long endMillis) throws IOException {
+    JsonNode data = getJson("/api/v1/query_exemplars?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+        + "&start=" + seconds(startMillis) + "&end=" + seconds(endMillis));
+    List<ExemplarSeries> out = new ArrayList<>();
+    for (JsonNode s : data) {
+      List<Exemplar> exemplars = new ArrayList<>();
+      for (JsonNode e : s.path("exemplars")) {
+        exemplars.add(new Exemplar(labels(e.path("labels")), goFloat(e.path("value").asText()),
+            e.path("timestamp").decimalValue().movePointRight(3).longValue()));
+      }
+      out.add(new ExemplarSeries(labels(s.path("seriesLabels")), exemplars));
+    }
+    return out;
+  }
+
+  private static Labels labels(JsonNode object) {
+    Map<String, String> m = new TreeMap<>();
+    object.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+    return Labels.of(m);
+  }
+
+  /** A float as Prometheus' JSON prints it ({@code "+Inf"}, {@code "-Inf"}, {@code "NaN"} or a number). */
+  private static double goFloat(String s) {
+    return switch (s) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(s);
+    };
   }
 
   private static String rangeAndMatch(long start, long end, Matcher[] matchers) {

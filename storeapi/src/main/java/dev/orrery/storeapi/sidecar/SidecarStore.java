@@ -17,6 +17,9 @@ import dev.orrery.core.labels.Utf8Order;
 import dev.orrery.core.rules.RuleGroups;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.rules.RulesFilter;
+import dev.orrery.core.storage.ExemplarQuery;
+import dev.orrery.core.storage.ExemplarSet;
+import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
@@ -27,6 +30,7 @@ import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.WireChunks;
 import dev.orrery.storeapi.WireLabels;
+import dev.orrery.storeapi.proto.info.ExemplarsInfo;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
 import dev.orrery.storeapi.proto.info.RulesInfo;
@@ -66,13 +70,14 @@ import org.slf4j.LoggerFactory;
  * external labels of Prometheus' configuration, which win over series labels of the same name. Matchers on external
  * labels are checked here and not sent; at least one other matcher is required. {@code Info} reports the external
  * labels and the time range from the oldest block in the data directory (or the head) to the end of time, and
- * announces the metric metadata and rules APIs, answered from Prometheus' {@code /api/v1/metadata} and {@code
- * /api/v1/rules} (rules with the external labels added, as Thanos' sidecar shows them).
+ * announces the metric metadata, rules and exemplars APIs, answered from Prometheus' {@code /api/v1/metadata},
+ * {@code /api/v1/rules} and {@code /api/v1/query_exemplars} (rules and series with the external labels added, as
+ * Thanos' sidecar shows them).
  *
  * <p>{@link #refresh()} re-reads external labels and the minimum time; call it before serving and periodically
  * ({@link #schedule}). Thread-safe.
  */
-public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleGroupsSource {
+public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleGroupsSource, ExemplarSource {
   private static final Logger LOG = LoggerFactory.getLogger(SidecarStore.class);
   private static final int SAMPLES_PER_CHUNK = 120;
 
@@ -350,7 +355,7 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
         .addTsdbInfos(TSDBInfo.newBuilder().setLabels(WireLabels.toLabelSet(ext)).setMinTime(min)
             .setMaxTime(Long.MAX_VALUE)));
     return out.setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).setRules(RulesInfo.getDefaultInstance())
-        .build();
+        .setExemplars(ExemplarsInfo.newBuilder().setMinTime(min).setMaxTime(Long.MAX_VALUE)).build();
   }
 
   @Override
@@ -361,6 +366,31 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
   @Override
   public RuleGroupsSource rulesApi() {
     return this;
+  }
+
+  @Override
+  public ExemplarSource exemplarsApi() {
+    return this;
+  }
+
+  /**
+   * Prometheus' exemplars for {@code query}, with the external labels: selectors that contradict them select nothing,
+   * and matchers on them are answered here. A failure is an error.
+   */
+  @Override
+  public ExemplarSet exemplars(ExemplarQuery query, StoreOptions options) {
+    checkReady();
+    Labels ext = externalLabels;
+    String local = query.queryFor(List.of(ext));
+    if (local == null) {
+      return ExemplarSet.EMPTY;
+    }
+    try {
+      return new ExemplarSet(prometheus.queryExemplars(local, query.startMillis(), query.endMillis()), List.of())
+          .withExternalLabels(ext);
+    } catch (IOException e) {
+      throw new OrreryException(ErrorCode.STORAGE, "exemplars from " + prometheus.base() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Prometheus' rule groups that pass {@code filter}, with the external labels; a failure is an error. */

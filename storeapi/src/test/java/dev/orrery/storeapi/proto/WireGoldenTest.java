@@ -17,6 +17,11 @@ import dev.orrery.storeapi.proto.info.StoreInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.info.TargetsInfo;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
+import dev.orrery.storeapi.proto.exemplars.Exemplar;
+import dev.orrery.storeapi.proto.exemplars.ExemplarData;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsGrpc;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsRequest;
+import dev.orrery.storeapi.proto.exemplars.ExemplarsResponse;
 import dev.orrery.storeapi.proto.metadata.Meta;
 import dev.orrery.storeapi.proto.metadata.MetadataGrpc;
 import dev.orrery.storeapi.proto.metadata.MetricMetadata;
@@ -37,6 +42,7 @@ import dev.orrery.storeapi.proto.thanos.AggrChunk;
 import dev.orrery.storeapi.proto.thanos.Chunk;
 import dev.orrery.storeapi.proto.thanos.Label;
 import dev.orrery.storeapi.proto.thanos.LabelMatcher;
+import dev.orrery.storeapi.proto.thanos.LabelSet;
 import dev.orrery.storeapi.proto.thanos.PartialResponseStrategy;
 import dev.orrery.storeapi.proto.thanos.Series;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
@@ -218,6 +224,20 @@ class WireGoldenTest {
         "0a0c" + "0a0167" + "1a05" + "0a03" + "0a0172" + "4805");
   }
 
+  /** The exemplars API's messages, from the field numbers of Thanos' {@code exemplarspb/rpc.proto}. */
+  @Test
+  void exemplarsMessages() throws Exception {
+    // query=1 "up"; start=2 1; end=3 2; partial_response_strategy=4 ABORT.
+    assertGolden(ExemplarsRequest.newBuilder().setQuery("up").setStart(1).setEnd(2)
+        .setPartialResponseStrategy(PartialResponseStrategy.ABORT).build(), "0a027570" + "1001" + "1802" + "2001");
+    // data=1 {seriesLabels=1 {labels=1 [a="b"]}, exemplars=2 [{value=2 1.0 (fixed64), ts=3 5}]}.
+    assertGolden(ExemplarsResponse.newBuilder().setData(ExemplarData.newBuilder()
+        .setSeriesLabels(LabelSet.newBuilder().addLabels(label("a", "b")))
+        .addExemplars(Exemplar.newBuilder().setValue(1.0).setTs(5))).build(),
+        "0a17" + "0a08" + "0a06" + "0a0161" + "120162" + "120b" + "11000000000000f03f" + "1805");
+    assertGolden(ExemplarsResponse.newBuilder().setWarning("w").build(), "120177");
+  }
+
   @Test
   void serviceAndMethodNamesEqualThanos() {
     assertThat(StoreGrpc.SERVICE_NAME).isEqualTo("thanos.Store");
@@ -233,6 +253,8 @@ class WireGoldenTest {
     assertThat(MetadataGrpc.getMetricMetadataMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
     assertThat(RulesGrpc.getRulesMethod().getFullMethodName()).isEqualTo("thanos.Rules/Rules");
     assertThat(RulesGrpc.getRulesMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
+    assertThat(ExemplarsGrpc.getExemplarsMethod().getFullMethodName()).isEqualTo("thanos.Exemplars/Exemplars");
+    assertThat(ExemplarsGrpc.getExemplarsMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
     assertThat(InfoGrpc.SERVICE_NAME).isEqualTo("thanos.info.Info");
     assertThat(InfoGrpc.getInfoMethod().getFullMethodName()).isEqualTo("thanos.info.Info/Info");
     assertThat(InfoGrpc.getInfoMethod().getType()).isEqualTo(MethodType.UNARY);
