@@ -37,26 +37,28 @@ public interface StoreApi {
   InfoResponse info();
 
   /**
-   * The metric metadata this store serves through Thanos' Metadata API, or {@code null} for none; when there is
-   * one, {@link #info()} announces {@code metric_metadata}.
+   * The metric metadata this store serves through Thanos' Metadata API, or {@code null} for none (by default itself
+   * if it is a {@link MetricMetadataSource}); when there is one, {@link #info()} announces {@code metric_metadata}.
    */
   default @Nullable MetricMetadataSource metadataApi() {
-    return null;
+    return this instanceof MetricMetadataSource source ? source : null;
   }
 
   /**
    * The rule groups this store serves through Thanos' Rules API (rules carrying the store's external labels), or
-   * {@code null} for none; when there is one, {@link #info()} announces {@code rules}.
+   * {@code null} for none (by default itself if it is a {@link RuleGroupsSource}); when there is one, {@link #info()}
+   * announces {@code rules}.
    */
   default @Nullable RuleGroupsSource rulesApi() {
-    return null;
+    return this instanceof RuleGroupsSource source ? source : null;
   }
 
   /**
    * The exemplars this store serves through Thanos' Exemplars API (series carrying the store's external labels), or
-   * {@code null} for none; when there is one, {@link #info()} announces {@code exemplars} with its time range.
+   * {@code null} for none (by default itself if it is an {@link ExemplarSource}); when there is one, {@link #info()}
+   * announces {@code exemplars} with its time range.
    */
   default @Nullable ExemplarSource exemplarsApi() {
-    return null;
+    return this instanceof ExemplarSource source ? source : null;
   }
 }

@@ -47,6 +47,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,21 +217,11 @@ public final class StoreServices {
     }
 
     void labelNames(LabelNamesRequest request, StreamObserver<LabelNamesResponse> observer) {
-      try {
-        observer.onNext(store.labelNames(request));
-        observer.onCompleted();
-      } catch (RuntimeException e) {
-        fail(observer, e);
-      }
+      answer(observer, () -> List.of(store.labelNames(request)));
     }
 
     void labelValues(LabelValuesRequest request, StreamObserver<LabelValuesResponse> observer) {
-      try {
-        observer.onNext(store.labelValues(request));
-        observer.onCompleted();
-      } catch (RuntimeException e) {
-        fail(observer, e);
-      }
+      answer(observer, () -> List.of(store.labelValues(request)));
     }
   }
 
@@ -243,12 +234,7 @@ public final class StoreServices {
 
     @Override
     public void info(InfoRequest request, StreamObserver<InfoResponse> observer) {
-      try {
-        observer.onNext(store.info());
-        observer.onCompleted();
-      } catch (RuntimeException e) {
-        fail(observer, e);
-      }
+      answer(observer, () -> List.of(store.info()));
     }
   }
 
@@ -261,15 +247,8 @@ public final class StoreServices {
 
     @Override
     public void metricMetadata(MetricMetadataRequest request, StreamObserver<MetricMetadataResponse> observer) {
-      try {
-        for (MetricMetadataResponse r : WireMetadata.responses(source.metricMetadata(request.getMetric(),
-            request.getLimit(), WireMetadata.options(request)))) {
-          observer.onNext(r);
-        }
-        observer.onCompleted();
-      } catch (RuntimeException e) {
-        fail(observer, e);
-      }
+      answer(observer, () -> WireMetadata.responses(source.metricMetadata(request.getMetric(), request.getLimit(),
+          WireMetadata.options(request))));
     }
   }
 
@@ -282,15 +261,8 @@ public final class StoreServices {
 
     @Override
     public void rules(RulesRequest request, StreamObserver<RulesResponse> observer) {
-      try {
-        for (RulesResponse r : WireRules.responses(source.ruleGroups(WireRules.filter(request),
-            WireRules.options(request)))) {
-          observer.onNext(r);
-        }
-        observer.onCompleted();
-      } catch (RuntimeException e) {
-        fail(observer, e);
-      }
+      answer(observer, () -> WireRules.responses(source.ruleGroups(WireRules.filter(request),
+          WireRules.options(request))));
     }
   }
 
@@ -303,15 +275,8 @@ public final class StoreServices {
 
     @Override
     public void exemplars(ExemplarsRequest request, StreamObserver<ExemplarsResponse> observer) {
-      try {
-        for (ExemplarsResponse r : WireExemplars.responses(source.exemplars(WireExemplars.query(request),
-            WireExemplars.options(request)))) {
-          observer.onNext(r);
-        }
-        observer.onCompleted();
-      } catch (RuntimeException e) {
-        fail(observer, e);
-      }
+      answer(observer, () -> WireExemplars.responses(source.exemplars(WireExemplars.query(request),
+          WireExemplars.options(request))));
     }
   }
 
@@ -375,6 +340,18 @@ public final class StoreServices {
       if (cancelled || call.isCancelled()) {
         throw new OrreryException(ErrorCode.CANCELLED, "client cancelled the Series call");
       }
+    }
+  }
+
+  /** Sends the frames {@code answer} computes and completes the call, or fails it with the error's status. */
+  private static <T> void answer(StreamObserver<T> observer, Supplier<List<T>> answer) {
+    try {
+      for (T frame : answer.get()) {
+        observer.onNext(frame);
+      }
+      observer.onCompleted();
+    } catch (RuntimeException e) {
+      fail(observer, e);
     }
   }
 

@@ -50,6 +50,7 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -160,21 +161,6 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
         .addAllWarnings(warnings).build();
   }
 
-  @Override
-  public MetricMetadataSource metadataApi() {
-    return this;
-  }
-
-  @Override
-  public RuleGroupsSource rulesApi() {
-    return this;
-  }
-
-  @Override
-  public ExemplarSource exemplarsApi() {
-    return this;
-  }
-
   /**
    * Every endpoint's exemplars for {@code query}, merged ({@link ExemplarSet#merge}; series that differ only in
    * {@link StoreOptions#replicaLabels()} are one). Only endpoints whose Info announced the exemplars API for an
@@ -196,12 +182,8 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
     List<String> warnings = new ArrayList<>();
     List<ExemplarSeries> series = new ArrayList<>();
     for (List<ExemplarsResponse> frames : fanOut(targets, !Boolean.TRUE.equals(options.partialResponse()), warnings,
-        e -> {
-          List<ExemplarsResponse> out = new ArrayList<>();
-          e.exemplars().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).exemplars(requests.get(e))
-              .forEachRemaining(out::add);
-          return out;
-        })) {
+        e -> drain(e.exemplars().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .exemplars(requests.get(e))))) {
       for (ExemplarsResponse frame : frames) {
         WireExemplars.addTo(series, warnings, frame);
       }
@@ -221,12 +203,8 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
     List<String> warnings = new ArrayList<>();
     List<RuleGroupStatus> groups = new ArrayList<>();
     for (List<RulesResponse> frames : fanOut(endpointsWith(StoreEndpoint::servesRules),
-        !Boolean.TRUE.equals(options.partialResponse()), warnings, e -> {
-          List<RulesResponse> out = new ArrayList<>();
-          e.rules().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).rules(request)
-              .forEachRemaining(out::add);
-          return out;
-        })) {
+        !Boolean.TRUE.equals(options.partialResponse()), warnings,
+        e -> drain(e.rules().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).rules(request)))) {
       for (RulesResponse frame : frames) {
         WireRules.addTo(groups, warnings, frame);
       }
@@ -257,12 +235,8 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
     List<String> warnings = new ArrayList<>();
     MetricMetadataSet.Builder merged = MetricMetadataSet.builder(limit);
     for (List<MetricMetadataResponse> frames : fanOut(targets, !Boolean.TRUE.equals(options.partialResponse()),
-        warnings, e -> {
-          List<MetricMetadataResponse> out = new ArrayList<>();
-          e.metadata().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).metricMetadata(request)
-              .forEachRemaining(out::add);
-          return out;
-        })) {
+        warnings, e -> drain(e.metadata().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .metricMetadata(request)))) {
       for (MetricMetadataResponse frame : frames) {
         WireMetadata.addTo(merged, frame);
       }
@@ -315,6 +289,13 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
       }
     }
     return answers;
+  }
+
+  /** Every frame of a server stream (a failure surfaces as the call's {@code StatusRuntimeException}). */
+  private static <T> List<T> drain(Iterator<T> frames) {
+    List<T> out = new ArrayList<>();
+    frames.forEachRemaining(out::add);
+    return out;
   }
 
   private static List<String> limit(TreeSet<String> s, long limit) {

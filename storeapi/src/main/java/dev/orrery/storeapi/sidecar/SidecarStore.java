@@ -358,21 +358,6 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
         .setExemplars(ExemplarsInfo.newBuilder().setMinTime(min).setMaxTime(Long.MAX_VALUE)).build();
   }
 
-  @Override
-  public MetricMetadataSource metadataApi() {
-    return this;
-  }
-
-  @Override
-  public RuleGroupsSource rulesApi() {
-    return this;
-  }
-
-  @Override
-  public ExemplarSource exemplarsApi() {
-    return this;
-  }
-
   /**
    * Prometheus' exemplars for {@code query}, with the external labels: selectors that contradict them select nothing,
    * and matchers on them are answered here. A failure is an error.

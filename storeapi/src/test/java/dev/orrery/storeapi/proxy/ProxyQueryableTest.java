@@ -17,7 +17,7 @@ import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.objstore.InMemoryBucket;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
-import dev.orrery.storeapi.StoreServices;
+import dev.orrery.storeapi.InProcessStores;
 import dev.orrery.storeapi.StoreTesting.Sample;
 import dev.orrery.storeapi.gateway.BucketStore;
 import dev.orrery.storeapi.proto.info.InfoResponse;
@@ -26,8 +26,6 @@ import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -52,9 +48,7 @@ class ProxyQueryableTest {
   static final long H = 3_600_000L;
   static final long END = 4 * H;
   @TempDir Path tmp;
-  ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
-  List<Server> servers = new ArrayList<>();
-  List<AutoCloseable> closeables = new ArrayList<>();
+  InProcessStores stores = new InProcessStores();
   Map<String, Map<Long, Double>> truth = new TreeMap<>();
 
   static Labels series(String instance) {
@@ -92,24 +86,15 @@ class ProxyQueryableTest {
     }
     BucketStore store = BucketStore.builder(bucket, tmp.resolve("d-" + replica + from)).build();
     store.sync();
-    closeables.add(store);
-    return store;
+    return stores.closeLater(store);
   }
 
   String serve(StoreApi store) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    Server s = InProcessServerBuilder.forName(name).executor(exec).addServices(
-        StoreServices.of(store, exec).stream().map(b -> b.bindService()).toList()).build().start();
-    servers.add(s);
-    return name;
+    return stores.serve(store);
   }
 
   EndpointSet endpoints(List<String> names) throws Exception {
-    EndpointSet set = new EndpointSet(names, null, n -> InProcessChannelBuilder.forName(n).executor(exec).build(),
-        Duration.ofSeconds(5));
-    set.refresh();
-    closeables.add(set);
-    return set;
+    return stores.endpoints(names);
   }
 
   @BeforeEach
@@ -125,13 +110,7 @@ class ProxyQueryableTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-    for (Server s : servers) {
-      s.shutdownNow();
-    }
-    exec.close();
+    stores.close();
   }
 
   static SelectHints hints(boolean dedup, boolean partial) {
@@ -345,10 +324,7 @@ class ProxyQueryableTest {
     String b = startGateway("b", 0, END);
     Path file = tmp.resolve("stores.txt");
     Files.writeString(file, "# stores\n" + a + "\n");
-    EndpointSet set = new EndpointSet(List.of(), file, n -> InProcessChannelBuilder.forName(n).executor(exec)
-        .build(), Duration.ofSeconds(5));
-    closeables.add(set);
-    set.refresh();
+    EndpointSet set = stores.endpoints(List.of(), file);
     assertThat(set.endpoints()).extracting(StoreEndpoint::address).containsExactly(a);
     Files.writeString(file, "- " + a + "\n- " + b + "\n");
     Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));

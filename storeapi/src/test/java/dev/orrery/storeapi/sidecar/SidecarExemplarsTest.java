@@ -12,13 +12,8 @@ import dev.orrery.core.storage.ExemplarSeries;
 import dev.orrery.core.storage.ExemplarSet;
 import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.core.testing.PrometheusProcess;
-import dev.orrery.storeapi.StoreApi;
-import dev.orrery.storeapi.StoreServices;
-import dev.orrery.storeapi.proxy.EndpointSet;
+import dev.orrery.storeapi.InProcessStores;
 import dev.orrery.storeapi.proxy.ProxyStore;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -49,9 +42,7 @@ class SidecarExemplarsTest {
   static HttpServer target;
   static final List<PrometheusProcess> prometheis = new ArrayList<>();
   static final List<SidecarStore> sidecars = new ArrayList<>();
-  static final ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
-  static final List<Server> servers = new ArrayList<>();
-  static final List<AutoCloseable> closeables = new ArrayList<>();
+  static final InProcessStores stores = new InProcessStores();
 
   @BeforeAll
   static void start() throws Exception {
@@ -87,11 +78,7 @@ class SidecarExemplarsTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-    servers.forEach(Server::shutdownNow);
-    exec.close();
+    stores.close();
     for (PrometheusProcess p : prometheis) {
       p.close();
     }
@@ -130,22 +117,6 @@ class SidecarExemplarsTest {
     return new ExemplarQuery(query, selectors, T1 - 3_600_000, T2 + 3_600_000);
   }
 
-  static String serve(StoreApi store) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    Server s = InProcessServerBuilder.forName(name).executor(exec).addServices(
-        StoreServices.of(store, exec).stream().map(b -> b.bindService()).toList()).build().start();
-    servers.add(s);
-    return name;
-  }
-
-  static ProxyStore querier(List<String> names) throws Exception {
-    EndpointSet set = new EndpointSet(names, null, n -> InProcessChannelBuilder.forName(n).executor(exec).build(),
-        Duration.ofSeconds(5));
-    set.refresh();
-    closeables.add(set);
-    return new ProxyStore(set, Duration.ofSeconds(10));
-  }
-
   @Test
   void sidecarAnswersAsPrometheusWithExternalLabels() throws Exception {
     SidecarStore sidecar = sidecars.get(0);
@@ -168,7 +139,7 @@ class SidecarExemplarsTest {
 
   @Test
   void querierMergesTheReplicasSeriesAndTheirCommonExemplars() throws Exception {
-    ProxyStore querier = querier(List.of(serve(sidecars.get(0)), serve(sidecars.get(1))));
+    ProxyStore querier = stores.querier(List.of(stores.serve(sidecars.get(0)), stores.serve(sidecars.get(1))));
     List<List<Matcher>> selectors = List.of(List.of(Matcher.equal("__name__", "req_total"),
         Matcher.equal("cluster", "eu")));
     ExemplarSet merged = querier.exemplars(query("req_total{cluster=\"eu\"}", selectors),
@@ -183,7 +154,7 @@ class SidecarExemplarsTest {
         List.of(new Exemplar(Labels.of("trace_id", "def"), 2.5, T2)));
     assertThat(querier.exemplars(query("req_total", List.of()), STRICT).series()).hasSize(4);
     // Stacked, and pruned by external labels.
-    ProxyStore top = querier(List.of(serve(querier)));
+    ProxyStore top = stores.querier(List.of(stores.serve(querier)));
     assertThat(top.exemplars(query("req_total", List.of()), STRICT).series()).hasSize(4);
     assertThat(querier.exemplars(query("req_total{cluster=\"us\"}", List.of(List.of(
         Matcher.equal("__name__", "req_total"), Matcher.equal("cluster", "us")))), STRICT).series()).isEmpty();

@@ -9,13 +9,8 @@ import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.core.testing.PrometheusProcess;
-import dev.orrery.storeapi.StoreApi;
-import dev.orrery.storeapi.StoreServices;
-import dev.orrery.storeapi.proxy.EndpointSet;
+import dev.orrery.storeapi.InProcessStores;
 import dev.orrery.storeapi.proxy.ProxyStore;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +36,7 @@ class SidecarMetadataTest {
   @TempDir static Path tmp;
   static PrometheusProcess prometheus;
   static SidecarStore sidecar;
-  static final ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
-  static final List<Server> servers = new ArrayList<>();
-  static final List<AutoCloseable> closeables = new ArrayList<>();
+  static final InProcessStores stores = new InProcessStores();
 
   @BeforeAll
   static void start() throws Exception {
@@ -63,11 +54,7 @@ class SidecarMetadataTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-    servers.forEach(Server::shutdownNow);
-    exec.close();
+    stores.close();
     if (prometheus != null) {
       prometheus.close();
     }
@@ -103,22 +90,6 @@ class SidecarMetadataTest {
     }
   }
 
-  static String serve(StoreApi store) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    Server s = InProcessServerBuilder.forName(name).executor(exec).addServices(
-        StoreServices.of(store, exec).stream().map(b -> b.bindService()).toList()).build().start();
-    servers.add(s);
-    return name;
-  }
-
-  static ProxyStore querier(List<String> names) throws Exception {
-    EndpointSet set = new EndpointSet(names, null, n -> InProcessChannelBuilder.forName(n).executor(exec).build(),
-        Duration.ofSeconds(5));
-    set.refresh();
-    closeables.add(set);
-    return new ProxyStore(set, Duration.ofSeconds(10));
-  }
-
   @Test
   void sidecarAnswersAsPrometheusAndAnnouncesTheApi() throws Exception {
     assertThat(sidecar.info().hasMetricMetadata()).isTrue();
@@ -135,23 +106,23 @@ class SidecarMetadataTest {
   @Test
   void queriersMergeTheStoresAndStack() throws Exception {
     // Two sidecars of the same Prometheus: every entry once, as Prometheus has it.
-    ProxyStore querier = querier(List.of(serve(sidecar), serve(sidecar)));
+    ProxyStore querier = stores.querier(List.of(stores.serve(sidecar), stores.serve(sidecar)));
     assertAnswersAsPrometheus("", () -> querier.metricMetadata("", -1, STRICT));
     assertThat(querier.metricMetadata("prometheus_build_info", -1, STRICT).byMetric())
         .isEqualTo(prometheusMetadata("?metric=prometheus_build_info"));
     assertThat(querier.metricMetadata("", 5, STRICT).byMetric()).hasSize(5);
     // A querier over that querier, through its own StoreAPI server.
     assertThat(querier.info().hasMetricMetadata()).isTrue();
-    ProxyStore top = querier(List.of(serve(querier)));
+    ProxyStore top = stores.querier(List.of(stores.serve(querier)));
     assertAnswersAsPrometheus("", () -> top.metricMetadata("", -1, STRICT));
   }
 
   @Test
   void aFailingStoreIsAWarningOrAnErrorNamingIt() throws Exception {
-    String good = serve(sidecar);
-    String doomed = serve(sidecar);
-    ProxyStore querier = querier(List.of(good, doomed));
-    servers.get(servers.size() - 1).shutdownNow().awaitTermination();
+    String good = stores.serve(sidecar);
+    String doomed = stores.serve(sidecar);
+    ProxyStore querier = stores.querier(List.of(good, doomed));
+    stores.kill(doomed);
     MetricMetadataSet partial = querier.metricMetadata("prometheus_build_info", -1, PARTIAL);
     assertThat(partial.byMetric()).isEqualTo(prometheusMetadata("?metric=prometheus_build_info"));
     assertThat(partial.warnings()).singleElement().asString().contains("store " + doomed + " failed: UNAVAILABLE");

@@ -16,13 +16,8 @@ import dev.orrery.core.rules.RuleStatus;
 import dev.orrery.core.rules.RulesFilter;
 import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.core.testing.PrometheusProcess;
-import dev.orrery.storeapi.StoreApi;
-import dev.orrery.storeapi.StoreServices;
-import dev.orrery.storeapi.proxy.EndpointSet;
+import dev.orrery.storeapi.InProcessStores;
 import dev.orrery.storeapi.proxy.ProxyStore;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +26,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -66,9 +59,7 @@ class SidecarRulesTest {
   static Path ruleFile;
   static final List<PrometheusProcess> prometheis = new ArrayList<>();
   static final List<SidecarStore> sidecars = new ArrayList<>();
-  static final ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
-  static final List<Server> servers = new ArrayList<>();
-  static final List<AutoCloseable> closeables = new ArrayList<>();
+  static final InProcessStores stores = new InProcessStores();
 
   @BeforeAll
   static void start() throws Exception {
@@ -94,30 +85,10 @@ class SidecarRulesTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : closeables) {
-      c.close();
-    }
-    servers.forEach(Server::shutdownNow);
-    exec.close();
+    stores.close();
     for (PrometheusProcess p : prometheis) {
       p.close();
     }
-  }
-
-  static String serve(StoreApi store) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    Server s = InProcessServerBuilder.forName(name).executor(exec).addServices(
-        StoreServices.of(store, exec).stream().map(b -> b.bindService()).toList()).build().start();
-    servers.add(s);
-    return name;
-  }
-
-  static ProxyStore querier(List<String> names) throws Exception {
-    EndpointSet set = new EndpointSet(names, null, n -> InProcessChannelBuilder.forName(n).executor(exec).build(),
-        Duration.ofSeconds(5));
-    set.refresh();
-    closeables.add(set);
-    return new ProxyStore(set, Duration.ofSeconds(10));
   }
 
   @Test
@@ -160,7 +131,7 @@ class SidecarRulesTest {
 
   @Test
   void querierShowsReplicasRulesOnceWhenToldTheReplicaLabel() throws Exception {
-    ProxyStore querier = querier(List.of(serve(sidecars.get(0)), serve(sidecars.get(1))));
+    ProxyStore querier = stores.querier(List.of(stores.serve(sidecars.get(0)), stores.serve(sidecars.get(1))));
     assertThat(querier.info().hasRules()).isTrue();
     RuleGroups dedup = querier.ruleGroups(RulesFilter.ALL, new StoreOptions(null, List.of("replica"), false, null));
     assertThat(dedup.warnings()).isEmpty();
@@ -175,16 +146,16 @@ class SidecarRulesTest {
     assertThat(all.groups().get(0).rules()).hasSize(6);
     assertThat(all.activeAlerts()).extracting(a -> a.labels().get("replica")).containsExactlyInAnyOrder("a", "b");
     // Stacked: a querier over the querier.
-    ProxyStore top = querier(List.of(serve(querier)));
+    ProxyStore top = stores.querier(List.of(stores.serve(querier)));
     assertThat(top.ruleGroups(RulesFilter.ALL, STRICT).groups().get(0).rules()).hasSize(6);
   }
 
   @Test
   void aFailingStoreIsAWarningOrAnErrorNamingIt() throws Exception {
-    String good = serve(sidecars.get(0));
-    String doomed = serve(sidecars.get(1));
-    ProxyStore querier = querier(List.of(good, doomed));
-    servers.get(servers.size() - 1).shutdownNow().awaitTermination();
+    String good = stores.serve(sidecars.get(0));
+    String doomed = stores.serve(sidecars.get(1));
+    ProxyStore querier = stores.querier(List.of(good, doomed));
+    stores.kill(doomed);
     RuleGroups partial = querier.ruleGroups(RulesFilter.ALL, new StoreOptions(null, null, true, null));
     assertThat(partial.groups().get(0).rules()).hasSize(3);
     assertThat(partial.warnings()).singleElement().asString().contains("store " + doomed + " failed: UNAVAILABLE");
