@@ -9,6 +9,26 @@ package dev.orrery.core.io;
 public final class GoFloat {
   private GoFloat() {}
 
+  /**
+   * Parses a float as Go and Prometheus' JSON write it: {@code +Inf}, {@code -Inf}, {@code NaN} (Go also accepts
+   * {@code Inf}) or a decimal number.
+   *
+   * @throws NumberFormatException for anything else
+   */
+  public static double parse(String s) {
+    return switch (s) {
+      case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      case "NaN" -> Double.NaN;
+      default -> {
+        if (s.isEmpty() || !Character.isDigit(s.charAt(s.length() - 1)) && s.charAt(s.length() - 1) != '.') {
+          throw new NumberFormatException("not a number: '" + s + "'");
+        }
+        yield Double.parseDouble(s);
+      }
+    };
+  }
+
   /** Formats {@code v} like Go's {@code %g}: exponent form when the exponent is below -4 or at least 6. */
   public static String formatG(double v) {
     return format(v, 6);

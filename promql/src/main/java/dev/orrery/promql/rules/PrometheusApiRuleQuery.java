@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orrery.core.io.GoFloat;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.LabelsBuilder;
 import dev.orrery.promql.engine.Sample;
@@ -25,8 +26,8 @@ import java.util.Map;
  * as Thanos' ruler does with {@code --query}, passing the group's partial response strategy as Thanos' {@code
  * partial_response} parameter. The endpoints are tried in order; the first that answers is used, so
  * one that is down only costs its connection attempt. An error answer ({@code "status": "error"}) fails the rule with
- * the endpoint's error type and message. Native histogram results cannot be used: the API's JSON gives their bucket
- * boundaries, not the schema and bucket indexes a histogram chunk needs, so they fail the rule with an error saying so.
+ * the endpoint's error type and message. Native histogram results are read back from their bucket bounds ({@link
+ * HistogramJson}); those with custom bucket bounds cannot be, and fail the rule with an error saying so.
  *
  * <p>Thread-safe.
  */
@@ -118,31 +119,35 @@ public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
         labels.set(l.getKey(), l.getValue().asText());
       }
       if (s.has("histogram")) {
-        throw new RuleEvaluationException("the result holds a native histogram (" + labels.build() + "), which "
-            + "cannot be read from the query API's JSON; record it with --data or --endpoint instead");
+        JsonNode point = s.path("histogram");
+        try {
+          out.add(new Sample(labels.build(), millis(point.path(0)), 0, HistogramJson.parse(point.path(1))));
+        } catch (IllegalArgumentException e) {
+          throw new RuleEvaluationException(endpoint + " answered a native histogram that cannot be read back ("
+              + labels.build() + "): " + e.getMessage() + " in " + abbreviate(point.path(1).toString())
+              + "; record it with --data or --endpoint instead");
+        }
+        continue;
       }
       JsonNode point = s.path("value");
-      long t = Math.round(point.path(0).asDouble() * 1000);
-      out.add(new Sample(labels.build(), t, value(endpoint, point.path(1)), null));
+      out.add(new Sample(labels.build(), millis(point.path(0)), value(endpoint, point.path(1)), null));
     }
     return out;
   }
 
+  /** A timestamp as the API writes it: seconds with up to three decimals. */
+  private static long millis(JsonNode seconds) {
+    return seconds.decimalValue().movePointRight(3).longValue();
+  }
+
   /** A value as the API writes it: a string such as {@code "1.5"}, {@code "NaN"} or {@code "+Inf"}. */
   private static double value(URI endpoint, JsonNode node) {
-    String s = node.asText();
-    return switch (s) {
-      case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      case "NaN" -> Double.NaN;
-      default -> {
-        try {
-          yield Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-          throw new RuleEvaluationException(endpoint + " answered a value that is not a number: '" + s + "'");
-        }
-      }
-    };
+    try {
+      return GoFloat.parse(node.asText());
+    } catch (NumberFormatException e) {
+      throw new RuleEvaluationException(endpoint + " answered a value that is not a number: '" + node.asText()
+          + "'");
+    }
   }
 
   private static String abbreviate(String s) {

@@ -9,6 +9,7 @@ import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.rules.RuleGroupStatus;
+import dev.orrery.core.io.GoFloat;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.storage.Exemplar;
 import dev.orrery.core.storage.ExemplarSeries;
@@ -148,7 +149,7 @@ public final class PrometheusClient {
     for (JsonNode s : data) {
       List<Exemplar> exemplars = new ArrayList<>();
       for (JsonNode e : s.path("exemplars")) {
-        exemplars.add(new Exemplar(labels(e.path("labels")), goFloat(e.path("value").asText()),
+        exemplars.add(new Exemplar(labels(e.path("labels")), GoFloat.parse(e.path("value").asText()),
             e.path("timestamp").decimalValue().movePointRight(3).longValue()));
       }
       out.add(new ExemplarSeries(labels(s.path("seriesLabels")), exemplars));
@@ -162,14 +163,6 @@ public final class PrometheusClient {
     return Labels.of(m);
   }
 
-  /** A float as Prometheus' JSON prints it ({@code "+Inf"}, {@code "-Inf"}, {@code "NaN"} or a number). */
-  private static double goFloat(String s) {
-    return switch (s) {
-      case "+Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      default -> Double.parseDouble(s);
-    };
-  }
 
   private static String rangeAndMatch(long start, long end, Matcher[] matchers) {
     StringBuilder q = new StringBuilder();
