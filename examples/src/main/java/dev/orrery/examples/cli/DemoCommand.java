@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
       return 0;
     }
     QueryApiLauncher.Settings settings = QueryCommand.settings(spec, httpAddress, "5m", "2m", 50_000_000L);
-    try (QueryApiLauncher launcher = QueryApiLauncher.start(data, settings, demoRules())) {
+    try (QueryApiLauncher launcher = QueryApiLauncher.start(data, settings, demoRules(), DemoDataSet.metadata())) {
       launcher.closeOnShutdown();
       String url = launcher.url();
       out.printf("%nServing %d blocks at %s  (Prometheus HTTP API under %sapi/v1/, Ctrl-C stops)%n",

@@ -1,6 +1,7 @@
 package dev.orrery.examples.cli;
 
 import dev.orrery.core.block.BlockSet;
+import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.http.ApiParameters;
@@ -47,15 +48,16 @@ final class QueryApiLauncher implements AutoCloseable {
 
   /** Opens the blocks under {@code dataDir} and starts serving them. */
   static QueryApiLauncher start(Path dataDir, Settings settings) throws Exception {
-    return start(dataDir, settings, List.of());
+    return start(dataDir, settings, List.of(), MetricMetadataSource.NONE);
   }
 
   /**
    * Opens the blocks under {@code dataDir} and starts serving them; with rule groups, a ruler evaluates them over the
    * blocks (once now, then on their intervals), its recorded series are queryable beside the blocks, and {@code
-   * /api/v1/rules} and {@code /api/v1/alerts} show them.
+   * /api/v1/rules} and {@code /api/v1/alerts} show them; {@code /api/v1/metadata} answers from {@code metadata}.
    */
-  static QueryApiLauncher start(Path dataDir, Settings settings, List<RuleGroup> rules) throws Exception {
+  static QueryApiLauncher start(Path dataDir, Settings settings, List<RuleGroup> rules,
+      MetricMetadataSource metadata) throws Exception {
     BlockSet opened = BlockSet.open(dataDir);
     RuleManager ruler = null;
     ScheduledExecutorService scheduler = null;
@@ -67,7 +69,7 @@ final class QueryApiLauncher implements AutoCloseable {
           .maxSamples(settings.maxSamples())
           .build();
       Queryable served = blocks;
-      PrometheusApiHandler.Builder handler = PrometheusApiHandler.builder();
+      PrometheusApiHandler.Builder handler = PrometheusApiHandler.builder().metadata(metadata);
       if (!rules.isEmpty()) {
         ruler = RuleManager.builder(engine, blocks).build();
         ruler.load(rules);

@@ -6,6 +6,9 @@ import dev.orrery.core.histogram.CounterResetHint;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.Span;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.storage.MetricMetadata;
+import dev.orrery.core.storage.MetricMetadataSet;
+import dev.orrery.core.storage.MetricMetadataSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +51,36 @@ public final class DemoDataSet {
     }
     this.startMillis = startMillis;
     this.hours = hours;
+  }
+
+  /**
+   * What the data set's metric families are, as a scrape target would describe them (type, help, unit), for {@code
+   * /api/v1/metadata}: the classic histogram under its family name, as Prometheus reports it.
+   */
+  public static MetricMetadataSource metadata() {
+    MetricMetadataSet.Builder b = MetricMetadataSet.builder(-1);
+    b.add("up", List.of(new MetricMetadata("gauge", "Whether the target was reachable at the last scrape.", "")));
+    b.add("http_requests_total", List.of(new MetricMetadata("counter", "HTTP requests served, by handler and code.",
+        "")));
+    b.add("http_request_duration_seconds", List.of(new MetricMetadata("histogram",
+        "HTTP request latency (classic buckets).", "seconds")));
+    b.add("http_request_duration_native_seconds", List.of(new MetricMetadata("histogram",
+        "HTTP request latency (native histogram, schema " + NATIVE_SCHEMA + ").", "seconds")));
+    b.add("process_cpu_seconds_total", List.of(new MetricMetadata("counter", "CPU time used by the process.",
+        "seconds")));
+    b.add("go_goroutines", List.of(new MetricMetadata("gauge", "Goroutines that currently exist.", "")));
+    b.add("node_memory_used_bytes", List.of(new MetricMetadata("gauge", "Memory in use.", "bytes")));
+    b.add("node_cpu_temperature_celsius", List.of(new MetricMetadata("gauge", "CPU temperature.", "celsius")));
+    MetricMetadataSet all = b.build();
+    return (metric, limit, options) -> {
+      MetricMetadataSet.Builder out = MetricMetadataSet.builder(limit);
+      all.byMetric().forEach((name, entries) -> {
+        if (metric.isEmpty() || metric.equals(name)) {
+          out.add(name, entries);
+        }
+      });
+      return out.build();
+    };
   }
 
   /** A data set ending at the last 15 s boundary before now. */

@@ -2,6 +2,8 @@ package dev.orrery.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orrery.examples.demo.DemoDataSet;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -43,7 +45,8 @@ class QueryCommandTest {
     DemoDataSet.endingNow(1).writeTo(dir);
     var settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5), Duration.ofMinutes(2),
         50_000_000);
-    try (QueryApiLauncher launcher = QueryApiLauncher.start(dir, settings, DemoCommand.demoRules())) {
+    try (QueryApiLauncher launcher = QueryApiLauncher.start(dir, settings, DemoCommand.demoRules(),
+        DemoDataSet.metadata())) {
       String rules = get(launcher.url() + "api/v1/rules");
       assertThat(rules).contains("\"name\":\"demo\"").contains("\"name\":\"cluster:http_requests:rate5m\"")
           .contains("\"name\":\"InstanceDown\"").doesNotContain("\"health\":\"err\"")
@@ -52,6 +55,16 @@ class QueryCommandTest {
           + URLEncoder.encode("count(cluster:http_requests:rate5m)", StandardCharsets.UTF_8));
       assertThat(recorded).contains("\"value\":[").contains(",\"3\"]");
       assertThat(get(launcher.url() + "api/v1/alerts")).startsWith("{\"status\":\"success\",\"data\":{\"alerts\":[");
+      // Every metric family of the data set has its metadata (classic histogram series under their family).
+      JsonNode metadata = new ObjectMapper().readTree(get(launcher.url() + "api/v1/metadata")).path("data");
+      for (JsonNode name : new ObjectMapper().readTree(get(launcher.url() + "api/v1/label/__name__/values"))
+          .path("data")) {
+        String family = name.asText().replaceFirst("_(bucket|sum|count)$", "");
+        if (!family.contains(":") && !family.startsWith("ALERTS")) {
+          assertThat(metadata.has(family)).as(family).isTrue();
+        }
+      }
+      assertThat(metadata.path("http_requests_total").get(0).path("type").asText()).isEqualTo("counter");
     }
   }
 
