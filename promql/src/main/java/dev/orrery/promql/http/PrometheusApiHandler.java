@@ -1,6 +1,5 @@
 package dev.orrery.promql.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
@@ -10,15 +9,8 @@ import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
-import dev.orrery.core.rules.AlertStatus;
-import dev.orrery.core.rules.RuleGroups;
 import dev.orrery.core.rules.RuleGroupsSource;
-import dev.orrery.core.rules.RulesFilter;
-import dev.orrery.core.storage.ExemplarQuery;
-import dev.orrery.core.storage.ExemplarSet;
 import dev.orrery.core.storage.ExemplarSource;
-import dev.orrery.core.storage.MetricMetadata;
-import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.promql.ast.Expr;
@@ -37,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.zip.GZIPOutputStream;
@@ -107,10 +98,8 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private final BuildInfo buildInfo;
   private final Clock clock;
   private final byte[] indexPage;
-  private final RuleGroupsSource rules;
+  private final SourceEndpoints sources;
   private final Reloader reloader;
-  private final MetricMetadataSource metadata;
-  private final ExemplarSource exemplars;
 
   private PrometheusApiHandler(Builder b) {
     this.queryable = Objects.requireNonNull(b.queryable, "queryable is not set");
@@ -118,10 +107,9 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     this.buildInfo = b.buildInfo == null ? BuildInfo.fromManifest() : b.buildInfo;
     this.clock = b.clock;
     this.indexPage = b.indexPage ? loadIndexPage() : null;
-    this.rules = b.rules;
+    this.sources = new SourceEndpoints(b.rules, b.metadata, b.exemplars);
     this.reloader = b.reloader;
-    this.metadata = b.metadata;
-    this.exemplars = b.exemplars;
+
   }
 
   /** A new builder. */
@@ -172,10 +160,10 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         case FORMAT_QUERY -> formatQuery(params);
         case PARSE_QUERY -> parseQuery(params);
         case BUILD_INFO -> new Reply(json -> writeBuildInfo(json), List.of(), List.of());
-        case METADATA -> metricMetadata(params);
-        case QUERY_EXEMPLARS -> queryExemplars(params);
-        case RULES -> rulesReply(params);
-        case ALERTS -> alertsReply(params);
+        case METADATA -> sources.metricMetadata(params);
+        case QUERY_EXEMPLARS -> sources.queryExemplars(params);
+        case RULES -> sources.rules(params);
+        case ALERTS -> sources.alerts(params);
       };
     } catch (ApiException e) {
       sendError(request, response, callback, e.type(), e.getMessage());
@@ -234,30 +222,6 @@ public final class PrometheusApiHandler extends Handler.Abstract {
       return;
     }
     sendText(response, callback, 200, null, "");
-  }
-
-  private Reply rulesReply(Params p) {
-    String type = p.first("type");
-    if (type != null && !type.equals("alert") && !type.equals("record")) {
-      throw ApiException.badData("invalid query parameter type='" + type + "', must be one of 'alert' or 'record'");
-    }
-    RuleGroups groups = ruleGroups(new RulesFilter(type, p.all("rule_name[]"), p.all("rule_group[]"), p.all("file[]")),
-        p);
-    return new Reply(json -> RuleGroupsJson.writeGroups(json, groups.groups()), groups.warnings(), List.of());
-  }
-
-  private Reply alertsReply(Params p) {
-    RuleGroups groups = ruleGroups(new RulesFilter("alert", List.of(), List.of(), List.of()), p);
-    List<AlertStatus> alerts = groups.activeAlerts();
-    return new Reply(json -> RuleGroupsJson.writeAlerts(json, alerts), groups.warnings(), List.of());
-  }
-
-  private RuleGroups ruleGroups(RulesFilter filter, Params p) {
-    try {
-      return rules.ruleGroups(filter, storeOptions(p));
-    } catch (OrreryException e) {
-      throw new ApiException(ApiErrorType.INTERNAL, "retrieving rules: " + e.getMessage(), e);
-    }
   }
 
   private Reply query(Params p) {
@@ -342,7 +306,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   }
 
   // The Thanos querier's parameters, carried to the stores as select hints.
-  private static StoreOptions storeOptions(Params p) {
+  static StoreOptions storeOptions(Params p) {
     Boolean dedup = bool(p, "dedup");
     Boolean partial = bool(p, "partial_response");
     List<String> replicaLabels = p.all("replicaLabels[]");
@@ -515,73 +479,6 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     return stringListReply(new ArrayList<>(out), limit, warnings);
   }
 
-  // Prometheus' /api/v1/query_exemplars: the query's selectors pick the series; a query without selectors answers
-  // null, as Prometheus does.
-  private Reply queryExemplars(Params p) {
-    long start = ApiParameters.parseTimeParam("start", p.first("start"), ApiParameters.MIN_TIME_MILLIS);
-    long end = ApiParameters.parseTimeParam("end", p.first("end"), ApiParameters.MAX_TIME_MILLIS);
-    if (end < start) {
-      throw ApiException.badData("end timestamp must not be before start timestamp");
-    }
-    String query = p.first("query", "");
-    List<List<Matcher>> selectors;
-    try {
-      selectors = ExemplarsJson.selectors(PromqlParser.parse(query));
-    } catch (PromqlParseException e) {
-      throw ApiException.badData(e.getMessage());
-    }
-    if (selectors.isEmpty()) {
-      return new Reply(json -> json.generator().writeNull(), List.of(), List.of());
-    }
-    ExemplarSet set;
-    try {
-      set = exemplars.exemplars(new ExemplarQuery(query, selectors, start, end), storeOptions(p));
-    } catch (OrreryException e) {
-      throw new ApiException(ApiErrorType.INTERNAL, "retrieving exemplars: " + e.getMessage(), e);
-    }
-    return new Reply(json -> ExemplarsJson.write(json, set.series()), set.warnings(), List.of());
-  }
-
-  // Prometheus' /api/v1/metadata: limits that are not numbers are bad data; a negative limit is no limit.
-  private Reply metricMetadata(Params p) {
-    int limit = metadataLimit(p, "limit");
-    int limitPerMetric = metadataLimit(p, "limit_per_metric");
-    MetricMetadataSet set;
-    try {
-      set = metadata.metricMetadata(p.first("metric", ""), limit, storeOptions(p)).limitPerMetric(limitPerMetric);
-    } catch (OrreryException e) {
-      throw new ApiException(ApiErrorType.INTERNAL, "retrieving metadata: " + e.getMessage(), e);
-    }
-    return new Reply(json -> {
-      JsonGenerator g = json.generator();
-      g.writeStartObject();
-      for (Map.Entry<String, List<MetricMetadata>> e : set.byMetric().entrySet()) {
-        g.writeArrayFieldStart(e.getKey());
-        for (MetricMetadata m : e.getValue()) {
-          g.writeStartObject();
-          g.writeStringField("type", m.type());
-          g.writeStringField("help", m.help());
-          g.writeStringField("unit", m.unit());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
-      g.writeEndObject();
-    }, set.warnings(), List.of());
-  }
-
-  private static int metadataLimit(Params p, String name) {
-    String s = p.first(name);
-    if (s == null || s.isEmpty()) {
-      return -1;
-    }
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      throw ApiException.badData(name + " must be a number");
-    }
-  }
-
   private static List<List<Matcher>> matcherSetsOrBadData(List<String> selectors) {
     try {
       return ApiParameters.parseMatcherSets(selectors);
@@ -737,7 +634,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   }
 
   /** Request parameters as Go's {@code Request.Form}: POST form values first, then the query string's. */
-  private record Params(Fields fields) {
+  record Params(Fields fields) {
     static Params of(Request request, boolean isPost) {
       Fields query = Request.extractQueryParameters(request);
       if (!isPost) {
@@ -784,7 +681,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   }
 
   /** A success body: its {@code data} and annotations. */
-  private record Reply(ApiJsonWriter.DataWriter data, List<String> warnings, List<String> infos) {}
+  record Reply(ApiJsonWriter.DataWriter data, List<String> warnings, List<String> infos) {}
 
   // ---------------------------------------------------------------- responses
 

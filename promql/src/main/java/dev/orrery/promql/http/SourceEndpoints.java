@@ -1,0 +1,130 @@
+package dev.orrery.promql.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.orrery.core.OrreryException;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.rules.AlertStatus;
+import dev.orrery.core.rules.RuleGroups;
+import dev.orrery.core.rules.RuleGroupsSource;
+import dev.orrery.core.rules.RulesFilter;
+import dev.orrery.core.storage.ExemplarQuery;
+import dev.orrery.core.storage.ExemplarSet;
+import dev.orrery.core.storage.ExemplarSource;
+import dev.orrery.core.storage.MetricMetadata;
+import dev.orrery.core.storage.MetricMetadataSet;
+import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.promql.http.PrometheusApiHandler.Params;
+import dev.orrery.promql.http.PrometheusApiHandler.Reply;
+import dev.orrery.promql.parser.PromqlParseException;
+import dev.orrery.promql.parser.PromqlParser;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The endpoints of {@link PrometheusApiHandler} that answer from sources other than series: {@code /api/v1/rules}
+ * and {@code /api/v1/alerts} (a {@link RuleGroupsSource}), {@code /api/v1/metadata} (a {@link
+ * MetricMetadataSource}) and {@code /api/v1/query_exemplars} (an {@link ExemplarSource}). A source that fails is an
+ * {@code internal} error, as in Thanos' querier; its partial-response warnings go into the answer.
+ */
+final class SourceEndpoints {
+  private final RuleGroupsSource rules;
+  private final MetricMetadataSource metadata;
+  private final ExemplarSource exemplars;
+
+  SourceEndpoints(RuleGroupsSource rules, MetricMetadataSource metadata, ExemplarSource exemplars) {
+    this.rules = rules;
+    this.metadata = metadata;
+    this.exemplars = exemplars;
+  }
+
+  Reply rules(Params p) {
+    String type = p.first("type");
+    if (type != null && !type.equals("alert") && !type.equals("record")) {
+      throw ApiException.badData("invalid query parameter type='" + type + "', must be one of 'alert' or 'record'");
+    }
+    RuleGroups groups = ruleGroups(new RulesFilter(type, p.all("rule_name[]"), p.all("rule_group[]"), p.all("file[]")),
+        p);
+    return new Reply(json -> RuleGroupsJson.writeGroups(json, groups.groups()), groups.warnings(), List.of());
+  }
+
+  Reply alerts(Params p) {
+    RuleGroups groups = ruleGroups(new RulesFilter("alert", List.of(), List.of(), List.of()), p);
+    List<AlertStatus> alerts = groups.activeAlerts();
+    return new Reply(json -> RuleGroupsJson.writeAlerts(json, alerts), groups.warnings(), List.of());
+  }
+
+  private RuleGroups ruleGroups(RulesFilter filter, Params p) {
+    try {
+      return rules.ruleGroups(filter, PrometheusApiHandler.storeOptions(p));
+    } catch (OrreryException e) {
+      throw new ApiException(ApiErrorType.INTERNAL, "retrieving rules: " + e.getMessage(), e);
+    }
+  }
+
+  // Prometheus' /api/v1/query_exemplars: the query's selectors pick the series; a query without selectors answers
+  // null, as Prometheus does.
+  Reply queryExemplars(Params p) {
+    long start = ApiParameters.parseTimeParam("start", p.first("start"), ApiParameters.MIN_TIME_MILLIS);
+    long end = ApiParameters.parseTimeParam("end", p.first("end"), ApiParameters.MAX_TIME_MILLIS);
+    if (end < start) {
+      throw ApiException.badData("end timestamp must not be before start timestamp");
+    }
+    String query = p.first("query", "");
+    List<List<Matcher>> selectors;
+    try {
+      selectors = ExemplarsJson.selectors(PromqlParser.parse(query));
+    } catch (PromqlParseException e) {
+      throw ApiException.badData(e.getMessage());
+    }
+    if (selectors.isEmpty()) {
+      return new Reply(json -> json.generator().writeNull(), List.of(), List.of());
+    }
+    ExemplarSet set;
+    try {
+      set = exemplars.exemplars(new ExemplarQuery(query, selectors, start, end), PrometheusApiHandler.storeOptions(p));
+    } catch (OrreryException e) {
+      throw new ApiException(ApiErrorType.INTERNAL, "retrieving exemplars: " + e.getMessage(), e);
+    }
+    return new Reply(json -> ExemplarsJson.write(json, set.series()), set.warnings(), List.of());
+  }
+
+  // Prometheus' /api/v1/metadata: limits that are not numbers are bad data; a negative limit is no limit.
+  Reply metricMetadata(Params p) {
+    int limit = metadataLimit(p, "limit");
+    int limitPerMetric = metadataLimit(p, "limit_per_metric");
+    MetricMetadataSet set;
+    try {
+      set = metadata.metricMetadata(p.first("metric", ""), limit, PrometheusApiHandler.storeOptions(p)).limitPerMetric(limitPerMetric);
+    } catch (OrreryException e) {
+      throw new ApiException(ApiErrorType.INTERNAL, "retrieving metadata: " + e.getMessage(), e);
+    }
+    return new Reply(json -> {
+      JsonGenerator g = json.generator();
+      g.writeStartObject();
+      for (Map.Entry<String, List<MetricMetadata>> e : set.byMetric().entrySet()) {
+        g.writeArrayFieldStart(e.getKey());
+        for (MetricMetadata m : e.getValue()) {
+          g.writeStartObject();
+          g.writeStringField("type", m.type());
+          g.writeStringField("help", m.help());
+          g.writeStringField("unit", m.unit());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }, set.warnings(), List.of());
+  }
+
+  private static int metadataLimit(Params p, String name) {
+    String s = p.first(name);
+    if (s == null || s.isEmpty()) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw ApiException.badData(name + " must be a number");
+    }
+  }
+}
