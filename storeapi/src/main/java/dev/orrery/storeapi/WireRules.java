@@ -42,7 +42,10 @@ public final class WireRules {
 
   private WireRules() {}
 
-  /** The request for {@code filter} with the options' partial response. */
+  /**
+   * The request for {@code filter} with the options' partial response. Its label matchers are not sent: they are
+   * PromQL selectors a store would have to parse, so the caller applies them to the answer.
+   */
   public static RulesRequest request(RulesFilter filter, StoreOptions options) {
     RulesRequest.Type type = filter.type() == null ? RulesRequest.Type.ALL
         : filter.type().equals("alert") ? RulesRequest.Type.ALERT : RulesRequest.Type.RECORD;

@@ -54,6 +54,9 @@ class WireRulesTest {
     assertThat(WireRules.filter(request)).isEqualTo(filter);
     assertThat(WireRules.options(request).partialResponse()).isTrue();
     assertThat(WireRules.options(WireRules.request(RulesFilter.ALL, StoreOptions.NONE)).partialResponse()).isFalse();
+    assertThat(WireRules.request(new RulesFilter(null, List.of(), List.of(), List.of(),
+        List.of(List.of(dev.orrery.core.labels.Matcher.equal("severity", "page")))), StoreOptions.NONE)
+        .getMatcherStringCount()).as("matchers apply to the answer, they do not travel").isZero();
     assertThatThrownBy(() -> WireRules.filter(request.toBuilder().addMatcherString("{severity=\"page\"}").build()))
         .isInstanceOf(OrreryException.class).hasMessageContaining("not supported");
   }

@@ -89,4 +89,20 @@ class RuleGroupsMergeTest {
         .singleElement().satisfies(g -> assertThat(g.rules()).extracting(RuleStatus::name).containsExactly("q"));
     assertThat(new RuleGroups(groups, List.of()).activeAlerts()).isEmpty();
   }
+
+  @Test
+  void labelMatcherSetsAreOredAndAMissingLabelIsEmpty() {
+    List<RuleGroupStatus> groups = List.of(group("r.yml", "g",
+        record("page", Labels.of("severity", "page"), T), record("ticket", Labels.of("severity", "ticket"), T),
+        record("none", Labels.of(), T)));
+    RulesFilter pageOrTicket = new RulesFilter(null, List.of(), List.of(), List.of(), List.of(
+        List.of(dev.orrery.core.labels.Matcher.equal("severity", "page")),
+        List.of(dev.orrery.core.labels.Matcher.equal("severity", "ticket"))));
+    assertThat(pageOrTicket.apply(groups).get(0).rules()).extracting(RuleStatus::name)
+        .containsExactly("page", "ticket");
+    RulesFilter unlabelled = new RulesFilter(null, List.of(), List.of(), List.of(), List.of(
+        List.of(dev.orrery.core.labels.Matcher.equal("severity", ""))));
+    assertThat(unlabelled.apply(groups).get(0).rules()).extracting(RuleStatus::name).containsExactly("none");
+    assertThat(pageOrTicket.withoutMatchers()).isEqualTo(RulesFilter.ALL);
+  }
 }

@@ -479,7 +479,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     return stringListReply(new ArrayList<>(out), limit, warnings);
   }
 
-  private static List<List<Matcher>> matcherSetsOrBadData(List<String> selectors) {
+  static List<List<Matcher>> matcherSetsOrBadData(List<String> selectors) {
     try {
       return ApiParameters.parseMatcherSets(selectors);
     } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.rules.AlertStatus;
+import dev.orrery.core.rules.RuleGroupStatus;
 import dev.orrery.core.rules.RuleGroups;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.rules.RulesFilter;
@@ -37,14 +38,16 @@ final class SourceEndpoints {
     this.exemplars = exemplars;
   }
 
+  // Prometheus 3's /api/v1/rules: groups left without rules by the filters are not shown.
   Reply rules(Params p) {
     String type = p.first("type");
     if (type != null && !type.equals("alert") && !type.equals("record")) {
       throw ApiException.badData("invalid query parameter type='" + type + "', must be one of 'alert' or 'record'");
     }
-    RuleGroups groups = ruleGroups(new RulesFilter(type, p.all("rule_name[]"), p.all("rule_group[]"), p.all("file[]")),
-        p);
-    return new Reply(json -> RuleGroupsJson.writeGroups(json, groups.groups()), groups.warnings(), List.of());
+    RuleGroups groups = ruleGroups(new RulesFilter(type, p.all("rule_name[]"), p.all("rule_group[]"), p.all("file[]"),
+        PrometheusApiHandler.matcherSetsOrBadData(p.all("match[]"))), p);
+    List<RuleGroupStatus> shown = groups.groups().stream().filter(g -> !g.rules().isEmpty()).toList();
+    return new Reply(json -> RuleGroupsJson.writeGroups(json, shown), groups.warnings(), List.of());
   }
 
   Reply alerts(Params p) {

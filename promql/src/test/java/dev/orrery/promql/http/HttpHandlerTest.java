@@ -6,6 +6,12 @@ import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.block.PartitionedBlockWriter;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.rules.AlertStatus;
+import dev.orrery.core.rules.AlertingRuleStatus;
+import dev.orrery.core.rules.RecordingRuleStatus;
+import dev.orrery.core.rules.RuleGroupStatus;
+import dev.orrery.core.rules.RuleGroups;
+import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.storage.Exemplar;
 import dev.orrery.core.storage.ExemplarQuery;
 import dev.orrery.core.storage.ExemplarSeries;
@@ -367,6 +373,32 @@ class HttpHandlerTest {
       assertError(get(s, "/api/v1/query_exemplars?query=up&start=20&end=10"), 400, "bad_data",
           "end timestamp must not be before start timestamp");
       assertThat(get(s, "/api/v1/query_exemplars?query=sum(").status).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void rulesTakeTheirFiltersAndMatchersAndHideGroupsLeftEmpty() throws Exception {
+    java.time.Instant t = java.time.Instant.parse("2024-01-01T00:00:00Z");
+    List<RuleGroupStatus> groups = List.of(
+        new RuleGroupStatus("alerts", "a.yml", List.of(new AlertingRuleStatus("firing", "Down", "up == 0",
+            Duration.ofMinutes(5), Duration.ZERO, Labels.of("severity", "page"), Map.of(), List.of(
+                new AlertStatus(Labels.of("alertname", "Down", "severity", "page"), Map.of(), "firing", t, null,
+                    "0e+00")), "ok", "", Duration.ofMillis(1), t)), Duration.ofMinutes(1), 0, Duration.ZERO, null,
+            Duration.ofMillis(1), t),
+        new RuleGroupStatus("records", "r.yml", List.of(new RecordingRuleStatus("job:up:sum", "sum by (job) (up)",
+            Labels.of(), "ok", "", Duration.ofMillis(1), t)), Duration.ofMinutes(1), 0, Duration.ZERO, "WARN",
+            Duration.ofMillis(1), t));
+    RuleGroupsSource source = (filter, options) -> new RuleGroups(filter.apply(groups), List.of());
+    try (ApiServer s = ApiServer.builder().address("127.0.0.1:0").handler(PrometheusApiHandler.builder()
+        .queryable(blocks).evaluator(new FixedEvaluator(null, null)).rules(source).build()).start()) {
+      assertThat(get(s, "/api/v1/rules").body).contains("\"name\":\"alerts\"").contains("\"name\":\"records\"")
+          .contains("\"partialResponseStrategy\":\"WARN\"");
+      String paged = get(s, "/api/v1/rules?match[]=" + enc("{severity=\"page\"}")).body;
+      assertThat(paged).contains("\"name\":\"Down\"").doesNotContain("\"name\":\"records\"");
+      assertThat(get(s, "/api/v1/rules?type=record").body).doesNotContain("\"name\":\"alerts\"")
+          .contains("\"name\":\"job:up:sum\"");
+      assertThat(get(s, "/api/v1/alerts").body).contains("\"alertname\":\"Down\"").contains("\"state\":\"firing\"");
+      assertThat(get(s, "/api/v1/rules?match[]=" + enc("{severity=\"\"}")).status).isEqualTo(400);
     }
   }
 

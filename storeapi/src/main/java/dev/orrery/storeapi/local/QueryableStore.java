@@ -20,6 +20,7 @@ import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.WireChunks;
 import dev.orrery.storeapi.WireLabels;
+import dev.orrery.core.rules.RuleGroups;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.RulesInfo;
@@ -80,7 +81,14 @@ public final class QueryableStore implements StoreApi {
   @Override
   public @Nullable RuleGroupsSource rulesApi() {
     RuleGroupsSource r = rules;
-    return r == null ? null : (filter, options) -> r.ruleGroups(filter, options).withExternalLabels(externalLabels);
+    if (r == null) {
+      return null;
+    }
+    // Label matchers see the rules with the external labels, as a querier does.
+    return (filter, options) -> {
+      RuleGroups all = r.ruleGroups(filter.withoutMatchers(), options).withExternalLabels(externalLabels);
+      return new RuleGroups(filter.apply(all.groups()), all.warnings());
+    };
   }
 
   @Override

@@ -199,7 +199,8 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
    */
   @Override
   public RuleGroups ruleGroups(RulesFilter filter, StoreOptions options) {
-    RulesRequest request = WireRules.request(filter, options);
+    // Label matchers do not travel (a store could not parse them); they apply to the answers here.
+    RulesRequest request = WireRules.request(filter.withoutMatchers(), options);
     List<String> warnings = new ArrayList<>();
     List<RuleGroupStatus> groups = new ArrayList<>();
     for (List<RulesResponse> frames : fanOut(endpointsWith(StoreEndpoint::servesRules),
@@ -210,7 +211,7 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
       }
     }
     List<String> replicaLabels = options.replicaLabels() == null ? List.of() : options.replicaLabels();
-    return new RuleGroups(RuleGroupsMerge.merge(groups, replicaLabels), warnings);
+    return new RuleGroups(RuleGroupsMerge.merge(filter.apply(groups), replicaLabels), warnings);
   }
 
   private List<StoreEndpoint> endpointsWith(Predicate<StoreEndpoint> api) {

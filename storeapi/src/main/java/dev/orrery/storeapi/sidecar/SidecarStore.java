@@ -383,8 +383,9 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
   public RuleGroups ruleGroups(RulesFilter filter, StoreOptions options) {
     checkReady();
     try {
-      return new RuleGroups(filter.apply(prometheus.ruleGroups(filter.type())), List.of())
+      RuleGroups all = new RuleGroups(prometheus.ruleGroups(filter.type()), List.of())
           .withExternalLabels(externalLabels);
+      return new RuleGroups(filter.apply(all.groups()), List.of());
     } catch (IOException e) {
       throw new OrreryException(ErrorCode.STORAGE, "rules from " + prometheus.base() + ": " + e.getMessage(), e);
     }

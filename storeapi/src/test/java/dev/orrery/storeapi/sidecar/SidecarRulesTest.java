@@ -145,6 +145,12 @@ class SidecarRulesTest {
     RuleGroups all = querier.ruleGroups(RulesFilter.ALL, STRICT);
     assertThat(all.groups().get(0).rules()).hasSize(6);
     assertThat(all.activeAlerts()).extracting(a -> a.labels().get("replica")).containsExactlyInAnyOrder("a", "b");
+    // Label matchers (match[]) see the rules with their external labels, and are applied by the querier.
+    RulesFilter paging = new RulesFilter(null, List.of(), List.of(), List.of(), List.of(List.of(
+        dev.orrery.core.labels.Matcher.equal("cluster", "eu"), dev.orrery.core.labels.Matcher.equal("severity",
+            "page"))));
+    assertThat(querier.ruleGroups(paging, STRICT).groups().get(0).rules()).extracting(RuleStatus::name)
+        .containsExactly("AlwaysFiring", "AlwaysFiring");
     // Stacked: a querier over the querier.
     ProxyStore top = stores.querier(List.of(stores.serve(querier)));
     assertThat(top.ruleGroups(RulesFilter.ALL, STRICT).groups().get(0).rules()).hasSize(6);
