@@ -280,8 +280,8 @@ public final class RuleCommand implements Callable<Integer> {
           : Shipper.builder(tsdbPath, bucket).externalLabels(external).source("ruler").build();
       scheduler.scheduleAtFixedRate(() -> flushBlocks(manager, external, shipper), 1, 1, TimeUnit.MINUTES);
       out.printf("Ruler evaluating %d rule groups, serving %sapi/v1/rules and %sapi/v1/alerts, and its recorded "
-          + "series and rules over the StoreAPI and Rules API on port %d; %d series replayed from %s (Ctrl-C stops; POST %s-/reload or SIGHUP "
-          + "reloads the rule files)%n", manager.groups().size(), server.uri(), server.uri(), storeApi.getPort(),
+          + "series and rules over the StoreAPI and Rules API on port %d; %d series replayed from %s (Ctrl-C stops; "
+          + "POST %s-/reload or SIGHUP reloads the rule files)%n", manager.groups().size(), server.uri(), server.uri(), storeApi.getPort(),
           manager.storage().seriesCount(), tsdbPath.resolve("wal"), server.uri());
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
