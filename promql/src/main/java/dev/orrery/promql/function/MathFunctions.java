@@ -36,6 +36,43 @@ public final class MathFunctions {
     return Math.log(frac) * (1 / Math.log(2)) + exp;
   }
 
+  /**
+   * Go's {@code math.Exp2} as it runs on amd64 (the portable algorithm: reduce to {@code 2^k × e^r}, {@code |r| ≤
+   * ln(2)/2}, and evaluate {@code e^r} with the same polynomial), so that results such as native histogram quantiles
+   * equal Prometheus' to the last bit; {@code Math.pow(2, x)} can differ in the last ulp.
+   */
+  public static double exp2(double x) {
+    final double ln2Hi = 6.93147180369123816490e-01;
+    final double ln2Lo = 1.90821492927058770002e-10;
+    if (Double.isNaN(x) || x == Double.POSITIVE_INFINITY) {
+      return x;
+    }
+    if (x == Double.NEGATIVE_INFINITY) {
+      return 0;
+    }
+    if (x > 1.0239999999999999e+03) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (x < -1.0740e+03) {
+      return 0;
+    }
+    int k = x > 0 ? (int) (x + 0.5) : x < 0 ? (int) (x - 0.5) : 0;
+    double t = x - k;
+    double hi = t * ln2Hi;
+    double lo = -t * ln2Lo;
+    // e^r × 2^k with r = hi - lo.
+    final double p1 = 1.66666666666666657415e-01;
+    final double p2 = -2.77777777770155933842e-03;
+    final double p3 = 6.61375632143793436117e-05;
+    final double p4 = -1.65339022054652515390e-06;
+    final double p5 = 4.13813679705723846039e-08;
+    double r = hi - lo;
+    double rr = r * r;
+    double c = r - rr * (p1 + rr * (p2 + rr * (p3 + rr * (p4 + rr * p5))));
+    double y = 1 - ((lo - (r * c) / (2 - c)) - hi);
+    return Math.scalb(y, k);
+  }
+
   /** Inverse hyperbolic sine. */
   public static double asinh(double x) {
     if (Double.isNaN(x) || Double.isInfinite(x) || x == 0) {

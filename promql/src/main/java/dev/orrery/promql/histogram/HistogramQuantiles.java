@@ -2,6 +2,7 @@ package dev.orrery.promql.histogram;
 
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.histogram.HistogramArithmetic;
+import dev.orrery.promql.function.MathFunctions;
 
 /**
  * {@code histogram_quantile} and {@code histogram_fraction} over native histograms (Prometheus'
@@ -126,13 +127,13 @@ public final class HistogramQuantiles {
     double logLower = log2(Math.abs(lower));
     double logUpper = log2(Math.abs(upper));
     if (lower > 0) {
-      return new QuantileResult(Math.pow(2, logLower + (logUpper - logLower) * fraction), nan);
+      return new QuantileResult(MathFunctions.exp2(logLower + (logUpper - logLower) * fraction), nan);
     }
-    return new QuantileResult(-Math.pow(2, logUpper + (logLower - logUpper) * (1 - fraction)), nan);
+    return new QuantileResult(-MathFunctions.exp2(logUpper + (logLower - logUpper) * (1 - fraction)), nan);
   }
 
   private static double log2(double v) {
-    return dev.orrery.promql.function.MathFunctions.log2(v);
+    return MathFunctions.log2(v);
   }
 
   /** The fraction of observations of {@code h} in {@code (lower, upper]}. */
