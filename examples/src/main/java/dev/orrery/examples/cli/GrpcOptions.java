@@ -1,5 +1,6 @@
 package dev.orrery.examples.cli;
 
+import dev.orrery.storeapi.GrpcCompression;
 import dev.orrery.storeapi.tls.GrpcTls;
 import dev.orrery.storeapi.tls.TlsConfig;
 import io.grpc.BindableService;
@@ -34,6 +35,11 @@ final class GrpcOptions {
   @Option(names = "--grpc-server-tls-client-ca",
       description = "CA bundle (PEM) to verify client certificates with; enables mutual TLS (clients must present one).")
   Path serverClientCa;
+
+  @Option(names = "--grpc-compression", defaultValue = "none",
+      description = "Compression of requests to StoreAPI endpoints: none or snappy (Thanos' framed snappy; servers "
+          + "here always accept it). Default ${DEFAULT-VALUE}.")
+  String compression = "none";
 
   @Option(names = "--grpc-client-tls-secure", description = "Use TLS when talking to StoreAPI endpoints.")
   boolean clientSecure;
@@ -71,21 +77,29 @@ final class GrpcOptions {
   Server startServer(List<BindableService> services, Executor executor) throws IOException {
     InetSocketAddress address = parseAddress(grpcAddress);
     NettyServerBuilder b = NettyServerBuilder.forAddress(address, GrpcTls.server(serverTls())).executor(executor)
-        .maxInboundMessageSize(64 << 20);
+        .maxInboundMessageSize(64 << 20).compressorRegistry(GrpcCompression.compressors())
+        .decompressorRegistry(GrpcCompression.decompressors());
     for (BindableService s : services) {
       b.addService(s);
     }
     return b.build().start();
   }
 
-  /** Opens channels to endpoints with the client TLS flags. */
+  /** Opens channels to endpoints with the client TLS and compression flags. */
   Function<String, ManagedChannel> channels(Executor executor) {
+    if (!compression.equals("none") && !compression.equals(GrpcCompression.SNAPPY)) {
+      throw new IllegalArgumentException("--grpc-compression must be none or snappy: " + compression);
+    }
     TlsConfig tls = clientTls();
     try {
       var creds = GrpcTls.client(tls);
       return target -> {
         NettyChannelBuilder b = NettyChannelBuilder.forTarget(target, creds).executor(executor)
-            .maxInboundMessageSize(256 << 20);
+            .maxInboundMessageSize(256 << 20).compressorRegistry(GrpcCompression.compressors())
+            .decompressorRegistry(GrpcCompression.decompressors());
+        if (compression.equals(GrpcCompression.SNAPPY)) {
+          b.intercept(GrpcCompression.compressWith(GrpcCompression.SNAPPY));
+        }
         if (tls != null && tls.serverName() != null) {
           b.overrideAuthority(tls.serverName());
         }

@@ -89,7 +89,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * 2.42 processes serve the last four hours of three (cluster, replica) pairs, each behind an Orrery sidecar; the
  * first four hours of every pair (and the last two of the pairs without a sidecar) sit in a bucket behind a store
  * gateway, so sidecar and gateway overlap by two hours. Every gRPC hop uses mutual TLS with certificates made at test
- * time. Queriers fan out to all four endpoints with {@code --query.replica-label=prometheus_replica}.
+ * time, and requests are snappy-compressed as Thanos' {@code --grpc-compression=snappy} sends them. Queriers fan out to all four endpoints with {@code --query.replica-label=prometheus_replica}.
  *
  * <p>Per query of {@code ../shared/harness/queries.txt}, with compare.py's five default cases (three instants, two
  * ranges):
@@ -177,6 +177,8 @@ class MultiClusterEndToEndTest {
     clientTls.clientCert = clientCert.certFile();
     clientTls.clientKey = clientCert.keyFile();
     clientTls.clientCa = ca.certFile();
+    // Requests compressed as a Thanos querier with --grpc-compression=snappy sends them.
+    clientTls.compression = "snappy";
 
     // Split the harness blocks by (cluster, replica).
     InMemoryBucket bucket = new InMemoryBucket();

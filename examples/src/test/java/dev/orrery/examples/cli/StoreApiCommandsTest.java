@@ -30,7 +30,8 @@ class StoreApiCommandsTest {
     assertThat(run("sidecar", "--help")).contains("--prometheus.url", "--tsdb.path", "--objstore.config-file",
         "--grpc-address", "--grpc-server-tls-key");
     assertThat(run("query", "--help")).contains("--endpoint", "--store", "--store.sd-files", "--query.replica-label",
-        "--grpc-client-tls-secure", "--grpc-client-tls-ca", "--grpc-client-server-name", "--grpc-address");
+        "--grpc-client-tls-secure", "--grpc-client-tls-ca", "--grpc-client-server-name", "--grpc-address",
+        "--grpc-compression");
   }
 
   @Test
@@ -63,5 +64,7 @@ class StoreApiCommandsTest {
     assertThatThrownBy(o::serverTls).hasMessageContaining("--grpc-server-tls-cert");
     assertThat(GrpcOptions.parseAddress("127.0.0.1:10901").getPort()).isEqualTo(10901);
     assertThat(GrpcOptions.parseAddress("[::1]:10901").getAddress().isLoopbackAddress()).isTrue();
+    o.compression = "zstd";
+    assertThatThrownBy(() -> o.channels(Runnable::run)).hasMessageContaining("--grpc-compression must be none or snappy");
   }
 }
