@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code orrery tools}: offline tools. */
 @Command(name = "tools", description = "Offline tools.", mixinStandardHelpOptions = true,
-    subcommands = {BlockToolsCommand.class, BucketToolsCommand.class, WalToolsCommand.class})
+    subcommands = {BlockToolsCommand.class, BucketToolsCommand.class, WalToolsCommand.class,
+        RulesToolsCommand.class})
 public final class ToolsCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;

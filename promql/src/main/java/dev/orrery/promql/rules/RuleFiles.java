@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orrery.promql.ast.Expr;
-import dev.orrery.promql.ast.ValueType;
 import dev.orrery.promql.http.ApiParameters;
 import dev.orrery.promql.parser.PromqlParseException;
 import dev.orrery.promql.parser.PromqlParser;
@@ -26,7 +25,9 @@ import java.util.regex.Pattern;
 /**
  * Reads Prometheus rule files ({@code groups:} of {@code record:} and {@code alert:} rules), checked as strictly as
  * Prometheus checks them: unknown keys, a rule that is both or neither kind, a bad metric or label name, an expression
- * that does not parse or has the wrong type, a template that does not parse, a duplicate group name. Every error names
+ * that does not parse, a template that does not parse, a duplicate group name. As in Prometheus, an expression's type
+ * is not checked here: a scalar result is one sample without labels, and a range vector or string fails the rule when
+ * it is evaluated. Every error names
  * the file, the group, the rule's position and name, as Prometheus' {@code group "g", rule 2, "name": ...}. Stateless.
  */
 public final class RuleFiles {
@@ -176,15 +177,7 @@ public final class RuleFiles {
           throw new IllegalArgumentException(where + ": invalid field '" + key + "' in recording rule");
         }
       }
-      if (expr.type() != ValueType.VECTOR && expr.type() != ValueType.SCALAR) {
-        throw new IllegalArgumentException(where + ": expression must be an instant vector or a scalar, got "
-            + expr.type().documentedName());
-      }
       return new RecordingRule(record, exprText, expr, labels);
-    }
-    if (expr.type() != ValueType.VECTOR) {
-      throw new IllegalArgumentException(where + ": alert expression must be an instant vector, got "
-          + expr.type().documentedName());
     }
     Map<String, String> annotations = stringMap(r.path("annotations"), where + ": annotations");
     Duration hold = r.has("for") ? duration(r.get("for"), where + ": for") : Duration.ZERO;

@@ -126,13 +126,6 @@ class RuleFilesTest {
           - name: g
             rules:
               - alert: A
-                expr: "1"
-        """, "\"A\": alert expression must be an instant vector, got scalar");
-    assertError("""
-        groups:
-          - name: g
-            rules:
-              - alert: A
                 expr: up
                 for: five minutes
         """, "\"A\": for: not a valid duration string: \"five minutes\"");

@@ -200,6 +200,32 @@ class RuleManagerTest {
     assertThat(values(manager.storage(), "fine")).containsExactly(2.0);
   }
 
+  /**
+   * As in Prometheus, an expression's type is not checked when the rules load: a scalar alert fires as one alert
+   * without series labels, and a range vector fails its rule when evaluated.
+   */
+  @Test
+  void scalarAlertsFireAndRangeVectorRulesFailWhenEvaluated() {
+    load("""
+        groups:
+          - name: g
+            rules:
+              - alert: ScalarOne
+                expr: "1"
+              - record: ranged
+                expr: up[5m]
+        """);
+
+    manager.evaluate(T0);
+
+    List<RuleManager.RuleStatus> rules = manager.groups().get(0).rules();
+    assertThat(rules.get(0).health()).isEqualTo(RuleHealth.OK);
+    assertThat(rules.get(0).alerts()).singleElement()
+        .satisfies(a -> assertThat(a.labels()).isEqualTo(Labels.of("alertname", "ScalarOne")));
+    assertThat(rules.get(1).health()).isEqualTo(RuleHealth.ERR);
+    assertThat(rules.get(1).lastError()).contains("range vector");
+  }
+
   @Test
   void keepFiringForHoldsAResolvedAlertAndLimitsFailTheRule() {
     load("""
