@@ -2,13 +2,13 @@ package dev.orrery.storeapi;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
-import dev.orrery.core.labels.LabelsBuilder;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.LabelsBuilder;
 import dev.orrery.core.labels.MatchType;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.storeapi.proto.thanos.Label;
-import dev.orrery.storeapi.proto.thanos.LabelSet;
 import dev.orrery.storeapi.proto.thanos.LabelMatcher;
+import dev.orrery.storeapi.proto.thanos.LabelSet;
 import dev.orrery.storeapi.proto.thanos.ZLabelSet;
 import java.util.ArrayList;
 import java.util.List;

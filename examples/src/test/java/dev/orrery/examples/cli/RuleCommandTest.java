@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code orrery rule --once} over the demo data set (3 clusters x 2 replicas, 3 hours from 2024-01-01), and a serving

@@ -2,9 +2,9 @@ package dev.orrery.promql.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orrery.core.OrreryException;
 import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.block.PartitionedBlockWriter;
-import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.rules.AlertStatus;
 import dev.orrery.core.rules.AlertingRuleStatus;
