@@ -32,8 +32,8 @@ final class RuleGroupsJson {
 
   private RuleGroupsJson() {}
 
-  /** Writes {@code {"groups": [...]}}. */
-  static void writeGroups(ApiJsonWriter json, List<RuleGroupStatus> groups) throws IOException {
+  /** Writes {@code {"groups": [...]}}, with {@code "groupNextToken"} when {@code nextToken} is not null. */
+  static void writeGroups(ApiJsonWriter json, List<RuleGroupStatus> groups, String nextToken) throws IOException {
     JsonGenerator g = json.generator();
     g.writeStartObject();
     g.writeArrayFieldStart("groups");
@@ -59,6 +59,9 @@ final class RuleGroupsJson {
       g.writeEndObject();
     }
     g.writeEndArray();
+    if (nextToken != null) {
+      g.writeStringField("groupNextToken", nextToken);
+    }
     g.writeEndObject();
   }
 

@@ -18,6 +18,11 @@ import dev.orrery.promql.http.PrometheusApiHandler.Params;
 import dev.orrery.promql.http.PrometheusApiHandler.Reply;
 import dev.orrery.promql.parser.PromqlParseException;
 import dev.orrery.promql.parser.PromqlParser;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -38,16 +43,72 @@ final class SourceEndpoints {
     this.exemplars = exemplars;
   }
 
-  // Prometheus 3's /api/v1/rules: groups left without rules by the filters are not shown.
+  // Prometheus 3's /api/v1/rules: groups left without rules by the filters are not shown; group_limit pages through
+  // the groups, group_next_token (the SHA-1 of "file;name" of the first group of the next page) continues.
   Reply rules(Params p) {
     String type = p.first("type");
     if (type != null && !type.equals("alert") && !type.equals("record")) {
       throw ApiException.badData("invalid query parameter type='" + type + "', must be one of 'alert' or 'record'");
     }
+    int limit = groupLimit(p);
+    String token = p.first("group_next_token", "");
     RuleGroups groups = ruleGroups(new RulesFilter(type, p.all("rule_name[]"), p.all("rule_group[]"), p.all("file[]"),
         PrometheusApiHandler.matcherSetsOrBadData(p.all("match[]"))), p);
-    List<RuleGroupStatus> shown = groups.groups().stream().filter(g -> !g.rules().isEmpty()).toList();
-    return new Reply(json -> RuleGroupsJson.writeGroups(json, shown), groups.warnings(), List.of());
+    List<RuleGroupStatus> shown = new ArrayList<>();
+    String nextToken = null;
+    boolean found = token.isEmpty();
+    for (RuleGroupStatus g : groups.groups()) {
+      if (!found) {
+        if (!token.equals(nextToken(g))) {
+          continue;
+        }
+        found = true;
+      }
+      if (g.rules().isEmpty()) {
+        continue;
+      }
+      if (limit > 0 && shown.size() == limit) {
+        nextToken = nextToken(g);
+        break;
+      }
+      shown.add(g);
+    }
+    if (!found) {
+      throw ApiException.badData("invalid group_next_token '" + token + "'. were rule groups changed?");
+    }
+    String next = nextToken;
+    return new Reply(json -> RuleGroupsJson.writeGroups(json, shown, next), groups.warnings(), List.of());
+  }
+
+  private static int groupLimit(Params p) {
+    String limit = p.first("group_limit", "");
+    if (limit.isEmpty()) {
+      if (!p.first("group_next_token", "").isEmpty()) {
+        throw ApiException.invalidParameter("group_next_token",
+            "group_limit needs to be present in order to paginate over the groups");
+      }
+      return 0;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(limit);
+    } catch (NumberFormatException e) {
+      throw ApiException.invalidParameter("group_limit", "group_limit needs to be a valid number: " + limit);
+    }
+    if (n <= 0) {
+      throw ApiException.invalidParameter("group_limit", "group_limit needs to be greater than 0");
+    }
+    return n;
+  }
+
+  /** Prometheus' page token of a group: the hex SHA-1 of {@code file;name}. */
+  static String nextToken(RuleGroupStatus g) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+          .digest((g.file() + ";" + g.name()).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-1", e);
+    }
   }
 
   Reply alerts(Params p) {

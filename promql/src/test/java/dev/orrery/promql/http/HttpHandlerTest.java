@@ -399,6 +399,19 @@ class HttpHandlerTest {
           .contains("\"name\":\"job:up:sum\"");
       assertThat(get(s, "/api/v1/alerts").body).contains("\"alertname\":\"Down\"").contains("\"state\":\"firing\"");
       assertThat(get(s, "/api/v1/rules?match[]=" + enc("{severity=\"\"}")).status).isEqualTo(400);
+      // Prometheus 3's paging: group_limit groups, then the token (SHA-1 of "file;name") of the next page's first.
+      String first = get(s, "/api/v1/rules?group_limit=1").body;
+      assertThat(first).contains("\"name\":\"alerts\"").doesNotContain("\"name\":\"records\"")
+          .contains("\"groupNextToken\":\"6804db60a61c1c7b937142ec98fc219fe7dba047\"");
+      String second = get(s, "/api/v1/rules?group_limit=1&group_next_token=6804db60a61c1c7b937142ec98fc219fe7dba047").body;
+      assertThat(second).contains("\"name\":\"records\"").doesNotContain("\"name\":\"alerts\"")
+          .doesNotContain("groupNextToken");
+      assertError(get(s, "/api/v1/rules?group_next_token=6804db60a61c1c7b937142ec98fc219fe7dba047"), 400, "bad_data", "invalid parameter "
+          + "\\\"group_next_token\\\": group_limit needs to be present in order to paginate over the groups");
+      assertError(get(s, "/api/v1/rules?group_limit=0"), 400, "bad_data",
+          "invalid parameter \\\"group_limit\\\": group_limit needs to be greater than 0");
+      assertThat(get(s, "/api/v1/rules?group_limit=1&group_next_token=feed").body)
+          .contains("invalid group_next_token 'feed'. were rule groups changed?");
     }
   }
 
