@@ -59,8 +59,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /api/v1/metadata} (parameters {@code metric}, {@code limit}, {@code limit_per_metric} and {@code
  *       partial_response}) from a {@link MetricMetadataSource} (none by default: blocks carry no metadata);
  *   <li>{@code /api/v1/rules} (parameters {@code type}, {@code rule_name[]}, {@code rule_group[]}, {@code file[]},
- *       {@code match[]}, Prometheus 3's paging {@code group_limit} and {@code group_next_token}, and {@code
- *       partial_response}) and {@code /api/v1/alerts} from a {@link RuleGroupsSource} (none by default);
+ *       {@code match[]}, Prometheus 3's {@code exclude_alerts} and paging {@code group_limit} and {@code
+ *       group_next_token}, and {@code partial_response}) and {@code /api/v1/alerts} from a {@link RuleGroupsSource}
+ *       (none by default);
  *   <li>{@code /-/healthy} and {@code /-/ready} (GET or HEAD), which answer 200 while the server runs;
  *   <li>{@code /-/reload} (POST or PUT) when given a {@link Reloader}: 200 once it reloaded, 500 with the error when
  *       it failed; other methods are answered 405;
@@ -323,7 +324,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     return new StoreOptions(dedup, replicaLabels.isEmpty() ? null : replicaLabels, partial, resolution);
   }
 
-  private static Boolean bool(Params p, String name) {
+  static Boolean bool(Params p, String name) {
     String v = p.first(name);
     if (v == null || v.isEmpty()) {
       return null;

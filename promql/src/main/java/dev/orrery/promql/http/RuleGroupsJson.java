@@ -32,8 +32,13 @@ final class RuleGroupsJson {
 
   private RuleGroupsJson() {}
 
-  /** Writes {@code {"groups": [...]}}, with {@code "groupNextToken"} when {@code nextToken} is not null. */
-  static void writeGroups(ApiJsonWriter json, List<RuleGroupStatus> groups, String nextToken) throws IOException {
+  /**
+   * Writes {@code {"groups": [...]}}, with {@code "groupNextToken"} when {@code nextToken} is not null; with {@code
+   * excludeAlerts} the alerting rules' {@code alerts} are {@code null}, as Prometheus writes them for {@code
+   * exclude_alerts=true}.
+   */
+  static void writeGroups(ApiJsonWriter json, List<RuleGroupStatus> groups, String nextToken, boolean excludeAlerts)
+      throws IOException {
     JsonGenerator g = json.generator();
     g.writeStartObject();
     g.writeArrayFieldStart("groups");
@@ -43,7 +48,7 @@ final class RuleGroupsJson {
       g.writeStringField("file", group.file());
       g.writeArrayFieldStart("rules");
       for (RuleStatus rule : group.rules()) {
-        writeRule(json, rule);
+        writeRule(json, rule, excludeAlerts);
       }
       g.writeEndArray();
       writeSeconds(g, "interval", group.interval());
@@ -77,7 +82,7 @@ final class RuleGroupsJson {
     g.writeEndObject();
   }
 
-  private static void writeRule(ApiJsonWriter json, RuleStatus status) throws IOException {
+  private static void writeRule(ApiJsonWriter json, RuleStatus status, boolean excludeAlerts) throws IOException {
     JsonGenerator g = json.generator();
     g.writeStartObject();
     switch (status) {
@@ -89,11 +94,15 @@ final class RuleGroupsJson {
         writeSeconds(g, "keepFiringFor", rule.keepFiringFor());
         writeLabels(g, "labels", rule.labels());
         writeMap(g, "annotations", rule.annotations());
-        g.writeArrayFieldStart("alerts");
-        for (AlertStatus a : rule.alerts()) {
-          writeAlert(json, a);
+        if (excludeAlerts) {
+          g.writeNullField("alerts");
+        } else {
+          g.writeArrayFieldStart("alerts");
+          for (AlertStatus a : rule.alerts()) {
+            writeAlert(json, a);
+          }
+          g.writeEndArray();
         }
-        g.writeEndArray();
       }
       case RecordingRuleStatus rule -> {
         g.writeStringField("name", rule.name());

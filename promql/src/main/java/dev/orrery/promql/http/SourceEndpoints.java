@@ -44,13 +44,15 @@ final class SourceEndpoints {
   }
 
   // Prometheus 3's /api/v1/rules: groups left without rules by the filters are not shown; group_limit pages through
-  // the groups, group_next_token (the SHA-1 of "file;name" of the first group of the next page) continues.
+  // the groups, group_next_token (the SHA-1 of "file;name" of the first group of the next page) continues;
+  // exclude_alerts leaves the alerting rules' alerts out.
   Reply rules(Params p) {
     String type = p.first("type");
     if (type != null && !type.equals("alert") && !type.equals("record")) {
       throw ApiException.badData("invalid query parameter type='" + type + "', must be one of 'alert' or 'record'");
     }
     int limit = groupLimit(p);
+    boolean excludeAlerts = Boolean.TRUE.equals(PrometheusApiHandler.bool(p, "exclude_alerts"));
     String token = p.first("group_next_token", "");
     RuleGroups groups = ruleGroups(new RulesFilter(type, p.all("rule_name[]"), p.all("rule_group[]"), p.all("file[]"),
         PrometheusApiHandler.matcherSetsOrBadData(p.all("match[]"))), p);
@@ -77,8 +79,10 @@ final class SourceEndpoints {
       throw ApiException.badData("invalid group_next_token '" + token + "'. were rule groups changed?");
     }
     String next = nextToken;
-    return new Reply(json -> RuleGroupsJson.writeGroups(json, shown, next), groups.warnings(), List.of());
+    return new Reply(json -> RuleGroupsJson.writeGroups(json, shown, next, excludeAlerts), groups.warnings(),
+        List.of());
   }
+
 
   private static int groupLimit(Params p) {
     String limit = p.first("group_limit", "");

@@ -410,6 +410,9 @@ class HttpHandlerTest {
           + "\\\"group_next_token\\\": group_limit needs to be present in order to paginate over the groups");
       assertError(get(s, "/api/v1/rules?group_limit=0"), 400, "bad_data",
           "invalid parameter \\\"group_limit\\\": group_limit needs to be greater than 0");
+      assertThat(get(s, "/api/v1/rules?exclude_alerts=true").body).contains("\"alerts\":null")
+          .doesNotContain("\"alertname\"");
+      assertThat(get(s, "/api/v1/rules?exclude_alerts=maybe").status).isEqualTo(400);
       assertThat(get(s, "/api/v1/rules?group_limit=1&group_next_token=feed").body)
           .contains("invalid group_next_token 'feed'. were rule groups changed?");
     }
