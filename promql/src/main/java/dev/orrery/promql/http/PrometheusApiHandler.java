@@ -229,7 +229,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private Reply query(Params p) {
     int limit = ApiParameters.parseLimit(p.first("limit"));
     long time = ApiParameters.parseTimeParam("time", p.first("time"), clock.millis());
-    QueryOptions options = queryOptions(p);
+    QueryOptions options = queryOptions(p, null);
     String query = p.first("query", "");
     QueryResult result = evaluate(() -> evaluator.instantQuery(query, time, options));
     return queryReply(query, result, limit);
@@ -257,9 +257,9 @@ public final class PrometheusApiHandler extends Handler.Abstract {
       throw ApiException.badData(
           "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
     }
-    QueryOptions options = queryOptions(p);
-    String query = p.first("query", "");
     long stepMillis = stepNanos / 1_000_000L;
+    QueryOptions options = queryOptions(p, stepMillis / 5);
+    String query = p.first("query", "");
     QueryResult result = evaluate(() -> evaluator.rangeQuery(query, start, end, stepMillis, options));
     return queryReply(query, result, limit);
   }
@@ -283,7 +283,8 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     }
   }
 
-  private static QueryOptions queryOptions(Params p) {
+  /** @param autoResolutionMillis what {@code max_source_resolution=auto} means for this query, or {@code null} */
+  private static QueryOptions queryOptions(Params p, Long autoResolutionMillis) {
     Duration timeout = null;
     String to = p.first("timeout");
     if (to != null && !to.isEmpty()) {
@@ -302,23 +303,33 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         throw ApiException.badData("error parsing lookback delta duration: " + e.getMessage());
       }
     }
-    StoreOptions store = storeOptions(p);
+    StoreOptions store = storeOptions(p, autoResolutionMillis);
     return timeout == null && lookback == null && store.isEmpty() ? QueryOptions.DEFAULT
         : new QueryOptions(timeout, lookback, store);
   }
 
   // The Thanos querier's parameters, carried to the stores as select hints.
   static StoreOptions storeOptions(Params p) {
+    return storeOptions(p, null);
+  }
+
+  // max_source_resolution=auto is Thanos' step / 5 for range queries, raw data otherwise.
+  private static StoreOptions storeOptions(Params p, Long autoResolutionMillis) {
     Boolean dedup = bool(p, "dedup");
     Boolean partial = bool(p, "partial_response");
     List<String> replicaLabels = p.all("replicaLabels[]");
     Long resolution = null;
     String res = p.first("max_source_resolution");
-    if (res != null && !res.isEmpty() && !res.equals("auto")) {
+    if (res != null && res.equals("auto")) {
+      resolution = autoResolutionMillis;
+    } else if (res != null && !res.isEmpty()) {
       try {
         resolution = ApiParameters.parseDuration(res) / 1_000_000L;
       } catch (IllegalArgumentException e) {
         throw ApiException.invalidParameter("max_source_resolution", e.getMessage());
+      }
+      if (resolution < 0) {
+        throw ApiException.badData("negative 'max_source_resolution' is not accepted. Try a positive integer");
       }
     }
     return new StoreOptions(dedup, replicaLabels.isEmpty() ? null : replicaLabels, partial, resolution);

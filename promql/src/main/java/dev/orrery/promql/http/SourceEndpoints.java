@@ -149,7 +149,8 @@ final class SourceEndpoints {
     }
     ExemplarSet set;
     try {
-      set = exemplars.exemplars(new ExemplarQuery(query, selectors, start, end), PrometheusApiHandler.storeOptions(p));
+      set = exemplars.exemplars(new ExemplarQuery(query, selectors, start, end),
+          PrometheusApiHandler.storeOptions(p));
     } catch (OrreryException e) {
       throw new ApiException(ApiErrorType.INTERNAL, "retrieving exemplars: " + e.getMessage(), e);
     }
@@ -162,7 +163,8 @@ final class SourceEndpoints {
     int limitPerMetric = metadataLimit(p, "limit_per_metric");
     MetricMetadataSet set;
     try {
-      set = metadata.metricMetadata(p.first("metric", ""), limit, PrometheusApiHandler.storeOptions(p)).limitPerMetric(limitPerMetric);
+      set = metadata.metricMetadata(p.first("metric", ""), limit, PrometheusApiHandler.storeOptions(p))
+          .limitPerMetric(limitPerMetric);
     } catch (OrreryException e) {
       throw new ApiException(ApiErrorType.INTERNAL, "retrieving metadata: " + e.getMessage(), e);
     }

@@ -216,8 +216,13 @@ class HttpHandlerTest {
           + "&partial_response=true&max_source_resolution=5m");
       assertThat(recording.lastOptions.store()).isEqualTo(new dev.orrery.core.storage.StoreOptions(false,
           List.of("replica", "rule_replica"), true, 300_000L));
-      get(s, "/api/v1/query_range?query=1&start=0&end=60&step=15&max_source_resolution=auto");
+      // auto is Thanos' step / 5 for range queries, raw data for instant ones.
+      get(s, "/api/v1/query_range?query=1&start=0&end=3600&step=1h&max_source_resolution=auto");
+      assertThat(recording.lastOptions.store().maxSourceResolutionMillis()).isEqualTo(720_000L);
+      get(s, "/api/v1/query?query=1&max_source_resolution=auto");
       assertThat(recording.lastOptions.store().isEmpty()).isTrue();
+      assertError(get(s, "/api/v1/query?query=1&max_source_resolution=-300"), 400, "bad_data",
+          "negative 'max_source_resolution' is not accepted. Try a positive integer");
       assertError(get(s, "/api/v1/query?query=1&dedup=maybe"), 400, "bad_data",
           "invalid parameter \\\"dedup\\\": cannot parse \\\"maybe\\\" as a boolean");
     }
