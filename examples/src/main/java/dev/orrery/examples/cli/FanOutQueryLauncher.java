@@ -32,9 +32,22 @@ final class FanOutQueryLauncher implements AutoCloseable {
     this.grpc = grpc;
   }
 
-  /** What the querier needs beyond the HTTP settings. */
+  /**
+   * What the querier needs beyond the HTTP settings.
+   *
+   * @param autoDownsampling whether range queries without {@code max_source_resolution} read data downsampled to up
+   *     to a fifth of their step, as Thanos' {@code --query.auto-downsampling}
+   */
   record FanOutSettings(List<String> endpoints, Path endpointFile, List<String> replicaLabels, boolean dedup,
-      boolean partialResponse, Duration storeTimeout, Duration refreshInterval, boolean serveGrpc) {}
+      boolean partialResponse, Duration storeTimeout, Duration refreshInterval, boolean serveGrpc,
+      boolean autoDownsampling) {
+    /** Settings without auto-downsampling. */
+    FanOutSettings(List<String> endpoints, Path endpointFile, List<String> replicaLabels, boolean dedup,
+        boolean partialResponse, Duration storeTimeout, Duration refreshInterval, boolean serveGrpc) {
+      this(endpoints, endpointFile, replicaLabels, dedup, partialResponse, storeTimeout, refreshInterval, serveGrpc,
+          false);
+    }
+  }
 
   /**
    * Starts the querier.
@@ -59,6 +72,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
               fanOut)))
           .rules((filter, options) -> proxy.ruleGroups(filter, withQuerierDefaults(options, fanOut)))
           .exemplars((query, options) -> proxy.exemplars(query, withQuerierDefaults(options, fanOut)))
+          .autoDownsampling(fanOut.autoDownsampling())
           .build();
       if (fanOut.serveGrpc()) {
         grpc = grpcOptions.startServer(StoreServices.of(proxy, stores.exec), stores.exec);

@@ -49,6 +49,10 @@ public final class QueryCommand implements Callable<Integer> {
       description = "How often endpoints' Info and --store.sd-files are re-read (default ${DEFAULT-VALUE}).")
   String refreshInterval;
 
+  @Option(names = "--query.auto-downsampling", description = "Range queries without max_source_resolution read "
+      + "downsampled data of up to a fifth of their step (as Thanos' flag).")
+  boolean autoDownsampling;
+
   @Option(names = "--grpc", description = "Also serve the querier's own StoreAPI on --grpc-address (stacking).")
   boolean serveGrpc;
 
@@ -108,7 +112,8 @@ public final class QueryCommand implements Callable<Integer> {
     try {
       fanOut = new FanOutQueryLauncher.FanOutSettings(endpoints, endpointFile, replicaLabels, dedup, partialResponse,
           QueryApiLauncher.parseDuration("--store.response-timeout", storeTimeout),
-          QueryApiLauncher.parseDuration("--endpoint.refresh-interval", refreshInterval), serveGrpc);
+          QueryApiLauncher.parseDuration("--endpoint.refresh-interval", refreshInterval), serveGrpc,
+          autoDownsampling);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

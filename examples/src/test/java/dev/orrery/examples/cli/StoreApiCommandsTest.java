@@ -31,7 +31,7 @@ class StoreApiCommandsTest {
         "--grpc-address", "--grpc-server-tls-key");
     assertThat(run("query", "--help")).contains("--endpoint", "--store", "--store.sd-files", "--query.replica-label",
         "--grpc-client-tls-secure", "--grpc-client-tls-ca", "--grpc-client-server-name", "--grpc-address",
-        "--grpc-compression");
+        "--grpc-compression", "--query.auto-downsampling");
   }
 
   @Test

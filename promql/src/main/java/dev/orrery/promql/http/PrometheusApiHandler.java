@@ -101,6 +101,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private final Clock clock;
   private final byte[] indexPage;
   private final SourceEndpoints sources;
+  private final boolean autoDownsampling;
   private final Reloader reloader;
 
   private PrometheusApiHandler(Builder b) {
@@ -110,6 +111,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     this.clock = b.clock;
     this.indexPage = b.indexPage ? loadIndexPage() : null;
     this.sources = new SourceEndpoints(b.rules, b.metadata, b.exemplars);
+    this.autoDownsampling = b.autoDownsampling;
     this.reloader = b.reloader;
 
   }
@@ -229,7 +231,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   private Reply query(Params p) {
     int limit = ApiParameters.parseLimit(p.first("limit"));
     long time = ApiParameters.parseTimeParam("time", p.first("time"), clock.millis());
-    QueryOptions options = queryOptions(p, null);
+    QueryOptions options = queryOptions(p, null, false);
     String query = p.first("query", "");
     QueryResult result = evaluate(() -> evaluator.instantQuery(query, time, options));
     return queryReply(query, result, limit);
@@ -258,7 +260,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
           "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
     }
     long stepMillis = stepNanos / 1_000_000L;
-    QueryOptions options = queryOptions(p, stepMillis / 5);
+    QueryOptions options = queryOptions(p, stepMillis / 5, autoDownsampling);
     String query = p.first("query", "");
     QueryResult result = evaluate(() -> evaluator.rangeQuery(query, start, end, stepMillis, options));
     return queryReply(query, result, limit);
@@ -283,8 +285,11 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     }
   }
 
-  /** @param autoResolutionMillis what {@code max_source_resolution=auto} means for this query, or {@code null} */
-  private static QueryOptions queryOptions(Params p, Long autoResolutionMillis) {
+  /**
+   * @param autoResolutionMillis what {@code max_source_resolution=auto} means for this query, or {@code null}
+   * @param autoByDefault whether a query without {@code max_source_resolution} is {@code auto}
+   */
+  private static QueryOptions queryOptions(Params p, Long autoResolutionMillis, boolean autoByDefault) {
     Duration timeout = null;
     String to = p.first("timeout");
     if (to != null && !to.isEmpty()) {
@@ -303,24 +308,24 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         throw ApiException.badData("error parsing lookback delta duration: " + e.getMessage());
       }
     }
-    StoreOptions store = storeOptions(p, autoResolutionMillis);
+    StoreOptions store = storeOptions(p, autoResolutionMillis, autoByDefault);
     return timeout == null && lookback == null && store.isEmpty() ? QueryOptions.DEFAULT
         : new QueryOptions(timeout, lookback, store);
   }
 
   // The Thanos querier's parameters, carried to the stores as select hints.
   static StoreOptions storeOptions(Params p) {
-    return storeOptions(p, null);
+    return storeOptions(p, null, false);
   }
 
   // max_source_resolution=auto is Thanos' step / 5 for range queries, raw data otherwise.
-  private static StoreOptions storeOptions(Params p, Long autoResolutionMillis) {
+  private static StoreOptions storeOptions(Params p, Long autoResolutionMillis, boolean autoByDefault) {
     Boolean dedup = bool(p, "dedup");
     Boolean partial = bool(p, "partial_response");
     List<String> replicaLabels = p.all("replicaLabels[]");
     Long resolution = null;
     String res = p.first("max_source_resolution");
-    if (res != null && res.equals("auto")) {
+    if ("auto".equals(res) || autoByDefault && (res == null || res.isEmpty())) {
       resolution = autoResolutionMillis;
     } else if (res != null && !res.isEmpty()) {
       try {
@@ -807,6 +812,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     private Reloader reloader;
     private MetricMetadataSource metadata = MetricMetadataSource.NONE;
     private ExemplarSource exemplars = ExemplarSource.NONE;
+    private boolean autoDownsampling;
 
     private Builder() {}
 
@@ -861,6 +867,15 @@ public final class PrometheusApiHandler extends Handler.Abstract {
      */
     public Builder exemplars(ExemplarSource exemplars) {
       this.exemplars = Objects.requireNonNull(exemplars, "exemplars is null");
+      return this;
+    }
+
+    /**
+     * Whether range queries without {@code max_source_resolution} read data downsampled to up to a fifth of their
+     * step, as Thanos' {@code --query.auto-downsampling} (default false: raw data).
+     */
+    public Builder autoDownsampling(boolean enabled) {
+      this.autoDownsampling = enabled;
       return this;
     }
 

@@ -221,10 +221,26 @@ class HttpHandlerTest {
       assertThat(recording.lastOptions.store().maxSourceResolutionMillis()).isEqualTo(720_000L);
       get(s, "/api/v1/query?query=1&max_source_resolution=auto");
       assertThat(recording.lastOptions.store().isEmpty()).isTrue();
+      assertThat(get(s, "/api/v1/query_range?query=1&start=0&end=3600&step=1h").status).isEqualTo(200);
+      assertThat(recording.lastOptions.store().isEmpty()).as("raw unless auto-downsampling is on").isTrue();
       assertError(get(s, "/api/v1/query?query=1&max_source_resolution=-300"), 400, "bad_data",
           "negative 'max_source_resolution' is not accepted. Try a positive integer");
       assertError(get(s, "/api/v1/query?query=1&dedup=maybe"), 400, "bad_data",
           "invalid parameter \\\"dedup\\\": cannot parse \\\"maybe\\\" as a boolean");
+    }
+  }
+
+  @Test
+  void autoDownsamplingMakesAutoTheDefaultForRangeQueries() throws Exception {
+    FixedEvaluator recording = new FixedEvaluator(new QueryResult.Scalar(0, 1, Annotations.empty()), null);
+    try (ApiServer s = ApiServer.builder().address("127.0.0.1:0").handler(PrometheusApiHandler.builder()
+        .queryable(blocks).evaluator(recording).autoDownsampling(true).build()).start()) {
+      get(s, "/api/v1/query_range?query=1&start=0&end=36000&step=5m");
+      assertThat(recording.lastOptions.store().maxSourceResolutionMillis()).isEqualTo(60_000L);
+      get(s, "/api/v1/query_range?query=1&start=0&end=36000&step=5m&max_source_resolution=0s");
+      assertThat(recording.lastOptions.store().maxSourceResolutionMillis()).isZero();
+      get(s, "/api/v1/query?query=1");
+      assertThat(recording.lastOptions.store().isEmpty()).isTrue();
     }
   }
 
