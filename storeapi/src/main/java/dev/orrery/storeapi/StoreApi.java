@@ -3,6 +3,7 @@ package dev.orrery.storeapi;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
@@ -60,5 +61,14 @@ public interface StoreApi {
    */
   default @Nullable ExemplarSource exemplarsApi() {
     return this instanceof ExemplarSource source ? source : null;
+  }
+
+  /**
+   * The scrape targets this store serves through Thanos' Targets API (targets carrying the store's external labels),
+   * or {@code null} for none (by default itself if it is a {@link TargetsSource}); when there is one, {@link #info()}
+   * announces {@code targets}.
+   */
+  default @Nullable TargetsSource targetsApi() {
+    return this instanceof TargetsSource source ? source : null;
   }
 }

@@ -7,6 +7,7 @@ import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.storeapi.proto.exemplars.ExemplarsGrpc;
 import dev.orrery.storeapi.proto.exemplars.ExemplarsRequest;
 import dev.orrery.storeapi.proto.exemplars.ExemplarsResponse;
@@ -19,6 +20,9 @@ import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.rules.RulesGrpc;
 import dev.orrery.storeapi.proto.rules.RulesRequest;
 import dev.orrery.storeapi.proto.rules.RulesResponse;
+import dev.orrery.storeapi.proto.targets.TargetsGrpc;
+import dev.orrery.storeapi.proto.targets.TargetsRequest;
+import dev.orrery.storeapi.proto.targets.TargetsResponse;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
@@ -53,14 +57,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC services {@code thanos.Store} and {@code thanos.info.Info} over a {@link StoreApi}, plus {@code
- * thanos.Metadata}, {@code thanos.Rules} and {@code thanos.Exemplars} when the store serves them ({@link
- * StoreApi#metadataApi()}, {@link StoreApi#rulesApi()}, {@link StoreApi#exemplarsApi()}). Add the result of {@link #of} to a gRPC server. Unary calls run on the server's executor; each {@code Series} call runs on the given
- * executor (virtual threads work well), because it blocks in the store for I/O and for flow control.
+ * thanos.Metadata}, {@code thanos.Rules}, {@code thanos.Exemplars} and {@code thanos.Targets} when the store serves
+ * them ({@link StoreApi#metadataApi()}, {@link StoreApi#rulesApi()}, {@link StoreApi#exemplarsApi()}, {@link
+ * StoreApi#targetsApi()}). Add the result of {@link #of} to a gRPC server. Unary calls run on the server's executor;
+ * each {@code Series} call runs on the given executor (virtual threads work well), because it blocks in the store for
+ * I/O and for flow control.
  *
  * <p>Flow control: a {@code Series} stream waits while the transport cannot take more (the call's readiness, signalled
  * by its on-ready callback, which can run because the stream is produced off the call's callback thread), so a slow
- * client slows the store instead of filling the heap. Errors become gRPC statuses: {@code BAD_QUERY} → {@code INVALID_ARGUMENT}, {@code
- * LIMIT_EXCEEDED} → {@code RESOURCE_EXHAUSTED}, {@code TIMEOUT} → {@code DEADLINE_EXCEEDED}, {@code CANCELLED} →
+ * client slows the store instead of filling the heap. Errors become gRPC statuses: {@code BAD_QUERY} → {@code
+ * INVALID_ARGUMENT}, {@code LIMIT_EXCEEDED} → {@code RESOURCE_EXHAUSTED}, {@code TIMEOUT} → {@code DEADLINE_EXCEEDED}, {@code CANCELLED} →
  * {@code CANCELLED}, {@code UNSUPPORTED} → {@code UNIMPLEMENTED}, anything else → {@code INTERNAL}/{@code
  * UNAVAILABLE}.
  */
@@ -70,8 +76,8 @@ public final class StoreServices {
   private StoreServices() {}
 
   /**
-   * The Store and Info services over {@code store}, and the Metadata, Rules and Exemplars services when it serves
-   * them.
+   * The Store and Info services over {@code store}, and the Metadata, Rules, Exemplars and Targets services when it
+   * serves them.
    *
    * @param executor runs each {@code Series} stream; owned by the caller
    */
@@ -97,6 +103,10 @@ public final class StoreServices {
     ExemplarSource exemplars = store.exemplarsApi();
     if (exemplars != null) {
       services.add(new ExemplarsService(exemplars));
+    }
+    TargetsSource targets = store.targetsApi();
+    if (targets != null) {
+      services.add(new TargetsService(targets));
     }
     return List.copyOf(services);
   }
@@ -277,6 +287,20 @@ public final class StoreServices {
     public void exemplars(ExemplarsRequest request, StreamObserver<ExemplarsResponse> observer) {
       answer(observer, () -> WireExemplars.responses(source.exemplars(WireExemplars.query(request),
           WireExemplars.options(request))));
+    }
+  }
+
+  private static final class TargetsService extends TargetsGrpc.TargetsImplBase {
+    private final TargetsSource source;
+
+    TargetsService(TargetsSource source) {
+      this.source = source;
+    }
+
+    @Override
+    public void targets(TargetsRequest request, StreamObserver<TargetsResponse> observer) {
+      answer(observer, () -> WireTargets.responses(source.targets(WireTargets.state(request),
+          WireTargets.options(request))));
     }
   }
 

@@ -37,10 +37,11 @@ public final class WireExemplars {
   public static List<ExemplarsResponse> responses(ExemplarSet set) {
     List<ExemplarsResponse> out = new ArrayList<>(set.series().size() + set.warnings().size());
     for (ExemplarSeries s : set.series()) {
-      ExemplarData.Builder data = ExemplarData.newBuilder().setSeriesLabels(WireLabels.toPlainLabelSet(s.seriesLabels()));
+      ExemplarData.Builder data = ExemplarData.newBuilder()
+          .setSeriesLabels(WireLabels.toPlainLabelSet(s.seriesLabels()));
       for (Exemplar e : s.exemplars()) {
-        data.addExemplars(dev.orrery.storeapi.proto.exemplars.Exemplar.newBuilder().setLabels(WireLabels.toPlainLabelSet(e.labels()))
-            .setValue(e.value()).setTs(e.timestampMillis()));
+        data.addExemplars(dev.orrery.storeapi.proto.exemplars.Exemplar.newBuilder()
+            .setLabels(WireLabels.toPlainLabelSet(e.labels())).setValue(e.value()).setTs(e.timestampMillis()));
       }
       out.add(ExemplarsResponse.newBuilder().setData(data).build());
     }

@@ -1,6 +1,5 @@
 package dev.orrery.storeapi;
 
-import com.google.protobuf.Timestamp;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Labels;
@@ -24,7 +23,6 @@ import dev.orrery.storeapi.proto.thanos.Label;
 import dev.orrery.storeapi.proto.thanos.LabelSet;
 import dev.orrery.storeapi.proto.thanos.PartialResponseStrategy;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +35,6 @@ import java.util.TreeMap;
  * Go's zero time, as Thanos sends them.
  */
 public final class WireRules {
-  /** Go's zero {@code time.Time} (0001-01-01T00:00:00Z) in Unix seconds. */
-  static final long GO_ZERO_TIME_SECONDS = -62_135_596_800L;
-
   private WireRules() {}
 
   /**
@@ -103,7 +98,7 @@ public final class WireRules {
   public static RuleGroup toProto(RuleGroupStatus g) {
     RuleGroup.Builder b = RuleGroup.newBuilder().setName(g.name()).setFile(g.file())
         .setInterval(seconds(g.interval())).setEvaluationDurationSeconds(seconds(g.evaluationTime()))
-        .setLastEvaluation(timestamp(g.lastEvaluation())).setLimit(g.limit());
+        .setLastEvaluation(WireTimes.timestamp(g.lastEvaluation())).setLimit(g.limit());
     if (g.partialResponseStrategy() != null) {
       b.setPartialResponseStrategy(PartialResponseStrategy.valueOf(g.partialResponseStrategy()));
     }
@@ -111,15 +106,17 @@ public final class WireRules {
       b.addRules(switch (r) {
         case AlertingRuleStatus a -> Rule.newBuilder().setAlert(Alert.newBuilder().setState(state(a.state()))
             .setName(a.name()).setQuery(a.query()).setDurationSeconds(seconds(a.duration()))
-            .setLabels(WireLabels.toPlainLabelSet(a.labels())).setAnnotations(WireLabels.toPlainLabelSet(Labels.of(a.annotations())))
+            .setLabels(WireLabels.toPlainLabelSet(a.labels()))
+            .setAnnotations(WireLabels.toPlainLabelSet(Labels.of(a.annotations())))
             .addAllAlerts(a.alerts().stream().map(WireRules::toProto).toList()).setHealth(a.health())
             .setLastError(a.lastError()).setEvaluationDurationSeconds(seconds(a.evaluationTime()))
-            .setLastEvaluation(timestamp(a.lastEvaluation())).setKeepFiringForSeconds(seconds(a.keepFiringFor())))
+            .setLastEvaluation(WireTimes.timestamp(a.lastEvaluation()))
+            .setKeepFiringForSeconds(seconds(a.keepFiringFor())))
             .build();
         case RecordingRuleStatus rr -> Rule.newBuilder().setRecording(RecordingRule.newBuilder().setName(rr.name())
             .setQuery(rr.query()).setLabels(WireLabels.toPlainLabelSet(rr.labels())).setHealth(rr.health())
             .setLastError(rr.lastError()).setEvaluationDurationSeconds(seconds(rr.evaluationTime()))
-            .setLastEvaluation(timestamp(rr.lastEvaluation()))).build();
+            .setLastEvaluation(WireTimes.timestamp(rr.lastEvaluation()))).build();
       });
     }
     return b.build();
@@ -128,7 +125,7 @@ public final class WireRules {
   private static AlertInstance toProto(AlertStatus a) {
     return AlertInstance.newBuilder().setLabels(WireLabels.toPlainLabelSet(a.labels()))
         .setAnnotations(WireLabels.toPlainLabelSet(Labels.of(a.annotations()))).setState(state(a.state()))
-        .setActiveAt(timestamp(a.activeAt())).setValue(a.value()).build();
+        .setActiveAt(WireTimes.timestamp(a.activeAt())).setValue(a.value()).build();
   }
 
   /** A group from the wire. */
@@ -141,24 +138,25 @@ public final class WireRules {
           List<AlertStatus> alerts = new ArrayList<>(a.getAlertsCount());
           for (AlertInstance i : a.getAlertsList()) {
             alerts.add(new AlertStatus(labels(i.getLabels()), map(i.getAnnotations()), state(i.getState()),
-                instant(i.getActiveAt()), null, i.getValue()));
+                WireTimes.instant(i.getActiveAt()), null, i.getValue()));
           }
           rules.add(new AlertingRuleStatus(state(a.getState()), a.getName(), a.getQuery(),
               duration(a.getDurationSeconds()), duration(a.getKeepFiringForSeconds()), labels(a.getLabels()),
               map(a.getAnnotations()), alerts, a.getHealth(), a.getLastError(),
-              duration(a.getEvaluationDurationSeconds()), instant(a.getLastEvaluation())));
+              duration(a.getEvaluationDurationSeconds()), WireTimes.instant(a.getLastEvaluation())));
         }
         case RECORDING -> {
           RecordingRule rr = r.getRecording();
           rules.add(new RecordingRuleStatus(rr.getName(), rr.getQuery(), labels(rr.getLabels()), rr.getHealth(),
-              rr.getLastError(), duration(rr.getEvaluationDurationSeconds()), instant(rr.getLastEvaluation())));
+              rr.getLastError(), duration(rr.getEvaluationDurationSeconds()),
+              WireTimes.instant(rr.getLastEvaluation())));
         }
         case RESULT_NOT_SET -> { }
       }
     }
     return new RuleGroupStatus(g.getName(), g.getFile(), rules, duration(g.getInterval()), g.getLimit(),
         Duration.ZERO, g.getPartialResponseStrategy().name(), duration(g.getEvaluationDurationSeconds()),
-        instant(g.getLastEvaluation()));
+        WireTimes.instant(g.getLastEvaluation()));
   }
 
   private static AlertState state(String s) {
@@ -191,17 +189,5 @@ public final class WireRules {
 
   private static Duration duration(double seconds) {
     return Duration.ofNanos(Math.round(seconds * 1e9));
-  }
-
-  private static Timestamp timestamp(Instant t) {
-    return t == null ? Timestamp.newBuilder().setSeconds(GO_ZERO_TIME_SECONDS).build()
-        : Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-  }
-
-  private static Instant instant(Timestamp t) {
-    if (t.getSeconds() == 0 && t.getNanos() == 0 || t.getSeconds() == GO_ZERO_TIME_SECONDS && t.getNanos() == 0) {
-      return null;
-    }
-    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The Thanos StoreAPI in Java: the {@link dev.orrery.storeapi.StoreApi} contract that the store gateway, the sidecar
  * and the fan-out querier implement, its gRPC binding ({@link dev.orrery.storeapi.StoreServices}, with Thanos'
- * Metadata, Rules and Exemplars APIs for stores that also serve those), and conversions between the wire messages
- * and {@code core}'s labels, matchers, metadata, rules and exemplars.
+ * Metadata, Rules, Exemplars and Targets APIs for stores that also serve those), and conversions between the wire
+ * messages and {@code core}'s labels, matchers, metadata, rules, exemplars and targets.
  */
 @NullMarked
 package dev.orrery.storeapi;

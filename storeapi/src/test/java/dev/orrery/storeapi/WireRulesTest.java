@@ -44,7 +44,7 @@ class WireRulesTest {
     assertThat(warnings).containsExactly("store x failed");
     // A time not known yet travels as Go's zero time.
     assertThat(frames.get(0).getGroup().getRules(1).getRecording().getLastEvaluation().getSeconds())
-        .isEqualTo(WireRules.GO_ZERO_TIME_SECONDS);
+        .isEqualTo(WireTimes.GO_ZERO_TIME_SECONDS);
   }
 
   @Test

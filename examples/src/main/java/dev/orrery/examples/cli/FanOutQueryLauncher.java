@@ -72,6 +72,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
               fanOut)))
           .rules((filter, options) -> proxy.ruleGroups(filter, withQuerierDefaults(options, fanOut)))
           .exemplars((query, options) -> proxy.exemplars(query, withQuerierDefaults(options, fanOut)))
+          .targets((state, options) -> proxy.targets(state, withQuerierDefaults(options, fanOut)))
           .autoDownsampling(fanOut.autoDownsampling())
           .build();
       if (fanOut.serveGrpc()) {

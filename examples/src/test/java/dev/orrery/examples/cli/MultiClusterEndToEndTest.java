@@ -856,7 +856,7 @@ class MultiClusterEndToEndTest {
     // So do /api/v1/labels and /api/v1/label/<name>/values, and with partial_response=false they fail naming it.
     String range = "start=" + dataStart / 1000 + "&end=" + dataEnd / 1000;
     for (String path : List.of("/api/v1/labels?", "/api/v1/label/instance/values?", "/api/v1/metadata?",
-        "/api/v1/rules?", "/api/v1/query_exemplars?query=up&")) {
+        "/api/v1/rules?", "/api/v1/query_exemplars?query=up&", "/api/v1/targets?")) {
       HttpResponse<String> labels = http.send(HttpRequest.newBuilder(URI.create(base(queryNoDedup.url()) + path
           + range)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(labels.statusCode()).as(labels.body()).isEqualTo(200);

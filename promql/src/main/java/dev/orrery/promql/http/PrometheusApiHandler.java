@@ -13,6 +13,7 @@ import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
 import dev.orrery.core.storage.StoreOptions;
+import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.engine.QueryException;
 import dev.orrery.promql.engine.QueryResult;
@@ -56,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /api/v1/format_query} and {@code /api/v1/parse_query} (GET and POST) with Orrery's parser;
  *   <li>{@code /api/v1/status/buildinfo};
  *   <li>{@code /api/v1/query_exemplars} (GET and POST) from an {@link ExemplarSource} (none by default);
+ *   <li>{@code /api/v1/targets} (parameter {@code state}) from a {@link TargetsSource} (none by default);
  *   <li>{@code /api/v1/metadata} (parameters {@code metric}, {@code limit}, {@code limit_per_metric} and {@code
  *       partial_response}) from a {@link MetricMetadataSource} (none by default: blocks carry no metadata);
  *   <li>{@code /api/v1/rules} (parameters {@code type}, {@code rule_name[]}, {@code rule_group[]}, {@code file[]},
@@ -110,7 +112,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     this.buildInfo = b.buildInfo == null ? BuildInfo.fromManifest() : b.buildInfo;
     this.clock = b.clock;
     this.indexPage = b.indexPage ? loadIndexPage() : null;
-    this.sources = new SourceEndpoints(b.rules, b.metadata, b.exemplars);
+    this.sources = new SourceEndpoints(b.rules, b.metadata, b.exemplars, b.targets);
     this.autoDownsampling = b.autoDownsampling;
     this.reloader = b.reloader;
 
@@ -166,6 +168,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         case BUILD_INFO -> new Reply(json -> writeBuildInfo(json), List.of(), List.of());
         case METADATA -> sources.metricMetadata(params);
         case QUERY_EXEMPLARS -> sources.queryExemplars(params);
+        case TARGETS -> sources.targets(params);
         case RULES -> sources.rules(params);
         case ALERTS -> sources.alerts(params);
       };
@@ -568,7 +571,8 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     METADATA("/metadata", false),
     RULES("/rules", false),
     ALERTS("/alerts", false),
-    QUERY_EXEMPLARS("/query_exemplars", true);
+    QUERY_EXEMPLARS("/query_exemplars", true),
+    TARGETS("/targets", false);
 
     private final String path;
     private final boolean allowsPost;
@@ -812,6 +816,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     private Reloader reloader;
     private MetricMetadataSource metadata = MetricMetadataSource.NONE;
     private ExemplarSource exemplars = ExemplarSource.NONE;
+    private TargetsSource targets = TargetsSource.NONE;
     private boolean autoDownsampling;
 
     private Builder() {}
@@ -867,6 +872,12 @@ public final class PrometheusApiHandler extends Handler.Abstract {
      */
     public Builder exemplars(ExemplarSource exemplars) {
       this.exemplars = Objects.requireNonNull(exemplars, "exemplars is null");
+      return this;
+    }
+
+    /** What {@code /api/v1/targets} serves (default: {@link TargetsSource#NONE}, no targets). */
+    public Builder targets(TargetsSource targets) {
+      this.targets = Objects.requireNonNull(targets, "targets is null");
       return this;
     }
 

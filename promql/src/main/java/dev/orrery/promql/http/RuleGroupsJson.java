@@ -1,19 +1,12 @@
 package dev.orrery.promql.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.orrery.core.labels.Labels;
 import dev.orrery.core.rules.AlertStatus;
 import dev.orrery.core.rules.AlertingRuleStatus;
 import dev.orrery.core.rules.RecordingRuleStatus;
 import dev.orrery.core.rules.RuleGroupStatus;
 import dev.orrery.core.rules.RuleStatus;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.util.List;
 import java.util.Map;
 
@@ -23,13 +16,6 @@ import java.util.Map;
  * groups that have one.
  */
 final class RuleGroupsJson {
-  /** Go's zero {@code time.Time}, which Prometheus prints for a group not evaluated yet. */
-  private static final String GO_ZERO_TIME = "0001-01-01T00:00:00Z";
-  /** RFC 3339 with as many fraction digits as needed, as Go's {@code RFC3339Nano}. */
-  private static final DateTimeFormatter RFC3339 = new DateTimeFormatterBuilder()
-      .appendPattern("uuuu-MM-dd'T'HH:mm:ss").appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-      .appendLiteral('Z').toFormatter().withZone(ZoneOffset.UTC);
-
   private RuleGroupsJson() {}
 
   /**
@@ -51,16 +37,16 @@ final class RuleGroupsJson {
         writeRule(json, rule, excludeAlerts);
       }
       g.writeEndArray();
-      writeSeconds(g, "interval", group.interval());
+      JsonFields.writeSeconds(g, "interval", group.interval());
       g.writeNumberField("limit", group.limit());
       if (!group.queryOffset().isZero()) {
-        writeSeconds(g, "queryOffset", group.queryOffset());
+        JsonFields.writeSeconds(g, "queryOffset", group.queryOffset());
       }
       if (group.partialResponseStrategy() != null) {
         g.writeStringField("partialResponseStrategy", group.partialResponseStrategy());
       }
-      writeSeconds(g, "evaluationTime", group.evaluationTime());
-      g.writeStringField("lastEvaluation", time(group.lastEvaluation()));
+      JsonFields.writeSeconds(g, "evaluationTime", group.evaluationTime());
+      g.writeStringField("lastEvaluation", JsonFields.time(group.lastEvaluation()));
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -90,9 +76,9 @@ final class RuleGroupsJson {
         g.writeStringField("state", rule.state());
         g.writeStringField("name", rule.name());
         g.writeStringField("query", rule.query());
-        writeSeconds(g, "duration", rule.duration());
-        writeSeconds(g, "keepFiringFor", rule.keepFiringFor());
-        writeLabels(g, "labels", rule.labels());
+        JsonFields.writeSeconds(g, "duration", rule.duration());
+        JsonFields.writeSeconds(g, "keepFiringFor", rule.keepFiringFor());
+        JsonFields.writeLabels(g, "labels", rule.labels());
         writeMap(g, "annotations", rule.annotations());
         if (excludeAlerts) {
           g.writeNullField("alerts");
@@ -108,7 +94,7 @@ final class RuleGroupsJson {
         g.writeStringField("name", rule.name());
         g.writeStringField("query", rule.query());
         if (!rule.labels().isEmpty()) {
-          writeLabels(g, "labels", rule.labels());
+          JsonFields.writeLabels(g, "labels", rule.labels());
         }
       }
     }
@@ -116,8 +102,8 @@ final class RuleGroupsJson {
     if (!status.lastError().isEmpty()) {
       g.writeStringField("lastError", status.lastError());
     }
-    writeSeconds(g, "evaluationTime", status.evaluationTime());
-    g.writeStringField("lastEvaluation", time(status.lastEvaluation()));
+    JsonFields.writeSeconds(g, "evaluationTime", status.evaluationTime());
+    g.writeStringField("lastEvaluation", JsonFields.time(status.lastEvaluation()));
     g.writeStringField("type", status instanceof AlertingRuleStatus ? "alerting" : "recording");
     g.writeEndObject();
   }
@@ -129,21 +115,14 @@ final class RuleGroupsJson {
     json.writeLabels(a.labels());
     writeMap(g, "annotations", a.annotations());
     g.writeStringField("state", a.state());
-    g.writeStringField("activeAt", time(a.activeAt()));
+    g.writeStringField("activeAt", JsonFields.time(a.activeAt()));
     if (a.keepFiringSince() != null) {
-      g.writeStringField("keepFiringSince", time(a.keepFiringSince()));
+      g.writeStringField("keepFiringSince", JsonFields.time(a.keepFiringSince()));
     }
     g.writeStringField("value", a.value());
     g.writeEndObject();
   }
 
-  private static void writeLabels(JsonGenerator g, String field, Labels labels) throws IOException {
-    g.writeObjectFieldStart(field);
-    for (int i = 0; i < labels.size(); i++) {
-      g.writeStringField(labels.name(i), labels.value(i));
-    }
-    g.writeEndObject();
-  }
 
   private static void writeMap(JsonGenerator g, String field, Map<String, String> map) throws IOException {
     g.writeObjectFieldStart(field);
@@ -153,12 +132,5 @@ final class RuleGroupsJson {
     g.writeEndObject();
   }
 
-  private static void writeSeconds(JsonGenerator g, String field, Duration d) throws IOException {
-    g.writeFieldName(field);
-    g.writeNumber(ApiJsonWriter.formatFloat(d.toNanos() / 1e9));
-  }
 
-  private static String time(Instant t) {
-    return t == null ? GO_ZERO_TIME : RFC3339.format(t);
-  }
 }

@@ -14,6 +14,8 @@ import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.core.targets.TargetDiscovery;
+import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.promql.http.PrometheusApiHandler.Params;
 import dev.orrery.promql.http.PrometheusApiHandler.Reply;
 import dev.orrery.promql.parser.PromqlParseException;
@@ -29,18 +31,38 @@ import java.util.Map;
 /**
  * The endpoints of {@link PrometheusApiHandler} that answer from sources other than series: {@code /api/v1/rules}
  * and {@code /api/v1/alerts} (a {@link RuleGroupsSource}), {@code /api/v1/metadata} (a {@link
- * MetricMetadataSource}) and {@code /api/v1/query_exemplars} (an {@link ExemplarSource}). A source that fails is an
+ * MetricMetadataSource}), {@code /api/v1/query_exemplars} (an {@link ExemplarSource}) and {@code /api/v1/targets}
+ * (a {@link TargetsSource}). A source that fails is an
  * {@code internal} error, as in Thanos' querier; its partial-response warnings go into the answer.
  */
 final class SourceEndpoints {
   private final RuleGroupsSource rules;
   private final MetricMetadataSource metadata;
   private final ExemplarSource exemplars;
+  private final TargetsSource targets;
 
-  SourceEndpoints(RuleGroupsSource rules, MetricMetadataSource metadata, ExemplarSource exemplars) {
+  SourceEndpoints(RuleGroupsSource rules, MetricMetadataSource metadata, ExemplarSource exemplars,
+      TargetsSource targets) {
     this.rules = rules;
     this.metadata = metadata;
     this.exemplars = exemplars;
+    this.targets = targets;
+  }
+
+  // /api/v1/targets: state is active, dropped or any (the default).
+  Reply targets(Params p) {
+    String state = p.first("state", "").toLowerCase(java.util.Locale.ROOT);
+    if (!state.isEmpty() && !state.equals("any") && !state.equals("active") && !state.equals("dropped")) {
+      throw ApiException.invalidParameter("state", "must be one of active, dropped or any: " + state);
+    }
+    TargetDiscovery found;
+    try {
+      found = targets.targets(state.isEmpty() || state.equals("any") ? null : state,
+          PrometheusApiHandler.storeOptions(p));
+    } catch (OrreryException e) {
+      throw new ApiException(ApiErrorType.INTERNAL, "retrieving targets: " + e.getMessage(), e);
+    }
+    return new Reply(json -> TargetsJson.write(json, found), found.warnings(), List.of());
   }
 
   // Prometheus 3's /api/v1/rules: groups left without rules by the filters are not shown; group_limit pages through

@@ -13,6 +13,10 @@ import dev.orrery.core.rules.RuleGroupStatus;
 import dev.orrery.core.rules.RuleGroups;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.storage.Exemplar;
+import dev.orrery.core.targets.ActiveTarget;
+import dev.orrery.core.targets.DroppedTarget;
+import dev.orrery.core.targets.TargetDiscovery;
+import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.core.storage.ExemplarQuery;
 import dev.orrery.core.storage.ExemplarSeries;
 import dev.orrery.core.storage.ExemplarSet;
@@ -436,6 +440,27 @@ class HttpHandlerTest {
       assertThat(get(s, "/api/v1/rules?exclude_alerts=maybe").status).isEqualTo(400);
       assertThat(get(s, "/api/v1/rules?group_limit=1&group_next_token=feed").body)
           .contains("invalid group_next_token 'feed'. were rule groups changed?");
+    }
+  }
+
+  @Test
+  void targetsAreWrittenAsThanosQueriersWriteThem() throws Exception {
+    Labels l = Labels.of("instance", "a:9090", "job", "api");
+    TargetsSource source = (state, options) -> new TargetDiscovery(
+        "dropped".equals(state) ? List.of() : List.of(new ActiveTarget(l, l, "api", "http://a:9090/metrics",
+            "http://a:9090/metrics", "", java.time.Instant.parse("2024-01-01T00:00:00.5Z"), 0.0125, "up")),
+        "active".equals(state) ? List.of() : List.of(new DroppedTarget(Labels.of("job", "x"))), List.of());
+    try (ApiServer s = ApiServer.builder().address("127.0.0.1:0").handler(PrometheusApiHandler.builder()
+        .queryable(blocks).evaluator(new FixedEvaluator(null, null)).targets(source).build()).start()) {
+      assertThat(get(s, "/api/v1/targets").body).isEqualTo("{\"status\":\"success\",\"data\":{\"activeTargets\":[{"
+          + "\"discoveredLabels\":{\"instance\":\"a:9090\",\"job\":\"api\"},"
+          + "\"labels\":{\"instance\":\"a:9090\",\"job\":\"api\"},\"scrapePool\":\"api\","
+          + "\"scrapeUrl\":\"http://a:9090/metrics\",\"globalUrl\":\"http://a:9090/metrics\",\"lastError\":\"\","
+          + "\"lastScrape\":\"2024-01-01T00:00:00.5Z\",\"lastScrapeDuration\":0.0125,\"health\":\"up\"}],"
+          + "\"droppedTargets\":[{\"discoveredLabels\":{\"job\":\"x\"}}]}}");
+      assertThat(get(s, "/api/v1/targets?state=active").body).contains("\"droppedTargets\":[]");
+      assertThat(get(s, "/api/v1/targets?state=Dropped").body).contains("\"activeTargets\":[]");
+      assertThat(get(s, "/api/v1/targets?state=sleeping").status).isEqualTo(400);
     }
   }
 

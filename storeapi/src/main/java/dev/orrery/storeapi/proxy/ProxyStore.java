@@ -19,12 +19,17 @@ import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
+import dev.orrery.core.targets.ActiveTarget;
+import dev.orrery.core.targets.DroppedTarget;
+import dev.orrery.core.targets.TargetDiscovery;
+import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreApi;
 import dev.orrery.storeapi.WireExemplars;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.WireMetadata;
 import dev.orrery.storeapi.WireRules;
+import dev.orrery.storeapi.WireTargets;
 import dev.orrery.storeapi.proto.exemplars.ExemplarsRequest;
 import dev.orrery.storeapi.proto.exemplars.ExemplarsResponse;
 import dev.orrery.storeapi.proto.info.ExemplarsInfo;
@@ -32,11 +37,14 @@ import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
 import dev.orrery.storeapi.proto.info.RulesInfo;
 import dev.orrery.storeapi.proto.info.StoreInfo;
+import dev.orrery.storeapi.proto.info.TargetsInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.rules.RulesRequest;
 import dev.orrery.storeapi.proto.rules.RulesResponse;
+import dev.orrery.storeapi.proto.targets.TargetsRequest;
+import dev.orrery.storeapi.proto.targets.TargetsResponse;
 import dev.orrery.storeapi.proto.thanos.LabelMatcher;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
@@ -67,10 +75,11 @@ import java.util.function.Predicate;
 /**
  * A querier's own StoreAPI: every call is fanned out to the {@link EndpointSet} and the answers merged ({@link
  * FanOut}), so that a querier can serve another querier (stacking, as in Thanos). It is also the querier's metric
- * metadata, rules and exemplars: the endpoints that announce the metadata, rules or exemplars API are asked at once
- * and their answers merged. Thread-safe.
+ * metadata, rules, exemplars and targets: the endpoints that announce each API are asked at once and their answers
+ * merged. Thread-safe.
  */
-public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGroupsSource, ExemplarSource {
+public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGroupsSource, ExemplarSource,
+    TargetsSource {
   private final EndpointSet endpoints;
   private final Duration timeout;
 
@@ -246,6 +255,28 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
     return merged.build();
   }
 
+  /**
+   * Every endpoint's targets in {@code state} (or all), merged ({@link TargetDiscovery#merge}; targets that differ only
+   * in {@link StoreOptions#replicaLabels()} are one). Only endpoints whose Info announced the targets API are asked; a
+   * failing endpoint is a warning naming it under {@link StoreOptions#partialResponse()}, an error otherwise.
+   */
+  @Override
+  public TargetDiscovery targets(String state, StoreOptions options) {
+    TargetsRequest request = WireTargets.request(state, options);
+    List<String> warnings = new ArrayList<>();
+    List<ActiveTarget> active = new ArrayList<>();
+    List<DroppedTarget> dropped = new ArrayList<>();
+    for (List<TargetsResponse> frames : fanOut(endpointsWith(StoreEndpoint::servesTargets),
+        !Boolean.TRUE.equals(options.partialResponse()), warnings,
+        e -> drain(e.targets().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).targets(request)))) {
+      for (TargetsResponse frame : frames) {
+        WireTargets.addTo(active, dropped, warnings, frame);
+      }
+    }
+    return TargetDiscovery.merge(active, dropped,
+        options.replicaLabels() == null ? List.of() : options.replicaLabels(), warnings);
+  }
+
   /** The endpoints that may hold series matching {@code matchers} in {@code [start, end]}. */
   private List<StoreEndpoint> storesFor(long start, long end, List<LabelMatcher> matchers) {
     Matcher[] parsed = WireLabels.toMatchers(matchers);
@@ -327,6 +358,7 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
     }
     return out.setStore(store.setMinTime(min).setMaxTime(max))
         .setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).setRules(RulesInfo.getDefaultInstance())
-        .setExemplars(ExemplarsInfo.newBuilder().setMinTime(min).setMaxTime(max)).build();
+        .setExemplars(ExemplarsInfo.newBuilder().setMinTime(min).setMaxTime(max))
+        .setTargets(TargetsInfo.getDefaultInstance()).build();
   }
 }

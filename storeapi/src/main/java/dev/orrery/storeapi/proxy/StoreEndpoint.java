@@ -11,6 +11,7 @@ import dev.orrery.storeapi.proto.info.InfoRequest;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.metadata.MetadataGrpc;
 import dev.orrery.storeapi.proto.rules.RulesGrpc;
+import dev.orrery.storeapi.proto.targets.TargetsGrpc;
 import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import dev.orrery.storeapi.proto.thanos.ZLabelSet;
 import io.grpc.ManagedChannel;
@@ -36,7 +37,7 @@ public final class StoreEndpoint implements AutoCloseable {
   /** What an endpoint's Info said. */
   record State(String componentType, List<Labels> labelSets, long minTime, long maxTime,
       boolean supportsWithoutReplicaLabels, boolean servesMetricMetadata, boolean servesRules,
-      boolean servesExemplars, long exemplarsMinTime, long exemplarsMaxTime) {}
+      boolean servesExemplars, long exemplarsMinTime, long exemplarsMaxTime, boolean servesTargets) {}
 
   /**
    * An endpoint over {@code channel}, which it owns and shuts down on {@link #close()}.
@@ -81,6 +82,10 @@ public final class StoreEndpoint implements AutoCloseable {
     return ExemplarsGrpc.newBlockingStub(channel);
   }
 
+  TargetsGrpc.TargetsBlockingStub targets() {
+    return TargetsGrpc.newBlockingStub(channel);
+  }
+
   /**
    * Asks the endpoint's {@code Info}; on failure keeps the previous state and records the error.
    *
@@ -99,7 +104,7 @@ public final class StoreEndpoint implements AutoCloseable {
           hasStore ? info.getStore().getMinTime() : Long.MIN_VALUE,
           hasStore ? info.getStore().getMaxTime() : Long.MAX_VALUE,
           hasStore && info.getStore().getSupportsWithoutReplicaLabels(), info.hasMetricMetadata(), info.hasRules(),
-          info.hasExemplars(), info.getExemplars().getMinTime(), info.getExemplars().getMaxTime());
+          info.hasExemplars(), info.getExemplars().getMinTime(), info.getExemplars().getMaxTime(), info.hasTargets());
       lastError = null;
       return true;
     } catch (StatusRuntimeException e) {
@@ -145,6 +150,12 @@ public final class StoreEndpoint implements AutoCloseable {
   public boolean servesMetricMetadata() {
     State s = state;
     return s != null && s.servesMetricMetadata();
+  }
+
+  /** Whether the last Info announced the targets API (false when unknown). */
+  public boolean servesTargets() {
+    State s = state;
+    return s != null && s.servesTargets();
   }
 
   /** Whether the last Info announced the rules API (false when unknown). */

@@ -4,7 +4,7 @@
  * partial response, exposed both as a {@code core} {@link dev.orrery.core.storage.Queryable} with replica
  * deduplication ({@link dev.orrery.storeapi.proxy.ProxyQueryable}) and as a StoreAPI itself
  * ({@link dev.orrery.storeapi.proxy.ProxyStore}), so queriers can be stacked. The proxy also fans out Thanos' Metadata,
- * Rules and Exemplars APIs to the endpoints that announce them and merges their answers.
+ * Rules, Exemplars and Targets APIs to the endpoints that announce them and merges their answers.
  */
 @NullMarked
 package dev.orrery.storeapi.proxy;

@@ -14,6 +14,9 @@ import dev.orrery.core.rules.RuleGroupStatus;
 import dev.orrery.core.storage.Exemplar;
 import dev.orrery.core.storage.ExemplarSeries;
 import dev.orrery.core.storage.MetricMetadata;
+import dev.orrery.core.targets.ActiveTarget;
+import dev.orrery.core.targets.DroppedTarget;
+import dev.orrery.core.targets.TargetDiscovery;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
 import dev.orrery.storeapi.proto.prompb.ReadRequest;
 import dev.orrery.storeapi.proto.prompb.ReadResponse;
@@ -43,7 +46,7 @@ import org.apache.commons.compress.compressors.snappy.SnappyCompressorOutputStre
 /**
  * The few Prometheus HTTP APIs a sidecar needs: remote read ({@code POST /api/v1/read}, FORMATS.md 10.1, request
  * body snappy block-compressed through Commons Compress), the configuration (for external labels), TSDB status (for
- * the head's minimum time), label names and values, metric metadata, rules and exemplars. Thread-safe; the {@link HttpClient} is the caller's.
+ * the head's minimum time), label names and values, metric metadata, rules, exemplars and targets. Thread-safe; the {@link HttpClient} is the caller's.
  */
 public final class PrometheusClient {
   /** Largest accepted stream frame (Prometheus' client default). */
@@ -155,6 +158,28 @@ public final class PrometheusClient {
       out.add(new ExemplarSeries(labels(s.path("seriesLabels")), exemplars));
     }
     return out;
+  }
+
+  /**
+   * Prometheus' scrape targets ({@code /api/v1/targets}), of {@code state} ({@code active} or {@code dropped}) only
+   * unless it is null.
+   */
+  public TargetDiscovery targets(String state) throws IOException {
+    JsonNode data = getJson("/api/v1/targets" + (state == null ? "" : "?state=" + state));
+    List<ActiveTarget> active = new ArrayList<>();
+    for (JsonNode t : data.path("activeTargets")) {
+      String last = t.path("lastScrape").asText("");
+      active.add(new ActiveTarget(labels(t.path("discoveredLabels")), labels(t.path("labels")),
+          t.path("scrapePool").asText(""), t.path("scrapeUrl").asText(""), t.path("globalUrl").asText(""),
+          t.path("lastError").asText(""), last.isEmpty() || last.startsWith("0001-01-01") ? null
+              : java.time.OffsetDateTime.parse(last).toInstant(), t.path("lastScrapeDuration").asDouble(0),
+          t.path("health").asText("unknown")));
+    }
+    List<DroppedTarget> dropped = new ArrayList<>();
+    for (JsonNode t : data.path("droppedTargets")) {
+      dropped.add(new DroppedTarget(labels(t.path("discoveredLabels"))));
+    }
+    return new TargetDiscovery(active, dropped, List.of());
   }
 
   private static Labels labels(JsonNode object) {

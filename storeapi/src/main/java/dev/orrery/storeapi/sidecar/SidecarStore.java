@@ -23,6 +23,8 @@ import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.storage.StoreOptions;
+import dev.orrery.core.targets.TargetDiscovery;
+import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.block.Shipper;
 import dev.orrery.storeapi.SeriesFrameAssembler;
@@ -35,6 +37,7 @@ import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
 import dev.orrery.storeapi.proto.info.RulesInfo;
 import dev.orrery.storeapi.proto.info.StoreInfo;
+import dev.orrery.storeapi.proto.info.TargetsInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
 import dev.orrery.storeapi.proto.prompb.ChunkedSeries;
@@ -70,14 +73,15 @@ import org.slf4j.LoggerFactory;
  * external labels of Prometheus' configuration, which win over series labels of the same name. Matchers on external
  * labels are checked here and not sent; at least one other matcher is required. {@code Info} reports the external
  * labels and the time range from the oldest block in the data directory (or the head) to the end of time, and
- * announces the metric metadata, rules and exemplars APIs, answered from Prometheus' {@code /api/v1/metadata},
- * {@code /api/v1/rules} and {@code /api/v1/query_exemplars} (rules and series with the external labels added, as
- * Thanos' sidecar shows them).
+ * announces the metric metadata, rules, exemplars and targets APIs, answered from Prometheus' {@code
+ * /api/v1/metadata}, {@code /api/v1/rules}, {@code /api/v1/query_exemplars} and {@code /api/v1/targets} (rules,
+ * series and targets with the external labels added, as Thanos' sidecar shows them).
  *
  * <p>{@link #refresh()} re-reads external labels and the minimum time; call it before serving and periodically
  * ({@link #schedule}). Thread-safe.
  */
-public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleGroupsSource, ExemplarSource {
+public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleGroupsSource, ExemplarSource,
+    TargetsSource {
   private static final Logger LOG = LoggerFactory.getLogger(SidecarStore.class);
   private static final int SAMPLES_PER_CHUNK = 120;
 
@@ -355,7 +359,19 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
         .addTsdbInfos(TSDBInfo.newBuilder().setLabels(WireLabels.toLabelSet(ext)).setMinTime(min)
             .setMaxTime(Long.MAX_VALUE)));
     return out.setMetricMetadata(MetricMetadataInfo.getDefaultInstance()).setRules(RulesInfo.getDefaultInstance())
-        .setExemplars(ExemplarsInfo.newBuilder().setMinTime(min).setMaxTime(Long.MAX_VALUE)).build();
+        .setExemplars(ExemplarsInfo.newBuilder().setMinTime(min).setMaxTime(Long.MAX_VALUE))
+        .setTargets(TargetsInfo.getDefaultInstance()).build();
+  }
+
+  /** Prometheus' targets in {@code state} (or all), with the external labels; a failure is an error. */
+  @Override
+  public TargetDiscovery targets(String state, StoreOptions options) {
+    checkReady();
+    try {
+      return prometheus.targets(state).withExternalLabels(externalLabels);
+    } catch (IOException e) {
+      throw new OrreryException(ErrorCode.STORAGE, "targets from " + prometheus.base() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -37,6 +37,12 @@ import dev.orrery.storeapi.proto.rules.RuleGroup;
 import dev.orrery.storeapi.proto.rules.RulesGrpc;
 import dev.orrery.storeapi.proto.rules.RulesRequest;
 import dev.orrery.storeapi.proto.rules.RulesResponse;
+import dev.orrery.storeapi.proto.targets.ActiveTarget;
+import dev.orrery.storeapi.proto.targets.TargetDiscovery;
+import dev.orrery.storeapi.proto.targets.TargetHealth;
+import dev.orrery.storeapi.proto.targets.TargetsGrpc;
+import dev.orrery.storeapi.proto.targets.TargetsRequest;
+import dev.orrery.storeapi.proto.targets.TargetsResponse;
 import dev.orrery.storeapi.proto.thanos.Aggr;
 import dev.orrery.storeapi.proto.thanos.AggrChunk;
 import dev.orrery.storeapi.proto.thanos.Chunk;
@@ -238,6 +244,18 @@ class WireGoldenTest {
     assertGolden(ExemplarsResponse.newBuilder().setWarning("w").build(), "120177");
   }
 
+  /** The targets API's request, from the field numbers of Thanos' {@code targetspb/rpc.proto}. */
+  @Test
+  void targetsMessages() throws Exception {
+    // state=1 DROPPED; partial_response_strategy=2 ABORT.
+    assertGolden(TargetsRequest.newBuilder().setState(TargetsRequest.State.DROPPED)
+        .setPartialResponseStrategy(PartialResponseStrategy.ABORT).build(), "0802" + "1001");
+    // targets=1 {activeTargets=1 [{scrapePool=3 "p", health=9 UP}]}.
+    assertGolden(TargetsResponse.newBuilder().setTargets(TargetDiscovery.newBuilder().addActiveTargets(
+        ActiveTarget.newBuilder().setScrapePool("p").setHealth(TargetHealth.UP))).build(),
+        "0a07" + "0a05" + "1a0170" + "4801");
+  }
+
   @Test
   void serviceAndMethodNamesEqualThanos() {
     assertThat(StoreGrpc.SERVICE_NAME).isEqualTo("thanos.Store");
@@ -255,6 +273,8 @@ class WireGoldenTest {
     assertThat(RulesGrpc.getRulesMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
     assertThat(ExemplarsGrpc.getExemplarsMethod().getFullMethodName()).isEqualTo("thanos.Exemplars/Exemplars");
     assertThat(ExemplarsGrpc.getExemplarsMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
+    assertThat(TargetsGrpc.getTargetsMethod().getFullMethodName()).isEqualTo("thanos.Targets/Targets");
+    assertThat(TargetsGrpc.getTargetsMethod().getType()).isEqualTo(MethodType.SERVER_STREAMING);
     assertThat(InfoGrpc.SERVICE_NAME).isEqualTo("thanos.info.Info");
     assertThat(InfoGrpc.getInfoMethod().getFullMethodName()).isEqualTo("thanos.info.Info/Info");
     assertThat(InfoGrpc.getInfoMethod().getType()).isEqualTo(MethodType.UNARY);

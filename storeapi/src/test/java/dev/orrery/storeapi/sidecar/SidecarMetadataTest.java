@@ -8,6 +8,8 @@ import dev.orrery.core.OrreryException;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.StoreOptions;
+import dev.orrery.core.targets.ActiveTarget;
+import dev.orrery.core.targets.TargetDiscovery;
 import dev.orrery.core.testing.PrometheusProcess;
 import dev.orrery.storeapi.InProcessStores;
 import dev.orrery.storeapi.proxy.ProxyStore;
@@ -115,6 +117,26 @@ class SidecarMetadataTest {
     assertThat(querier.info().hasMetricMetadata()).isTrue();
     ProxyStore top = stores.querier(List.of(stores.serve(querier)));
     assertAnswersAsPrometheus("", () -> top.metricMetadata("", -1, STRICT));
+  }
+
+  @Test
+  void targetsAreAsPrometheusShowsThemAndReplicasAreOne() throws Exception {
+    assertThat(sidecar.info().hasTargets()).isTrue();
+    JsonNode expected = prometheus.api("/api/v1/targets").path("activeTargets");
+    TargetDiscovery got = sidecar.targets(null, STRICT);
+    assertThat(got.active()).hasSize(expected.size()).hasSize(1);
+    ActiveTarget t = got.active().get(0);
+    assertThat(t.scrapePool()).isEqualTo("prometheus").isEqualTo(expected.get(0).path("scrapePool").asText());
+    assertThat(t.scrapeUrl()).isEqualTo(expected.get(0).path("scrapeUrl").asText());
+    assertThat(t.health()).isEqualTo("up");
+    assertThat(t.labels().get("job")).isEqualTo("prometheus");
+    assertThat(t.lastScrape()).isNotNull();
+    assertThat(sidecar.targets("dropped", STRICT).active()).isEmpty();
+    // Two sidecars of one Prometheus: one target through a querier.
+    ProxyStore querier = stores.querier(List.of(stores.serve(sidecar), stores.serve(sidecar)));
+    TargetDiscovery merged = querier.targets(null, STRICT);
+    assertThat(merged.warnings()).isEmpty();
+    assertThat(merged.active()).singleElement().satisfies(m -> assertThat(m.scrapeUrl()).isEqualTo(t.scrapeUrl()));
   }
 
   @Test
