@@ -9,20 +9,12 @@ import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSource;
 import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.storeapi.proto.exemplars.ExemplarsGrpc;
-import dev.orrery.storeapi.proto.exemplars.ExemplarsRequest;
-import dev.orrery.storeapi.proto.exemplars.ExemplarsResponse;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
 import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.metadata.MetadataGrpc;
-import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
-import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.rules.RulesGrpc;
-import dev.orrery.storeapi.proto.rules.RulesRequest;
-import dev.orrery.storeapi.proto.rules.RulesResponse;
 import dev.orrery.storeapi.proto.targets.TargetsGrpc;
-import dev.orrery.storeapi.proto.targets.TargetsRequest;
-import dev.orrery.storeapi.proto.targets.TargetsResponse;
 import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
@@ -51,6 +43,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,21 +87,35 @@ public final class StoreServices {
     List<BindableService> services = new ArrayList<>(List.of(storeService, new InfoService(store)));
     MetricMetadataSource metadata = store.metadataApi();
     if (metadata != null) {
-      services.add(new MetadataService(metadata));
+      services.add(streaming(MetadataGrpc.SERVICE_NAME, MetadataGrpc.getMetricMetadataMethod(),
+          r -> WireMetadata.responses(metadata.metricMetadata(r.getMetric(), r.getLimit(), WireMetadata.options(r)))));
     }
     RuleGroupsSource rules = store.rulesApi();
     if (rules != null) {
-      services.add(new RulesService(rules));
+      services.add(streaming(RulesGrpc.SERVICE_NAME, RulesGrpc.getRulesMethod(),
+          r -> WireRules.responses(rules.ruleGroups(WireRules.filter(r), WireRules.options(r)))));
     }
     ExemplarSource exemplars = store.exemplarsApi();
     if (exemplars != null) {
-      services.add(new ExemplarsService(exemplars));
+      services.add(streaming(ExemplarsGrpc.SERVICE_NAME, ExemplarsGrpc.getExemplarsMethod(),
+          r -> WireExemplars.responses(exemplars.exemplars(WireExemplars.query(r), WireExemplars.options(r)))));
     }
     TargetsSource targets = store.targetsApi();
     if (targets != null) {
-      services.add(new TargetsService(targets));
+      services.add(streaming(TargetsGrpc.SERVICE_NAME, TargetsGrpc.getTargetsMethod(),
+          r -> WireTargets.responses(targets.targets(WireTargets.state(r), WireTargets.options(r)))));
     }
     return List.copyOf(services);
+  }
+
+  /** A service of one server-streaming method whose frames {@code answer} computes from the request. */
+  private static <Q, R> BindableService streaming(String serviceName, MethodDescriptor<Q, R> method,
+      Function<Q, List<R>> answer) {
+    ServerServiceDefinition definition = ServerServiceDefinition.builder(serviceName)
+        .addMethod(method, ServerCalls.asyncServerStreamingCall(
+            (Q request, StreamObserver<R> observer) -> answer(observer, () -> answer.apply(request))))
+        .build();
+    return () -> definition;
   }
 
   /**
@@ -245,62 +252,6 @@ public final class StoreServices {
     @Override
     public void info(InfoRequest request, StreamObserver<InfoResponse> observer) {
       answer(observer, () -> List.of(store.info()));
-    }
-  }
-
-  private static final class MetadataService extends MetadataGrpc.MetadataImplBase {
-    private final MetricMetadataSource source;
-
-    MetadataService(MetricMetadataSource source) {
-      this.source = source;
-    }
-
-    @Override
-    public void metricMetadata(MetricMetadataRequest request, StreamObserver<MetricMetadataResponse> observer) {
-      answer(observer, () -> WireMetadata.responses(source.metricMetadata(request.getMetric(), request.getLimit(),
-          WireMetadata.options(request))));
-    }
-  }
-
-  private static final class RulesService extends RulesGrpc.RulesImplBase {
-    private final RuleGroupsSource source;
-
-    RulesService(RuleGroupsSource source) {
-      this.source = source;
-    }
-
-    @Override
-    public void rules(RulesRequest request, StreamObserver<RulesResponse> observer) {
-      answer(observer, () -> WireRules.responses(source.ruleGroups(WireRules.filter(request),
-          WireRules.options(request))));
-    }
-  }
-
-  private static final class ExemplarsService extends ExemplarsGrpc.ExemplarsImplBase {
-    private final ExemplarSource source;
-
-    ExemplarsService(ExemplarSource source) {
-      this.source = source;
-    }
-
-    @Override
-    public void exemplars(ExemplarsRequest request, StreamObserver<ExemplarsResponse> observer) {
-      answer(observer, () -> WireExemplars.responses(source.exemplars(WireExemplars.query(request),
-          WireExemplars.options(request))));
-    }
-  }
-
-  private static final class TargetsService extends TargetsGrpc.TargetsImplBase {
-    private final TargetsSource source;
-
-    TargetsService(TargetsSource source) {
-      this.source = source;
-    }
-
-    @Override
-    public void targets(TargetsRequest request, StreamObserver<TargetsResponse> observer) {
-      answer(observer, () -> WireTargets.responses(source.targets(WireTargets.state(request),
-          WireTargets.options(request))));
     }
   }
 
