@@ -8,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.io.GoFloat;
-import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.rules.RuleGroupStatus;
 import dev.orrery.core.storage.Exemplar;
@@ -46,7 +45,8 @@ import org.apache.commons.compress.compressors.snappy.SnappyCompressorOutputStre
 /**
  * The few Prometheus HTTP APIs a sidecar needs: remote read ({@code POST /api/v1/read}, FORMATS.md 10.1, request
  * body snappy block-compressed through Commons Compress), the configuration (for external labels), TSDB status (for
- * the head's minimum time), label names and values, metric metadata, rules, exemplars and targets. Thread-safe; the {@link HttpClient} is the caller's.
+ * the head's minimum time), label names and values, metric metadata, rules, exemplars and targets. Thread-safe; the
+ * {@link HttpClient} is the caller's.
  */
 public final class PrometheusClient {
   /** Largest accepted stream frame (Prometheus' client default). */
@@ -152,10 +152,10 @@ public final class PrometheusClient {
     for (JsonNode s : data) {
       List<Exemplar> exemplars = new ArrayList<>();
       for (JsonNode e : s.path("exemplars")) {
-        exemplars.add(new Exemplar(labels(e.path("labels")), GoFloat.parse(e.path("value").asText()),
+        exemplars.add(new Exemplar(PrometheusJson.labels(e.path("labels")), GoFloat.parse(e.path("value").asText()),
             e.path("timestamp").decimalValue().movePointRight(3).longValue()));
       }
-      out.add(new ExemplarSeries(labels(s.path("seriesLabels")), exemplars));
+      out.add(new ExemplarSeries(PrometheusJson.labels(s.path("seriesLabels")), exemplars));
     }
     return out;
   }
@@ -168,25 +168,20 @@ public final class PrometheusClient {
     JsonNode data = getJson("/api/v1/targets" + (state == null ? "" : "?state=" + state));
     List<ActiveTarget> active = new ArrayList<>();
     for (JsonNode t : data.path("activeTargets")) {
-      String last = t.path("lastScrape").asText("");
-      active.add(new ActiveTarget(labels(t.path("discoveredLabels")), labels(t.path("labels")),
-          t.path("scrapePool").asText(""), t.path("scrapeUrl").asText(""), t.path("globalUrl").asText(""),
-          t.path("lastError").asText(""), last.isEmpty() || last.startsWith("0001-01-01") ? null
-              : java.time.OffsetDateTime.parse(last).toInstant(), t.path("lastScrapeDuration").asDouble(0),
+      String url = t.path("scrapeUrl").asText("");
+      active.add(new ActiveTarget(PrometheusJson.labels(t.path("discoveredLabels")),
+          PrometheusJson.labels(t.path("labels")), t.path("scrapePool").asText(""), url,
+          t.path("globalUrl").asText(""), t.path("lastError").asText(""),
+          PrometheusJson.time(t.path("lastScrape"), "target " + url), t.path("lastScrapeDuration").asDouble(0),
           t.path("health").asText("unknown")));
     }
     List<DroppedTarget> dropped = new ArrayList<>();
     for (JsonNode t : data.path("droppedTargets")) {
-      dropped.add(new DroppedTarget(labels(t.path("discoveredLabels"))));
+      dropped.add(new DroppedTarget(PrometheusJson.labels(t.path("discoveredLabels"))));
     }
     return new TargetDiscovery(active, dropped, List.of());
   }
 
-  private static Labels labels(JsonNode object) {
-    Map<String, String> m = new TreeMap<>();
-    object.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
-    return Labels.of(m);
-  }
 
 
   private static String rangeAndMatch(long start, long end, Matcher[] matchers) {
