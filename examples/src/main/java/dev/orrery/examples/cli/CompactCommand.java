@@ -4,6 +4,7 @@ import dev.orrery.downsample.compact.BlockCompactor;
 import dev.orrery.downsample.compact.BucketCompactor;
 import dev.orrery.downsample.compact.RetentionPolicy;
 import dev.orrery.objstore.Bucket;
+import dev.orrery.promql.http.ApiServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +79,10 @@ public final class CompactCommand implements Callable<Integer> {
           + "querier's penalty deduplication (needs --deduplication.replica-label).")
   String dedupFunc;
 
+  @Option(names = "--http-address", paramLabel = "<host:port>",
+      description = "Listen address of /metrics, /-/healthy and /-/ready; none when not given.")
+  String httpAddress;
+
   @Spec
   CommandSpec spec;
 
@@ -97,7 +102,10 @@ public final class CompactCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (Bucket bucket = objstore.open(); ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor()) {
+    SelfMetrics metrics = new SelfMetrics();
+    try (Bucket bucket = metrics.instrument(objstore.open());
+        ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
+        ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress)) {
       BucketCompactor compactor;
       try {
         compactor = BucketCompactor.builder(bucket, dataDir).executor(exec).retention(retention).deleteDelay(delete)

@@ -57,6 +57,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
   static FanOutQueryLauncher start(QueryApiLauncher.Settings settings, FanOutSettings fanOut,
       GrpcOptions grpcOptions) throws Exception {
     StoreFanOut stores = StoreFanOut.open(fanOut, grpcOptions);
+    SelfMetrics metrics = new SelfMetrics();
     Server grpc = null;
     try {
       Engine engine = Engine.builder()
@@ -76,11 +77,12 @@ final class FanOutQueryLauncher implements AutoCloseable {
           .autoDownsampling(fanOut.autoDownsampling())
           .build();
       if (fanOut.serveGrpc()) {
-        grpc = grpcOptions.startServer(StoreServices.of(proxy, stores.exec), stores.exec);
+        grpc = grpcOptions.startServer(StoreServices.of(proxy, stores.exec), stores.exec, metrics);
       }
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");
-      ApiServer http = ApiServer.builder().address(settings.address()).handler(handler).threadPool(pool).start();
+      ApiServer http = ApiServer.builder().address(settings.address()).handler(metrics.serving(handler))
+          .threadPool(pool).start();
       return new FanOutQueryLauncher(stores, http, grpc);
     } catch (Exception e) {
       if (grpc != null) {

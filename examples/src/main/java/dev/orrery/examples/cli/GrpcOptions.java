@@ -73,12 +73,15 @@ final class GrpcOptions {
     return new TlsConfig(clientCert, clientKey, clientCa, clientServerName);
   }
 
-  /** Starts a gRPC server for {@code services} on {@link #grpcAddress} with the server TLS flags. */
-  Server startServer(List<BindableService> services, Executor executor) throws IOException {
+  /**
+   * Starts a gRPC server for {@code services} on {@link #grpcAddress} with the server TLS flags, its calls counted in
+   * {@code metrics}.
+   */
+  Server startServer(List<BindableService> services, Executor executor, SelfMetrics metrics) throws IOException {
     InetSocketAddress address = parseAddress(grpcAddress);
     NettyServerBuilder b = NettyServerBuilder.forAddress(address, GrpcTls.server(serverTls())).executor(executor)
         .maxInboundMessageSize(64 << 20).compressorRegistry(GrpcCompression.compressors())
-        .decompressorRegistry(GrpcCompression.decompressors());
+        .decompressorRegistry(GrpcCompression.decompressors()).intercept(metrics.grpcServer());
     for (BindableService s : services) {
       b.addService(s);
     }

@@ -21,7 +21,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * Wires what {@code orrery query} and {@code orrery demo} serve: every block of a directory (with the blocks'
  * external labels as series labels), the PromQL engine, the Prometheus API handler, a Jetty server on its own
- * thread pool, and optionally a ruler over the blocks. {@link #close()} stops the ruler and the server and closes the
+ * thread pool (with {@code /metrics}), and optionally a ruler over the blocks. {@link #close()} stops the ruler and the server and closes the
  * blocks.
  */
 final class QueryApiLauncher implements AutoCloseable {
@@ -59,6 +59,7 @@ final class QueryApiLauncher implements AutoCloseable {
   static QueryApiLauncher start(Path dataDir, Settings settings, List<RuleGroup> rules,
       MetricMetadataSource metadata) throws Exception {
     BlockSet opened = BlockSet.open(dataDir);
+    SelfMetrics metrics = new SelfMetrics();
     RuleManager ruler = null;
     ScheduledExecutorService scheduler = null;
     try {
@@ -83,8 +84,8 @@ final class QueryApiLauncher implements AutoCloseable {
       handler.queryable(served).evaluator(new EngineQueryEvaluator(engine, served, settings.timeout()));
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");
-      ApiServer server = ApiServer.builder().address(settings.address()).handler(handler.build()).threadPool(pool)
-          .start();
+      ApiServer server = ApiServer.builder().address(settings.address()).handler(metrics.serving(handler.build()))
+          .threadPool(pool).start();
       return new QueryApiLauncher(opened, server, opened.blocks().size(), ruler, scheduler);
     } catch (Exception e) {
       if (ruler != null) {

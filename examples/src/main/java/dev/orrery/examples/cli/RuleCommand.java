@@ -119,7 +119,7 @@ public final class RuleCommand implements Callable<Integer> {
   String queryUrl;
 
   @Option(names = "--http-address", defaultValue = "127.0.0.1:10903",
-      description = "Listen address of the API (default ${DEFAULT-VALUE}).")
+      description = "Listen address of the API and /metrics (default ${DEFAULT-VALUE}).")
   String httpAddress;
 
   @Option(names = "--tsdb.path", defaultValue = "./data-rule",
@@ -166,6 +166,7 @@ public final class RuleCommand implements Callable<Integer> {
         // A one-shot run keeps its results in memory; a serving ruler logs them in --tsdb.path and replays them.
         RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath, retention)) {
       Engine engine = Engine.builder().build();
+      SelfMetrics metrics = new SelfMetrics();
       RuleManager.Builder b = (stores.query() != null ? RuleManager.builder(stores.query())
           : RuleManager.builder(engine, stores.queryable())).storage(storage).externalLabels(external)
           .resendDelay(resend).externalUrl(queryUrl);
@@ -181,7 +182,7 @@ public final class RuleCommand implements Callable<Integer> {
         manager.evaluate(ts);
         return report(manager, out);
       }
-      return serve(manager, engine, external, interval, out);
+      return serve(manager, engine, external, interval, out, metrics);
     }
   }
 
@@ -254,20 +255,20 @@ public final class RuleCommand implements Callable<Integer> {
   }
 
   private int serve(RuleManager manager, Engine engine, Map<String, String> external, Duration interval,
-      PrintWriter out) throws Exception {
+      PrintWriter out, SelfMetrics metrics) throws Exception {
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform()
         .name("orrery-rules").daemon().unstarted(r));
     Bucket bucket = objstoreConfig == null ? null
-        : BucketProviders.installed().openThanosConfig(objstoreConfig);
+        : metrics.instrument(BucketProviders.installed().openThanosConfig(objstoreConfig));
     PrometheusApiHandler handler = PrometheusApiHandler.builder().queryable(manager.storage())
         .evaluator(new EngineQueryEvaluator(engine, manager.storage(), Duration.ofMinutes(2)))
         .rules(manager).reloader(() -> reloadRules(manager, interval)).build();
     ExecutorService grpcExec = Executors.newVirtualThreadPerTaskExecutor();
     Server storeApi = null;
     Runnable restoreSighup = () -> {};
-    try (ApiServer server = ApiServer.builder().address(httpAddress).handler(handler).start()) {
+    try (ApiServer server = ApiServer.builder().address(httpAddress).handler(metrics.serving(handler)).start()) {
       storeApi = grpc.startServer(StoreServices.of(new QueryableStore(manager.storage(),
-          WireLabels.toLabels(external), "rule", manager), grpcExec), grpcExec);
+          WireLabels.toLabels(external), "rule", manager), grpcExec), grpcExec, metrics);
       manager.start(scheduler);
       restoreSighup = reloadOnSighup(() -> {
         try {

@@ -3,6 +3,7 @@ package dev.orrery.examples.cli;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.BucketProviders;
 import dev.orrery.objstore.block.Shipper;
+import dev.orrery.promql.http.ApiServer;
 import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.sidecar.PrometheusClient;
 import dev.orrery.storeapi.sidecar.SidecarStore;
@@ -44,6 +45,10 @@ public final class SidecarCommand implements Callable<Integer> {
       description = "How often external labels, time range and new blocks are checked (default ${DEFAULT-VALUE}).")
   String refresh;
 
+  @Option(names = "--http-address", paramLabel = "<host:port>",
+      description = "Listen address of /metrics, /-/healthy and /-/ready; none when not given.")
+  String httpAddress;
+
   @Mixin
   GrpcOptions grpc;
 
@@ -58,7 +63,8 @@ public final class SidecarCommand implements Callable<Integer> {
         .name("orrery-sidecar").daemon().unstarted(r));
     HttpClient http = HttpClient.newBuilder().executor(exec).connectTimeout(Duration.ofSeconds(10)).build();
     Bucket bucket = null;
-    try {
+    SelfMetrics metrics = new SelfMetrics();
+    try (ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress)) {
       SidecarStore sidecar = new SidecarStore(new PrometheusClient(prometheusUrl, http, Duration.ofMinutes(2)),
           tsdbPath);
       sidecar.refresh();
@@ -68,12 +74,12 @@ public final class SidecarCommand implements Callable<Integer> {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(),
               "--objstore.config-file needs --tsdb.path (the blocks to upload)");
         }
-        bucket = BucketProviders.installed().openThanosConfig(objstoreConfig);
+        bucket = metrics.instrument(BucketProviders.installed().openThanosConfig(objstoreConfig));
         Shipper shipper = Shipper.builder(tsdbPath, bucket).externalLabels(labelsOf(sidecar)).source("sidecar")
             .uploadCompacted(uploadCompacted).build();
         shipper.schedule(scheduler, interval);
       }
-      Server server = grpc.startServer(StoreServices.of(sidecar, exec), exec);
+      Server server = grpc.startServer(StoreServices.of(sidecar, exec), exec, metrics);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("Sidecar for %s with external labels %s serving gRPC at %s%n", prometheusUrl,
           sidecar.externalLabels(), grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()));

@@ -3,6 +3,7 @@ package dev.orrery.examples.cli;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.BucketProviders;
+import dev.orrery.promql.http.ApiServer;
 import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.gateway.BucketStore;
 import dev.orrery.storeapi.gateway.IndexCache;
@@ -75,6 +76,10 @@ public final class StoreCommand implements Callable<Integer> {
       description = "Series requests served at once (default ${DEFAULT-VALUE}).")
   int maxConcurrency;
 
+  @Option(names = "--http-address", paramLabel = "<host:port>",
+      description = "Listen address of /metrics, /-/healthy and /-/ready; none when not given.")
+  String httpAddress;
+
   @Mixin
   GrpcOptions grpc;
 
@@ -84,7 +89,8 @@ public final class StoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BucketStore.Builder b;
-    Bucket bucket = BucketProviders.installed().openThanosConfig(objstoreConfig);
+    SelfMetrics metrics = new SelfMetrics();
+    Bucket bucket = metrics.instrument(BucketProviders.installed().openThanosConfig(objstoreConfig));
     ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
         .name("orrery-store-sync").daemon().unstarted(r));
@@ -105,10 +111,11 @@ public final class StoreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     Duration interval = QueryApiLauncher.parseDuration("--sync-block-duration", syncInterval);
-    try (BucketStore store = b.build()) {
+    try (BucketStore store = b.build(); ApiServer ops = httpAddress == null ? null
+        : metrics.startOpsServer(httpAddress)) {
       BucketStore.SyncResult first = store.sync();
       store.schedule(scheduler, interval);
-      Server server = grpc.startServer(StoreServices.of(store, exec), exec);
+      Server server = grpc.startServer(StoreServices.of(store, exec), exec, metrics);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("Store gateway serving %d blocks of %s over gRPC at %s%n", first.added().size(), bucket.name(),
           grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()));

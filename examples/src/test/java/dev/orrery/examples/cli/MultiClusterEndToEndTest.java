@@ -263,7 +263,7 @@ class MultiClusterEndToEndTest {
     BucketStore store = BucketStore.builder(bucket, work.resolve("gateway")).executor(exec).build();
     store.sync();
     closeables.add(store);
-    gatewayServer = serverTls.startServer(StoreServices.of(store, exec), exec);
+    gatewayServer = serverTls.startServer(StoreServices.of(store, exec), exec, new SelfMetrics());
     endpoints.add("127.0.0.1:" + gatewayServer.getPort());
 
     // Prometheus processes with sidecars.
@@ -277,7 +277,7 @@ class MultiClusterEndToEndTest {
       SidecarStore sidecar = new SidecarStore(new PrometheusClient(prom.url(), http, Duration.ofMinutes(1)),
           promDir(pair));
       sidecar.refresh();
-      Server s = serverTls.startServer(StoreServices.of(sidecar, exec), exec);
+      Server s = serverTls.startServer(StoreServices.of(sidecar, exec), exec, new SelfMetrics());
       sidecarServers.put(pair, s);
       endpoints.add("127.0.0.1:" + s.getPort());
     }

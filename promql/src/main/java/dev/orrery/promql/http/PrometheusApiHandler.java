@@ -189,23 +189,17 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   // Prometheus' /-/ routes, answered in plain text as Prometheus does. Unknown ones, and /-/reload without a reloader,
   // are left to other handlers.
   private boolean lifecycle(String path, Request request, Response response, Callback callback) {
+    if (OpsHandler.health(path, request, response, callback)) {
+      return true;
+    }
     String method = request.getMethod();
     switch (path) {
-      case "/-/healthy", "/-/ready" -> {
-        if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
-          sendText(response, callback, 405, "GET, HEAD", "Only GET or HEAD requests allowed\n");
-        } else {
-          sendText(response, callback, 200, null, path.equals("/-/healthy") ? "Orrery is Healthy.\n"
-              : "Orrery is Ready.\n");
-        }
-        return true;
-      }
       case "/-/reload" -> {
         if (reloader == null) {
           return false;
         }
         if (!HttpMethod.POST.is(method) && !HttpMethod.PUT.is(method)) {
-          sendText(response, callback, 405, "POST, PUT", "Only POST or PUT requests allowed\n");
+          OpsHandler.sendText(response, callback, 405, "POST, PUT", "Only POST or PUT requests allowed\n");
         } else {
           reload(response, callback);
         }
@@ -225,10 +219,10 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         Thread.currentThread().interrupt();
       }
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-      sendText(response, callback, 500, null, "failed to reload: " + reason + "\n");
+      OpsHandler.sendText(response, callback, 500, null, "failed to reload: " + reason + "\n");
       return;
     }
-    sendText(response, callback, 200, null, "");
+    OpsHandler.sendText(response, callback, 200, null, "");
   }
 
   private Reply query(Params p) {
@@ -559,27 +553,50 @@ public final class PrometheusApiHandler extends Handler.Abstract {
 
   // ---------------------------------------------------------------- routing and parameters
 
+  /**
+   * The name under which {@code path} is counted in the HTTP metrics ({@link InstrumentedHandler}): the Thanos
+   * querier's handler names for the API ({@code query}, {@code query_range}, {@code label_values}, ...), {@code index}
+   * for the query page, {@code healthy}, {@code ready} and {@code reload} for the {@code /-/} routes; {@code null} for
+   * a path this handler does not serve.
+   */
+  public static String routeName(String path) {
+    if (path.startsWith(API_PREFIX)) {
+      Endpoint endpoint = Endpoint.of(path.substring(API_PREFIX.length() - 1));
+      return endpoint == null ? null : endpoint.handlerName;
+    }
+    return switch (path) {
+      case "", "/" -> "index";
+      case "/-/healthy" -> "healthy";
+      case "/-/ready" -> "ready";
+      case "/-/reload" -> "reload";
+      default -> null;
+    };
+  }
+
   private enum Endpoint {
-    QUERY("/query", true),
-    QUERY_RANGE("/query_range", true),
-    SERIES("/series", true),
-    LABELS("/labels", true),
-    LABEL_VALUES(null, false),
-    FORMAT_QUERY("/format_query", true),
-    PARSE_QUERY("/parse_query", true),
-    BUILD_INFO("/status/buildinfo", false),
-    METADATA("/metadata", false),
-    RULES("/rules", false),
-    ALERTS("/alerts", false),
-    QUERY_EXEMPLARS("/query_exemplars", true),
-    TARGETS("/targets", false);
+    QUERY("/query", true, "query"),
+    QUERY_RANGE("/query_range", true, "query_range"),
+    SERIES("/series", true, "series"),
+    LABELS("/labels", true, "label_names"),
+    LABEL_VALUES(null, false, "label_values"),
+    FORMAT_QUERY("/format_query", true, "format_query"),
+    PARSE_QUERY("/parse_query", true, "parse_query"),
+    BUILD_INFO("/status/buildinfo", false, "status_build_info"),
+    METADATA("/metadata", false, "metadata"),
+    RULES("/rules", false, "rules"),
+    ALERTS("/alerts", false, "alerts"),
+    QUERY_EXEMPLARS("/query_exemplars", true, "exemplars"),
+    TARGETS("/targets", false, "targets");
 
     private final String path;
     private final boolean allowsPost;
+    /** The Thanos querier's name for the route in {@code http_requests_total{handler}}. */
+    private final String handlerName;
 
-    Endpoint(String path, boolean allowsPost) {
+    Endpoint(String path, boolean allowsPost, String handlerName) {
       this.path = path;
       this.allowsPost = allowsPost;
+      this.handlerName = handlerName;
     }
 
     static Endpoint of(String apiPath) {
@@ -720,15 +737,6 @@ public final class PrometheusApiHandler extends Handler.Abstract {
   }
 
   // Go's http.Error: a plain-text body.
-  private static void sendText(Response response, Callback callback, int status, String allow, String text) {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    if (allow != null) {
-      response.getHeaders().put(HttpHeader.ALLOW, allow);
-    }
-    response.write(true, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), callback);
-  }
-
   private static void sendError(Request request, Response response, Callback callback, ApiErrorType type,
       String message) {
     send(request, response, callback, type.httpStatus(), json -> json.writeError(type, message));

@@ -1,0 +1,124 @@
+package dev.orrery.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orrery.core.testing.Environment;
+import dev.orrery.examples.demo.DemoDataSet;
+import dev.orrery.objstore.Bucket;
+import dev.orrery.objstore.filesystem.FilesystemBucket;
+import dev.orrery.promql.http.ApiServer;
+import dev.orrery.storeapi.StoreServices;
+import dev.orrery.storeapi.gateway.BucketStore;
+import dev.orrery.storeapi.proto.info.InfoGrpc;
+import dev.orrery.storeapi.proto.info.InfoRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the commands serve at {@code /metrics}, as wired by {@link SelfMetrics}: checked by the real {@code promtool check
+ * metrics} (Prometheus' linter for the text format) and by the values the requests made here must produce.
+ */
+class SelfMetricsTest {
+  private static final long START = 1_704_067_200_000L;
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void theQuerierServesJvmBuildAndHttpMetricsThatPromtoolAccepts() throws Exception {
+    new DemoDataSet(START, 3).writeTo(dir);
+    var settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5), Duration.ofMinutes(2),
+        50_000_000);
+    try (QueryApiLauncher launcher = QueryApiLauncher.start(dir, settings)) {
+      assertThat(get(launcher.url() + "api/v1/query?time=1704074400&query="
+          + URLEncoder.encode("count(up)", StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+      String text = awaitScrape(launcher.url() + "metrics",
+          "http_requests_total{code=\"200\",handler=\"query\",method=\"get\"} 1.0");
+      assertThat(text).contains("# TYPE jvm_memory_used_bytes gauge", "# TYPE process_cpu_seconds_total counter",
+          "# TYPE jvm_gc_collection_seconds summary", "orrery_build_info{", "# TYPE http_request_duration_seconds "
+              + "histogram");
+      assertPromtoolAccepts(text);
+    }
+  }
+
+  @Test
+  void aStoreGatewayCountsItsGrpcCallsAndBucketOperations() throws Exception {
+    Path bucketDir = dir.resolve("bucket");
+    new DemoDataSet(START, 3).writeTo(bucketDir);
+    SelfMetrics metrics = new SelfMetrics();
+    GrpcOptions grpc = new GrpcOptions();
+    grpc.grpcAddress = "127.0.0.1:0";
+    try (ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
+        Bucket bucket = metrics.instrument(FilesystemBucket.open(bucketDir));
+        BucketStore store = BucketStore.builder(bucket, dir.resolve("data")).executor(exec).build();
+        ApiServer ops = metrics.startOpsServer("127.0.0.1:0")) {
+      assertThat(store.sync().added()).hasSize(12);
+      Server server = grpc.startServer(StoreServices.of(store, exec), exec, metrics);
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+      try {
+        InfoGrpc.newBlockingStub(channel).info(InfoRequest.getDefaultInstance());
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      String text = awaitScrape(ops.uri() + "metrics", "grpc_server_handled_total{grpc_code=\"OK\","
+          + "grpc_method=\"Info\",grpc_service=\"thanos.info.Info\",grpc_type=\"unary\"} 1.0");
+      assertThat(value(text, "thanos_objstore_bucket_operations_total{bucket=\"" + bucket.name()
+          + "\",operation=\"iter\"}")).isGreaterThanOrEqualTo(1);
+      // Every block's meta.json and index were read through the instrumented bucket.
+      assertThat(value(text, "thanos_objstore_bucket_operations_total{bucket=\"" + bucket.name()
+          + "\",operation=\"get\"}")).isGreaterThanOrEqualTo(12);
+      assertThat(get(ops.uri() + "-/ready").body()).isEqualTo("Orrery is Ready.\n");
+      assertThat(get(ops.uri() + "api/v1/query").statusCode()).isEqualTo(404);
+      assertPromtoolAccepts(text);
+    }
+  }
+
+  private static void assertPromtoolAccepts(String exposition) throws Exception {
+    Process p = new ProcessBuilder(Environment.promtool().toString(), "check", "metrics").redirectErrorStream(true)
+        .start();
+    try (var in = p.getOutputStream()) {
+      in.write(exposition.getBytes(StandardCharsets.UTF_8));
+    }
+    String report = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("promtool check metrics: %s", report).isZero();
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A scrape that contains {@code expected} (a request is counted when its response completes). */
+  private static String awaitScrape(String url, String expected) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    String text = get(url).body();
+    while (!text.contains(expected) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      text = get(url).body();
+    }
+    assertThat(text).contains(expected);
+    return text;
+  }
+
+  private static double value(String scrape, String seriesText) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(seriesText) + " (\\S+)$").matcher(scrape);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+}
