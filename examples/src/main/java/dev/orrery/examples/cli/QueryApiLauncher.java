@@ -72,7 +72,7 @@ final class QueryApiLauncher implements AutoCloseable {
       Queryable served = blocks;
       PrometheusApiHandler.Builder handler = PrometheusApiHandler.builder().metadata(metadata);
       if (!rules.isEmpty()) {
-        ruler = RuleManager.builder(engine, blocks).build();
+        ruler = RuleManager.builder(engine, blocks).metrics(metrics.registry).build();
         ruler.load(rules);
         ruler.evaluate(System.currentTimeMillis());
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("orrery-rules")

@@ -160,15 +160,15 @@ public final class RuleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+    SelfMetrics metrics = new SelfMetrics();
     try (Stores stores = openStores();
         AlertmanagerNotifier notifier = alertmanagers.isEmpty() ? null
-            : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).build();
+            : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).metrics(metrics.registry).build();
         // A one-shot run keeps its results in memory; a serving ruler logs them in --tsdb.path and replays them.
         RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath, retention)) {
       Engine engine = Engine.builder().build();
-      SelfMetrics metrics = new SelfMetrics();
       RuleManager.Builder b = (stores.query() != null ? RuleManager.builder(stores.query())
-          : RuleManager.builder(engine, stores.queryable())).storage(storage).externalLabels(external)
+          : RuleManager.builder(engine, stores.queryable())).storage(storage).externalLabels(external).metrics(metrics.registry)
           .resendDelay(resend).externalUrl(queryUrl);
       if (notifier != null) {
         b.notifier(notifier);

@@ -42,18 +42,22 @@ class SelfMetricsTest {
   Path dir;
 
   @Test
-  void theQuerierServesJvmBuildAndHttpMetricsThatPromtoolAccepts() throws Exception {
+  void theQuerierServesJvmBuildHttpAndRuleMetricsThatPromtoolAccepts() throws Exception {
     new DemoDataSet(START, 3).writeTo(dir);
     var settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5), Duration.ofMinutes(2),
         50_000_000);
-    try (QueryApiLauncher launcher = QueryApiLauncher.start(dir, settings)) {
+    try (QueryApiLauncher launcher = QueryApiLauncher.start(dir, settings, DemoCommand.demoRules(),
+        DemoDataSet.metadata())) {
       assertThat(get(launcher.url() + "api/v1/query?time=1704074400&query="
           + URLEncoder.encode("count(up)", StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
       String text = awaitScrape(launcher.url() + "metrics",
           "http_requests_total{code=\"200\",handler=\"query\",method=\"get\"} 1.0");
       assertThat(text).contains("# TYPE jvm_memory_used_bytes gauge", "# TYPE process_cpu_seconds_total counter",
           "# TYPE jvm_gc_collection_seconds summary", "orrery_build_info{", "# TYPE http_request_duration_seconds "
-              + "histogram");
+              + "histogram", "# TYPE prometheus_rule_group_duration_seconds summary");
+      // The demo ruler evaluated its groups once at start: every rule counted, none failed.
+      assertThat(text).containsPattern("prometheus_rule_evaluations_total\\{rule_group=\"[^\"]+;[^\"]+\"} [1-9]")
+          .doesNotContainPattern("prometheus_rule_evaluation_failures_total\\{[^}]*} [1-9]");
       assertPromtoolAccepts(text);
     }
   }

@@ -2,6 +2,7 @@ package dev.orrery.promql.rules;
 
 import static java.util.Objects.requireNonNull;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,12 +93,20 @@ public final class AlertmanagerNotifier implements AutoCloseable {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
+  private final AlertSenderMetrics metrics;
 
   private AlertmanagerNotifier(Builder builder) {
     this.endpoints = builder.endpoints;
     this.queueCapacity = builder.queueCapacity;
     this.timeout = builder.timeout;
     this.externalLabels = builder.externalLabels;
+    this.metrics = new AlertSenderMetrics(builder.metricsRegistry);
+    metrics.queueCapacity.set(queueCapacity);
+    for (URI endpoint : endpoints) {
+      // Every Alertmanager's series from the start, so that rates and error ratios are defined before a failure.
+      metrics.sent.labelValues(endpoint.getAuthority());
+      metrics.errors.labelValues(endpoint.getAuthority());
+    }
     this.client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(timeout)
@@ -122,6 +131,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     private int queueCapacity = 10_000;
     private Duration timeout = Duration.ofSeconds(10);
     private SortedMap<String, String> externalLabels = Collections.emptySortedMap();
+    private @Nullable PrometheusRegistry metricsRegistry;
 
     private Builder(List<URI> alertmanagers) {
       requireNonNull(alertmanagers, "alertmanagers is null");
@@ -165,6 +175,15 @@ public final class AlertmanagerNotifier implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Registers the notifier's metrics with {@code registry}: the Thanos ruler's {@code thanos_alert_queue_*} and
+     * {@code thanos_alert_sender_*} families; default none.
+     */
+    public Builder metrics(PrometheusRegistry registry) {
+      this.metricsRegistry = requireNonNull(registry, "registry is null");
+      return this;
+    }
+
     /** Starts a notifier with this configuration. */
     public AlertmanagerNotifier build() {
       AlertmanagerNotifier notifier = new AlertmanagerNotifier(this);
@@ -198,12 +217,15 @@ public final class AlertmanagerNotifier implements AutoCloseable {
         }
         queue.addLast(alert);
       }
+      metrics.queueLength.set(queue.size());
       changed.signalAll();
     } finally {
       lock.unlock();
     }
+    metrics.queuePushed.inc(labelled.size());
     if (overflow > 0) {
       dropped.addAndGet(overflow);
+      metrics.queueDropped.inc(overflow);
       LOG.warn("Alert notification queue full, dropped {} alerts", overflow);
     }
   }
@@ -270,8 +292,10 @@ public final class AlertmanagerNotifier implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+      metrics.queueLength.set(0);
       if (left > 0) {
         dropped.addAndGet(left);
+        metrics.queueDropped.inc(left);
         LOG.warn("Dropped {} alerts that were not sent before the notifier closed", left);
       }
       if (interrupted) {
@@ -306,6 +330,8 @@ public final class AlertmanagerNotifier implements AutoCloseable {
           for (int i = 0; i < n; i++) {
             batch.add(queue.pollFirst());
           }
+          metrics.queuePopped.inc(n);
+          metrics.queueLength.set(queue.size());
         } finally {
           lock.unlock();
         }
@@ -327,12 +353,13 @@ public final class AlertmanagerNotifier implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
           .build();
       CompletableFuture<Boolean> result;
+      long start = System.nanoTime();
       try {
         result = client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-            .handle((response, failure) -> accepted(endpoint, batch.size(), response, failure));
+            .handle((response, failure) -> accepted(endpoint, batch.size(), response, failure, start));
       } catch (RuntimeException e) {
         // sendAsync refuses some requests outright (for example once the client is shut down).
-        result = CompletableFuture.completedFuture(accepted(endpoint, batch.size(), null, e));
+        result = CompletableFuture.completedFuture(accepted(endpoint, batch.size(), null, e, start));
       }
       results.add(result);
     }
@@ -355,16 +382,19 @@ public final class AlertmanagerNotifier implements AutoCloseable {
       sent.addAndGet(batch.size());
     } else {
       dropped.addAndGet(batch.size());
+      metrics.senderDropped.inc(batch.size());
     }
   }
 
   private boolean accepted(URI endpoint, int count, @Nullable HttpResponse<String> response,
-      @Nullable Throwable failure) {
+      @Nullable Throwable failure, long startNanos) {
+    String alertmanager = endpoint.getAuthority();
     if (failure != null || response == null) {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause()
           : failure;
       errors.incrementAndGet();
+      metrics.errors.labelValues(alertmanager).inc();
       LOG.warn("Error sending {} alerts to Alertmanager {}: {}", count, endpoint, cause);
       return false;
     }
@@ -375,10 +405,13 @@ public final class AlertmanagerNotifier implements AutoCloseable {
         body = body.substring(0, LOGGED_BODY_CHARS) + "...";
       }
       errors.incrementAndGet();
+      metrics.errors.labelValues(alertmanager).inc();
       LOG.warn("Error sending {} alerts to Alertmanager {}: bad response status {}: {}", count, endpoint, status,
           body.strip());
       return false;
     }
+    metrics.sent.labelValues(alertmanager).inc(count);
+    metrics.latency.labelValues(alertmanager).observe((System.nanoTime() - startNanos) / 1e9);
     return true;
   }
 

@@ -19,6 +19,7 @@ import dev.orrery.core.storage.StoreOptions;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.engine.QueryException;
 import dev.orrery.promql.engine.Sample;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,7 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
   private final Duration outageTolerance;
   private final Duration forGracePeriod;
   private volatile List<GroupState> groups = List.of();
+  private final RuleMetrics metrics;
   /** Where the groups run once {@link #start}ed, {@code null} before and after {@link #close()}. Guarded by this. */
   private @Nullable ScheduledExecutorService scheduler;
 
@@ -97,6 +99,7 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
     this.clock = b.clock;
     this.outageTolerance = b.outageTolerance;
     this.forGracePeriod = b.forGracePeriod;
+    this.metrics = new RuleMetrics(b.metricsRegistry);
   }
 
   /**
@@ -166,6 +169,7 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
       }
     }
     for (GroupState g : fresh) {
+      metrics.loaded(g.group);
       GroupState old = previous.remove(GroupKey.of(g.group));
       if (old != null) {
         old.stop();
@@ -173,6 +177,7 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
       }
     }
     for (GroupState removed : previous.values()) {
+      metrics.removed(removed.group);
       removed.stop();
       removed.markEverythingStale(clock.millis());
     }
@@ -382,10 +387,19 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
           return;
         }
         long ts = evaluationTime(clock.millis());
+        String key = RuleMetrics.groupKey(group);
         // A run that started late after a long evaluation (the executor catches up at once) would repeat its point.
         if (ts <= lastEvaluation) {
+          metrics.iterationsScheduled.labelValues(key).inc();
+          metrics.iterationsMissed.labelValues(key).inc();
           LOG.warn("rule group {} skipped an evaluation: the previous one ran past its interval", group.name());
           return;
+        }
+        // Grid points passed over since the last evaluation were missed.
+        long missed = lastEvaluation == 0 ? 0 : Math.max(0, (ts - lastEvaluation) / group.interval().toMillis() - 1);
+        metrics.iterationsScheduled.labelValues(key).inc(1 + missed);
+        if (missed > 0) {
+          metrics.iterationsMissed.labelValues(key).inc(missed);
         }
         evaluateRules(ts);
       } catch (RuntimeException e) {
@@ -397,22 +411,32 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
 
     private void evaluateRules(long ts) {
       long start = System.nanoTime();
+      String key = RuleMetrics.groupKey(group);
       // With a query offset the rules query, store and alert as of that much earlier (Prometheus' query_offset).
       long at = ts - group.queryOffset().toMillis();
+      long samples = 0;
       for (RuleState state : rules) {
         long ruleStart = System.nanoTime();
         String error = "";
+        metrics.evaluations.labelValues(key).inc();
         try {
-          evaluateRule(state, at);
+          samples += evaluateRule(state, at);
         } catch (QueryException | RuleEvaluationException | OrreryException e) {
           error = String.valueOf(e.getMessage());
+          metrics.evaluationFailures.labelValues(key).inc();
           LOG.warn("rule {} of group {} failed: {}", state.rule().name(), group.name(), error);
         }
-        state.evaluated(ts, System.nanoTime() - ruleStart, error);
+        long ruleNanos = System.nanoTime() - ruleStart;
+        metrics.evaluationDuration.observe(ruleNanos / 1e9);
+        state.evaluated(ts, ruleNanos, error);
       }
       markRemovedRulesStale(at);
       lastEvaluation = ts;
       evaluationNanos = System.nanoTime() - start;
+      metrics.groupDuration.observe(evaluationNanos / 1e9);
+      metrics.groupLastDuration.labelValues(key).set(evaluationNanos / 1e9);
+      metrics.groupLastEvaluation.labelValues(key).set(ts / 1000.0);
+      metrics.groupLastSamples.labelValues(key).set(samples);
       for (RuleState state : rules) {
         if (state instanceof AlertingRuleState alert && !alert.restored()) {
           restoreForState(alert, at);
@@ -503,7 +527,8 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
       }
     }
 
-    private void evaluateRule(RuleState state, long ts) {
+    /** Evaluates one rule, stores its results and sends its alerts; returns how many samples the query gave. */
+    private int evaluateRule(RuleState state, long ts) {
       List<Sample> result = ruleQuery.evaluate(group, state.rule(), ts);
       List<Sample> toStore = switch (state) {
         case RecordingRuleState rec -> rec.apply(result, ts, group.limit());
@@ -537,6 +562,7 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
           notifier.send(send);
         }
       }
+      return result.size();
     }
 
     private String generatorUrl(String expr) {
@@ -598,6 +624,7 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration outageTolerance = Duration.ofHours(1);
     private Duration forGracePeriod = Duration.ofMinutes(10);
+    private @Nullable PrometheusRegistry metricsRegistry;
 
     private Builder(@Nullable RuleQuery query, @Nullable Engine engine, @Nullable Queryable queryable) {
       this.ruleQuery = query;
@@ -656,6 +683,15 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
     /** The clock for scheduled evaluations (default UTC system clock). */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock is null");
+      return this;
+    }
+
+    /**
+     * Registers the manager's metrics with {@code registry}: Prometheus' {@code prometheus_rule_*} families (evaluations
+     * and failures, missed iterations, durations, last evaluation time and samples per group); default none.
+     */
+    public Builder metrics(PrometheusRegistry registry) {
+      this.metricsRegistry = requireNonNull(registry, "registry is null");
       return this;
     }
 

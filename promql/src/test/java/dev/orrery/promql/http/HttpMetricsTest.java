@@ -1,5 +1,6 @@
 package dev.orrery.promql.http;
 
+import static dev.orrery.promql.MetricsText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orrery.core.block.BlockSet;
@@ -15,8 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.eclipse.jetty.server.Handler;
 import org.junit.jupiter.api.AfterAll;
@@ -157,10 +156,5 @@ class HttpMetricsTest {
     return text;
   }
 
-  /** The value of the sample named exactly {@code seriesText} in a text-format scrape, 0 when absent. */
-  static double value(String scrape, String seriesText) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(seriesText) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
 
 }

@@ -1,5 +1,6 @@
 package dev.orrery.promql.rules;
 
+import static dev.orrery.promql.MetricsText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.orrery.promql.MetricsText;
 import dev.orrery.promql.rules.AlertmanagerNotifier.Alert;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -106,6 +109,11 @@ class AlertmanagerNotifierTest {
       list.add(alert("A" + i));
     }
     return list;
+  }
+
+  private static String sender(String counter, URI alertmanager) {
+    return "thanos_alert_sender_" + (counter.equals("sent") ? "alerts_sent" : counter) + "_total{alertmanager=\""
+        + alertmanager.getAuthority() + "\"}";
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
@@ -218,8 +226,10 @@ class AlertmanagerNotifierTest {
       unreachable = URI.create("http://127.0.0.1:" + socket.getLocalPort());
     }
     List<URI> alertmanagers = List.of(failing.url(), unreachable, healthy.url());
+    PrometheusRegistry registry = new PrometheusRegistry();
     try (AlertmanagerNotifier notifier = AlertmanagerNotifier.builder(alertmanagers)
         .timeout(Duration.ofSeconds(5))
+        .metrics(registry)
         .build()) {
       notifier.send(alerts(100));
       List<String> received = new ArrayList<>();
@@ -229,16 +239,32 @@ class AlertmanagerNotifierTest {
       assertThat(failing.take().body()).hasSize(64);
       await(() -> notifier.sent() == 100 && notifier.errors() == 4);
       assertThat(notifier.dropped()).isZero();
+      String text = MetricsText.of(registry);
+      assertThat(value(text, sender("sent", healthy.url()))).isEqualTo(100);
+      assertThat(value(text, sender("sent", failing.url()))).isZero();
+      assertThat(value(text, sender("errors", failing.url()))).isEqualTo(2);
+      assertThat(value(text, sender("errors", unreachable))).isEqualTo(2);
+      assertThat(value(text, sender("errors", healthy.url()))).isZero();
+      assertThat(value(text, "thanos_alert_sender_latency_seconds_count{alertmanager=\"" + healthy.url().getAuthority()
+          + "\"}")).isEqualTo(2);
+      assertThat(value(text, "thanos_alert_queue_alerts_pushed_total")).isEqualTo(100);
+      assertThat(value(text, "thanos_alert_queue_alerts_popped_total")).isEqualTo(100);
+      assertThat(value(text, "thanos_alert_queue_capacity")).isEqualTo(10_000);
+      assertThat(value(text, "thanos_alert_sender_alerts_dropped_total")).isZero();
     }
   }
 
   @Test
   void batchRefusedByEveryAlertmanagerCountsAsDropped() throws Exception {
     FakeAlertmanager failing = new FakeAlertmanager(500);
-    try (AlertmanagerNotifier notifier = AlertmanagerNotifier.builder(List.of(failing.url())).build()) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (AlertmanagerNotifier notifier = AlertmanagerNotifier.builder(List.of(failing.url())).metrics(registry)
+        .build()) {
       notifier.send(alerts(3));
       failing.take();
       await(() -> notifier.dropped() == 3);
+      assertThat(MetricsText.value(registry, "thanos_alert_sender_alerts_dropped_total")).isEqualTo(3);
+      assertThat(MetricsText.value(registry, "thanos_alert_queue_alerts_dropped_total")).isZero();
       assertThat(notifier.sent()).isZero();
       assertThat(notifier.errors()).isEqualTo(1);
     }
@@ -248,7 +274,9 @@ class AlertmanagerNotifierTest {
   void fullQueueDropsTheOldestAlerts() throws Exception {
     FakeAlertmanager am = new FakeAlertmanager(200);
     am.gate = new CountDownLatch(1);
-    try (AlertmanagerNotifier notifier = AlertmanagerNotifier.builder(List.of(am.url())).queueCapacity(10).build()) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (AlertmanagerNotifier notifier = AlertmanagerNotifier.builder(List.of(am.url())).queueCapacity(10)
+        .metrics(registry).build()) {
       notifier.send(List.of(alert("first")));
       // The worker holds "first" in a POST that the gate keeps open, so the next alerts wait in the queue.
       assertThat(am.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -256,6 +284,8 @@ class AlertmanagerNotifierTest {
       notifier.send(alerts(15).subList(8, 15));
       assertThat(notifier.queueLength()).isEqualTo(10);
       assertThat(notifier.dropped()).isEqualTo(5);
+      assertThat(MetricsText.value(registry, "thanos_alert_queue_length")).isEqualTo(10);
+      assertThat(MetricsText.value(registry, "thanos_alert_queue_alerts_dropped_total")).isEqualTo(5);
       am.gate.countDown();
 
       assertThat(alertNames(am.take().body())).containsExactly("first");

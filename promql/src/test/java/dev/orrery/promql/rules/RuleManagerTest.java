@@ -15,10 +15,12 @@ import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SeriesSet;
+import dev.orrery.promql.MetricsText;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.http.ApiServer;
 import dev.orrery.promql.http.EngineQueryEvaluator;
 import dev.orrery.promql.http.PrometheusApiHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,6 +68,7 @@ class RuleManagerTest {
   private Engine engine;
   private ApiServer api;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -88,7 +91,8 @@ class RuleManagerTest {
       source.append(Labels.of("__name__", "errors", "job", "api"), t, 3);
     }
     engine = Engine.builder().build();
-    manager = RuleManager.builder(engine, source).notifier(notifier).externalUrl("http://querier:10902/")
+    manager = RuleManager.builder(engine, source).notifier(notifier).metrics(registry)
+        .externalUrl("http://querier:10902/")
         .externalLabels(Map.of("ruler", "r1")).clock(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)).build();
     load("""
         groups:
@@ -198,6 +202,46 @@ class RuleManagerTest {
     assertThat(rules.get(0).lastError()).contains("many-to-many matching not allowed");
     assertThat(rules.get(1).health()).isEqualTo(RuleHealth.OK);
     assertThat(values(manager.storage(), "fine")).containsExactly(2.0);
+  }
+
+  @Test
+  void evaluationsAndFailuresAreCountedPerGroupAsPrometheusNamesThem() {
+    load("""
+        groups:
+          - name: g
+            interval: 30s
+            rules:
+              - record: broken
+                expr: up + on(job) up
+              - record: fine
+                expr: count by (instance) (up)
+        """);
+    manager.evaluate(T0);
+    manager.evaluate(T0 + M);
+
+    String text = MetricsText.of(registry);
+    String g = "{rule_group=\"rules.yml;g\"}";
+    assertThat(MetricsText.value(text, "prometheus_rule_evaluations_total" + g)).isEqualTo(4);
+    assertThat(MetricsText.value(text, "prometheus_rule_evaluation_failures_total" + g)).isEqualTo(2);
+    assertThat(MetricsText.value(text, "prometheus_rule_group_rules" + g)).isEqualTo(2);
+    assertThat(MetricsText.value(text, "prometheus_rule_group_interval_seconds" + g)).isEqualTo(30);
+    assertThat(MetricsText.value(text, "prometheus_rule_group_last_evaluation_timestamp_seconds" + g))
+        .isEqualTo((T0 + M) / 1000.0);
+    assertThat(MetricsText.value(text, "prometheus_rule_group_last_evaluation_samples" + g)).isEqualTo(2);
+    assertThat(MetricsText.value(text, "prometheus_rule_group_last_duration_seconds" + g)).isPositive();
+    assertThat(MetricsText.value(text, "prometheus_rule_evaluation_duration_seconds_count")).isEqualTo(4);
+    assertThat(MetricsText.value(text, "prometheus_rule_group_duration_seconds_count")).isEqualTo(2);
+    // The group the set-up loaded was replaced, and its series went with it.
+    assertThat(text).doesNotContain("rules.yml;availability");
+
+    load("""
+        groups:
+          - name: other
+            rules:
+              - record: fine
+                expr: count(up)
+        """);
+    assertThat(MetricsText.of(registry)).doesNotContain("rules.yml;g").contains("rule_group=\"rules.yml;other\"");
   }
 
   /**
