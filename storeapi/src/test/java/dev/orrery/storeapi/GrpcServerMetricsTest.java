@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orrery.core.block.BlockSet;
 import dev.orrery.core.block.PartitionedBlockWriter;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.testing.MetricsText;
 import dev.orrery.storeapi.local.QueryableStore;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
@@ -19,16 +20,11 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,16 +76,16 @@ class GrpcServerMetricsTest {
         }
         assertThat(refused).isNotNull().isNotEqualTo(Status.Code.OK);
 
-        String text = scrape(registry);
-        assertThat(value(text, "grpc_server_started_total{" + INFO + "}")).isEqualTo(2);
-        assertThat(value(text, "grpc_server_handled_total{grpc_code=\"OK\"," + INFO + "}")).isEqualTo(2);
-        assertThat(value(text, "grpc_server_msg_received_total{" + INFO + "}")).isEqualTo(2);
-        assertThat(value(text, "grpc_server_msg_sent_total{" + INFO + "}")).isEqualTo(2);
-        assertThat(value(text, "grpc_server_handling_seconds_count{" + INFO + "}")).isEqualTo(2);
-        assertThat(value(text, "grpc_server_started_total{" + SERIES + "}")).isEqualTo(2);
-        assertThat(value(text, "grpc_server_msg_sent_total{" + SERIES + "}")).isEqualTo(frames);
-        assertThat(value(text, "grpc_server_handled_total{grpc_code=\"OK\"," + SERIES + "}")).isEqualTo(1);
-        assertThat(value(text, "grpc_server_handled_total{grpc_code=\"" + GrpcServerMetrics.codeName(refused) + "\","
+        String text = MetricsText.of(registry);
+        assertThat(MetricsText.value(text, "grpc_server_started_total{" + INFO + "}")).isEqualTo(2);
+        assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"OK\"," + INFO + "}")).isEqualTo(2);
+        assertThat(MetricsText.value(text, "grpc_server_msg_received_total{" + INFO + "}")).isEqualTo(2);
+        assertThat(MetricsText.value(text, "grpc_server_msg_sent_total{" + INFO + "}")).isEqualTo(2);
+        assertThat(MetricsText.value(text, "grpc_server_handling_seconds_count{" + INFO + "}")).isEqualTo(2);
+        assertThat(MetricsText.value(text, "grpc_server_started_total{" + SERIES + "}")).isEqualTo(2);
+        assertThat(MetricsText.value(text, "grpc_server_msg_sent_total{" + SERIES + "}")).isEqualTo(frames);
+        assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"OK\"," + SERIES + "}")).isEqualTo(1);
+        assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"" + GrpcServerMetrics.codeName(refused) + "\","
             + SERIES + "}")).isEqualTo(1);
         assertThat(text).contains("grpc_server_handling_seconds_bucket{" + INFO + ",le=\"720.0\"} 2");
       } finally {
@@ -113,14 +109,4 @@ class GrpcServerMetricsTest {
     return registry;
   }
 
-  private static String scrape(PrometheusRegistry registry) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrometheusTextFormatWriter.create().write(out, registry.scrape());
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private static double value(String scrape, String seriesText) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(seriesText) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
 }

@@ -95,7 +95,7 @@ public final class StoreCommand implements Callable<Integer> {
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
         .name("orrery-store-sync").daemon().unstarted(r));
     try {
-      b = BucketStore.builder(bucket, dataDir).executor(exec)
+      b = BucketStore.builder(bucket, dataDir).executor(exec).metrics(metrics.registry)
           .indexCache(new IndexCache(cacheMiB << 20, cacheMiB << 20))
           .limits(new StoreLimits(maxSeries, maxChunks, maxBytes, maxConcurrency));
       if (minTime != null || maxTime != null) {

@@ -3,6 +3,7 @@ package dev.orrery.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orrery.core.testing.Environment;
+import dev.orrery.core.testing.MetricsText;
 import dev.orrery.examples.demo.DemoDataSet;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.filesystem.FilesystemBucket;
@@ -25,8 +26,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,7 +70,8 @@ class SelfMetricsTest {
     grpc.grpcAddress = "127.0.0.1:0";
     try (ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
         Bucket bucket = metrics.instrument(FilesystemBucket.open(bucketDir));
-        BucketStore store = BucketStore.builder(bucket, dir.resolve("data")).executor(exec).build();
+        BucketStore store = BucketStore.builder(bucket, dir.resolve("data")).executor(exec)
+            .metrics(metrics.registry).build();
         ApiServer ops = metrics.startOpsServer("127.0.0.1:0")) {
       assertThat(store.sync().added()).hasSize(12);
       Server server = grpc.startServer(StoreServices.of(store, exec), exec, metrics);
@@ -84,11 +84,13 @@ class SelfMetricsTest {
       }
       String text = awaitScrape(ops.uri() + "metrics", "grpc_server_handled_total{grpc_code=\"OK\","
           + "grpc_method=\"Info\",grpc_service=\"thanos.info.Info\",grpc_type=\"unary\"} 1.0");
-      assertThat(value(text, "thanos_objstore_bucket_operations_total{bucket=\"" + bucket.name()
+      assertThat(MetricsText.value(text, "thanos_objstore_bucket_operations_total{bucket=\"" + bucket.name()
           + "\",operation=\"iter\"}")).isGreaterThanOrEqualTo(1);
       // Every block's meta.json and index were read through the instrumented bucket.
-      assertThat(value(text, "thanos_objstore_bucket_operations_total{bucket=\"" + bucket.name()
+      assertThat(MetricsText.value(text, "thanos_objstore_bucket_operations_total{bucket=\"" + bucket.name()
           + "\",operation=\"get\"}")).isGreaterThanOrEqualTo(12);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_blocks_loaded")).isEqualTo(12);
+      assertThat(MetricsText.value(text, "thanos_blocks_meta_synced{state=\"loaded\"}")).isEqualTo(12);
       assertThat(get(ops.uri() + "-/ready").body()).isEqualTo("Orrery is Ready.\n");
       assertThat(get(ops.uri() + "api/v1/query").statusCode()).isEqualTo(404);
       assertPromtoolAccepts(text);
@@ -121,8 +123,4 @@ class SelfMetricsTest {
     return text;
   }
 
-  private static double value(String scrape, String seriesText) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(seriesText) + " (\\S+)$").matcher(scrape);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
 }

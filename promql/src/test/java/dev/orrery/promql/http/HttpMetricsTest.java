@@ -1,6 +1,6 @@
 package dev.orrery.promql.http;
 
-import static dev.orrery.promql.MetricsText.value;
+import static dev.orrery.core.testing.MetricsText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orrery.core.block.BlockSet;

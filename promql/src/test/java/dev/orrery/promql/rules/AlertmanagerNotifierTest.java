@@ -1,6 +1,6 @@
 package dev.orrery.promql.rules;
 
-import static dev.orrery.promql.MetricsText.value;
+import static dev.orrery.core.testing.MetricsText.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.orrery.promql.MetricsText;
+import dev.orrery.core.testing.MetricsText;
 import dev.orrery.promql.rules.AlertmanagerNotifier.Alert;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;

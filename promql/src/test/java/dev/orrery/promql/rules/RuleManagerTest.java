@@ -15,7 +15,7 @@ import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.storage.Querier;
 import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SeriesSet;
-import dev.orrery.promql.MetricsText;
+import dev.orrery.core.testing.MetricsText;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.http.ApiServer;
 import dev.orrery.promql.http.EngineQueryEvaluator;

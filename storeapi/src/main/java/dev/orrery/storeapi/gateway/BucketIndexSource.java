@@ -99,10 +99,10 @@ final class BucketIndexSource implements ByteSource {
     PageKey k = new PageKey(key, p);
     byte[] page = c.getIfPresent(k);
     if (page != null) {
-      cache.recordHit();
+      cache.recordHit(area);
       return page;
     }
-    cache.recordMiss();
+    cache.recordMiss(area);
     return fetch(area, p, p, stats)[0];
   }
 
@@ -113,14 +113,14 @@ final class BucketIndexSource implements ByteSource {
     for (long p = p0; p <= p1; p++) {
       byte[] page = c.getIfPresent(new PageKey(key, p));
       if (page != null) {
-        cache.recordHit();
+        cache.recordHit(area);
         out[(int) (p - p0)] = page;
         if (missingFrom >= 0) {
           fillFrom(fetch(area, missingFrom, p - 1, stats), out, missingFrom - p0);
           missingFrom = -1;
         }
       } else {
-        cache.recordMiss();
+        cache.recordMiss(area);
         if (missingFrom < 0) {
           missingFrom = p;
         }

@@ -32,6 +32,7 @@ import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +95,7 @@ public final class BucketStore implements StoreApi, AutoCloseable {
   private final Semaphore gate;
   private final ReentrantLock syncLock = new ReentrantLock();
   private final ConcurrentHashMap<Ulid, BucketBlock> blocks = new ConcurrentHashMap<>();
+  private final BucketStoreMetrics metrics;
   private volatile boolean closed;
 
   private BucketStore(Builder b) {
@@ -110,7 +112,11 @@ public final class BucketStore implements StoreApi, AutoCloseable {
       fb.filter(f);
     }
     fb.filter(new DeduplicateFilter());
+    if (b.metricsRegistry != null) {
+      fb.metrics(b.metricsRegistry);
+    }
     this.fetcher = fb.build();
+    this.metrics = new BucketStoreMetrics(b.metricsRegistry, blocks::size, cache, limits.maxConcurrency());
   }
 
   /**
@@ -145,10 +151,12 @@ public final class BucketStore implements StoreApi, AutoCloseable {
         }
         BucketBlock block = new BucketBlock(e.getValue(), bucket, dataDir.resolve(e.getKey().toString()), cache);
         try {
+          metrics.blockLoads.inc();
           block.prepareHeader();
           blocks.put(e.getKey(), block);
           added.add(e.getKey());
         } catch (IOException ex) {
+          metrics.blockLoadFailures.inc();
           LOG.warn("cannot build the index-header of block {}: {}", e.getKey(), ex.toString());
           failed.put(e.getKey(), ex);
           block.close();
@@ -159,6 +167,7 @@ public final class BucketStore implements StoreApi, AutoCloseable {
           BucketBlock b = blocks.remove(id);
           b.close();
           removed.add(id);
+          metrics.blockDrops.inc();
         }
       }
       int unloaded = 0;
@@ -241,11 +250,18 @@ public final class BucketStore implements StoreApi, AutoCloseable {
     List<Matcher> blockMatchers = blockMatchers(request.hasHints() ? request.getHints() : null,
         SeriesRequestHints.class);
     enterGate(sink);
+    metrics.gateInFlight.inc();
     try {
       List<BucketBlock> selected = selectBlocks(request.getMinTime(), request.getMaxTime(),
           request.getMaxResolutionWindow(), blockMatchers);
-      new SeriesRequestRun(request, matchers, selected, limits, executor).run(sink);
+      SeriesRequestRun run = new SeriesRequestRun(request, matchers, selected, limits, executor);
+      run.run(sink);
+      metrics.requestServed(selected.size(), run.resultSeries(), run.stats());
+    } catch (LimitExceededException e) {
+      metrics.queriesDropped.labelValues(e.reason()).inc();
+      throw e;
     } finally {
+      metrics.gateInFlight.dec();
       gate.release();
     }
   }
@@ -255,6 +271,7 @@ public final class BucketStore implements StoreApi, AutoCloseable {
    * cancelled or timed out would otherwise still be served in full once its turn came.
    */
   private void enterGate(SeriesSink sink) {
+    long start = System.nanoTime();
     try {
       while (!gate.tryAcquire(GATE_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
         if (sink.isCancelled()) {
@@ -265,6 +282,8 @@ public final class BucketStore implements StoreApi, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OrreryException(ErrorCode.CANCELLED, "interrupted while waiting for a free Series slot");
+    } finally {
+      metrics.gateDuration.observe((System.nanoTime() - start) / 1e9);
     }
   }
 
@@ -495,6 +514,7 @@ public final class BucketStore implements StoreApi, AutoCloseable {
     private Executor executor = Runnable::run;
     private Duration idleUnload = Duration.ofHours(1);
     private final List<MetaFilter> filters = new ArrayList<>();
+    private @Nullable PrometheusRegistry metricsRegistry;
 
     private Builder(Bucket bucket, Path dataDir) {
       this.bucket = requireNonNull(bucket, "bucket is null");
@@ -540,6 +560,16 @@ public final class BucketStore implements StoreApi, AutoCloseable {
     /** Adds a meta filter, applied in order before compaction-duplicate removal. */
     public Builder filter(MetaFilter filter) {
       filters.add(requireNonNull(filter, "filter is null"));
+      return this;
+    }
+
+    /**
+     * Registers the store's metrics with {@code registry}: Thanos' store gateway families ({@code
+     * thanos_bucket_store_*}, {@code thanos_store_index_cache_*}) and its meta fetcher's ({@code
+     * thanos_blocks_meta_*}); default none.
+     */
+    public Builder metrics(PrometheusRegistry registry) {
+      this.metricsRegistry = requireNonNull(registry, "registry is null");
       return this;
     }
 

@@ -27,8 +27,10 @@ public final class IndexCache {
 
   private final Cache<PageKey, byte[]> postings;
   private final Cache<PageKey, byte[]> series;
-  private final LongAdder hits = new LongAdder();
-  private final LongAdder misses = new LongAdder();
+  private final long[] capacity = new long[2];
+  /** Per {@link Area}, by ordinal. */
+  private final LongAdder[] hits = {new LongAdder(), new LongAdder()};
+  private final LongAdder[] misses = {new LongAdder(), new LongAdder()};
 
   /**
    * Creates the caches.
@@ -42,6 +44,8 @@ public final class IndexCache {
     }
     this.postings = build(postingsBytes);
     this.series = build(seriesBytes);
+    capacity[Area.POSTINGS.ordinal()] = postingsBytes;
+    capacity[Area.SERIES.ordinal()] = seriesBytes;
   }
 
   private static Cache<PageKey, byte[]> build(long bytes) {
@@ -56,28 +60,52 @@ public final class IndexCache {
     return area == Area.POSTINGS ? postings : series;
   }
 
-  void recordHit() {
-    hits.increment();
+  void recordHit(Area area) {
+    hits[area.ordinal()].increment();
   }
 
-  void recordMiss() {
-    misses.increment();
+  void recordMiss(Area area) {
+    misses[area.ordinal()].increment();
   }
 
   /** Page lookups served from the caches so far. */
   public long hits() {
-    return hits.sum();
+    return hits(Area.POSTINGS) + hits(Area.SERIES);
   }
 
   /** Page lookups that went to the bucket so far. */
   public long misses() {
-    return misses.sum();
+    return misses(Area.POSTINGS) + misses(Area.SERIES);
+  }
+
+  /** Page lookups in {@code area}'s cache that it served. */
+  public long hits(Area area) {
+    return hits[area.ordinal()].sum();
+  }
+
+  /** Page lookups in {@code area}'s cache that went to the bucket. */
+  public long misses(Area area) {
+    return misses[area.ordinal()].sum();
+  }
+
+  /** Pages held in {@code area}'s cache (approximate). */
+  public long pages(Area area) {
+    return cache(area).estimatedSize();
+  }
+
+  /** Capacity of {@code area}'s cache in bytes. */
+  public long capacity(Area area) {
+    return capacity[area.ordinal()];
   }
 
   /** Bytes currently held by both caches (approximate: includes key overhead). */
   public long weightedSize() {
-    return postings.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L)
-        + series.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    return weightedSize(Area.POSTINGS) + weightedSize(Area.SERIES);
+  }
+
+  /** Bytes currently held by {@code area}'s cache (approximate: includes key overhead). */
+  public long weightedSize(Area area) {
+    return cache(area).policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 
   /** Drops every cached page of {@code object} (when its block is removed). */

@@ -1,7 +1,5 @@
 package dev.orrery.storeapi.gateway;
 
-import dev.orrery.core.OrreryException;
-import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.storeapi.gateway.IndexCache.Area;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -89,8 +87,7 @@ final class RequestStats {
   private void add(long bytes) {
     long now = total.addAndGet(bytes);
     if (maxBytes > 0 && now > maxBytes) {
-      throw new OrreryException(ErrorCode.LIMIT_EXCEEDED, "exceeded bytes limit: limit " + maxBytes
-          + " violated (got " + now + " bytes touched in postings, series and chunks)");
+      throw new LimitExceededException("bytes", maxBytes, now, " bytes touched in postings, series and chunks");
     }
   }
 

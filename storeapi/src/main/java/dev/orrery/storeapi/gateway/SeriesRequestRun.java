@@ -59,6 +59,7 @@ final class SeriesRequestRun {
   private final String[] withoutReplica;
   private final RequestStats stats;
   private final AtomicLong seriesCount = new AtomicLong();
+  private long resultSeries;
   private final AtomicLong chunkCount = new AtomicLong();
   private final int batchSize;
   private final SeriesFrameEncoder encoder;
@@ -77,6 +78,16 @@ final class SeriesRequestRun {
     this.stats = new RequestStats(limits.maxBytes());
     this.batchSize = (int) Math.max(1, Math.min(request.getResponseBatchSize(), 1 << 16));
     this.encoder = new SeriesFrameEncoder(batchSize > 1);
+  }
+
+  /** Series the request returned: after merging the blocks' series of the same labels, within its limit. */
+  long resultSeries() {
+    return resultSeries;
+  }
+
+  /** What the request touched and fetched so far. */
+  RequestStats stats() {
+    return stats;
   }
 
   /**
@@ -169,13 +180,11 @@ final class SeriesRequestRun {
         }
         long s = seriesCount.incrementAndGet();
         if (limits.maxSeries() > 0 && s > limits.maxSeries()) {
-          throw new OrreryException(ErrorCode.LIMIT_EXCEEDED, "exceeded series limit: limit " + limits.maxSeries()
-              + " violated (got " + s + ")");
+          throw new LimitExceededException("series", limits.maxSeries(), s, "");
         }
         long c = chunkCount.addAndGet(added);
         if (limits.maxChunks() > 0 && c > limits.maxChunks()) {
-          throw new OrreryException(ErrorCode.LIMIT_EXCEEDED, "exceeded chunks limit: limit " + limits.maxChunks()
-              + " violated (got " + c + ")");
+          throw new LimitExceededException("chunks", limits.maxChunks(), c, "");
         }
         out.endSeries(l);
       }
@@ -261,6 +270,7 @@ final class SeriesRequestRun {
     if (!batch.isEmpty()) {
       flush(batch, sink);
     }
+    resultSeries = sent;
     EncodedSeriesFrame last = encoder.finishFrame();
     if (last != null) {
       sink.send(last);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.testing.MetricsText;
 import dev.orrery.objstore.InMemoryBucket;
 import dev.orrery.storeapi.SeriesSink;
 import dev.orrery.storeapi.StoreServices;
@@ -29,6 +30,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -195,6 +197,49 @@ class BucketStoreTest {
     }
     assertThatThrownBy(() -> store.series(SeriesRequest.newBuilder().setMaxTime(4 * H).build(), r -> { }))
         .hasMessageContaining("no matchers specified");
+  }
+
+  @Test
+  void metricsFollowSyncsRequestsCachesAndLimits() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (BucketStore measured = BucketStore.builder(bucket, tmp.resolve("data4"))
+        .indexCache(new IndexCache(1 << 20, 2 << 20)).limits(new StoreLimits(40, 0, 0, 2)).metrics(registry).build()) {
+      measured.sync();
+      String text = MetricsText.of(registry);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_blocks_loaded")).isEqualTo(3);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_block_loads_total")).isEqualTo(3);
+      assertThat(MetricsText.value(text, "thanos_blocks_meta_syncs_total")).isEqualTo(1);
+      assertThat(MetricsText.value(text, "thanos_blocks_meta_synced{state=\"loaded\"}")).isEqualTo(3);
+      assertThat(MetricsText.value(text, "thanos_blocks_meta_synced{state=\"duplicate\"}")).isZero();
+      assertThat(MetricsText.value(text, "thanos_bucket_store_series_gate_queries_max")).isEqualTo(2);
+      assertThat(MetricsText.value(text, "thanos_store_index_cache_max_size_bytes{item_type=\"Series\"}"))
+          .isEqualTo(2 << 20);
+
+      List<SeriesResponse> frames = new ArrayList<>();
+      measured.series(SeriesRequest.newBuilder().setMaxTime(4 * H).addMatchers(eq("__name__", "other")).build(),
+          frames::add);
+      int returned = decode(frames).size();
+      assertThatThrownBy(() -> measured.series(SeriesRequest.newBuilder().setMaxTime(4 * H)
+          .addMatchers(eq("__name__", "up")).build(), r -> { })).hasMessageContaining("exceeded series limit");
+
+      bucket.delete(measured.blocks().get(0).ulid() + "/meta.json");
+      measured.sync();
+      text = MetricsText.of(registry);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_series_result_series_count")).isEqualTo(1);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_series_result_series_sum")).isEqualTo(returned);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_series_blocks_queried_sum")).isEqualTo(3);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_series_data_size_fetched_bytes_sum{data_type=\"chunks\"}"))
+          .isPositive();
+      assertThat(MetricsText.value(text, "thanos_bucket_store_queries_dropped_total{reason=\"series\"}")).isEqualTo(1);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_series_gate_queries_in_flight")).isZero();
+      assertThat(MetricsText.value(text, "thanos_bucket_store_series_gate_duration_seconds_count")).isEqualTo(2);
+      assertThat(MetricsText.value(text, "thanos_store_index_cache_requests_total{item_type=\"Postings\"}"))
+          .isPositive();
+      assertThat(MetricsText.value(text, "thanos_store_index_cache_items{item_type=\"Series\"}")).isPositive();
+      assertThat(MetricsText.value(text, "thanos_bucket_store_block_drops_total")).isEqualTo(1);
+      assertThat(MetricsText.value(text, "thanos_bucket_store_blocks_loaded")).isEqualTo(2);
+      assertThat(MetricsText.value(text, "thanos_blocks_meta_syncs_total")).isEqualTo(2);
+    }
   }
 
   /** A sink that holds the producing thread on its first frame until released, and records what it got. */

@@ -27,7 +27,7 @@ public record ExternalLabelsFilter(List<Matcher> matchers) implements MetaFilter
       Map<String, String> labels = entry.getValue().thanos() == null ? Map.of() : entry.getValue().thanos().labels();
       for (Matcher matcher : matchers) {
         if (!matcher.matches(labels.getOrDefault(matcher.name(), ""))) {
-          exclusions.exclude(entry.getKey(), "label-selector");
+          exclusions.exclude(entry.getKey(), "label-excluded");
           break;
         }
       }

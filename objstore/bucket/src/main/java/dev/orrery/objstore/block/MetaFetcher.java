@@ -8,6 +8,7 @@ import dev.orrery.objstore.Interrupts;
 import dev.orrery.objstore.IterOptions;
 import dev.orrery.objstore.ObjectAttributes;
 import dev.orrery.objstore.ObjectNotFoundException;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -57,6 +58,7 @@ public final class MetaFetcher {
   private final List<MetaFilter> filters;
   private final Clock clock;
   private final ConcurrentMap<Ulid, BlockMeta> cached = new ConcurrentHashMap<>();
+  private final FetcherMetrics metrics;
 
   private MetaFetcher(Builder builder) {
     this.bucket = builder.bucket;
@@ -66,6 +68,7 @@ public final class MetaFetcher {
     this.cacheDir = builder.cacheDir;
     this.filters = List.copyOf(builder.filters);
     this.clock = builder.clock;
+    this.metrics = new FetcherMetrics(builder.metricsRegistry);
   }
 
   /**
@@ -105,6 +108,20 @@ public final class MetaFetcher {
    * @throws IOException if the bucket cannot be listed or a filter fails
    */
   public FetchResult fetch() throws IOException {
+    long start = System.nanoTime();
+    metrics.started();
+    FetchResult result;
+    try {
+      result = fetchAndFilter();
+    } catch (IOException | RuntimeException e) {
+      metrics.failed(start);
+      throw e;
+    }
+    metrics.completed(result, start);
+    return result;
+  }
+
+  private FetchResult fetchAndFilter() throws IOException {
     List<Ulid> ids = new ArrayList<>();
     bucket.iterate("", IterOptions.FLAT, key -> {
       if (key.endsWith("/")) {
@@ -314,6 +331,7 @@ public final class MetaFetcher {
     private @Nullable Path cacheDir;
     private final List<MetaFilter> filters = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
+    private @Nullable PrometheusRegistry metricsRegistry;
 
     private Builder(Bucket bucket) {
       this.bucket = requireNonNull(bucket, "bucket is null");
@@ -374,6 +392,18 @@ public final class MetaFetcher {
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock is null");
+      return this;
+    }
+
+    /**
+     * Registers the fetcher's metrics with {@code registry}: Thanos' {@code thanos_blocks_meta_*} families (syncs,
+     * failures, duration, blocks by state); default none.
+     *
+     * @param registry the registry
+     * @return this builder
+     */
+    public Builder metrics(PrometheusRegistry registry) {
+      this.metricsRegistry = requireNonNull(registry, "registry is null");
       return this;
     }
 

@@ -27,7 +27,7 @@ public record TimeRangeFilter(long minTimeMillis, long maxTimeMillis) implements
       BlockMeta meta = entry.getValue();
       // Block ranges are half-open [minTime, maxTime).
       if (meta.maxTimeMillis() <= minTimeMillis || meta.minTimeMillis() >= maxTimeMillis) {
-        exclusions.exclude(entry.getKey(), "outside-time-range");
+        exclusions.exclude(entry.getKey(), "time-excluded");
       }
     }
   }

@@ -150,8 +150,8 @@ class MetaFetcherTest {
         .build();
     MetaFetcher.FetchResult result = fetcher.fetch();
     assertThat(result.metas().keySet()).containsExactlyInAnyOrder(inRange, freshCompacted, markedJustNow);
-    assertThat(result.filtered()).containsEntry(before, "outside-time-range")
-        .containsEntry(otherCluster, "label-selector")
+    assertThat(result.filtered()).containsEntry(before, "time-excluded")
+        .containsEntry(otherCluster, "label-excluded")
         .containsEntry(tooFresh, "too-fresh")
         .containsEntry(markedLongAgo, "marked-for-deletion");
     assertThat(deletionMarks.deletionMarks()).containsOnlyKeys(markedLongAgo, markedJustNow);

@@ -1,4 +1,4 @@
-package dev.orrery.promql;
+package dev.orrery.core.testing;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
