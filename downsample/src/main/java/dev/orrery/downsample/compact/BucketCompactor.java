@@ -15,6 +15,7 @@ import dev.orrery.objstore.block.DeletionMark;
 import dev.orrery.objstore.block.DeletionMarkFilter;
 import dev.orrery.objstore.block.MetaFetcher;
 import dev.orrery.objstore.block.NoCompactMarkFilter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,7 @@ public final class BucketCompactor {
   private final MetaFetcher fetcher;
   private final DeletionMarkFilter deletionMarks;
   private final NoCompactMarkFilter noCompactMarks;
+  private final CompactorMetrics metrics;
 
   private BucketCompactor(Builder b) {
     this.bucket = b.bucket;
@@ -91,9 +94,14 @@ public final class BucketCompactor {
     MetaFetcher markReader = MetaFetcher.builder(bucket).executor(b.executor).build();
     this.deletionMarks = new DeletionMarkFilter(blocks, markReader, deleteDelay.dividedBy(2), clock);
     this.noCompactMarks = new NoCompactMarkFilter(blocks, markReader);
-    this.fetcher = MetaFetcher.builder(bucket).executor(b.executor).clock(clock)
+    MetaFetcher.Builder fetcherBuilder = MetaFetcher.builder(bucket).executor(b.executor).clock(clock)
         .filter(new ConsistencyDelayFilter(b.consistencyDelay, clock)).filter(deletionMarks)
-        .filter(new DeduplicateFilter()).filter(noCompactMarks).build();
+        .filter(new DeduplicateFilter()).filter(noCompactMarks);
+    if (b.metricsRegistry != null) {
+      fetcherBuilder.metrics(b.metricsRegistry);
+    }
+    this.fetcher = fetcherBuilder.build();
+    this.metrics = new CompactorMetrics(b.metricsRegistry);
   }
 
   /**
@@ -134,7 +142,14 @@ public final class BucketCompactor {
     Counts counts = new Counts();
     MetaFetcher.FetchResult fetched = fetch(counts);
     for (CompactionGroup group : CompactionGroup.of(withoutReplicaLabels(fetched.metas().values()))) {
-      compactGroup(group, counts);
+      metrics.runsStarted.labelValues(group.key()).inc();
+      try {
+        compactGroup(group, counts);
+      } catch (IOException | RuntimeException e) {
+        metrics.compactionFailures.labelValues(group.key()).inc();
+        throw e;
+      }
+      metrics.runsCompleted.labelValues(group.key()).inc();
     }
     if (downsampling) {
       for (Resolution step : Resolution.values()) {
@@ -146,10 +161,13 @@ public final class BucketCompactor {
       Duration kept = retention.retentionOf(expired.thanos() == null ? 0 : expired.thanos().downsampleResolutionMillis());
       if (blocks.markForDeletion(expired.ulid(), "block exceeding retention of " + goDuration(kept))) {
         counts.marked++;
+        metrics.markedForDeletion("retention");
       }
     }
     deleteMarked(fetched, counts);
     BlockDirectory.delete(workDir);
+    metrics.halted.set(counts.halted.isEmpty() ? 0 : 1);
+    metrics.iterations.inc();
     return new Report(counts.compacted, counts.downsampled, counts.marked, counts.deleted, counts.halted);
   }
 
@@ -178,6 +196,7 @@ public final class BucketCompactor {
       if (e.getValue().equals("duplicate") && !deletionMarks.deletionMarks().containsKey(e.getKey())
           && blocks.markForDeletion(e.getKey(), "outdated block: its sources are in another block")) {
         counts.marked++;
+        metrics.markedForDeletion("duplicate");
       }
     }
     return result;
@@ -202,12 +221,17 @@ public final class BucketCompactor {
         if (blocks.markForDeletion(source.ulid(), "source of compacted block "
             + merged.map(m -> m.ulid().toString()).orElse("(empty, not written)"))) {
           counts.marked++;
+          metrics.markedForDeletion("compacted");
         }
       }
       current.removeAll(plan);
       if (merged.isPresent()) {
         current.add(merged.get());
         counts.compacted++;
+        metrics.compactions.labelValues(group.key()).inc();
+        if (CompactionPlanner.overlapping(plan)) {
+          metrics.verticalCompactions.labelValues(group.key()).inc();
+        }
       }
       LOG.info("compaction group {}: merged {} into {}", group.key(), ulids(plan),
           merged.map(m -> m.ulid().toString()).orElse("nothing (no samples)"));
@@ -241,13 +265,21 @@ public final class BucketCompactor {
         if (bucket.exists(source.ulid() + "/" + NO_DOWNSAMPLE_MARK)) {
           continue;
         }
-        Path local = blocks.download(source.ulid(), dir);
-        BlockMeta out = BlockDownsampler.downsample(local, dir);
-        upload(dir.resolve(out.ulid().toString()));
+        String group = CompactionGroup.keyOf(source);
+        metrics.downsamples.labelValues(group).inc();
+        BlockMeta out;
+        try {
+          Path local = blocks.download(source.ulid(), dir);
+          out = BlockDownsampler.downsample(local, dir);
+          upload(dir.resolve(out.ulid().toString()));
+          BlockDirectory.delete(local);
+        } catch (IOException | RuntimeException e) {
+          metrics.downsampleFailures.labelValues(group).inc();
+          throw e;
+        }
         counts.downsampled++;
         LOG.info("downsampled block {} to {} ms: {}", source.ulid(), out.thanos().downsampleResolutionMillis(),
             out.ulid());
-        BlockDirectory.delete(local);
         BlockDirectory.delete(dir.resolve(out.ulid().toString()));
       }
     } finally {
@@ -271,10 +303,12 @@ public final class BucketCompactor {
       if (!mark.deletionTime().isAfter(cutoff)) {
         blocks.delete(mark.id());
         counts.deleted++;
+        metrics.blocksCleaned.inc();
         LOG.info("deleted block {} (marked at {}: {})", mark.id(), mark.deletionTime(), mark.details());
       }
     }
     for (Ulid partial : fetcher.abortedPartialUploads(fetched, PARTIAL_UPLOAD_AGE)) {
+      metrics.partialUploadDeletions.inc();
       blocks.delete(partial);
       counts.deleted++;
       LOG.info("deleted partial upload {} (abandoned for more than {})", partial, PARTIAL_UPLOAD_AGE);
@@ -311,6 +345,7 @@ public final class BucketCompactor {
     private Clock clock = Clock.systemUTC();
     private CompactionPlanner planner = new CompactionPlanner();
     private boolean verticalCompaction;
+    private @Nullable PrometheusRegistry metricsRegistry;
     private boolean downsampling = true;
     private Set<String> replicaLabels = Set.of();
     private BlockCompactor.MergeFunction mergeFunction = BlockCompactor.MergeFunction.CHAIN;
@@ -387,6 +422,16 @@ public final class BucketCompactor {
     /** Runs bucket reads of metas and marks (default: the calling thread). Not shut down by the compactor. */
     public Builder executor(Executor executor) {
       this.executor = requireNonNull(executor, "executor is null");
+      return this;
+    }
+
+    /**
+     * Registers the compactor's metrics with {@code registry}: Thanos' {@code thanos_compact_*} families (iterations,
+     * halted, compactions, downsamplings, marked and deleted blocks) and its meta fetcher's {@code thanos_blocks_meta_*};
+     * default none.
+     */
+    public Builder metrics(PrometheusRegistry registry) {
+      this.metricsRegistry = requireNonNull(registry, "registry is null");
       return this;
     }
 

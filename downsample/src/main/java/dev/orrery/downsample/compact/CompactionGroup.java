@@ -81,6 +81,11 @@ public record CompactionGroup(SortedMap<String, String> labels, long resolutionM
     return key(resolutionMillis, labels);
   }
 
+  /** The {@link #key()} of the group {@code meta} belongs to. */
+  static String keyOf(BlockMeta meta) {
+    return key(resolutionOf(meta), labelsOf(meta));
+  }
+
   static String key(long resolutionMillis, Map<String, String> labels) {
     StringBuilder sb = new StringBuilder().append(resolutionMillis).append("@{");
     boolean first = true;

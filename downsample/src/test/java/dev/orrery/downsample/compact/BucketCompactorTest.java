@@ -13,6 +13,8 @@ import dev.orrery.core.testing.NativeHistogramBlocks;
 import dev.orrery.objstore.InMemoryBucket;
 import dev.orrery.objstore.block.BlockBucket;
 import dev.orrery.objstore.block.MetaFetcher;
+import dev.orrery.core.testing.MetricsText;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,8 +57,9 @@ class BucketCompactorTest {
     for (int b = 0; b < 5; b++) {
       eu.add(upload(EU, start + b * 2 * H, start + (b + 1) * 2 * H));
     }
+    PrometheusRegistry registry = new PrometheusRegistry();
     BucketCompactor compactor = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock)
-        .downsampling(false).build();
+        .downsampling(false).metrics(registry).build();
 
     BucketCompactor.Report first = compactor.runOnce();
 
@@ -90,6 +93,19 @@ class BucketCompactorTest {
       assertThat(bucket.list(source.ulid().toString(), dev.orrery.objstore.IterOptions.RECURSIVE)).isEmpty();
     }
     assertThat(visibleMetas().keySet()).containsExactlyInAnyOrder(merged.ulid(), eu.get(4).ulid());
+
+    String text = MetricsText.of(registry);
+    String group = groupLabel(EU);
+    assertThat(MetricsText.value(text, "thanos_compact_iterations_total")).isEqualTo(3);
+    assertThat(MetricsText.value(text, "thanos_compact_halted")).isZero();
+    assertThat(MetricsText.value(text, "thanos_compact_group_compactions_total" + group)).isEqualTo(1);
+    assertThat(MetricsText.value(text, "thanos_compact_group_vertical_compactions_total" + group)).isZero();
+    assertThat(MetricsText.value(text, "thanos_compact_group_compaction_runs_started_total" + group)).isEqualTo(3);
+    assertThat(MetricsText.value(text, "thanos_compact_group_compaction_runs_completed_total" + group)).isEqualTo(3);
+    assertThat(MetricsText.value(text, "thanos_compact_blocks_marked_total{marker=\"deletion-mark.json\","
+        + "reason=\"compacted\"}")).isEqualTo(4);
+    assertThat(MetricsText.value(text, "thanos_compact_blocks_cleaned_total")).isEqualTo(4);
+    assertThat(MetricsText.value(text, "thanos_blocks_meta_syncs_total")).isPositive();
   }
 
   @Test
@@ -118,8 +134,10 @@ class BucketCompactorTest {
     BlockMeta b = upload(US, start + H, start + 3 * H);
     upload(EU, start, start + 2 * H);
 
+    PrometheusRegistry haltedRegistry = new PrometheusRegistry();
     BucketCompactor.Report halted = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock)
-        .downsampling(false).build().runOnce();
+        .downsampling(false).metrics(haltedRegistry).build().runOnce();
+    assertThat(MetricsText.value(haltedRegistry, "thanos_compact_halted")).isEqualTo(1);
 
     assertThat(halted.compacted()).isZero();
     assertThat(halted.halted()).hasSize(1);
@@ -127,8 +145,12 @@ class BucketCompactorTest {
     assertThat(key).contains("cluster=\"us\"");
     assertThat(halted.halted().get(key)).contains(a.ulid().toString(), b.ulid().toString());
 
+    PrometheusRegistry mergedRegistry = new PrometheusRegistry();
     BucketCompactor.Report merged = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock)
-        .downsampling(false).verticalCompaction(true).build().runOnce();
+        .downsampling(false).verticalCompaction(true).metrics(mergedRegistry).build().runOnce();
+    assertThat(MetricsText.value(mergedRegistry, "thanos_compact_halted")).isZero();
+    assertThat(MetricsText.value(mergedRegistry, "thanos_compact_group_vertical_compactions_total" + groupLabel(US)))
+        .isEqualTo(1);
 
     assertThat(merged.compacted()).isEqualTo(1);
     assertThat(merged.halted()).isEmpty();
@@ -171,8 +193,9 @@ class BucketCompactorTest {
   @Test
   void downsamplesLongRawBlocksOnceAndAppliesRetentionPerResolution() throws Exception {
     BlockMeta raw = upload(EU, start, start + 48 * H);
+    PrometheusRegistry registry = new PrometheusRegistry();
     BucketCompactor compactor = BucketCompactor.builder(bucket, tmp.resolve("work")).clock(clock)
-        .retention(new RetentionPolicy(Duration.ofDays(15), Duration.ZERO, Duration.ZERO)).build();
+        .retention(new RetentionPolicy(Duration.ofDays(15), Duration.ZERO, Duration.ZERO)).metrics(registry).build();
 
     BucketCompactor.Report first = compactor.runOnce();
 
@@ -187,6 +210,10 @@ class BucketCompactorTest {
     assertThat(blocks.deletionMark(fiveMinute.ulid())).isNull();
 
     assertThat(compactor.runOnce().downsampled()).isZero();
+    assertThat(MetricsText.value(registry, "thanos_compact_downsample_total" + groupLabel(EU)))
+        .isEqualTo(1);
+    assertThat(MetricsText.value(registry, "thanos_compact_blocks_marked_total{marker=\"deletion-mark.json\","
+        + "reason=\"retention\"}")).isEqualTo(1);
   }
 
   @Test
@@ -270,5 +297,10 @@ class BucketCompactorTest {
     public Instant instant() {
       return now;
     }
+  }
+
+  /** The {@code group} label of the raw compaction group of {@code labels}, as the text format writes it. */
+  private static String groupLabel(Map<String, String> labels) {
+    return "{group=\"" + CompactionGroup.key(0, new java.util.TreeMap<>(labels)).replace("\"", "\\\"") + "\"}";
   }
 }

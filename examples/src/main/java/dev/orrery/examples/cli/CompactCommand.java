@@ -108,7 +108,8 @@ public final class CompactCommand implements Callable<Integer> {
         ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress)) {
       BucketCompactor compactor;
       try {
-        compactor = BucketCompactor.builder(bucket, dataDir).executor(exec).retention(retention).deleteDelay(delete)
+        compactor = BucketCompactor.builder(bucket, dataDir).executor(exec).metrics(metrics.registry)
+            .retention(retention).deleteDelay(delete)
             .consistencyDelay(consistency).verticalCompaction(vertical).downsampling(!noDownsampling)
             .deduplication(Set.copyOf(replicaLabels), mergeFunction()).build();
       } catch (IllegalArgumentException e) {

@@ -278,7 +278,8 @@ public final class RuleCommand implements Callable<Integer> {
         }
       });
       Shipper shipper = bucket == null ? null
-          : Shipper.builder(tsdbPath, bucket).externalLabels(external).source("ruler").build();
+          : Shipper.builder(tsdbPath, bucket).externalLabels(external).source("ruler")
+          .metrics(metrics.registry).build();
       scheduler.scheduleAtFixedRate(() -> flushBlocks(manager, external, shipper), 1, 1, TimeUnit.MINUTES);
       out.printf("Ruler evaluating %d rule groups, serving %sapi/v1/rules and %sapi/v1/alerts, and its recorded "
           + "series and rules over the StoreAPI and Rules API on port %d; %d series replayed from %s (Ctrl-C stops; "

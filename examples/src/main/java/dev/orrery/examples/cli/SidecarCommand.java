@@ -76,7 +76,7 @@ public final class SidecarCommand implements Callable<Integer> {
         }
         bucket = metrics.instrument(BucketProviders.installed().openThanosConfig(objstoreConfig));
         Shipper shipper = Shipper.builder(tsdbPath, bucket).externalLabels(labelsOf(sidecar)).source("sidecar")
-            .uploadCompacted(uploadCompacted).build();
+            .uploadCompacted(uploadCompacted).metrics(metrics.registry).build();
         shipper.schedule(scheduler, interval);
       }
       Server server = grpc.startServer(StoreServices.of(sidecar, exec), exec, metrics);

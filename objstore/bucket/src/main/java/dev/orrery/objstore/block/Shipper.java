@@ -6,6 +6,7 @@ import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.Ulid;
 import dev.orrery.objstore.Bucket;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -27,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,7 @@ public final class Shipper {
   private final String source;
   private final boolean uploadCompacted;
   private final ReentrantLock lock = new ReentrantLock();
+  private final ShipperMetrics metrics;
 
   private Shipper(Builder builder) {
     this.dataDir = builder.dataDir;
@@ -83,6 +86,7 @@ public final class Shipper {
     this.externalLabels = Collections.unmodifiableMap(new TreeMap<>(builder.externalLabels));
     this.source = builder.source;
     this.uploadCompacted = builder.uploadCompacted;
+    this.metrics = new ShipperMetrics(builder.metricsRegistry);
   }
 
   /**
@@ -122,7 +126,17 @@ public final class Shipper {
   public SyncResult sync() throws IOException {
     lock.lock();
     try {
-      return syncLocked();
+      metrics.dirSyncs.inc();
+      SyncResult result;
+      try {
+        result = syncLocked();
+      } catch (IOException | RuntimeException e) {
+        metrics.dirSyncFailures.inc();
+        throw e;
+      }
+      metrics.uploads.inc(result.uploaded().size());
+      metrics.uploadFailures.inc(result.failed().size());
+      return result;
     } finally {
       lock.unlock();
     }
@@ -302,6 +316,7 @@ public final class Shipper {
     private String source = "sidecar";
     private boolean uploadCompacted;
     private Clock clock = Clock.systemUTC();
+    private @Nullable PrometheusRegistry metricsRegistry;
 
     private Builder(Path dataDir, Bucket bucket) {
       this.dataDir = requireNonNull(dataDir, "dataDir is null");
@@ -353,6 +368,17 @@ public final class Shipper {
      */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock is null");
+      return this;
+    }
+
+    /**
+     * Registers the shipper's metrics with {@code registry}: Thanos' {@code thanos_shipper_*} families; default none.
+     *
+     * @param registry the registry
+     * @return this builder
+     */
+    public Builder metrics(PrometheusRegistry registry) {
+      this.metricsRegistry = requireNonNull(registry, "registry is null");
       return this;
     }
 

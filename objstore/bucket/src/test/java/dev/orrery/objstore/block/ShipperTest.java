@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.Ulid;
+import dev.orrery.core.testing.MetricsText;
 import dev.orrery.objstore.InMemoryBucket;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,17 +21,22 @@ class ShipperTest {
   Path dataDir;
 
   private final InMemoryBucket bucket = new InMemoryBucket();
-
   private Shipper shipper() {
+    return shipper(new PrometheusRegistry());
+  }
+
+  private Shipper shipper(PrometheusRegistry registry) {
     return Shipper.builder(dataDir, bucket)
         .externalLabels(Map.of("cluster", "eu1", "environment", "prod", "replica", "a"))
+        .metrics(registry)
         .build();
   }
 
   @Test
   void shipsEachBlockOnceWithExternalLabelsAndRecordsState() throws IOException {
     BlockMeta first = TestBlocks.write(dataDir, 1_700_000_000_000L, 3, 100);
-    Shipper shipper = shipper();
+    PrometheusRegistry registry = new PrometheusRegistry();
+    Shipper shipper = shipper(registry);
     assertThat(shipper.sync().uploaded()).containsExactly(first.ulid());
     BlockMeta second = TestBlocks.write(dataDir, 1_700_007_200_000L, 3, 100);
     Shipper.SyncResult result = shipper.sync();
@@ -48,6 +55,11 @@ class ShipperTest {
     assertThat(state).isEqualTo("{\n\t\"version\": 1,\n\t\"uploaded\": [\n\t\t\"" + ids[0] + "\",\n\t\t\"" + ids[1]
         + "\"\n\t]\n}\n");
     assertThat(dataDir.resolve(Shipper.UPLOAD_DIRECTORY)).isEmptyDirectory();
+    String text = MetricsText.of(registry);
+    assertThat(MetricsText.value(text, "thanos_shipper_dir_syncs_total")).isEqualTo(3);
+    assertThat(MetricsText.value(text, "thanos_shipper_uploads_total")).isEqualTo(2);
+    assertThat(MetricsText.value(text, "thanos_shipper_upload_failures_total")).isZero();
+    assertThat(MetricsText.value(text, "thanos_shipper_dir_sync_failures_total")).isZero();
   }
 
   @Test
