@@ -115,7 +115,7 @@ public final class GrpcServerMetrics implements ServerInterceptor {
     private final AtomicBoolean finished = new AtomicBoolean();
 
     CallRecord(MethodDescriptor<?, ?> descriptor) {
-      type = typeName(descriptor.getType());
+      type = GrpcLabels.typeName(descriptor.getType());
       service = descriptor.getServiceName();
       method = descriptor.getBareMethodName();
       started.labelValues(type, service, method).inc();
@@ -125,42 +125,10 @@ public final class GrpcServerMetrics implements ServerInterceptor {
 
     void finish(Status.Code code) {
       if (finished.compareAndSet(false, true)) {
-        handled.labelValues(type, service, method, codeName(code)).inc();
+        handled.labelValues(type, service, method, GrpcLabels.codeName(code)).inc();
         handling.labelValues(type, service, method).observe((System.nanoTime() - startNanos) / 1e9);
       }
     }
   }
 
-  /** The middleware's {@code grpc_type}. */
-  static String typeName(MethodDescriptor.MethodType type) {
-    return switch (type) {
-      case UNARY -> "unary";
-      case CLIENT_STREAMING -> "client_stream";
-      case SERVER_STREAMING -> "server_stream";
-      case BIDI_STREAMING, UNKNOWN -> "bidi_stream";
-    };
-  }
-
-  /** grpc-go's name of a status code ({@code codes.Code.String()}). */
-  static String codeName(Status.Code code) {
-    return switch (code) {
-      case OK -> "OK";
-      case CANCELLED -> "Canceled";
-      case UNKNOWN -> "Unknown";
-      case INVALID_ARGUMENT -> "InvalidArgument";
-      case DEADLINE_EXCEEDED -> "DeadlineExceeded";
-      case NOT_FOUND -> "NotFound";
-      case ALREADY_EXISTS -> "AlreadyExists";
-      case PERMISSION_DENIED -> "PermissionDenied";
-      case RESOURCE_EXHAUSTED -> "ResourceExhausted";
-      case FAILED_PRECONDITION -> "FailedPrecondition";
-      case ABORTED -> "Aborted";
-      case OUT_OF_RANGE -> "OutOfRange";
-      case UNIMPLEMENTED -> "Unimplemented";
-      case INTERNAL -> "Internal";
-      case UNAVAILABLE -> "Unavailable";
-      case DATA_LOSS -> "DataLoss";
-      case UNAUTHENTICATED -> "Unauthenticated";
-    };
-  }
 }

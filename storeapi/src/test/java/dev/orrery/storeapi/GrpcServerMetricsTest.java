@@ -85,7 +85,7 @@ class GrpcServerMetricsTest {
         assertThat(MetricsText.value(text, "grpc_server_started_total{" + SERIES + "}")).isEqualTo(2);
         assertThat(MetricsText.value(text, "grpc_server_msg_sent_total{" + SERIES + "}")).isEqualTo(frames);
         assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"OK\"," + SERIES + "}")).isEqualTo(1);
-        assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"" + GrpcServerMetrics.codeName(refused) + "\","
+        assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"" + GrpcLabels.codeName(refused) + "\","
             + SERIES + "}")).isEqualTo(1);
         assertThat(text).contains("grpc_server_handling_seconds_bucket{" + INFO + ",le=\"720.0\"} 2");
       } finally {
@@ -97,9 +97,9 @@ class GrpcServerMetricsTest {
 
   @Test
   void codeNamesAreGrpcGos() {
-    assertThat(GrpcServerMetrics.codeName(Status.Code.CANCELLED)).isEqualTo("Canceled");
-    assertThat(GrpcServerMetrics.codeName(Status.Code.RESOURCE_EXHAUSTED)).isEqualTo("ResourceExhausted");
-    assertThat(GrpcServerMetrics.codeName(Status.Code.DEADLINE_EXCEEDED)).isEqualTo("DeadlineExceeded");
+    assertThat(GrpcLabels.codeName(Status.Code.CANCELLED)).isEqualTo("Canceled");
+    assertThat(GrpcLabels.codeName(Status.Code.RESOURCE_EXHAUSTED)).isEqualTo("ResourceExhausted");
+    assertThat(GrpcLabels.codeName(Status.Code.DEADLINE_EXCEEDED)).isEqualTo("DeadlineExceeded");
     assertThatThrownBy(() -> GrpcServerMetrics.register(registryWith())).isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -56,8 +56,8 @@ final class FanOutQueryLauncher implements AutoCloseable {
    */
   static FanOutQueryLauncher start(QueryApiLauncher.Settings settings, FanOutSettings fanOut,
       GrpcOptions grpcOptions) throws Exception {
-    StoreFanOut stores = StoreFanOut.open(fanOut, grpcOptions);
     SelfMetrics metrics = new SelfMetrics();
+    StoreFanOut stores = StoreFanOut.open(fanOut, grpcOptions, metrics);
     Server grpc = null;
     try {
       Engine engine = Engine.builder()

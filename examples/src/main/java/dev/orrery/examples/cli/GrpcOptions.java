@@ -88,8 +88,8 @@ final class GrpcOptions {
     return b.build().start();
   }
 
-  /** Opens channels to endpoints with the client TLS and compression flags. */
-  Function<String, ManagedChannel> channels(Executor executor) {
+  /** Opens channels to endpoints with the client TLS and compression flags, their calls counted in {@code metrics}. */
+  Function<String, ManagedChannel> channels(Executor executor, SelfMetrics metrics) {
     if (!compression.equals("none") && !compression.equals(GrpcCompression.SNAPPY)) {
       throw new IllegalArgumentException("--grpc-compression must be none or snappy: " + compression);
     }
@@ -99,7 +99,7 @@ final class GrpcOptions {
       return target -> {
         NettyChannelBuilder b = NettyChannelBuilder.forTarget(target, creds).executor(executor)
             .maxInboundMessageSize(256 << 20).compressorRegistry(GrpcCompression.compressors())
-            .decompressorRegistry(GrpcCompression.decompressors());
+            .decompressorRegistry(GrpcCompression.decompressors()).intercept(metrics.grpcClient());
         if (compression.equals(GrpcCompression.SNAPPY)) {
           b.intercept(GrpcCompression.compressWith(GrpcCompression.SNAPPY));
         }

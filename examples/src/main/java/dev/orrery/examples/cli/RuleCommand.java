@@ -161,7 +161,7 @@ public final class RuleCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     SelfMetrics metrics = new SelfMetrics();
-    try (Stores stores = openStores();
+    try (Stores stores = openStores(metrics);
         AlertmanagerNotifier notifier = alertmanagers.isEmpty() ? null
             : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).metrics(metrics.registry).build();
         // A one-shot run keeps its results in memory; a serving ruler logs them in --tsdb.path and replays them.
@@ -324,7 +324,7 @@ public final class RuleCommand implements Callable<Integer> {
     }
   }
 
-  private Stores openStores() throws Exception {
+  private Stores openStores(SelfMetrics metrics) throws Exception {
     if (source.queryUrls != null) {
       PrometheusApiRuleQuery query = new PrometheusApiRuleQuery(source.queryUrls, Duration.ofMinutes(2));
       return new Stores(null, query, query::close);
@@ -337,7 +337,7 @@ public final class RuleCommand implements Callable<Integer> {
       return new Stores(blocks.withExternalLabels(), null, blocks::close);
     }
     StoreFanOut fanOut = StoreFanOut.open(new FanOutQueryLauncher.FanOutSettings(source.endpoints, null,
-        replicaLabels, true, true, Duration.ofMinutes(2), Duration.ofSeconds(30), false), grpc);
+        replicaLabels, true, true, Duration.ofMinutes(2), Duration.ofSeconds(30), false), grpc, metrics);
     return new Stores(fanOut.queryable, null, fanOut::close);
   }
 

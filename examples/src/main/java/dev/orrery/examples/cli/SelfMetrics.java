@@ -10,6 +10,7 @@ import dev.orrery.promql.http.HttpServerMetrics;
 import dev.orrery.promql.http.InstrumentedHandler;
 import dev.orrery.promql.http.OpsHandler;
 import dev.orrery.promql.http.PrometheusApiHandler;
+import dev.orrery.storeapi.GrpcClientMetrics;
 import dev.orrery.storeapi.GrpcServerMetrics;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -27,6 +28,7 @@ final class SelfMetrics {
   private final HttpServerMetrics http;
   private final GrpcServerMetrics grpc;
   private BucketMetrics buckets;
+  private GrpcClientMetrics grpcClient;
 
   SelfMetrics() {
     JvmMetrics.builder().register(registry);
@@ -42,6 +44,14 @@ final class SelfMetrics {
   /** The interceptor that counts the calls of a gRPC server. */
   GrpcServerMetrics grpcServer() {
     return grpc;
+  }
+
+  /** The interceptor that counts the calls of gRPC clients (registered at the first use). */
+  synchronized GrpcClientMetrics grpcClient() {
+    if (grpcClient == null) {
+      grpcClient = GrpcClientMetrics.register(registry);
+    }
+    return grpcClient;
   }
 
   /**

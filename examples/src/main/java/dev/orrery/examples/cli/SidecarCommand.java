@@ -67,6 +67,7 @@ public final class SidecarCommand implements Callable<Integer> {
     try (ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress)) {
       SidecarStore sidecar = new SidecarStore(new PrometheusClient(prometheusUrl, http, Duration.ofMinutes(2)),
           tsdbPath);
+      sidecar.registerMetrics(metrics.registry);
       sidecar.refresh();
       sidecar.schedule(scheduler, interval);
       if (objstoreConfig != null) {

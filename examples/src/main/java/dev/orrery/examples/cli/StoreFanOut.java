@@ -27,16 +27,21 @@ final class StoreFanOut implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  /** Connects to the endpoints (one refresh now, then every {@code refreshInterval}). */
-  static StoreFanOut open(FanOutQueryLauncher.FanOutSettings fanOut, GrpcOptions grpcOptions) throws Exception {
+  /**
+   * Connects to the endpoints (one refresh now, then every {@code refreshInterval}); the calls and the endpoints'
+   * health are counted in {@code metrics}.
+   */
+  static StoreFanOut open(FanOutQueryLauncher.FanOutSettings fanOut, GrpcOptions grpcOptions, SelfMetrics metrics)
+      throws Exception {
     ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
         .name("orrery-endpoints").daemon().unstarted(r));
     EndpointSet endpoints = null;
     try {
-      Function<String, ManagedChannel> channels = grpcOptions.channels(exec);
+      Function<String, ManagedChannel> channels = grpcOptions.channels(exec, metrics);
       endpoints = new EndpointSet(fanOut.endpoints(), fanOut.endpointFile(), channels,
           Duration.ofSeconds(10));
+      endpoints.registerMetrics(metrics.registry);
       endpoints.refresh();
       endpoints.schedule(scheduler, fanOut.refreshInterval());
       ProxyQueryable queryable = new ProxyQueryable(endpoints, fanOut.storeTimeout(), fanOut.replicaLabels(),

@@ -460,7 +460,7 @@ class MultiClusterEndToEndTest {
   }
 
   ProxyQueryable queryable(boolean partial) throws Exception {
-    EndpointSet set = new EndpointSet(endpoints, null, clientTls.channels(exec), Duration.ofSeconds(10));
+    EndpointSet set = new EndpointSet(endpoints, null, clientTls.channels(exec, new SelfMetrics()), Duration.ofSeconds(10));
     set.refresh();
     closeables.add(set);
     return new ProxyQueryable(set, Duration.ofMinutes(1), List.of("prometheus_replica"), true, partial);
@@ -724,7 +724,7 @@ class MultiClusterEndToEndTest {
 
     HttpClient http = HttpClient.newBuilder().executor(exec).build();
     replicaSamples = byReplica();
-    EndpointSet set = new EndpointSet(endpoints, null, clientTls.channels(exec), Duration.ofSeconds(10));
+    EndpointSet set = new EndpointSet(endpoints, null, clientTls.channels(exec, new SelfMetrics()), Duration.ofSeconds(10));
     set.refresh();
     closeables.add(set);
     recording = new RecordingQueryable(new ProxyQueryable(set, Duration.ofMinutes(2), List.of("prometheus_replica"),

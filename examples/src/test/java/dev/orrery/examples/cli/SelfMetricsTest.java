@@ -78,12 +78,16 @@ class SelfMetricsTest {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
       try {
         InfoGrpc.newBlockingStub(channel).info(InfoRequest.getDefaultInstance());
+        assertQuerierCountsItsCallsTo(server.getPort());
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
+      // The Info call made here, the querier's, and the querier's Series calls, all answered OK.
       String text = awaitScrape(ops.uri() + "metrics", "grpc_server_handled_total{grpc_code=\"OK\","
-          + "grpc_method=\"Info\",grpc_service=\"thanos.info.Info\",grpc_type=\"unary\"} 1.0");
+          + "grpc_method=\"Series\",grpc_service=\"thanos.Store\",grpc_type=\"server_stream\"}");
+      assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Info\","
+          + "grpc_service=\"thanos.info.Info\",grpc_type=\"unary\"}")).isGreaterThanOrEqualTo(2);
       assertThat(MetricsText.value(text, "thanos_objstore_bucket_operations_total{bucket=\"" + bucket.name()
           + "\",operation=\"iter\"}")).isGreaterThanOrEqualTo(1);
       // Every block's meta.json and index were read through the instrumented bucket.
@@ -93,6 +97,25 @@ class SelfMetricsTest {
       assertThat(MetricsText.value(text, "thanos_blocks_meta_synced{state=\"loaded\"}")).isEqualTo(12);
       assertThat(get(ops.uri() + "-/ready").body()).isEqualTo("Orrery is Ready.\n");
       assertThat(get(ops.uri() + "api/v1/query").statusCode()).isEqualTo(404);
+      assertPromtoolAccepts(text);
+    }
+  }
+
+  /** A querier over the gateway counts its calls per method and code, and the gateway as a healthy store node. */
+  private static void assertQuerierCountsItsCallsTo(int gatewayPort) throws Exception {
+    var settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5), Duration.ofMinutes(2),
+        50_000_000);
+    var fanOut = new FanOutQueryLauncher.FanOutSettings(java.util.List.of("127.0.0.1:" + gatewayPort), null,
+        java.util.List.of("prometheus_replica"), true, true, Duration.ofMinutes(1), Duration.ofMinutes(5), false);
+    try (FanOutQueryLauncher querier = FanOutQueryLauncher.start(settings, fanOut, new GrpcOptions())) {
+      assertThat(get(querier.url() + "api/v1/query?time=1704074400&query="
+          + URLEncoder.encode("count(up)", StandardCharsets.UTF_8)).body()).contains("\"value\":[1704074400,\"");
+      String text = awaitScrape(querier.url() + "metrics", "grpc_client_handled_total{grpc_code=\"OK\","
+          + "grpc_method=\"Series\",grpc_service=\"thanos.Store\",grpc_type=\"server_stream\"}");
+      assertThat(MetricsText.value(text, "grpc_client_started_total{grpc_method=\"Info\","
+          + "grpc_service=\"thanos.info.Info\",grpc_type=\"unary\"}")).isGreaterThanOrEqualTo(1);
+      assertThat(text).containsPattern("thanos_store_nodes_grpc_connections\\{external_labels=\"[^\"]*cluster[^\n]*"
+          + "store_type=\"store\"} 1.0");
       assertPromtoolAccepts(text);
     }
   }

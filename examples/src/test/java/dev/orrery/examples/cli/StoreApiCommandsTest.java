@@ -65,6 +65,6 @@ class StoreApiCommandsTest {
     assertThat(GrpcOptions.parseAddress("127.0.0.1:10901").getPort()).isEqualTo(10901);
     assertThat(GrpcOptions.parseAddress("[::1]:10901").getAddress().isLoopbackAddress()).isTrue();
     o.compression = "zstd";
-    assertThatThrownBy(() -> o.channels(Runnable::run)).hasMessageContaining("--grpc-compression must be none or snappy");
+    assertThatThrownBy(() -> o.channels(Runnable::run, new SelfMetrics())).hasMessageContaining("--grpc-compression must be none or snappy");
   }
 }

@@ -2,7 +2,10 @@ package dev.orrery.storeapi.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.orrery.core.labels.Labels;
 import io.grpc.ManagedChannel;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,16 +14,19 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +135,30 @@ public final class EndpointSet implements AutoCloseable {
     }
     fileAddresses = List.copyOf(out);
     fileModified = modified;
+  }
+
+  /**
+   * Registers the endpoint set's metric with {@code registry}, as Thanos' querier names it: {@code
+   * thanos_store_nodes_grpc_connections{external_labels, store_type}}, the endpoints whose last {@code Info}
+   * succeeded, by their external label sets and component type.
+   */
+  public void registerMetrics(PrometheusRegistry registry) {
+    GaugeWithCallback.builder().name("thanos_store_nodes_grpc_connections")
+        .help("Number of gRPC connection to Store APIs. Opened connection means healthy store APIs available for "
+            + "Querier.")
+        .labelNames("external_labels", "store_type")
+        .callback(cb -> {
+          Map<List<String>, Integer> counts = new TreeMap<>(Comparator.comparing(Object::toString));
+          for (StoreEndpoint e : endpoints) {
+            StoreEndpoint.State state = e.state();
+            if (state != null && e.lastError() == null) {
+              String sets = state.labelSets().stream().map(Labels::toString).collect(Collectors.joining(","));
+              counts.merge(List.of(sets, state.componentType()), 1, Integer::sum);
+            }
+          }
+          counts.forEach((key, n) -> cb.call(n, key.get(0), key.get(1)));
+        })
+        .register(registry);
   }
 
   /** Runs {@link #refresh()} every {@code interval} on {@code scheduler} (owned by the caller). */

@@ -37,8 +37,8 @@ import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
 import dev.orrery.storeapi.proto.info.RulesInfo;
 import dev.orrery.storeapi.proto.info.StoreInfo;
-import dev.orrery.storeapi.proto.info.TargetsInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
+import dev.orrery.storeapi.proto.info.TargetsInfo;
 import dev.orrery.storeapi.proto.prompb.ChunkedReadResponse;
 import dev.orrery.storeapi.proto.prompb.ChunkedSeries;
 import dev.orrery.storeapi.proto.prompb.Query;
@@ -50,6 +50,8 @@ import dev.orrery.storeapi.proto.thanos.LabelNamesResponse;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesResponse;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -90,6 +92,9 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
   private volatile Labels externalLabels = Labels.empty();
   private volatile long minTime = Long.MAX_VALUE;
   private volatile boolean ready;
+  /** Whether the last {@link #refresh()} reached Prometheus, and when one last did (Unix ms, 0: never). */
+  private volatile boolean prometheusUp;
+  private volatile long lastHeartbeatMillis;
 
   /**
    * @param prometheus the client of the Prometheus to serve
@@ -106,8 +111,17 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
    * @throws IOException if Prometheus cannot be reached
    */
   public void refresh() throws IOException {
-    Labels ext = WireLabels.toLabels(prometheus.externalLabels());
-    long min = prometheus.headMinTime();
+    Labels ext;
+    long min;
+    try {
+      ext = WireLabels.toLabels(prometheus.externalLabels());
+      min = prometheus.headMinTime();
+    } catch (IOException | RuntimeException e) {
+      prometheusUp = false;
+      throw e;
+    }
+    prometheusUp = true;
+    lastHeartbeatMillis = System.currentTimeMillis();
     if (dataDir != null) {
       min = Math.min(min, oldestBlock(dataDir));
     }
@@ -133,6 +147,20 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
       }
     }
     return min;
+  }
+
+  /**
+   * Registers the sidecar's metrics with {@code registry}, as Thanos' sidecar names them: {@code
+   * thanos_sidecar_prometheus_up} (1 when the last refresh reached Prometheus) and {@code
+   * thanos_sidecar_last_heartbeat_success_time_seconds}.
+   */
+  public void registerMetrics(PrometheusRegistry registry) {
+    GaugeWithCallback.builder().name("thanos_sidecar_prometheus_up")
+        .help("Boolean indicator whether the sidecar can reach its Prometheus peer.")
+        .callback(cb -> cb.call(prometheusUp ? 1 : 0)).register(registry);
+    GaugeWithCallback.builder().name("thanos_sidecar_last_heartbeat_success_time_seconds")
+        .help("Timestamp of the last successful heartbeat in seconds.")
+        .callback(cb -> cb.call(lastHeartbeatMillis / 1000.0)).register(registry);
   }
 
   /** Runs {@link #refresh()} every {@code interval} on {@code scheduler} (owned by the caller). */

@@ -9,9 +9,10 @@ import dev.orrery.core.OrreryException;
 import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockWriter;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.testing.MetricsText;
+import dev.orrery.core.testing.PrometheusProcess;
 import dev.orrery.objstore.InMemoryBucket;
 import dev.orrery.objstore.block.Shipper;
-import dev.orrery.core.testing.PrometheusProcess;
 import dev.orrery.storeapi.StoreTesting.Sample;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.info.InfoResponse;
@@ -20,6 +21,7 @@ import dev.orrery.storeapi.proto.thanos.LabelNamesRequest;
 import dev.orrery.storeapi.proto.thanos.LabelValuesRequest;
 import dev.orrery.storeapi.proto.thanos.SeriesRequest;
 import dev.orrery.storeapi.proto.thanos.SeriesResponse;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +124,31 @@ class SidecarPrometheusTest {
         .setEnd(T0 + 2 * H).build()).getValuesList()).containsExactly("i0", "i1", "i2", "i3", "i4");
     assertThat(sidecar.labelValues(LabelValuesRequest.newBuilder().setLabel("cluster").build()).getValuesList())
         .containsExactly("eu");
+  }
+
+  @Test
+  void metricsTellWhetherPrometheusIsReachable() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    SidecarStore measured = new SidecarStore(new PrometheusClient(prometheus.url(), HttpClient.newHttpClient(),
+        Duration.ofSeconds(30)), null);
+    measured.registerMetrics(registry);
+    assertThat(MetricsText.value(registry, "thanos_sidecar_prometheus_up")).isZero();
+    long before = System.currentTimeMillis();
+    measured.refresh();
+    assertThat(MetricsText.value(registry, "thanos_sidecar_prometheus_up")).isEqualTo(1);
+    assertThat(MetricsText.value(registry, "thanos_sidecar_last_heartbeat_success_time_seconds"))
+        .isBetween(before / 1000.0, System.currentTimeMillis() / 1000.0);
+
+    PrometheusRegistry unreachableRegistry = new PrometheusRegistry();
+    SidecarStore unreachable;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      unreachable = new SidecarStore(new PrometheusClient(java.net.URI.create("http://127.0.0.1:"
+          + socket.getLocalPort()), HttpClient.newHttpClient(), Duration.ofSeconds(5)), null);
+    }
+    unreachable.registerMetrics(unreachableRegistry);
+    assertThatThrownBy(unreachable::refresh).isInstanceOf(java.io.IOException.class);
+    assertThat(MetricsText.value(unreachableRegistry, "thanos_sidecar_prometheus_up")).isZero();
+    assertThat(MetricsText.value(unreachableRegistry, "thanos_sidecar_last_heartbeat_success_time_seconds")).isZero();
   }
 
   @Test
