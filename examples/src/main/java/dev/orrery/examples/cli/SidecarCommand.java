@@ -82,8 +82,9 @@ public final class SidecarCommand implements Callable<Integer> {
       }
       Server server = grpc.startServer(StoreServices.of(sidecar, exec), exec, metrics);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("Sidecar for %s with external labels %s serving gRPC at %s%n", prometheusUrl,
-          sidecar.externalLabels(), grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()));
+      out.printf("Sidecar for %s with external labels %s serving gRPC at %s%s%n", prometheusUrl,
+          sidecar.externalLabels(), grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()),
+          ops == null ? "" : "; metrics at " + ops.uri() + "metrics");
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "orrery-shutdown"));
       server.awaitTermination();

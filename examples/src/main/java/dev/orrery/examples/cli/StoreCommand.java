@@ -117,8 +117,9 @@ public final class StoreCommand implements Callable<Integer> {
       store.schedule(scheduler, interval);
       Server server = grpc.startServer(StoreServices.of(store, exec), exec, metrics);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("Store gateway serving %d blocks of %s over gRPC at %s%n", first.added().size(), bucket.name(),
-          grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()));
+      out.printf("Store gateway serving %d blocks of %s over gRPC at %s%s%n", first.added().size(), bucket.name(),
+          grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()),
+          ops == null ? "" : "; metrics at " + ops.uri() + "metrics");
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "orrery-shutdown"));
       server.awaitTermination();
