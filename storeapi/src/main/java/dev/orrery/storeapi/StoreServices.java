@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
+import dev.orrery.core.labels.SelectorParser;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadataSource;
@@ -45,6 +46,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,11 +72,23 @@ public final class StoreServices {
 
   /**
    * The Store and Info services over {@code store}, and the Metadata, Rules, Exemplars and Targets services when it
-   * serves them.
+   * serves them. Rules requests with label matchers ({@code matcher_string}, what a Thanos querier sends for {@code
+   * match[]}) are refused as {@code UNIMPLEMENTED}: see {@link #of(StoreApi, Executor, SelectorParser)}.
    *
    * @param executor runs each {@code Series} stream; owned by the caller
    */
   public static List<BindableService> of(StoreApi store, Executor executor) {
+    return of(store, executor, null);
+  }
+
+  /**
+   * {@link #of(StoreApi, Executor)}, with the Rules service filtering by the label matchers of a request's {@code
+   * matcher_string}s, which {@code selectors} parses (the PromQL parser's series selector).
+   *
+   * @param executor runs each {@code Series} stream; owned by the caller
+   * @param selectors parses {@code matcher_string}s; {@code null} to refuse them
+   */
+  public static List<BindableService> of(StoreApi store, Executor executor, @Nullable SelectorParser selectors) {
     requireNonNull(store, "store is null");
     requireNonNull(executor, "executor is null");
     StoreService service = new StoreService(store, executor);
@@ -93,7 +107,7 @@ public final class StoreServices {
     RuleGroupsSource rules = store.rulesApi();
     if (rules != null) {
       services.add(streaming(RulesGrpc.SERVICE_NAME, RulesGrpc.getRulesMethod(),
-          r -> WireRules.responses(rules.ruleGroups(WireRules.filter(r), WireRules.options(r)))));
+          r -> WireRules.responses(rules.ruleGroups(WireRules.filter(r, selectors), WireRules.options(r)))));
     }
     ExemplarSource exemplars = store.exemplarsApi();
     if (exemplars != null) {

@@ -3,6 +3,8 @@ package dev.orrery.storeapi;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.labels.SelectorParser;
 import dev.orrery.core.rules.AlertStatus;
 import dev.orrery.core.rules.AlertingRuleStatus;
 import dev.orrery.core.rules.RecordingRuleStatus;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Conversions between the {@code thanos.Rules} wire messages and {@code core}'s rules model. What the wire lacks
@@ -51,21 +54,34 @@ public final class WireRules {
   }
 
   /**
-   * The filter a request asks for.
+   * The filter a request asks for, its {@code matcher_string}s parsed by {@code selectors}: a rule passes when its
+   * labels match every matcher of one of them, as Prometheus' {@code match[]}.
    *
-   * @throws OrreryException ({@code UNSUPPORTED}) for label matchers on the rules, which are not supported
+   * @param selectors parses series selectors; {@code null} when none is available
+   * @throws OrreryException {@code BAD_QUERY} for a matcher string that is not a selector; {@code UNSUPPORTED} for
+   *     matcher strings without {@code selectors}
    */
-  public static RulesFilter filter(RulesRequest request) {
-    if (request.getMatcherStringCount() > 0) {
-      throw new OrreryException(ErrorCode.UNSUPPORTED, "label matchers on rules (match[]) are not supported: "
-          + request.getMatcherStringList());
+  public static RulesFilter filter(RulesRequest request, @Nullable SelectorParser selectors) {
+    List<List<Matcher>> matcherSets = new ArrayList<>(request.getMatcherStringCount());
+    for (String selector : request.getMatcherStringList()) {
+      if (selectors == null) {
+        throw new OrreryException(ErrorCode.UNSUPPORTED, "label matchers on rules (match[]) are not supported by "
+            + "this server: " + request.getMatcherStringList());
+      }
+      try {
+        matcherSets.add(selectors.parse(selector));
+      } catch (RuntimeException e) {
+        throw new OrreryException(ErrorCode.BAD_QUERY, "invalid matcher_string " + selector + ": " + e.getMessage(),
+            e);
+      }
     }
     String type = switch (request.getType()) {
       case ALERT -> "alert";
       case RECORD -> "record";
       default -> null;
     };
-    return new RulesFilter(type, request.getRuleNameList(), request.getRuleGroupList(), request.getFileList());
+    return new RulesFilter(type, request.getRuleNameList(), request.getRuleGroupList(), request.getFileList(),
+        matcherSets);
   }
 
   /** The store options a request asks for: partial response under {@code WARN}. */

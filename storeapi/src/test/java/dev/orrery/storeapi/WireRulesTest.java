@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.labels.SelectorParser;
 import dev.orrery.core.rules.AlertStatus;
 import dev.orrery.core.rules.AlertingRuleStatus;
 import dev.orrery.core.rules.RecordingRuleStatus;
@@ -51,13 +53,36 @@ class WireRulesTest {
   void requestsCarryFiltersAndStrategy() {
     RulesFilter filter = new RulesFilter("record", List.of("r"), List.of("g"), List.of("f.yml"));
     RulesRequest request = WireRules.request(filter, new StoreOptions(null, null, true, null));
-    assertThat(WireRules.filter(request)).isEqualTo(filter);
+    assertThat(WireRules.filter(request, null)).isEqualTo(filter);
     assertThat(WireRules.options(request).partialResponse()).isTrue();
     assertThat(WireRules.options(WireRules.request(RulesFilter.ALL, StoreOptions.NONE)).partialResponse()).isFalse();
     assertThat(WireRules.request(new RulesFilter(null, List.of(), List.of(), List.of(),
-        List.of(List.of(dev.orrery.core.labels.Matcher.equal("severity", "page")))), StoreOptions.NONE)
+        List.of(List.of(Matcher.equal("severity", "page")))), StoreOptions.NONE)
         .getMatcherStringCount()).as("matchers apply to the answer, they do not travel").isZero();
-    assertThatThrownBy(() -> WireRules.filter(request.toBuilder().addMatcherString("{severity=\"page\"}").build()))
-        .isInstanceOf(OrreryException.class).hasMessageContaining("not supported");
+  }
+
+  /** What a Thanos querier sends for {@code match[]}: each string one selector, any of which a rule may match. */
+  @Test
+  void matcherStringsBecomeMatcherSetsWhenTheServerCanParseThem() {
+    RulesRequest request = RulesRequest.newBuilder().addMatcherString("{severity=\"page\"}")
+        .addMatcherString("{team=~\"db.*\"}").build();
+    // A stand-in for the PromQL parser: name, operator and quoted value of a one-matcher selector.
+    SelectorParser selectors = text -> {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{(\\w+)(=~|=)\"(.*)\"}").matcher(text);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("unexpected character in selector");
+      }
+      return List.of(m.group(2).equals("=") ? Matcher.equal(m.group(1), m.group(3))
+          : Matcher.regex(m.group(1), m.group(3)));
+    };
+    assertThat(WireRules.filter(request, selectors).matcherSets()).containsExactly(
+        List.of(Matcher.equal("severity", "page")), List.of(Matcher.regex("team", "db.*")));
+    assertThatThrownBy(() -> WireRules.filter(request, null))
+        .isInstanceOf(OrreryException.class).hasMessageContaining("not supported")
+        .extracting(e -> ((OrreryException) e).code()).isEqualTo(OrreryException.ErrorCode.UNSUPPORTED);
+    assertThatThrownBy(() -> WireRules.filter(RulesRequest.newBuilder().addMatcherString("{severity").build(),
+        selectors)).isInstanceOf(OrreryException.class)
+        .hasMessage("invalid matcher_string {severity: unexpected character in selector")
+        .extracting(e -> ((OrreryException) e).code()).isEqualTo(OrreryException.ErrorCode.BAD_QUERY);
   }
 }

@@ -5,7 +5,6 @@ import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.http.ApiServer;
 import dev.orrery.promql.http.EngineQueryEvaluator;
 import dev.orrery.promql.http.PrometheusApiHandler;
-import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.proxy.EndpointSet;
 import dev.orrery.storeapi.proxy.ProxyStore;
 import io.grpc.Server;
@@ -77,7 +76,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
           .autoDownsampling(fanOut.autoDownsampling())
           .build();
       if (fanOut.serveGrpc()) {
-        grpc = grpcOptions.startServer(StoreServices.of(proxy, stores.exec), stores.exec, metrics);
+        grpc = grpcOptions.startServer(proxy, stores.exec, metrics);
       }
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");

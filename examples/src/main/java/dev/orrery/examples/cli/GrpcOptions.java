@@ -1,6 +1,9 @@
 package dev.orrery.examples.cli;
 
+import dev.orrery.promql.parser.PromqlParser;
 import dev.orrery.storeapi.GrpcCompression;
+import dev.orrery.storeapi.StoreApi;
+import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.tls.GrpcTls;
 import dev.orrery.storeapi.tls.TlsConfig;
 import io.grpc.BindableService;
@@ -74,10 +77,12 @@ final class GrpcOptions {
   }
 
   /**
-   * Starts a gRPC server for {@code services} on {@link #grpcAddress} with the server TLS flags, its calls counted in
-   * {@code metrics}.
+   * Starts a gRPC server on {@link #grpcAddress} with the server TLS flags serving {@code store}'s StoreAPI and the
+   * other Thanos APIs it has (the Rules API filtering by {@code match[]} selectors, parsed by the PromQL parser), its
+   * calls counted in {@code metrics}.
    */
-  Server startServer(List<BindableService> services, Executor executor, SelfMetrics metrics) throws IOException {
+  Server startServer(StoreApi store, Executor executor, SelfMetrics metrics) throws IOException {
+    List<BindableService> services = StoreServices.of(store, executor, PromqlParser::parseMetricSelector);
     InetSocketAddress address = parseAddress(grpcAddress);
     NettyServerBuilder b = NettyServerBuilder.forAddress(address, GrpcTls.server(serverTls())).executor(executor)
         .maxInboundMessageSize(64 << 20).compressorRegistry(GrpcCompression.compressors())

@@ -18,7 +18,6 @@ import dev.orrery.promql.rules.RuleHealth;
 import dev.orrery.promql.rules.RuleManager;
 import dev.orrery.promql.rules.RuleQuery;
 import dev.orrery.promql.rules.RuleStorage;
-import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.local.QueryableStore;
 import io.grpc.Server;
@@ -267,8 +266,8 @@ public final class RuleCommand implements Callable<Integer> {
     Server storeApi = null;
     Runnable restoreSighup = () -> {};
     try (ApiServer server = ApiServer.builder().address(httpAddress).handler(metrics.serving(handler)).start()) {
-      storeApi = grpc.startServer(StoreServices.of(new QueryableStore(manager.storage(),
-          WireLabels.toLabels(external), "rule", manager), grpcExec), grpcExec, metrics);
+      storeApi = grpc.startServer(new QueryableStore(manager.storage(),
+          WireLabels.toLabels(external), "rule", manager), grpcExec, metrics);
       manager.start(scheduler);
       restoreSighup = reloadOnSighup(() -> {
         try {

@@ -4,7 +4,6 @@ import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.BucketProviders;
 import dev.orrery.objstore.block.Shipper;
 import dev.orrery.promql.http.ApiServer;
-import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.sidecar.PrometheusClient;
 import dev.orrery.storeapi.sidecar.SidecarStore;
 import io.grpc.Server;
@@ -80,7 +79,7 @@ public final class SidecarCommand implements Callable<Integer> {
             .uploadCompacted(uploadCompacted).metrics(metrics.registry).build();
         shipper.schedule(scheduler, interval);
       }
-      Server server = grpc.startServer(StoreServices.of(sidecar, exec), exec, metrics);
+      Server server = grpc.startServer(sidecar, exec, metrics);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("Sidecar for %s with external labels %s serving gRPC at %s%s%n", prometheusUrl,
           sidecar.externalLabels(), grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()),

@@ -4,7 +4,6 @@ import dev.orrery.core.labels.Matcher;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.BucketProviders;
 import dev.orrery.promql.http.ApiServer;
-import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.gateway.BucketStore;
 import dev.orrery.storeapi.gateway.IndexCache;
 import dev.orrery.storeapi.gateway.StoreLimits;
@@ -115,7 +114,7 @@ public final class StoreCommand implements Callable<Integer> {
         : metrics.startOpsServer(httpAddress)) {
       BucketStore.SyncResult first = store.sync();
       store.schedule(scheduler, interval);
-      Server server = grpc.startServer(StoreServices.of(store, exec), exec, metrics);
+      Server server = grpc.startServer(store, exec, metrics);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("Store gateway serving %d blocks of %s over gRPC at %s%s%n", first.added().size(), bucket.name(),
           grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()),

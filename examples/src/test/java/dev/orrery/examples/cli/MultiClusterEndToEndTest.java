@@ -41,7 +41,6 @@ import dev.orrery.promql.http.EngineQueryEvaluator;
 import dev.orrery.promql.http.ListedQueries;
 import dev.orrery.promql.http.PrometheusApiHandler;
 import dev.orrery.promql.parser.PromqlParser;
-import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.gateway.BucketStore;
 import dev.orrery.storeapi.proxy.EndpointSet;
 import dev.orrery.storeapi.proxy.ProxyQueryable;
@@ -263,7 +262,7 @@ class MultiClusterEndToEndTest {
     BucketStore store = BucketStore.builder(bucket, work.resolve("gateway")).executor(exec).build();
     store.sync();
     closeables.add(store);
-    gatewayServer = serverTls.startServer(StoreServices.of(store, exec), exec, new SelfMetrics());
+    gatewayServer = serverTls.startServer(store, exec, new SelfMetrics());
     endpoints.add("127.0.0.1:" + gatewayServer.getPort());
 
     // Prometheus processes with sidecars.
@@ -277,7 +276,7 @@ class MultiClusterEndToEndTest {
       SidecarStore sidecar = new SidecarStore(new PrometheusClient(prom.url(), http, Duration.ofMinutes(1)),
           promDir(pair));
       sidecar.refresh();
-      Server s = serverTls.startServer(StoreServices.of(sidecar, exec), exec, new SelfMetrics());
+      Server s = serverTls.startServer(sidecar, exec, new SelfMetrics());
       sidecarServers.put(pair, s);
       endpoints.add("127.0.0.1:" + s.getPort());
     }

@@ -8,7 +8,6 @@ import dev.orrery.examples.demo.DemoDataSet;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.filesystem.FilesystemBucket;
 import dev.orrery.promql.http.ApiServer;
-import dev.orrery.storeapi.StoreServices;
 import dev.orrery.storeapi.gateway.BucketStore;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
 import dev.orrery.storeapi.proto.info.InfoRequest;
@@ -74,7 +73,7 @@ class SelfMetricsTest {
             .metrics(metrics.registry).build();
         ApiServer ops = metrics.startOpsServer("127.0.0.1:0")) {
       assertThat(store.sync().added()).hasSize(12);
-      Server server = grpc.startServer(StoreServices.of(store, exec), exec, metrics);
+      Server server = grpc.startServer(store, exec, metrics);
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
       try {
         InfoGrpc.newBlockingStub(channel).info(InfoRequest.getDefaultInstance());

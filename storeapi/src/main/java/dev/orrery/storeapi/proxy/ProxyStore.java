@@ -37,8 +37,8 @@ import dev.orrery.storeapi.proto.info.InfoResponse;
 import dev.orrery.storeapi.proto.info.MetricMetadataInfo;
 import dev.orrery.storeapi.proto.info.RulesInfo;
 import dev.orrery.storeapi.proto.info.StoreInfo;
-import dev.orrery.storeapi.proto.info.TargetsInfo;
 import dev.orrery.storeapi.proto.info.TSDBInfo;
+import dev.orrery.storeapi.proto.info.TargetsInfo;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataRequest;
 import dev.orrery.storeapi.proto.metadata.MetricMetadataResponse;
 import dev.orrery.storeapi.proto.rules.RulesRequest;
@@ -208,7 +208,8 @@ public final class ProxyStore implements StoreApi, MetricMetadataSource, RuleGro
    */
   @Override
   public RuleGroups ruleGroups(RulesFilter filter, StoreOptions options) {
-    // Label matchers do not travel (a store could not parse them); they apply to the answers here.
+    // Label matchers do not travel (a store built without a selector parser refuses them); they apply to the answers
+    // here.
     RulesRequest request = WireRules.request(filter.withoutMatchers(), options);
     List<String> warnings = new ArrayList<>();
     List<RuleGroupStatus> groups = new ArrayList<>();
