@@ -63,6 +63,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
           .lookbackDelta(settings.lookbackDelta())
           .timeout(settings.timeout())
           .maxSamples(settings.maxSamples())
+          .metrics(metrics.registry)
           .build();
       ProxyStore proxy = new ProxyStore(stores.endpoints, fanOut.storeTimeout());
       PrometheusApiHandler handler = PrometheusApiHandler.builder()

@@ -68,6 +68,7 @@ final class QueryApiLauncher implements AutoCloseable {
           .lookbackDelta(settings.lookbackDelta())
           .timeout(settings.timeout())
           .maxSamples(settings.maxSamples())
+          .metrics(metrics.registry)
           .build();
       Queryable served = blocks;
       PrometheusApiHandler.Builder handler = PrometheusApiHandler.builder().metadata(metadata);

@@ -165,7 +165,7 @@ public final class RuleCommand implements Callable<Integer> {
             : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).metrics(metrics.registry).build();
         // A one-shot run keeps its results in memory; a serving ruler logs them in --tsdb.path and replays them.
         RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath, retention)) {
-      Engine engine = Engine.builder().build();
+      Engine engine = Engine.builder().metrics(metrics.registry).build();
       RuleManager.Builder b = (stores.query() != null ? RuleManager.builder(stores.query())
           : RuleManager.builder(engine, stores.queryable())).storage(storage).externalLabels(external).metrics(metrics.registry)
           .resendDelay(resend).externalUrl(queryUrl);

@@ -53,6 +53,9 @@ class SelfMetricsTest {
       assertThat(text).contains("# TYPE jvm_memory_used_bytes gauge", "# TYPE process_cpu_seconds_total counter",
           "# TYPE jvm_gc_collection_seconds summary", "orrery_build_info{", "# TYPE http_request_duration_seconds "
               + "histogram", "# TYPE prometheus_rule_group_duration_seconds summary");
+      assertThat(MetricsText.value(text, "prometheus_engine_query_duration_seconds_count{slice=\"inner_eval\"}"))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(MetricsText.value(text, "prometheus_engine_queries")).isZero();
       // The demo ruler evaluated its groups once at start: every rule counted, none failed.
       assertThat(text).containsPattern("prometheus_rule_evaluations_total\\{rule_group=\"[^\"]+;[^\"]+\"} [1-9]")
           .doesNotContainPattern("prometheus_rule_evaluation_failures_total\\{[^}]*} [1-9]");

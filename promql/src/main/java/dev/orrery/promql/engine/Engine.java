@@ -5,9 +5,11 @@ import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.parser.PromqlParseException;
 import dev.orrery.promql.parser.PromqlParser;
 import dev.orrery.promql.plan.Optimizer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The PromQL engine: evaluates instant and range queries over any {@link Queryable} with Prometheus 3 semantics
@@ -51,6 +53,7 @@ public final class Engine {
     b.executor = settings.executor;
     b.maxConcurrentQueries = settings.maxConcurrentQueries;
     b.maxSeries = settings.maxSeries;
+    b.metrics = settings.metrics;
     return b;
   }
 
@@ -115,7 +118,7 @@ public final class Engine {
   /** The engine's configuration. */
   record Settings(long lookbackDeltaMillis, long maxSamples, long timeoutNanos, long defaultSubqueryStepMillis,
       List<Optimizer> optimizers, boolean useStartTimestamps, java.util.concurrent.Executor executor,
-      int maxConcurrentQueries, long maxSeries) {}
+      int maxConcurrentQueries, long maxSeries, @Nullable EngineMetrics metrics) {}
 
   /** Configures an {@link Engine}. Not thread-safe. */
   public static final class Builder {
@@ -128,6 +131,7 @@ public final class Engine {
     private java.util.concurrent.Executor executor;
     private int maxConcurrentQueries = 20;
     private long maxSeries;
+    private @Nullable EngineMetrics metrics;
 
     private Builder() {}
 
@@ -215,10 +219,21 @@ public final class Engine {
       return this;
     }
 
+    /**
+     * Registers the engine's metrics with {@code registry}: Prometheus' {@code prometheus_engine_queries}, {@code
+     * prometheus_engine_queries_concurrent_max} and {@code prometheus_engine_query_duration_seconds}. Set the
+     * concurrency limit first; engines built from {@link #newBuilder()} share the metrics.
+     */
+    public Builder metrics(PrometheusRegistry registry) {
+      metrics = new EngineMetrics(Objects.requireNonNull(registry, "registry is null"),
+          maxConcurrentQueries);
+      return this;
+    }
+
     /** The engine. */
     public Engine build() {
       return new Engine(new Settings(lookbackDeltaMillis, maxSamples, timeoutNanos, defaultSubqueryStepMillis,
-          optimizers, useStartTimestamps, executor, maxConcurrentQueries, maxSeries));
+          optimizers, useStartTimestamps, executor, maxConcurrentQueries, maxSeries, metrics));
     }
   }
 }

@@ -126,17 +126,49 @@ public final class Query implements AutoCloseable {
       throw new IllegalStateException("query already executed");
     }
     executed = true;
+    EngineMetrics metrics = settings.metrics();
+    if (metrics == null) {
+      return executeInGate();
+    }
+    metrics.queries.inc();
+    try {
+      long queued = System.nanoTime();
+      acquireSlot();
+      long started = System.nanoTime();
+      metrics.observeQueueTime(started - queued);
+      try {
+        return evaluate();
+      } finally {
+        metrics.observeInnerEval(System.nanoTime() - started);
+        releaseSlot();
+      }
+    } finally {
+      metrics.queries.dec();
+    }
+  }
+
+  private QueryResult executeInGate() {
     acquireSlot();
+    try {
+      return evaluate();
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  private QueryResult evaluate() {
     try {
       return run();
     } catch (OrreryException e) {
       throw StorageErrors.toQueryException(e);
     } catch (StackOverflowError e) {
       throw QueryException.execution("query too complex: evaluation exceeded the stack");
-    } finally {
-      if (gate != null) {
-        gate.release();
-      }
+    }
+  }
+
+  private void releaseSlot() {
+    if (gate != null) {
+      gate.release();
     }
   }
 
