@@ -71,6 +71,8 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf("A ruler evaluates the demo rules every 30s (recording cluster:http_requests:rate5m and "
           + "cluster:http_errors:ratio5m, alerting InstanceDown and HighErrorRate):%n");
       out.printf("  curl -s %sapi/v1/rules%n  curl -s %sapi/v1/alerts%n", url, url);
+      out.printf("Its own metrics (JVM, HTTP requests, PromQL engine, rule evaluations), as Prometheus scrapes them:%n"
+          + "  curl -s %smetrics%n", url);
       out.flush();
       launcher.awaitStop();
     }
