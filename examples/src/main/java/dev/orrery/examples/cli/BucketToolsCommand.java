@@ -5,7 +5,6 @@ import dev.orrery.core.block.BlockMeta;
 import dev.orrery.core.block.BlockVerifier;
 import dev.orrery.core.block.Ulid;
 import dev.orrery.core.io.CorruptBlockException;
-import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.BucketConfigException;
@@ -15,8 +14,6 @@ import dev.orrery.objstore.block.DeletionMarkFilter;
 import dev.orrery.objstore.block.ExternalLabelsFilter;
 import dev.orrery.objstore.block.MetaFetcher;
 import dev.orrery.objstore.block.MetaFilter;
-import dev.orrery.promql.parser.PromqlParseException;
-import dev.orrery.promql.parser.PromqlParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -208,27 +205,16 @@ public final class BucketToolsCommand implements Runnable {
         description = "table, tsv or csv (default ${DEFAULT-VALUE}).")
     String output;
 
-    private static final String SELECTOR_NAME = "selector";
-
     private List<Matcher> matchers;
     private List<BucketTable.Column> columns;
     private TextTable.Style style;
 
     @Override
     void checkArguments() {
-      matchers = new ArrayList<>();
-      for (String selector : selectors) {
-        // Parsed as the labels of a PromQL series selector; the metric name lets a selector of matchers that match
-        // the empty string (cluster!="eu1") pass the parser's "one non-empty matcher" rule, and is dropped again.
-        try {
-          for (Matcher matcher : PromqlParser.parseMetricSelector(SELECTOR_NAME + "{" + selector + "}")) {
-            if (!matcher.name().equals(Labels.METRIC_NAME)) {
-              matchers.add(matcher);
-            }
-          }
-        } catch (PromqlParseException e) {
-          throw usageError("--selector " + selector + ": " + e.getMessage());
-        }
+      try {
+        matchers = LabelSelectors.parse("--selector", selectors);
+      } catch (IllegalArgumentException e) {
+        throw usageError(e.getMessage());
       }
       columns = new ArrayList<>();
       for (String column : sortBy) {

@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +29,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "store", mixinStandardHelpOptions = true,
     description = "Serve the Thanos StoreAPI (gRPC) over the blocks in an object storage bucket (store gateway).")
 public final class StoreCommand implements Callable<Integer> {
-  private static final Pattern MATCHER = Pattern.compile("\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"(.*)\"\\s*");
 
   @Option(names = "--objstore.config-file", required = true,
       description = "Thanos objstore YAML (type: FILESYSTEM|S3|GCS, config: ...).")
@@ -51,8 +49,9 @@ public final class StoreCommand implements Callable<Integer> {
   @Option(names = "--max-time", description = "Serve only blocks before this time (same forms as --min-time).")
   String maxTime;
 
-  @Option(names = "--selector.matchers", split = ",",
-      description = "Serve only blocks whose external labels match, e.g. cluster=\"eu\" (label-based sharding).")
+  @Option(names = "--selector.matchers", paramLabel = "<matchers>",
+      description = "Serve only blocks whose external labels match, e.g. 'cluster=\"eu\",environment=~\"prod|stg\"' "
+          + "(label-based sharding; PromQL matcher syntax; repeatable).")
   List<String> selector = new ArrayList<>();
 
   @Option(names = "--index-cache-size", defaultValue = "256",
@@ -147,19 +146,7 @@ public final class StoreCommand implements Callable<Integer> {
   }
 
   static List<Matcher> parseMatchers(List<String> specs) {
-    List<Matcher> out = new ArrayList<>();
-    for (String s : specs) {
-      java.util.regex.Matcher m = MATCHER.matcher(s);
-      if (!m.matches()) {
-        throw new IllegalArgumentException("--selector.matchers: expected name=\"value\" (or !=, =~, !~): " + s);
-      }
-      out.add(switch (m.group(2)) {
-        case "=" -> Matcher.equal(m.group(1), m.group(3));
-        case "!=" -> Matcher.notEqual(m.group(1), m.group(3));
-        case "=~" -> Matcher.regex(m.group(1), m.group(3));
-        default -> Matcher.notRegex(m.group(1), m.group(3));
-      });
-    }
-    return out;
+    return LabelSelectors.parse("--selector.matchers", specs);
   }
+
 }

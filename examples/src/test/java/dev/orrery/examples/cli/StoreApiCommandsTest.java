@@ -47,10 +47,14 @@ class StoreApiCommandsTest {
     assertThat(StoreCommand.parseTime("--max-time", "2023-11-14T22:13:20Z", now)).isEqualTo(1_700_000_000_000L);
     assertThatThrownBy(() -> StoreCommand.parseTime("--min-time", "yesterday", now))
         .hasMessageContaining("--min-time");
-    assertThat(StoreCommand.parseMatchers(List.of("cluster=\"eu\"", "env=~\"prod|stg\"")))
-        .containsExactly(Matcher.equal("cluster", "eu"), Matcher.regex("env", "prod|stg"));
+    assertThat(StoreCommand.parseMatchers(List.of("cluster=\"eu\"", "env=~\"prod|stg\",zone!=\"a,b\"")))
+        .containsExactly(Matcher.equal("cluster", "eu"), Matcher.regex("env", "prod|stg"), Matcher.notEqual("zone",
+            "a,b"));
+    // PromQL's quoting and escapes.
+    assertThat(StoreCommand.parseMatchers(List.of("team=\"a\\\"b\"", "owner='x'"))).containsExactly(
+        Matcher.equal("team", "a\"b"), Matcher.equal("owner", "x"));
     assertThatThrownBy(() -> StoreCommand.parseMatchers(List.of("cluster:eu")))
-        .hasMessageContaining("--selector.matchers");
+        .hasMessageStartingWith("--selector.matchers cluster:eu: ");
   }
 
   @Test
