@@ -9,8 +9,6 @@ import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
@@ -23,33 +21,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * <p>Register once per registry; add the same instance to every channel. Thread-safe.
  */
 public final class GrpcClientMetrics implements ClientInterceptor {
-  /** Thanos' buckets for gRPC client handling time. */
-  private static final double[] HANDLING_BOUNDS =
-      {0.001, 0.01, 0.1, 0.3, 0.6, 1, 3, 6, 9, 20, 30, 60, 90, 120, 240, 360, 720};
-
-  private final Counter started;
-  private final Counter handled;
-  private final Counter sent;
-  private final Counter received;
-  private final Histogram handling;
+  private final GrpcCallFamilies families;
 
   private GrpcClientMetrics(PrometheusRegistry registry) {
-    started = Counter.builder().name("grpc_client_started_total")
-        .help("Total number of RPCs started on the client.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
-    handled = Counter.builder().name("grpc_client_handled_total")
-        .help("Total number of RPCs completed by the client, regardless of success or failure.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method", "grpc_code").register(registry);
-    sent = Counter.builder().name("grpc_client_msg_sent_total")
-        .help("Total number of gRPC stream messages sent by the client.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
-    received = Counter.builder().name("grpc_client_msg_received_total")
-        .help("Total number of RPC stream messages received by the client.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
-    handling = Histogram.builder().name("grpc_client_handling_seconds")
-        .help("Histogram of response latency (seconds) of the gRPC until it is finished by the application.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method").classicOnly().classicUpperBounds(HANDLING_BOUNDS)
-        .withoutExemplars().register(registry);
+    families = new GrpcCallFamilies(registry, GrpcCallFamilies.Side.CLIENT);
   }
 
   /**
@@ -63,7 +38,7 @@ public final class GrpcClientMetrics implements ClientInterceptor {
 
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-    String type = GrpcLabels.typeName(method.getType());
+    String type = GrpcCallFamilies.typeName(method.getType());
     String service = method.getServiceName();
     String name = method.getBareMethodName();
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
@@ -72,18 +47,18 @@ public final class GrpcClientMetrics implements ClientInterceptor {
       @Override
       public void start(Listener<R> listener, Metadata headers) {
         startNanos = System.nanoTime();
-        started.labelValues(type, service, name).inc();
+        families.started.labelValues(type, service, name).inc();
         super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
           @Override
           public void onMessage(R message) {
-            received.labelValues(type, service, name).inc();
+            families.received.labelValues(type, service, name).inc();
             super.onMessage(message);
           }
 
           @Override
           public void onClose(Status status, Metadata trailers) {
-            handled.labelValues(type, service, name, GrpcLabels.codeName(status.getCode())).inc();
-            handling.labelValues(type, service, name).observe((System.nanoTime() - startNanos) / 1e9);
+            families.handled.labelValues(type, service, name, GrpcCallFamilies.codeName(status.getCode())).inc();
+            families.handling.labelValues(type, service, name).observe((System.nanoTime() - startNanos) / 1e9);
             super.onClose(status, trailers);
           }
         }, headers);
@@ -91,7 +66,7 @@ public final class GrpcClientMetrics implements ClientInterceptor {
 
       @Override
       public void sendMessage(Q message) {
-        sent.labelValues(type, service, name).inc();
+        families.sent.labelValues(type, service, name).inc();
         super.sendMessage(message);
       }
     };

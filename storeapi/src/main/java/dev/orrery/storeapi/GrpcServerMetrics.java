@@ -9,8 +9,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,32 +33,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Register once per registry; add the same instance to every server. Thread-safe.
  */
 public final class GrpcServerMetrics implements ServerInterceptor {
-  /** Thanos' buckets for gRPC handling time. */
-  private static final double[] HANDLING_BOUNDS =
-      {0.001, 0.01, 0.1, 0.3, 0.6, 1, 3, 6, 9, 20, 30, 60, 90, 120, 240, 360, 720};
-
-  private final Counter started;
-  private final Counter handled;
-  private final Counter received;
-  private final Counter sent;
-  private final Histogram handling;
+  private final GrpcCallFamilies families;
 
   private GrpcServerMetrics(PrometheusRegistry registry) {
-    started = Counter.builder().name("grpc_server_started_total").help("Total number of RPCs started on the server.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
-    handled = Counter.builder().name("grpc_server_handled_total")
-        .help("Total number of RPCs completed on the server, regardless of success or failure.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method", "grpc_code").register(registry);
-    received = Counter.builder().name("grpc_server_msg_received_total")
-        .help("Total number of RPC stream messages received on the server.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
-    sent = Counter.builder().name("grpc_server_msg_sent_total")
-        .help("Total number of gRPC stream messages sent by the server.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method").register(registry);
-    handling = Histogram.builder().name("grpc_server_handling_seconds")
-        .help("Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.")
-        .labelNames("grpc_type", "grpc_service", "grpc_method").classicOnly().classicUpperBounds(HANDLING_BOUNDS)
-        .withoutExemplars().register(registry);
+    families = new GrpcCallFamilies(registry, GrpcCallFamilies.Side.SERVER);
   }
 
   /**
@@ -115,18 +91,18 @@ public final class GrpcServerMetrics implements ServerInterceptor {
     private final AtomicBoolean finished = new AtomicBoolean();
 
     CallRecord(MethodDescriptor<?, ?> descriptor) {
-      type = GrpcLabels.typeName(descriptor.getType());
+      type = GrpcCallFamilies.typeName(descriptor.getType());
       service = descriptor.getServiceName();
       method = descriptor.getBareMethodName();
-      started.labelValues(type, service, method).inc();
-      received = GrpcServerMetrics.this.received.labelValues(type, service, method);
-      sent = GrpcServerMetrics.this.sent.labelValues(type, service, method);
+      families.started.labelValues(type, service, method).inc();
+      received = families.received.labelValues(type, service, method);
+      sent = families.sent.labelValues(type, service, method);
     }
 
     void finish(Status.Code code) {
       if (finished.compareAndSet(false, true)) {
-        handled.labelValues(type, service, method, GrpcLabels.codeName(code)).inc();
-        handling.labelValues(type, service, method).observe((System.nanoTime() - startNanos) / 1e9);
+        families.handled.labelValues(type, service, method, GrpcCallFamilies.codeName(code)).inc();
+        families.handling.labelValues(type, service, method).observe((System.nanoTime() - startNanos) / 1e9);
       }
     }
   }

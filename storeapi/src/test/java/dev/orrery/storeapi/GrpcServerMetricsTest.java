@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GrpcServerMetricsTest {
   // Label names in the order the text format writes them (sorted).
   private static final String INFO = "grpc_method=\"Info\",grpc_service=\"thanos.info.Info\",grpc_type=\"unary\"";
-  private static final String SERIES = "grpc_method=\"Series\",grpc_service=\"thanos.Store\",grpc_type=\"server_stream\"";
+  private static final String SERIES =
+      "grpc_method=\"Series\",grpc_service=\"thanos.Store\",grpc_type=\"server_stream\"";
 
   @TempDir
   Path dir;
@@ -85,8 +86,8 @@ class GrpcServerMetricsTest {
         assertThat(MetricsText.value(text, "grpc_server_started_total{" + SERIES + "}")).isEqualTo(2);
         assertThat(MetricsText.value(text, "grpc_server_msg_sent_total{" + SERIES + "}")).isEqualTo(frames);
         assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"OK\"," + SERIES + "}")).isEqualTo(1);
-        assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\"" + GrpcLabels.codeName(refused) + "\","
-            + SERIES + "}")).isEqualTo(1);
+        assertThat(MetricsText.value(text, "grpc_server_handled_total{grpc_code=\""
+            + GrpcCallFamilies.codeName(refused) + "\"," + SERIES + "}")).isEqualTo(1);
         assertThat(text).contains("grpc_server_handling_seconds_bucket{" + INFO + ",le=\"720.0\"} 2");
       } finally {
         channel.shutdownNow();
@@ -97,9 +98,9 @@ class GrpcServerMetricsTest {
 
   @Test
   void codeNamesAreGrpcGos() {
-    assertThat(GrpcLabels.codeName(Status.Code.CANCELLED)).isEqualTo("Canceled");
-    assertThat(GrpcLabels.codeName(Status.Code.RESOURCE_EXHAUSTED)).isEqualTo("ResourceExhausted");
-    assertThat(GrpcLabels.codeName(Status.Code.DEADLINE_EXCEEDED)).isEqualTo("DeadlineExceeded");
+    assertThat(GrpcCallFamilies.codeName(Status.Code.CANCELLED)).isEqualTo("Canceled");
+    assertThat(GrpcCallFamilies.codeName(Status.Code.RESOURCE_EXHAUSTED)).isEqualTo("ResourceExhausted");
+    assertThat(GrpcCallFamilies.codeName(Status.Code.DEADLINE_EXCEEDED)).isEqualTo("DeadlineExceeded");
     assertThatThrownBy(() -> GrpcServerMetrics.register(registryWith())).isInstanceOf(IllegalArgumentException.class);
   }
 

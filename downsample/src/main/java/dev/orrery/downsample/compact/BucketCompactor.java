@@ -427,8 +427,8 @@ public final class BucketCompactor {
 
     /**
      * Registers the compactor's metrics with {@code registry}: Thanos' {@code thanos_compact_*} families (iterations,
-     * halted, compactions, downsamplings, marked and deleted blocks) and its meta fetcher's {@code thanos_blocks_meta_*};
-     * default none.
+     * halted, compactions, downsamplings, marked and deleted blocks) and its meta fetcher's {@code
+     * thanos_blocks_meta_*}; default none.
      */
     public Builder metrics(PrometheusRegistry registry) {
       this.metricsRegistry = requireNonNull(registry, "registry is null");

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The compactor's metric families, named as Thanos' compactor names them (label {@code group}: the compaction group's
- * key, {@code <resolution>@{<external labels>}}, where Thanos writes a hash of the labels), so the Thanos mixin's compactor dashboards and alerts (halted
- * compactor, failing compactions, no recent iteration) work unchanged. Kept in a registry of their own when none is
+ * key, {@code <resolution>@{<external labels>}}, where Thanos writes a hash of the labels), so the Thanos mixin's
+ * compactor dashboards and alerts (halted compactor, failing compactions, no recent iteration) work unchanged. Kept in a registry of their own when none is
  * given. Thread-safe.
  */
 final class CompactorMetrics {
@@ -59,7 +59,7 @@ final class CompactorMetrics {
         .register(registry);
   }
 
-  /** Counts a block marked for deletion, for {@code reason} ({@code compacted}, {@code duplicate}, {@code retention}). */
+  /** Counts a block marked for deletion, for {@code reason}: {@code compacted}, {@code duplicate} or {@code retention}. */
   void markedForDeletion(String reason) {
     blocksMarked.labelValues("deletion-mark.json", reason).inc();
   }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the commands serve at {@code /metrics}, as wired by {@link SelfMetrics}: checked by the real {@code promtool check
- * metrics} (Prometheus' linter for the text format) and by the values the requests made here must produce.
+ * What the commands serve at {@code /metrics}, as wired by {@link SelfMetrics}: checked by the real {@code promtool
+ * check metrics} (Prometheus' linter for the text format) and by the values the requests made here must produce.
  */
 class SelfMetricsTest {
   private static final long START = 1_704_067_200_000L;

@@ -687,8 +687,8 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
     }
 
     /**
-     * Registers the manager's metrics with {@code registry}: Prometheus' {@code prometheus_rule_*} families (evaluations
-     * and failures, missed iterations, durations, last evaluation time and samples per group); default none.
+     * Registers the manager's metrics with {@code registry}: Prometheus' {@code prometheus_rule_*} families
+     * (evaluations and failures, missed iterations, durations, last evaluation time and samples per group); default none.
      */
     public Builder metrics(PrometheusRegistry registry) {
       this.metricsRegistry = requireNonNull(registry, "registry is null");

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The rule manager's metric families, named, labelled ({@code rule_group} = {@code <file>;<group>}) and described as
  * Prometheus' rule manager exposes them, so dashboards and alerts written for Prometheus and the Thanos ruler (for
- * example "rule group evaluation slower than its interval") work unchanged. Kept in a registry of their own when none is
- * given, so the manager records into them either way. Thread-safe.
+ * example "rule group evaluation slower than its interval") work unchanged. Kept in a registry of their own when none
+ * is given, so the manager records into them either way. Thread-safe.
  */
 final class RuleMetrics {
   final Summary evaluationDuration;
@@ -47,13 +47,15 @@ final class RuleMetrics {
     groupInterval = Gauge.builder().name("prometheus_rule_group_interval_seconds")
         .help("The interval of a rule group.").labelNames("rule_group").register(registry);
     groupLastEvaluation = Gauge.builder().name("prometheus_rule_group_last_evaluation_timestamp_seconds")
-        .help("The timestamp of the last rule group evaluation in seconds.").labelNames("rule_group").register(registry);
+        .help("The timestamp of the last rule group evaluation in seconds.").labelNames("rule_group")
+        .register(registry);
     groupLastDuration = Gauge.builder().name("prometheus_rule_group_last_duration_seconds")
         .help("The duration of the last rule group evaluation.").labelNames("rule_group").register(registry);
     groupRules = Gauge.builder().name("prometheus_rule_group_rules")
         .help("The number of rules.").labelNames("rule_group").register(registry);
     groupLastSamples = Gauge.builder().name("prometheus_rule_group_last_evaluation_samples")
-        .help("The number of samples returned during the last rule group evaluation.").labelNames("rule_group").register(registry);
+        .help("The number of samples returned during the last rule group evaluation.")
+        .labelNames("rule_group").register(registry);
   }
 
   /** Prometheus' {@code rule_group} label value. */

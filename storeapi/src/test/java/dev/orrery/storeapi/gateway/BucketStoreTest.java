@@ -228,7 +228,8 @@ class BucketStoreTest {
       assertThat(MetricsText.value(text, "thanos_bucket_store_series_result_series_count")).isEqualTo(1);
       assertThat(MetricsText.value(text, "thanos_bucket_store_series_result_series_sum")).isEqualTo(returned);
       assertThat(MetricsText.value(text, "thanos_bucket_store_series_blocks_queried_sum")).isEqualTo(3);
-      assertThat(MetricsText.value(text, "thanos_bucket_store_series_data_size_fetched_bytes_sum{data_type=\"chunks\"}"))
+      assertThat(MetricsText.value(text,
+          "thanos_bucket_store_series_data_size_fetched_bytes_sum{data_type=\"chunks\"}"))
           .isPositive();
       assertThat(MetricsText.value(text, "thanos_bucket_store_queries_dropped_total{reason=\"series\"}")).isEqualTo(1);
       assertThat(MetricsText.value(text, "thanos_bucket_store_series_gate_queries_in_flight")).isZero();
