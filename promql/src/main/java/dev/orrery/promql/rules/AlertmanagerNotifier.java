@@ -7,10 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -77,7 +79,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     }
   }
 
-  private final List<URI> endpoints;
+  private final List<Endpoint> endpoints;
   private final int queueCapacity;
   private final Duration timeout;
   private final SortedMap<String, String> externalLabels;
@@ -102,10 +104,10 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     this.externalLabels = builder.externalLabels;
     this.metrics = new AlertSenderMetrics(builder.metricsRegistry);
     metrics.queueCapacity.set(queueCapacity);
-    for (URI endpoint : endpoints) {
+    for (Endpoint endpoint : endpoints) {
       // Every Alertmanager's series from the start, so that rates and error ratios are defined before a failure.
-      metrics.sent.labelValues(endpoint.getAuthority());
-      metrics.errors.labelValues(endpoint.getAuthority());
+      metrics.sent.labelValues(endpoint.name());
+      metrics.errors.labelValues(endpoint.name());
     }
     this.client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -127,7 +129,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
 
   /** Configures and starts an {@link AlertmanagerNotifier}. Reusable: each {@link #build()} starts a new one. */
   public static final class Builder {
-    private final List<URI> endpoints;
+    private final List<Endpoint> endpoints;
     private int queueCapacity = 10_000;
     private Duration timeout = Duration.ofSeconds(10);
     private SortedMap<String, String> externalLabels = Collections.emptySortedMap();
@@ -138,9 +140,9 @@ public final class AlertmanagerNotifier implements AutoCloseable {
       if (alertmanagers.isEmpty()) {
         throw new IllegalArgumentException("at least one Alertmanager URL is required");
       }
-      List<URI> list = new ArrayList<>(alertmanagers.size());
+      List<Endpoint> list = new ArrayList<>(alertmanagers.size());
       for (URI url : alertmanagers) {
-        list.add(alertsEndpoint(url));
+        list.add(Endpoint.of(url));
       }
       this.endpoints = List.copyOf(list);
     }
@@ -346,16 +348,18 @@ public final class AlertmanagerNotifier implements AutoCloseable {
   private void sendBatch(List<Alert> batch, Duration requestTimeout) throws InterruptedException {
     byte[] body = PostableAlerts.encode(batch);
     List<CompletableFuture<Boolean>> results = new ArrayList<>(endpoints.size());
-    for (URI endpoint : endpoints) {
-      HttpRequest request = HttpRequest.newBuilder(endpoint)
+    for (Endpoint endpoint : endpoints) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(endpoint.alerts())
           .timeout(requestTimeout)
           .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-          .build();
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      if (endpoint.authorization() != null) {
+        request.header("Authorization", endpoint.authorization());
+      }
       CompletableFuture<Boolean> result;
       long start = System.nanoTime();
       try {
-        result = client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        result = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
             .handle((response, failure) -> accepted(endpoint, batch.size(), response, failure, start));
       } catch (RuntimeException e) {
         // sendAsync refuses some requests outright (for example once the client is shut down).
@@ -386,16 +390,16 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     }
   }
 
-  private boolean accepted(URI endpoint, int count, @Nullable HttpResponse<String> response,
+  private boolean accepted(Endpoint endpoint, int count, @Nullable HttpResponse<String> response,
       @Nullable Throwable failure, long startNanos) {
-    String alertmanager = endpoint.getAuthority();
+    String alertmanager = endpoint.name();
     if (failure != null || response == null) {
       Throwable cause = failure instanceof CompletionException && failure.getCause() != null
           ? failure.getCause()
           : failure;
       errors.incrementAndGet();
       metrics.errors.labelValues(alertmanager).inc();
-      LOG.warn("Error sending {} alerts to Alertmanager {}: {}", count, endpoint, cause);
+      LOG.warn("Error sending {} alerts to Alertmanager {}: {}", count, endpoint.alerts(), cause);
       return false;
     }
     int status = response.statusCode();
@@ -406,7 +410,8 @@ public final class AlertmanagerNotifier implements AutoCloseable {
       }
       errors.incrementAndGet();
       metrics.errors.labelValues(alertmanager).inc();
-      LOG.warn("Error sending {} alerts to Alertmanager {}: bad response status {}: {}", count, endpoint, status,
+      LOG.warn("Error sending {} alerts to Alertmanager {}: bad response status {}: {}", count, endpoint.alerts(),
+          status,
           body.strip());
       return false;
     }
@@ -429,23 +434,43 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     return new Alert(labels, alert.annotations(), alert.startsAt(), alert.endsAt(), alert.generatorUrl());
   }
 
-  // <scheme>://<authority><path prefix>/api/v2/alerts, as Prometheus builds it from an alertmanager config.
-  private static URI alertsEndpoint(URI base) {
-    requireNonNull(base, "Alertmanager URL is null");
-    String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || base.isOpaque() || base.getHost() == null) {
-      throw new IllegalArgumentException(
-          "Alertmanager URL must be an absolute http or https URL with a host, got " + base);
+  /**
+   * An Alertmanager: its alerts API, {@code <scheme>://<host:port><path prefix>/api/v2/alerts} as Prometheus builds it
+   * from an alertmanager config, without credentials; its name in metrics and messages ({@code host:port}); and the
+   * {@code Authorization} header for the user and password of its URL (HTTP basic auth, as Thanos takes them from
+   * {@code --alertmanagers.url}), or {@code null}.
+   */
+  private record Endpoint(URI alerts, String name, @Nullable String authorization) {
+    static Endpoint of(URI base) {
+      requireNonNull(base, "Alertmanager URL is null");
+      String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || base.isOpaque() || base.getHost() == null) {
+        throw new IllegalArgumentException(
+            "Alertmanager URL must be an absolute http or https URL with a host, got " + redacted(base));
+      }
+      if (base.getRawQuery() != null || base.getRawFragment() != null) {
+        throw new IllegalArgumentException("Alertmanager URL must have no query or fragment, got " + redacted(base));
+      }
+      String path = base.getRawPath() == null ? "" : base.getRawPath();
+      while (path.endsWith("/")) {
+        path = path.substring(0, path.length() - 1);
+      }
+      String hostPort = base.getRawAuthority().substring(base.getRawAuthority().lastIndexOf('@') + 1);
+      String authorization = null;
+      String userInfo = base.getUserInfo();
+      if (userInfo != null) {
+        authorization = "Basic " + Base64.getEncoder().encodeToString(
+            (userInfo.indexOf(':') >= 0 ? userInfo : userInfo + ":").getBytes(StandardCharsets.UTF_8));
+      }
+      return new Endpoint(URI.create(scheme + "://" + hostPort + path + ALERTS_PATH), hostPort, authorization);
     }
-    if (base.getRawQuery() != null || base.getRawFragment() != null) {
-      throw new IllegalArgumentException("Alertmanager URL must have no query or fragment, got " + base);
+
+    /** {@code url} without its user information, for messages. */
+    private static String redacted(URI url) {
+      return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
     }
-    String path = base.getRawPath() == null ? "" : base.getRawPath();
-    while (path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    return URI.create(scheme + "://" + base.getRawAuthority() + path + ALERTS_PATH);
   }
+
 
   private static SortedMap<String, String> sortedCopy(Map<String, String> map, String what) {
     requireNonNull(map, what + " is null");

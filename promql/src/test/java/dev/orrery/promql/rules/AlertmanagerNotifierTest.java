@@ -49,7 +49,7 @@ class AlertmanagerNotifierTest {
   }
 
   /** A received POST. */
-  record Post(String method, String path, String contentType, JsonNode body) {}
+  record Post(String method, String path, String contentType, String authorization, JsonNode body) {}
 
   /** An Alertmanager that records each POST and answers with a fixed status, optionally after a gate opens. */
   private final class FakeAlertmanager {
@@ -70,7 +70,8 @@ class AlertmanagerNotifierTest {
       try (exchange) {
         byte[] body = exchange.getRequestBody().readAllBytes();
         posts.add(new Post(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-            exchange.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(body)));
+            exchange.getRequestHeaders().getFirst("Content-Type"),
+            exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(body)));
         entered.countDown();
         gate.await(10, TimeUnit.SECONDS);
         byte[] answer = status == 200 ? new byte[0] : "boom".getBytes();
@@ -167,6 +168,31 @@ class AlertmanagerNotifierTest {
       notifier.send(List.of(alert("A")));
       assertThat(am.take().path()).isEqualTo("/alertmanager/api/v2/alerts");
     }
+  }
+
+  @Test
+  void userAndPasswordOfTheUrlAreSentAsBasicAuthAndKeptOutOfMetricsAndMessages() throws Exception {
+    FakeAlertmanager am = new FakeAlertmanager(200);
+    URI withUser = URI.create("http://ruler:s%3Acret@127.0.0.1:" + am.url().getPort() + "/am");
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (AlertmanagerNotifier notifier = AlertmanagerNotifier.builder(List.of(withUser, am.url())).metrics(registry)
+        .build()) {
+      notifier.send(List.of(alert("A")));
+      Post first = am.take();
+      Post second = am.take();
+      Post authenticated = first.path().startsWith("/am/") ? first : second;
+      Post anonymous = authenticated == first ? second : first;
+      assertThat(authenticated.path()).isEqualTo("/am/api/v2/alerts");
+      // Base64 of "ruler:s:cret": the password is everything after the first colon, percent-decoded.
+      assertThat(authenticated.authorization()).isEqualTo("Basic " + java.util.Base64.getEncoder()
+          .encodeToString("ruler:s:cret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(anonymous.authorization()).isNull();
+      await(() -> notifier.sent() == 1);
+      assertThat(MetricsText.of(registry)).doesNotContain("ruler").doesNotContain("cret")
+          .contains("alertmanager=\"127.0.0.1:" + am.url().getPort() + "\"");
+    }
+    assertThatThrownBy(() -> AlertmanagerNotifier.builder(List.of(URI.create("http://u:pw@127.0.0.1:9093/?x=1"))))
+        .hasMessage("Alertmanager URL must have no query or fragment, got http://127.0.0.1:9093/?x=1");
   }
 
   @Test
