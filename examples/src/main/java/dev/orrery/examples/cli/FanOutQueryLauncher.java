@@ -74,6 +74,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
           .rules((filter, options) -> proxy.ruleGroups(filter, withQuerierDefaults(options, fanOut)))
           .exemplars((query, options) -> proxy.exemplars(query, withQuerierDefaults(options, fanOut)))
           .targets((state, options) -> proxy.targets(state, withQuerierDefaults(options, fanOut)))
+          .stores(stores.endpoints)
           .autoDownsampling(fanOut.autoDownsampling())
           .build();
       if (fanOut.serveGrpc()) {

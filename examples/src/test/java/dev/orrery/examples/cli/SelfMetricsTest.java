@@ -119,6 +119,10 @@ class SelfMetricsTest {
       assertThat(text).containsPattern("thanos_store_nodes_grpc_connections\\{external_labels=\"[^\"]*cluster[^\n]*"
           + "store_type=\"store\"} 1.0");
       assertPromtoolAccepts(text);
+      // Thanos' store list shows the gateway as a healthy store with its external label sets.
+      assertThat(get(querier.url() + "api/v1/stores").body()).startsWith("{\"status\":\"success\",\"data\":{"
+          + "\"store\":[{\"name\":\"127.0.0.1:" + gatewayPort + "\",\"lastCheck\":\"").contains(
+          "\"lastError\":null,\"labelSets\":[{\"cluster\":");
     }
   }
 

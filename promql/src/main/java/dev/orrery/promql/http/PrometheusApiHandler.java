@@ -13,6 +13,7 @@ import dev.orrery.core.storage.Queryable;
 import dev.orrery.core.storage.SelectHints;
 import dev.orrery.core.storage.SeriesSet;
 import dev.orrery.core.storage.StoreOptions;
+import dev.orrery.core.storage.StoreStatusSource;
 import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.promql.ast.Expr;
 import dev.orrery.promql.engine.QueryException;
@@ -58,6 +59,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /api/v1/status/buildinfo};
  *   <li>{@code /api/v1/query_exemplars} (GET and POST) from an {@link ExemplarSource} (none by default);
  *   <li>{@code /api/v1/targets} (parameter {@code state}) from a {@link TargetsSource} (none by default);
+ *   <li>Thanos' {@code /api/v1/stores}, a querier's store endpoints and their health, from a {@link
+ *       StoreStatusSource} (none by default);
  *   <li>{@code /api/v1/metadata} (parameters {@code metric}, {@code limit}, {@code limit_per_metric} and {@code
  *       partial_response}) from a {@link MetricMetadataSource} (none by default: blocks carry no metadata);
  *   <li>{@code /api/v1/rules} (parameters {@code type}, {@code rule_name[]}, {@code rule_group[]}, {@code file[]},
@@ -112,7 +115,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     this.buildInfo = b.buildInfo == null ? BuildInfo.fromManifest() : b.buildInfo;
     this.clock = b.clock;
     this.indexPage = b.indexPage ? loadIndexPage() : null;
-    this.sources = new SourceEndpoints(b.rules, b.metadata, b.exemplars, b.targets);
+    this.sources = new SourceEndpoints(b.rules, b.metadata, b.exemplars, b.targets, b.stores);
     this.autoDownsampling = b.autoDownsampling;
     this.reloader = b.reloader;
 
@@ -169,6 +172,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
         case METADATA -> sources.metricMetadata(params);
         case QUERY_EXEMPLARS -> sources.queryExemplars(params);
         case TARGETS -> sources.targets(params);
+        case STORES -> sources.stores();
         case RULES -> sources.rules(params);
         case ALERTS -> sources.alerts(params);
       };
@@ -586,7 +590,8 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     RULES("/rules", false, "rules"),
     ALERTS("/alerts", false, "alerts"),
     QUERY_EXEMPLARS("/query_exemplars", true, "exemplars"),
-    TARGETS("/targets", false, "targets");
+    TARGETS("/targets", false, "targets"),
+    STORES("/stores", false, "stores");
 
     private final String path;
     private final boolean allowsPost;
@@ -825,6 +830,7 @@ public final class PrometheusApiHandler extends Handler.Abstract {
     private MetricMetadataSource metadata = MetricMetadataSource.NONE;
     private ExemplarSource exemplars = ExemplarSource.NONE;
     private TargetsSource targets = TargetsSource.NONE;
+    private StoreStatusSource stores = StoreStatusSource.NONE;
     private boolean autoDownsampling;
 
     private Builder() {}
@@ -880,6 +886,12 @@ public final class PrometheusApiHandler extends Handler.Abstract {
      */
     public Builder exemplars(ExemplarSource exemplars) {
       this.exemplars = Objects.requireNonNull(exemplars, "exemplars is null");
+      return this;
+    }
+
+    /** What Thanos' {@code /api/v1/stores} serves (default: {@link StoreStatusSource#NONE}, no stores). */
+    public Builder stores(StoreStatusSource stores) {
+      this.stores = Objects.requireNonNull(stores, "stores is null");
       return this;
     }
 

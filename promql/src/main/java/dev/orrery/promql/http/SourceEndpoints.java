@@ -14,6 +14,8 @@ import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.core.storage.StoreStatus;
+import dev.orrery.core.storage.StoreStatusSource;
 import dev.orrery.core.targets.TargetDiscovery;
 import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.promql.http.PrometheusApiHandler.Params;
@@ -32,7 +34,7 @@ import java.util.Map;
  * The endpoints of {@link PrometheusApiHandler} that answer from sources other than series: {@code /api/v1/rules}
  * and {@code /api/v1/alerts} (a {@link RuleGroupsSource}), {@code /api/v1/metadata} (a {@link
  * MetricMetadataSource}), {@code /api/v1/query_exemplars} (an {@link ExemplarSource}) and {@code /api/v1/targets}
- * (a {@link TargetsSource}). A source that fails is an
+ * (a {@link TargetsSource}) and Thanos' {@code /api/v1/stores} (a {@link StoreStatusSource}). A source that fails is an
  * {@code internal} error, as in Thanos' querier; its partial-response warnings go into the answer.
  */
 final class SourceEndpoints {
@@ -40,13 +42,21 @@ final class SourceEndpoints {
   private final MetricMetadataSource metadata;
   private final ExemplarSource exemplars;
   private final TargetsSource targets;
+  private final StoreStatusSource stores;
 
   SourceEndpoints(RuleGroupsSource rules, MetricMetadataSource metadata, ExemplarSource exemplars,
-      TargetsSource targets) {
+      TargetsSource targets, StoreStatusSource stores) {
     this.rules = rules;
     this.metadata = metadata;
     this.exemplars = exemplars;
     this.targets = targets;
+    this.stores = stores;
+  }
+
+  // Thanos' /api/v1/stores: the querier's endpoints by component type, with their health.
+  Reply stores() {
+    List<StoreStatus> statuses = stores.storeStatuses();
+    return new Reply(json -> StoresJson.write(json, statuses), List.of(), List.of());
   }
 
   // /api/v1/targets: state is active, dropped or any (the default).

@@ -13,10 +13,6 @@ import dev.orrery.core.rules.RuleGroupStatus;
 import dev.orrery.core.rules.RuleGroups;
 import dev.orrery.core.rules.RuleGroupsSource;
 import dev.orrery.core.storage.Exemplar;
-import dev.orrery.core.targets.ActiveTarget;
-import dev.orrery.core.targets.DroppedTarget;
-import dev.orrery.core.targets.TargetDiscovery;
-import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.core.storage.ExemplarQuery;
 import dev.orrery.core.storage.ExemplarSeries;
 import dev.orrery.core.storage.ExemplarSet;
@@ -24,6 +20,12 @@ import dev.orrery.core.storage.ExemplarSource;
 import dev.orrery.core.storage.MetricMetadata;
 import dev.orrery.core.storage.MetricMetadataSet;
 import dev.orrery.core.storage.MetricMetadataSource;
+import dev.orrery.core.storage.StoreStatus;
+import dev.orrery.core.storage.StoreStatusSource;
+import dev.orrery.core.targets.ActiveTarget;
+import dev.orrery.core.targets.DroppedTarget;
+import dev.orrery.core.targets.TargetDiscovery;
+import dev.orrery.core.targets.TargetsSource;
 import dev.orrery.promql.engine.Annotations;
 import dev.orrery.promql.engine.Engine;
 import dev.orrery.promql.engine.QueryException;
@@ -462,6 +464,30 @@ class HttpHandlerTest {
       assertThat(get(s, "/api/v1/targets?state=Dropped").body).contains("\"activeTargets\":[]");
       assertThat(get(s, "/api/v1/targets?state=sleeping").status).isEqualTo(400);
     }
+  }
+
+  @Test
+  void storesAreGroupedByComponentTypeAsThanosQueriersShowThem() throws Exception {
+    java.time.Instant checked = java.time.Instant.parse("2024-01-01T00:00:00.25Z");
+    StoreStatusSource source = () -> List.of(
+        new StoreStatus("10.0.0.1:10901", "sidecar", checked, null, List.of(Labels.of("cluster", "eu", "replica", "a")),
+            1_000, 2_000),
+        new StoreStatus("10.0.0.2:10901", "store", checked, "UNAVAILABLE: io exception",
+            List.of(Labels.of("cluster", "eu"), Labels.of("cluster", "us")), -62_167_219_200_000L, 3_000),
+        new StoreStatus("10.0.0.3:10901", "sidecar", checked, null, List.of(), 0, 4_000));
+    try (ApiServer s = ApiServer.builder().address("127.0.0.1:0").handler(PrometheusApiHandler.builder()
+        .queryable(blocks).evaluator(new FixedEvaluator(null, null)).stores(source).build()).start()) {
+      assertThat(get(s, "/api/v1/stores").body).isEqualTo("{\"status\":\"success\",\"data\":{"
+          + "\"sidecar\":[{\"name\":\"10.0.0.1:10901\",\"lastCheck\":\"2024-01-01T00:00:00.25Z\",\"lastError\":null,"
+          + "\"labelSets\":[{\"cluster\":\"eu\",\"replica\":\"a\"}],\"minTime\":1000,\"maxTime\":2000},"
+          + "{\"name\":\"10.0.0.3:10901\",\"lastCheck\":\"2024-01-01T00:00:00.25Z\",\"lastError\":null,"
+          + "\"labelSets\":[],\"minTime\":0,\"maxTime\":4000}],"
+          + "\"store\":[{\"name\":\"10.0.0.2:10901\",\"lastCheck\":\"2024-01-01T00:00:00.25Z\","
+          + "\"lastError\":\"UNAVAILABLE: io exception\",\"labelSets\":[{\"cluster\":\"eu\"},{\"cluster\":\"us\"}],"
+          + "\"minTime\":-62167219200000,\"maxTime\":3000}]}}");
+    }
+    // Without stores (a querier over local blocks) the answer is empty.
+    assertThat(get("/api/v1/stores").body).isEqualTo("{\"status\":\"success\",\"data\":{}}");
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.orrery.storeapi.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.labels.Labels;
+import dev.orrery.core.storage.StoreStatus;
+import dev.orrery.core.storage.StoreStatusSource;
 import io.grpc.ManagedChannel;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #endpoints()} is a snapshot. Starts no threads; {@link #schedule} runs refreshes on the
  * caller's scheduler.
  */
-public final class EndpointSet implements AutoCloseable {
+public final class EndpointSet implements StoreStatusSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointSet.class);
 
   private final List<String> staticAddresses;
@@ -70,6 +72,19 @@ public final class EndpointSet implements AutoCloseable {
   /** The current endpoints (a snapshot). */
   public List<StoreEndpoint> endpoints() {
     return endpoints;
+  }
+
+  /** Every endpoint that has answered {@code Info} at least once, with its last check and error. */
+  @Override
+  public List<StoreStatus> storeStatuses() {
+    List<StoreStatus> out = new ArrayList<>();
+    for (StoreEndpoint e : endpoints) {
+      StoreStatus status = e.status();
+      if (status != null) {
+        out.add(status);
+      }
+    }
+    return out;
   }
 
   /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.Matcher;
+import dev.orrery.core.storage.StoreStatus;
 import dev.orrery.storeapi.WireLabels;
 import dev.orrery.storeapi.proto.exemplars.ExemplarsGrpc;
 import dev.orrery.storeapi.proto.info.InfoGrpc;
@@ -15,8 +16,10 @@ import dev.orrery.storeapi.proto.targets.TargetsGrpc;
 import dev.orrery.storeapi.proto.thanos.StoreGrpc;
 import dev.orrery.storeapi.proto.thanos.ZLabelSet;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,7 @@ public final class StoreEndpoint implements AutoCloseable {
   private final ManagedChannel channel;
   private volatile @Nullable State state;
   private volatile @Nullable String lastError;
+  private volatile @Nullable Instant lastCheck;
 
   /** What an endpoint's Info said. */
   record State(String componentType, List<Labels> labelSets, long minTime, long maxTime,
@@ -92,6 +96,7 @@ public final class StoreEndpoint implements AutoCloseable {
    * @return whether the call succeeded
    */
   public boolean refreshInfo(Duration timeout) {
+    lastCheck = Instant.now();
     try {
       InfoResponse info = InfoGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(),
           TimeUnit.MILLISECONDS).info(InfoRequest.getDefaultInstance());
@@ -108,13 +113,25 @@ public final class StoreEndpoint implements AutoCloseable {
       lastError = null;
       return true;
     } catch (StatusRuntimeException e) {
-      lastError = e.getStatus().toString();
+      Status status = e.getStatus();
+      lastError = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
       return false;
     }
   }
 
   @Nullable State state() {
     return state;
+  }
+
+  /**
+   * What a querier shows of this endpoint: its last check and error, and what its last successful {@code Info} said;
+   * {@code null} before one has answered.
+   */
+  public @Nullable StoreStatus status() {
+    State s = state;
+    Instant checked = lastCheck;
+    return s == null || checked == null ? null : new StoreStatus(address, s.componentType(), checked, lastError,
+        s.labelSets(), s.minTime(), s.maxTime());
   }
 
   /** The error of the last failed {@code Info}, or {@code null} after a success. */
