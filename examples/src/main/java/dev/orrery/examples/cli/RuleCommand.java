@@ -101,6 +101,11 @@ public final class RuleCommand implements Callable<Integer> {
       description = "Alertmanager base URL, e.g. http://127.0.0.1:9093 (repeatable).")
   List<URI> alertmanagers = new ArrayList<>();
 
+  @Option(names = "--alert.label-drop", paramLabel = "<name>",
+      description = "Label dropped from alerts before they are sent (repeatable), e.g. the replica label of rulers "
+          + "that run as replicas, so that Alertmanager deduplicates their alerts.")
+  List<String> alertLabelDrop = new ArrayList<>();
+
   @Option(names = "--eval-interval", defaultValue = "1m",
       description = "Interval of groups that set none (default ${DEFAULT-VALUE}).")
   String evalInterval;
@@ -162,7 +167,8 @@ public final class RuleCommand implements Callable<Integer> {
     SelfMetrics metrics = new SelfMetrics();
     try (Stores stores = openStores(metrics);
         AlertmanagerNotifier notifier = alertmanagers.isEmpty() ? null
-            : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).metrics(metrics.registry).build();
+            : AlertmanagerNotifier.builder(alertmanagers).externalLabels(external).dropLabels(alertLabelDrop)
+                .metrics(metrics.registry).build();
         // A one-shot run keeps its results in memory; a serving ruler logs them in --tsdb.path and replays them.
         RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath, retention)) {
       Engine engine = Engine.builder().metrics(metrics.registry).build();

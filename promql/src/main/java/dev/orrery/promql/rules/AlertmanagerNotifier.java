@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +85,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
   private final int queueCapacity;
   private final Duration timeout;
   private final SortedMap<String, String> externalLabels;
+  private final Set<String> dropLabels;
   private final HttpClient client;
   private final Thread worker;
 
@@ -102,6 +105,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     this.queueCapacity = builder.queueCapacity;
     this.timeout = builder.timeout;
     this.externalLabels = builder.externalLabels;
+    this.dropLabels = builder.dropLabels;
     this.metrics = new AlertSenderMetrics(builder.metricsRegistry);
     metrics.queueCapacity.set(queueCapacity);
     for (Endpoint endpoint : endpoints) {
@@ -133,6 +137,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     private int queueCapacity = 10_000;
     private Duration timeout = Duration.ofSeconds(10);
     private SortedMap<String, String> externalLabels = Collections.emptySortedMap();
+    private Set<String> dropLabels = Set.of();
     private @Nullable PrometheusRegistry metricsRegistry;
 
     private Builder(List<URI> alertmanagers) {
@@ -174,6 +179,15 @@ public final class AlertmanagerNotifier implements AutoCloseable {
      */
     public Builder externalLabels(Map<String, String> labels) {
       this.externalLabels = sortedCopy(labels, "externalLabels");
+      return this;
+    }
+
+    /**
+     * Labels removed from every alert, after the external labels are added (Thanos' {@code --alert.label-drop}):
+     * dropping the replica label lets Alertmanager deduplicate the alerts of rulers that run as replicas.
+     */
+    public Builder dropLabels(Collection<String> names) {
+      this.dropLabels = Set.copyOf(names);
       return this;
     }
 
@@ -420,8 +434,9 @@ public final class AlertmanagerNotifier implements AutoCloseable {
     return true;
   }
 
+  // The external labels the alert lacks, then without the dropped labels (Thanos' order).
   private Alert withExternalLabels(Alert alert) {
-    if (externalLabels.isEmpty()) {
+    if (externalLabels.isEmpty() && dropLabels.isEmpty()) {
       return alert;
     }
     Map<String, String> labels = new TreeMap<>(alert.labels());
@@ -431,6 +446,7 @@ public final class AlertmanagerNotifier implements AutoCloseable {
         labels.put(e.getKey(), e.getValue());
       }
     }
+    labels.keySet().removeAll(dropLabels);
     return new Alert(labels, alert.annotations(), alert.startsAt(), alert.endsAt(), alert.generatorUrl());
   }
 

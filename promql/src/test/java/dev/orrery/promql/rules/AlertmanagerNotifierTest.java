@@ -244,6 +244,18 @@ class AlertmanagerNotifierTest {
   }
 
   @Test
+  void droppedLabelsGoAfterTheExternalLabelsAreAdded() throws Exception {
+    FakeAlertmanager am = new FakeAlertmanager(200);
+    try (AlertmanagerNotifier notifier = AlertmanagerNotifier.builder(List.of(am.url()))
+        .externalLabels(Map.of("cluster", "eu-1", "replica", "a")).dropLabels(List.of("replica", "instance"))
+        .build()) {
+      notifier.send(List.of(new Alert(Map.of("alertname", "A", "instance", "x:9100"), Map.of(), STARTS, ENDS, "")));
+      // Two ruler replicas now send the same alert, which Alertmanager deduplicates.
+      assertThat(map(am.take().body().get(0).get("labels"))).isEqualTo(Map.of("alertname", "A", "cluster", "eu-1"));
+    }
+  }
+
+  @Test
   void failingAlertmanagersAreCountedWhileTheHealthyOneGetsEverything() throws Exception {
     FakeAlertmanager healthy = new FakeAlertmanager(200);
     FakeAlertmanager failing = new FakeAlertmanager(500);
