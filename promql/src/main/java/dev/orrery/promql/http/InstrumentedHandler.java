@@ -3,6 +3,7 @@ package dev.orrery.promql.http;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -41,9 +42,10 @@ public final class InstrumentedHandler extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     long start = System.nanoTime();
-    String method = request.getMethod().toLowerCase(Locale.ROOT);
+    String method = methodLabel(request.getMethod());
     long requestBytes = approximateRequestSize(request);
     CountingResponse counted = new CountingResponse(request, response);
+    AtomicBoolean recorded = new AtomicBoolean();
     Callback recording = new Callback() {
       @Override
       public void succeeded() {
@@ -63,17 +65,30 @@ public final class InstrumentedHandler extends Handler.Wrapper {
       }
 
       private void record(int statusIfUnset) {
-        int status = counted.getStatus();
-        metrics.observe(route, method, status == 0 ? statusIfUnset : status, (System.nanoTime() - start) / 1e9,
-            requestBytes, counted.bytes);
+        if (recorded.compareAndSet(false, true)) {
+          int status = counted.getStatus();
+          metrics.observe(route, method, status == 0 ? statusIfUnset : status, (System.nanoTime() - start) / 1e9,
+              requestBytes, counted.bytes);
+        }
       }
     };
     try {
       return super.handle(request, counted, recording);
     } catch (Exception | Error e) {
-      metrics.observe(route, method, 500, (System.nanoTime() - start) / 1e9, requestBytes, counted.bytes);
+      if (recorded.compareAndSet(false, true)) {
+        metrics.observe(route, method, 500, (System.nanoTime() - start) / 1e9, requestBytes, counted.bytes);
+      }
       throw e;
     }
+  }
+
+  /** The method in lower case, as Go's promhttp labels it; one outside HTTP's standard set is {@code unknown}. */
+  static String methodLabel(String method) {
+    return switch (method) {
+      case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH" ->
+          method.toLowerCase(Locale.ROOT);
+      default -> "unknown";
+    };
   }
 
   /**

@@ -132,6 +132,13 @@ class HttpMetricsTest {
         .contains("handler=\"healthy\"");
   }
 
+  @Test
+  void methodsOutsideHttpsStandardSetShareOneLabelValue() {
+    assertThat(InstrumentedHandler.methodLabel("GET")).isEqualTo("get");
+    assertThat(InstrumentedHandler.methodLabel("PROPFIND")).isEqualTo("unknown");
+    assertThat(InstrumentedHandler.methodLabel("get")).isEqualTo("unknown");
+  }
+
   private static HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
     return CLIENT.send(HttpRequest.newBuilder(server.uri().resolve(pathAndQuery)).build(),
         HttpResponse.BodyHandlers.ofString());
