@@ -80,6 +80,15 @@ public final class PrometheusProcess implements AutoCloseable {
     return cfg.toString();
   }
 
+  /**
+   * Starts Prometheus on {@code dataDir} scraping every second with {@code scrapeConfigs}, the YAML list of {@code
+   * scrape_configs} entries (each starting {@code "  - job_name: ..."}).
+   */
+  public static PrometheusProcess startWithScrapeConfigs(Path workDir, Path dataDir, String scrapeConfigs)
+      throws Exception {
+    return start(workDir, dataDir, port -> "global:\n  scrape_interval: 1s\nscrape_configs:\n" + scrapeConfigs);
+  }
+
   /** Starts Prometheus on {@code dataDir} scraping its own metrics every second as job {@code prometheus}. */
   public static PrometheusProcess startScrapingItself(Path workDir, Path dataDir) throws Exception {
     return start(workDir, dataDir, port -> "global:\n  scrape_interval: 1s\nscrape_configs:\n"

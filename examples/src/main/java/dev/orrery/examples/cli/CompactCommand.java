@@ -83,6 +83,9 @@ public final class CompactCommand implements Callable<Integer> {
       description = "Listen address of /metrics, /-/healthy and /-/ready; none when not given.")
   String httpAddress;
 
+  @Mixin
+  WebConfigOption web;
+
   @Spec
   CommandSpec spec;
 
@@ -105,7 +108,7 @@ public final class CompactCommand implements Callable<Integer> {
     SelfMetrics metrics = new SelfMetrics();
     try (Bucket bucket = metrics.instrument(objstore.open());
         ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
-        ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress)) {
+        ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress, web.read(spec))) {
       BucketCompactor compactor;
       try {
         compactor = BucketCompactor.builder(bucket, dataDir).executor(exec).metrics(metrics.registry)

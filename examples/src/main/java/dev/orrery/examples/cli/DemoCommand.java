@@ -58,7 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    QueryApiLauncher.Settings settings = QueryCommand.settings(spec, httpAddress, "5m", "2m", 50_000_000L);
+    QueryApiLauncher.Settings settings = QueryCommand.settings(spec, httpAddress, "5m", "2m", 50_000_000L,
+        WebConfig.NONE);
     try (QueryApiLauncher launcher = QueryApiLauncher.start(data, settings, demoRules(), DemoDataSet.metadata())) {
       launcher.closeOnShutdown();
       String url = launcher.url();

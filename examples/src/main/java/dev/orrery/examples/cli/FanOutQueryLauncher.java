@@ -82,8 +82,7 @@ final class FanOutQueryLauncher implements AutoCloseable {
       }
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");
-      ApiServer http = ApiServer.builder().address(settings.address()).handler(metrics.serving(handler))
-          .threadPool(pool).start();
+      ApiServer http = settings.web().start(settings.address(), metrics.serving(handler), pool);
       return new FanOutQueryLauncher(stores, http, grpc);
     } catch (Exception e) {
       if (grpc != null) {

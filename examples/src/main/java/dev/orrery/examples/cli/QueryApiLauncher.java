@@ -43,8 +43,13 @@ final class QueryApiLauncher implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  /** Engine settings from the command line. */
-  record Settings(String address, Duration lookbackDelta, Duration timeout, long maxSamples) {}
+  /** Engine and server settings from the command line. */
+  record Settings(String address, Duration lookbackDelta, Duration timeout, long maxSamples, WebConfig web) {
+    /** Settings for a plain HTTP server. */
+    Settings(String address, Duration lookbackDelta, Duration timeout, long maxSamples) {
+      this(address, lookbackDelta, timeout, maxSamples, WebConfig.NONE);
+    }
+  }
 
   /** Opens the blocks under {@code dataDir} and starts serving them. */
   static QueryApiLauncher start(Path dataDir, Settings settings) throws Exception {
@@ -85,8 +90,7 @@ final class QueryApiLauncher implements AutoCloseable {
       handler.queryable(served).evaluator(new EngineQueryEvaluator(engine, served, settings.timeout()));
       QueuedThreadPool pool = new QueuedThreadPool(64, 4);
       pool.setName("orrery-http");
-      ApiServer server = ApiServer.builder().address(settings.address()).handler(metrics.serving(handler.build()))
-          .threadPool(pool).start();
+      ApiServer server = settings.web().start(settings.address(), metrics.serving(handler.build()), pool);
       return new QueryApiLauncher(opened, server, opened.blocks().size(), ruler, scheduler);
     } catch (Exception e) {
       if (ruler != null) {

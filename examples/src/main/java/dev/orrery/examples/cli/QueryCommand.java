@@ -75,6 +75,9 @@ public final class QueryCommand implements Callable<Integer> {
       description = "Maximum samples a query may hold in memory (default ${DEFAULT-VALUE}).")
   long maxSamples;
 
+  @Mixin
+  WebConfigOption web;
+
   @Spec
   CommandSpec spec;
 
@@ -89,7 +92,7 @@ public final class QueryCommand implements Callable<Integer> {
     if (!Files.isDirectory(data)) {
       throw new ParameterException(spec.commandLine(), "--data: not a directory: " + data);
     }
-    QueryApiLauncher.Settings settings = settings(spec, httpAddress, lookbackDelta, timeout, maxSamples);
+    QueryApiLauncher.Settings settings = settings(spec, httpAddress, lookbackDelta, timeout, maxSamples, web.read(spec));
     PrintWriter out = spec.commandLine().getOut();
     try (QueryApiLauncher launcher = QueryApiLauncher.start(data, settings)) {
       launcher.closeOnShutdown();
@@ -107,7 +110,7 @@ public final class QueryCommand implements Callable<Integer> {
   }
 
   private int serveFanOut() throws Exception {
-    QueryApiLauncher.Settings settings = settings(spec, httpAddress, lookbackDelta, timeout, maxSamples);
+    QueryApiLauncher.Settings settings = settings(spec, httpAddress, lookbackDelta, timeout, maxSamples, web.read(spec));
     FanOutQueryLauncher.FanOutSettings fanOut;
     try {
       fanOut = new FanOutQueryLauncher.FanOutSettings(endpoints, endpointFile, replicaLabels, dedup, partialResponse,
@@ -136,7 +139,7 @@ public final class QueryCommand implements Callable<Integer> {
   }
 
   static QueryApiLauncher.Settings settings(CommandSpec spec, String address, String lookbackDelta, String timeout,
-      long maxSamples) {
+      long maxSamples, WebConfig web) {
     try {
       if (maxSamples < 0) {
         throw new IllegalArgumentException("--query.max-samples must not be negative: " + maxSamples);
@@ -149,7 +152,7 @@ public final class QueryCommand implements Callable<Integer> {
       if (to.isNegative()) {
         throw new IllegalArgumentException("--query.timeout must not be negative: " + timeout);
       }
-      return new QueryApiLauncher.Settings(address, lookback, to, maxSamples);
+      return new QueryApiLauncher.Settings(address, lookback, to, maxSamples, web);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -145,6 +145,9 @@ public final class RuleCommand implements Callable<Integer> {
       + "now).")
   String evalTime;
 
+  @Mixin
+  WebConfigOption web;
+
   @Spec
   CommandSpec spec;
 
@@ -271,7 +274,7 @@ public final class RuleCommand implements Callable<Integer> {
     ExecutorService grpcExec = Executors.newVirtualThreadPerTaskExecutor();
     Server storeApi = null;
     Runnable restoreSighup = () -> {};
-    try (ApiServer server = ApiServer.builder().address(httpAddress).handler(metrics.serving(handler)).start()) {
+    try (ApiServer server = web.read(spec).start(httpAddress, metrics.serving(handler), null)) {
       storeApi = grpc.startServer(new QueryableStore(manager.storage(),
           WireLabels.toLabels(external), "rule", manager), grpcExec, metrics);
       manager.start(scheduler);

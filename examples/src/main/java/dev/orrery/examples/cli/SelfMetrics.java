@@ -65,12 +65,14 @@ final class SelfMetrics {
     });
   }
 
-  /** Starts a server with only {@code /metrics} and the health routes, for components without an HTTP API. */
-  ApiServer startOpsServer(String address) throws Exception {
+  /**
+   * Starts a server with only {@code /metrics} and the health routes, for components without an HTTP API, with the
+   * TLS and authentication of {@code web}.
+   */
+  ApiServer startOpsServer(String address, WebConfig web) throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool(8, 1);
     pool.setName("orrery-http");
-    return ApiServer.builder().address(address).threadPool(pool)
-        .handler(new InstrumentedHandler(new OpsHandler(registry), http, OpsHandler::routeName)).start();
+    return web.start(address, new InstrumentedHandler(new OpsHandler(registry), http, OpsHandler::routeName), pool);
   }
 
   /**

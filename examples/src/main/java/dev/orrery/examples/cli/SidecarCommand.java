@@ -51,6 +51,9 @@ public final class SidecarCommand implements Callable<Integer> {
   @Mixin
   GrpcOptions grpc;
 
+  @Mixin
+  WebConfigOption web;
+
   @Spec
   CommandSpec spec;
 
@@ -63,7 +66,7 @@ public final class SidecarCommand implements Callable<Integer> {
     HttpClient http = HttpClient.newBuilder().executor(exec).connectTimeout(Duration.ofSeconds(10)).build();
     Bucket bucket = null;
     SelfMetrics metrics = new SelfMetrics();
-    try (ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress)) {
+    try (ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress, web.read(spec))) {
       SidecarStore sidecar = new SidecarStore(new PrometheusClient(prometheusUrl, http, Duration.ofMinutes(2)),
           tsdbPath);
       sidecar.registerMetrics(metrics.registry);

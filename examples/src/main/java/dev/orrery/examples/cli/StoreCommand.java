@@ -81,6 +81,9 @@ public final class StoreCommand implements Callable<Integer> {
   @Mixin
   GrpcOptions grpc;
 
+  @Mixin
+  WebConfigOption web;
+
   @Spec
   CommandSpec spec;
 
@@ -110,7 +113,7 @@ public final class StoreCommand implements Callable<Integer> {
     }
     Duration interval = QueryApiLauncher.parseDuration("--sync-block-duration", syncInterval);
     try (BucketStore store = b.build(); ApiServer ops = httpAddress == null ? null
-        : metrics.startOpsServer(httpAddress)) {
+        : metrics.startOpsServer(httpAddress, web.read(spec))) {
       BucketStore.SyncResult first = store.sync();
       store.schedule(scheduler, interval);
       Server server = grpc.startServer(store, exec, metrics);

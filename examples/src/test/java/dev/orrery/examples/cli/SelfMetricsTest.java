@@ -74,7 +74,7 @@ class SelfMetricsTest {
         Bucket bucket = metrics.instrument(FilesystemBucket.open(bucketDir));
         BucketStore store = BucketStore.builder(bucket, dir.resolve("data")).executor(exec)
             .metrics(metrics.registry).build();
-        ApiServer ops = metrics.startOpsServer("127.0.0.1:0")) {
+        ApiServer ops = metrics.startOpsServer("127.0.0.1:0", WebConfig.NONE)) {
       assertThat(store.sync().added()).hasSize(12);
       Server server = grpc.startServer(store, exec, metrics);
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();

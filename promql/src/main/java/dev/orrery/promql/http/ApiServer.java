@@ -3,9 +3,11 @@ package dev.orrery.promql.http;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
@@ -18,10 +20,22 @@ import org.eclipse.jetty.util.thread.ThreadPool;
 public final class ApiServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
+  private final boolean tls;
 
-  private ApiServer(Server server, ServerConnector connector) {
+  private ApiServer(Server server, ServerConnector connector, boolean tls) {
     this.server = server;
     this.connector = connector;
+    this.tls = tls;
+  }
+
+  /** Whether a TLS server asks clients for certificates. */
+  public enum ClientAuth {
+    /** Clients present none. */
+    NONE,
+    /** A client may present one, which is then verified. */
+    OPTIONAL,
+    /** A client must present one that verifies; without it the handshake fails. */
+    REQUIRED
   }
 
   /** A new builder. */
@@ -39,13 +53,13 @@ public final class ApiServer implements AutoCloseable {
     return connector.getHost();
   }
 
-  /** {@code http://host:port/}, with IPv6 hosts in brackets. */
+  /** {@code http://host:port/} ({@code https} with TLS), with IPv6 hosts in brackets. */
   public URI uri() {
     String host = host();
     if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + port() + "/");
+    return URI.create((tls ? "https://" : "http://") + host + ":" + port() + "/");
   }
 
   /** Blocks until the server has stopped. */
@@ -65,8 +79,20 @@ public final class ApiServer implements AutoCloseable {
     private int port = -1;
     private Handler handler;
     private ThreadPool threadPool;
+    private SSLContext sslContext;
+    private ClientAuth clientAuth = ClientAuth.NONE;
 
     private Builder() {}
+
+    /**
+     * Serves HTTPS with {@code sslContext} (its key manager's certificate, and its trust manager for client
+     * certificates), asking clients for certificates as {@code clientAuth} says.
+     */
+    public Builder tls(SSLContext sslContext, ClientAuth clientAuth) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext is null");
+      this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth is null");
+      return this;
+    }
 
     /** Listens on {@code host} (a name or an IP literal) and {@code port} (0 picks a free port). */
     public Builder address(String host, int port) {
@@ -139,7 +165,16 @@ public final class ApiServer implements AutoCloseable {
         throw new IllegalStateException("handler is not set");
       }
       Server server = threadPool == null ? new Server() : new Server(threadPool);
-      ServerConnector connector = new ServerConnector(server);
+      ServerConnector connector;
+      if (sslContext == null) {
+        connector = new ServerConnector(server);
+      } else {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(sslContext);
+        ssl.setNeedClientAuth(clientAuth == ClientAuth.REQUIRED);
+        ssl.setWantClientAuth(clientAuth == ClientAuth.OPTIONAL);
+        connector = new ServerConnector(server, ssl);
+      }
       connector.setHost(host);
       connector.setPort(port);
       server.addConnector(connector);
@@ -155,7 +190,7 @@ public final class ApiServer implements AutoCloseable {
         }
         throw e;
       }
-      return new ApiServer(server, connector);
+      return new ApiServer(server, connector, sslContext != null);
     }
   }
 }

@@ -9,6 +9,10 @@ import io.grpc.ServerCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,6 +47,28 @@ public final class GrpcTls {
           .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
     }
     return b.build();
+  }
+
+  /**
+   * A JDK {@link SSLContext} for a server with the same reloading certificate and, with a CA file, the CAs client
+   * certificates are verified against, for servers other than gRPC's (the HTTP API). Whether clients must present a
+   * certificate is the server's setting ({@code setNeedClientAuth} or {@code setWantClientAuth}).
+   *
+   * @throws IOException if a file cannot be read or parsed
+   * @throws IllegalArgumentException if {@code config} has no certificate
+   */
+  public static SSLContext serverSslContext(TlsConfig config) throws IOException {
+    if (config.certFile() == null) {
+      throw new IllegalArgumentException("a TLS server needs a certificate and key");
+    }
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {new ReloadingKeyManager(config.certFile(), requireNonNull(config.keyFile()))},
+          config.caFile() == null ? null : new TrustManager[] {new ReloadingTrustManager(config.caFile())}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot set up TLS with " + config.certFile() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -1,0 +1,171 @@
+package dev.orrery.examples.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.orrery.promql.http.ApiServer;
+import dev.orrery.promql.http.BasicAuthHandler;
+import dev.orrery.storeapi.tls.GrpcTls;
+import dev.orrery.storeapi.tls.TlsConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.util.thread.ThreadPool;
+
+/**
+ * The HTTP server settings of {@code --http.config}, a Prometheus web configuration file as Thanos and Prometheus take
+ * it: {@code tls_server_config} ({@code cert_file}, {@code key_file}, {@code client_auth_type}, {@code
+ * client_ca_file}; paths relative to the file) turns on HTTPS, certificates re-read when they change, and {@code
+ * basic_auth_users} (user: bcrypt hash) requires HTTP basic auth on every endpoint. Keys Orrery does not apply are
+ * refused rather than ignored, so that a security setting is never silently dropped. Immutable.
+ */
+final class WebConfig {
+  /** Plain HTTP without authentication. */
+  static final WebConfig NONE = new WebConfig(null, ApiServer.ClientAuth.NONE, Map.of());
+
+  private static final Set<String> TOP_KEYS = Set.of("tls_server_config", "basic_auth_users");
+  private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file");
+  /** A bcrypt hash checked for unknown users too, so that a response's timing does not tell which users exist. */
+  private static final String DUMMY_HASH = "$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi";
+
+  private final TlsConfig tls;
+  private final ApiServer.ClientAuth clientAuth;
+  private final Map<String, String> users;
+  /** The SHA-256 of each user's last accepted password: bcrypt is slow by design, and clients send it every time. */
+  private final Map<String, byte[]> accepted = new ConcurrentHashMap<>();
+
+  private WebConfig(TlsConfig tls, ApiServer.ClientAuth clientAuth, Map<String, String> users) {
+    this.tls = tls;
+    this.clientAuth = clientAuth;
+    this.users = Map.copyOf(users);
+  }
+
+  /**
+   * Reads a web configuration file.
+   *
+   * @throws IllegalArgumentException naming the file and the setting when it is not valid
+   */
+  static WebConfig read(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--http.config " + file + ": " + e.getMessage(), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return NONE;
+    }
+    String where = "--http.config " + file + ": ";
+    checkKeys(root, TOP_KEYS, where);
+    TlsConfig tls = null;
+    ApiServer.ClientAuth clientAuth = ApiServer.ClientAuth.NONE;
+    JsonNode t = root.path("tls_server_config");
+    if (!t.isMissingNode() && !t.isNull()) {
+      checkKeys(t, TLS_KEYS, where + "tls_server_config.");
+      Path dir = file.toAbsolutePath().getParent();
+      Path cert = path(dir, t, "cert_file");
+      Path key = path(dir, t, "key_file");
+      Path ca = path(dir, t, "client_ca_file");
+      if (cert == null || key == null) {
+        throw new IllegalArgumentException(where + "tls_server_config needs cert_file and key_file");
+      }
+      String auth = t.path("client_auth_type").asText("NoClientCert");
+      clientAuth = switch (auth) {
+        case "", "NoClientCert" -> ApiServer.ClientAuth.NONE;
+        case "VerifyClientCertIfGiven" -> ApiServer.ClientAuth.OPTIONAL;
+        case "RequireAndVerifyClientCert" -> ApiServer.ClientAuth.REQUIRED;
+        case "RequestClientCert", "RequireAnyClientCert" -> throw new IllegalArgumentException(where
+            + "tls_server_config.client_auth_type " + auth + " accepts certificates it does not verify; use "
+            + "VerifyClientCertIfGiven or RequireAndVerifyClientCert");
+        default -> throw new IllegalArgumentException(where + "tls_server_config.client_auth_type: unknown " + auth);
+      };
+      if ((clientAuth == ApiServer.ClientAuth.NONE) != (ca == null)) {
+        throw new IllegalArgumentException(where + "tls_server_config: client_ca_file and a client_auth_type that "
+            + "verifies client certificates go together");
+      }
+      tls = new TlsConfig(cert, key, ca, null);
+    }
+    Map<String, String> users = new TreeMap<>();
+    JsonNode u = root.path("basic_auth_users");
+    for (Iterator<Map.Entry<String, JsonNode>> it = u.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String hash = e.getValue().asText();
+      try {
+        OpenBSDBCrypt.checkPassword(hash, new char[] {'x'});
+      } catch (RuntimeException ex) {
+        throw new IllegalArgumentException(where + "basic_auth_users." + e.getKey() + ": not a bcrypt hash", ex);
+      }
+      users.put(e.getKey(), hash);
+    }
+    return new WebConfig(tls, clientAuth, users);
+  }
+
+  private static void checkKeys(JsonNode node, Set<String> known, String where) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(where.substring(0, where.length() - 2) + ": expected a mapping");
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        throw new IllegalArgumentException(where + key + ": not supported (known: "
+            + String.join(", ", new TreeSet<>(known)) + ")");
+      }
+    }
+  }
+
+  private static Path path(Path dir, JsonNode node, String key) {
+    String value = node.path(key).asText("");
+    return value.isEmpty() ? null : dir.resolve(value);
+  }
+
+  /**
+   * Starts an HTTP server for {@code handler} on {@code address} with these settings.
+   *
+   * @param pool the server's threads, or {@code null} for Jetty's default pool
+   */
+  ApiServer start(String address, Handler handler, ThreadPool pool) throws Exception {
+    ApiServer.Builder b = ApiServer.builder().address(address)
+        .handler(users.isEmpty() ? handler : new BasicAuthHandler(handler, this::check));
+    if (pool != null) {
+      b.threadPool(pool);
+    }
+    if (tls != null) {
+      b.tls(GrpcTls.serverSslContext(tls), clientAuth);
+    }
+    return b.start();
+  }
+
+  /** Whether {@code user} and {@code password} match one of {@code basic_auth_users}. */
+  boolean check(String user, String password) {
+    byte[] digest = sha256(user + "\0" + password);
+    byte[] known = accepted.get(user);
+    if (known != null && MessageDigest.isEqual(known, digest)) {
+      return true;
+    }
+    String hash = users.get(user);
+    boolean ok = OpenBSDBCrypt.checkPassword(hash == null ? DUMMY_HASH : hash, password.toCharArray())
+        && hash != null;
+    if (ok) {
+      accepted.put(user, digest);
+    }
+    return ok;
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.orrery.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orrery.core.testing.Environment;
+import dev.orrery.core.testing.PrometheusProcess;
+import dev.orrery.examples.demo.DemoDataSet;
+import dev.orrery.promql.http.ApiServer;
+import dev.orrery.storeapi.tls.TestCertificates;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --http.config}: HTTPS with reloaded certificates, client certificates, and basic auth against bcrypt hashes,
+ * on the query API and on a component's {@code /metrics}; the accepted files pass {@code promtool check web-config},
+ * and a real Prometheus scrapes a protected {@code /metrics}.
+ */
+class WebConfigTest {
+  private static final long START = 1_704_067_200_000L;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void theQueryApiServesHttpsAndRequiresBasicAuth() throws Exception {
+    TestCertificates.Ca ca = TestCertificates.ca(dir, "ca");
+    TestCertificates.Issued server = TestCertificates.issue(ca, dir, "server");
+    Path config = writeConfig("web.yml", """
+        tls_server_config:
+          cert_file: server.pem
+          key_file: server-key.pem
+        basic_auth_users:
+          grafana: %s
+        """.formatted(bcrypt("s3cret")));
+    assertPromtoolAccepts(config);
+    new DemoDataSet(START, 3).writeTo(dir.resolve("data"));
+    var settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5), Duration.ofMinutes(2),
+        50_000_000, WebConfig.read(config));
+    try (QueryApiLauncher launcher = QueryApiLauncher.start(dir.resolve("data"), settings)) {
+      assertThat(launcher.url()).startsWith("https://127.0.0.1:");
+      HttpClient client = HttpClient.newBuilder().sslContext(trusting(ca)).build();
+      String query = launcher.url() + "api/v1/query?time=1704074400&query="
+          + URLEncoder.encode("count(up)", StandardCharsets.UTF_8);
+      HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(URI.create(query)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic");
+      assertThat(send(client, query, "grafana", "wrong").statusCode()).isEqualTo(401);
+      assertThat(send(client, query, "nobody", "s3cret").statusCode()).isEqualTo(401);
+      HttpResponse<String> ok = send(client, query, "grafana", "s3cret");
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.body()).contains("\"value\":[1704074400,\"");
+      // Every endpoint is protected, the health checks and /metrics too, as in Prometheus.
+      assertThat(client.send(HttpRequest.newBuilder(URI.create(launcher.url() + "-/healthy")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      assertThat(send(client, launcher.url() + "metrics", "grafana", "s3cret").body()).contains("http_requests_total");
+      // Plain HTTP to the TLS port gets no answer from the API.
+      URI plain = URI.create(query.replace("https://", "http://"));
+      assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void aComponentsMetricsRequireAVerifiedClientCertificateAndPrometheusScrapesThem() throws Exception {
+    TestCertificates.Ca ca = TestCertificates.ca(dir, "ca");
+    TestCertificates.Ca other = TestCertificates.ca(dir.resolve(Files.createDirectories(dir.resolve("other"))),
+        "other");
+    TestCertificates.issue(ca, dir, "server");
+    TestCertificates.Issued scraper = TestCertificates.issue(ca, dir, "scraper");
+    TestCertificates.Issued stranger = TestCertificates.issue(other, dir.resolve("other"), "stranger");
+    Path config = writeConfig("web.yml", """
+        tls_server_config:
+          cert_file: server.pem
+          key_file: server-key.pem
+          client_auth_type: RequireAndVerifyClientCert
+          client_ca_file: %s
+        basic_auth_users:
+          prometheus: %s
+        """.formatted(ca.certFile().getFileName(), bcrypt("scrape")));
+    assertPromtoolAccepts(config);
+    SelfMetrics metrics = new SelfMetrics();
+    try (ApiServer ops = metrics.startOpsServer("127.0.0.1:0", WebConfig.read(config))) {
+      String url = ops.uri() + "metrics";
+      assertThatThrownBy(() -> send(HttpClient.newBuilder().sslContext(trusting(ca)).build(), url, "prometheus",
+          "scrape")).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> send(HttpClient.newBuilder().sslContext(presenting(stranger, ca)).build(), url,
+          "prometheus", "scrape")).isInstanceOf(IOException.class);
+      assertThat(send(HttpClient.newBuilder().sslContext(presenting(scraper, ca)).build(), url, "prometheus",
+          "scrape").body()).contains("orrery_build_info");
+
+      // A real Prometheus 2.42 scrapes it with its own TLS client and basic auth settings.
+      try (PrometheusProcess prometheus = PrometheusProcess.startWithScrapeConfigs(dir, dir.resolve("prom"), """
+            - job_name: orrery
+              scheme: https
+              basic_auth: {username: prometheus, password: scrape}
+              tls_config: {ca_file: %s, cert_file: %s, key_file: %s}
+              static_configs:
+                - targets: ['127.0.0.1:%d']
+          """.formatted(ca.certFile(), scraper.certFile(), scraper.keyFile(), ops.port()))) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JsonNode result = null;
+        while (System.nanoTime() < deadline) {
+          result = prometheus.api("/api/v1/query?query=" + URLEncoder.encode("orrery_build_info{job=\"orrery\"}",
+              StandardCharsets.UTF_8)).path("result");
+          if (result.size() > 0) {
+            break;
+          }
+          Thread.sleep(250);
+        }
+        assertThat(result).as("orrery_build_info scraped over mutual TLS and basic auth; targets: %s",
+            prometheus.api("/api/v1/targets").path("activeTargets")).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void settingsThatWouldNotBeHonouredAreRefused() throws Exception {
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("a.yml", "http_server_config:\n  http2: false\n")))
+        .hasMessageContaining("a.yml: http_server_config: not supported");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("b.yml", """
+        tls_server_config:
+          cert_file: s.pem
+          key_file: k.pem
+          min_version: TLS13
+        """))).hasMessageContaining("tls_server_config.min_version: not supported");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("c.yml", """
+        tls_server_config:
+          cert_file: s.pem
+          key_file: k.pem
+          client_auth_type: RequireAnyClientCert
+          client_ca_file: ca.pem
+        """))).hasMessageContaining("does not verify");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("d.yml", """
+        tls_server_config:
+          cert_file: s.pem
+          key_file: k.pem
+          client_ca_file: ca.pem
+        """))).hasMessageContaining("client_ca_file and a client_auth_type");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("e.yml", "basic_auth_users:\n  alice: plaintext\n")))
+        .hasMessageContaining("basic_auth_users.alice: not a bcrypt hash");
+    WebConfig users = WebConfig.read(writeConfig("f.yml", "basic_auth_users:\n  alice: " + bcrypt("pw") + "\n"));
+    assertThat(users.check("alice", "pw")).isTrue();
+    assertThat(users.check("alice", "pw")).as("the cached answer").isTrue();
+    assertThat(users.check("alice", "PW")).isFalse();
+    assertThat(users.check("bob", "pw")).isFalse();
+  }
+
+  private Path writeConfig(String name, String yaml) throws IOException {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  private static String bcrypt(String password) {
+    byte[] salt = new byte[16];
+    new SecureRandom().nextBytes(salt);
+    return OpenBSDBCrypt.generate("2y", password.toCharArray(), salt, 4);
+  }
+
+  private static void assertPromtoolAccepts(Path config) throws Exception {
+    Process p = new ProcessBuilder(Environment.promtool().toString(), "check", "web-config", config.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("promtool check web-config: %s", out).isZero();
+  }
+
+  private static HttpResponse<String> send(HttpClient client, String url, String user, String password)
+      throws IOException, InterruptedException {
+    String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return client.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Basic " + basic).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static SSLContext trusting(TestCertificates.Ca ca) throws Exception {
+    return context(null, ca);
+  }
+
+  private static SSLContext presenting(TestCertificates.Issued client, TestCertificates.Ca ca) throws Exception {
+    return context(client, ca);
+  }
+
+  private static SSLContext context(TestCertificates.Issued client, TestCertificates.Ca ca) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca.cert());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.KeyManager[] keyManagers = null;
+    if (client != null) {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      X509Certificate cert;
+      try (var in = Files.newInputStream(client.certFile())) {
+        cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      }
+      keys.setKeyEntry("client", pemKey(client.keyFile()), new char[0], new X509Certificate[] {cert});
+      javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+          javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, new char[0]);
+      keyManagers = kmf.getKeyManagers();
+    }
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keyManagers, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  private static java.security.PrivateKey pemKey(Path file) throws Exception {
+    String pem = Files.readString(file).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    return java.security.KeyFactory.getInstance("EC").generatePrivate(
+        new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+  }
+}
