@@ -8,6 +8,9 @@ import dev.orrery.core.testing.Environment;
 import dev.orrery.core.testing.PrometheusProcess;
 import dev.orrery.examples.demo.DemoDataSet;
 import dev.orrery.promql.http.ApiServer;
+import dev.orrery.promql.rules.PrometheusApiRuleQuery;
+import dev.orrery.promql.rules.RuleFiles;
+import dev.orrery.promql.rules.RuleGroup;
 import dev.orrery.storeapi.tls.TestCertificates;
 import java.io.IOException;
 import java.net.URI;
@@ -24,6 +27,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -78,6 +82,28 @@ class WebConfigTest {
       URI plain = URI.create(query.replace("https://", "http://"));
       assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(plain).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void aRulerQueriesAProtectedQuerierWithTheCredentialsOfItsUrl() throws Exception {
+    Path config = writeConfig("auth.yml", "basic_auth_users:\n  ruler: " + bcrypt("r") + "\n");
+    new DemoDataSet(START, 3).writeTo(dir.resolve("data"));
+    var settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5), Duration.ofMinutes(2),
+        50_000_000, WebConfig.read(config));
+    try (QueryApiLauncher querier = QueryApiLauncher.start(dir.resolve("data"), settings)) {
+      URI url = URI.create(querier.url());
+      RuleGroup group = RuleFiles.parse("groups:\n- name: g\n  rules:\n  - record: up:count\n    expr: count(up)\n",
+          "r.yml", Duration.ofMinutes(1)).getFirst();
+      try (PrometheusApiRuleQuery authenticated = new PrometheusApiRuleQuery(List.of(URI.create(
+          "http://ruler:r@127.0.0.1:" + url.getPort() + "/")), Duration.ofSeconds(10))) {
+        assertThat(authenticated.evaluate(group, group.rules().getFirst(), 1_704_074_400_000L))
+            .singleElement().satisfies(sample -> assertThat(sample.value()).isPositive());
+      }
+      try (PrometheusApiRuleQuery anonymous = new PrometheusApiRuleQuery(List.of(url), Duration.ofSeconds(10))) {
+        assertThatThrownBy(() -> anonymous.evaluate(group, group.rules().getFirst(), 1_704_074_400_000L))
+            .hasMessageContaining("401");
+      }
     }
   }
 

@@ -2,17 +2,16 @@ package dev.orrery.promql.rules;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.orrery.core.io.UrlCredentials;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -461,31 +460,24 @@ public final class AlertmanagerNotifier implements AutoCloseable {
       requireNonNull(base, "Alertmanager URL is null");
       String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || base.isOpaque() || base.getHost() == null) {
-        throw new IllegalArgumentException(
-            "Alertmanager URL must be an absolute http or https URL with a host, got " + redacted(base));
+        throw new IllegalArgumentException("Alertmanager URL must be an absolute http or https URL with a host, got "
+            + UrlCredentials.redacted(base));
       }
       if (base.getRawQuery() != null || base.getRawFragment() != null) {
-        throw new IllegalArgumentException("Alertmanager URL must have no query or fragment, got " + redacted(base));
+        throw new IllegalArgumentException("Alertmanager URL must have no query or fragment, got "
+            + UrlCredentials.redacted(base));
       }
-      String path = base.getRawPath() == null ? "" : base.getRawPath();
+      UrlCredentials credentials = UrlCredentials.of(base);
+      URI url = credentials.url();
+      String path = url.getRawPath() == null ? "" : url.getRawPath();
       while (path.endsWith("/")) {
         path = path.substring(0, path.length() - 1);
       }
-      String hostPort = base.getRawAuthority().substring(base.getRawAuthority().lastIndexOf('@') + 1);
-      String authorization = null;
-      String userInfo = base.getUserInfo();
-      if (userInfo != null) {
-        authorization = "Basic " + Base64.getEncoder().encodeToString(
-            (userInfo.indexOf(':') >= 0 ? userInfo : userInfo + ":").getBytes(StandardCharsets.UTF_8));
-      }
-      return new Endpoint(URI.create(scheme + "://" + hostPort + path + ALERTS_PATH), hostPort, authorization);
-    }
-
-    /** {@code url} without its user information, for messages. */
-    private static String redacted(URI url) {
-      return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
+      return new Endpoint(URI.create(scheme + "://" + url.getRawAuthority() + path + ALERTS_PATH),
+          url.getRawAuthority(), credentials.authorization());
     }
   }
+
 
 
   private static SortedMap<String, String> sortedCopy(Map<String, String> map, String what) {

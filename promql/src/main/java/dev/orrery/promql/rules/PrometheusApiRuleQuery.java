@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orrery.core.io.GoFloat;
+import dev.orrery.core.io.UrlCredentials;
 import dev.orrery.core.labels.Labels;
 import dev.orrery.core.labels.LabelsBuilder;
 import dev.orrery.promql.engine.Sample;
@@ -34,7 +35,8 @@ import java.util.Map;
 public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final List<URI> endpoints;
+  /** The endpoints without credentials, each with its basic auth header, if any. */
+  private final List<UrlCredentials> endpoints;
   private final Duration timeout;
   private final HttpClient http;
 
@@ -46,7 +48,7 @@ public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("no query endpoint");
     }
-    this.endpoints = List.copyOf(endpoints);
+    this.endpoints = endpoints.stream().map(UrlCredentials::of).toList();
     this.timeout = requireNonNull(timeout, "timeout is null");
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
@@ -58,13 +60,17 @@ public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
         + timestampMillis / 1000 + "." + String.format("%03d", timestampMillis % 1000) + "&partial_response="
         + (group.partialResponse() == RuleGroup.PartialResponse.WARN);
     IOException failure = null;
-    for (URI endpoint : endpoints) {
-      HttpRequest request = HttpRequest.newBuilder(queryUri(endpoint)).timeout(timeout)
+    for (UrlCredentials credentials : endpoints) {
+      URI endpoint = credentials.url();
+      HttpRequest.Builder request = HttpRequest.newBuilder(queryUri(endpoint)).timeout(timeout)
           .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+          .POST(HttpRequest.BodyPublishers.ofString(form));
+      if (credentials.authorization() != null) {
+        request.header("Authorization", credentials.authorization());
+      }
       HttpResponse<String> response;
       try {
-        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
         failure = e;
         continue;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.orrery.core.OrreryException;
 import dev.orrery.core.OrreryException.ErrorCode;
 import dev.orrery.core.io.GoFloat;
+import dev.orrery.core.io.UrlCredentials;
 import dev.orrery.core.labels.Matcher;
 import dev.orrery.core.rules.RuleGroupStatus;
 import dev.orrery.core.storage.Exemplar;
@@ -57,22 +58,27 @@ public final class PrometheusClient {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private final URI base;
+  /** Basic auth from the base URL's user information, or {@code null}. */
+  private final String authorization;
   private final HttpClient http;
   private final Duration timeout;
 
   /**
-   * @param base Prometheus' base URL, e.g. {@code http://127.0.0.1:9090}
+   * @param base Prometheus' base URL, e.g. {@code http://127.0.0.1:9090}; user information ({@code
+   *     http://user:password@host:9090}) is sent as HTTP basic auth, for a Prometheus with a web configuration
    * @param http the HTTP client (owned by the caller)
    * @param timeout per-request timeout
    */
   public PrometheusClient(URI base, HttpClient http, Duration timeout) {
-    String s = requireNonNull(base, "base is null").toString();
+    UrlCredentials credentials = UrlCredentials.of(requireNonNull(base, "base is null"));
+    String s = credentials.url().toString();
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    this.authorization = credentials.authorization();
     this.http = requireNonNull(http, "http is null");
     this.timeout = requireNonNull(timeout, "timeout is null");
   }
 
-  /** The base URL. */
+  /** The base URL, without credentials. */
   public URI base() {
     return base;
   }
@@ -215,7 +221,7 @@ public final class PrometheusClient {
   }
 
   private JsonNode getJson(String pathAndQuery) throws IOException {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout).GET().build();
+    HttpRequest req = request(pathAndQuery).GET().build();
     HttpResponse<byte[]> resp = send(req, HttpResponse.BodyHandlers.ofByteArray());
     if (resp.statusCode() / 100 != 2) {
       throw new IOException("GET " + req.uri() + ": HTTP " + resp.statusCode() + ": "
@@ -226,6 +232,15 @@ public final class PrometheusClient {
       throw new IOException("GET " + req.uri() + ": " + root.path("error").asText("unexpected response"));
     }
     return root.path("data");
+  }
+
+  /** A request to {@code pathAndQuery} under the base URL, with the timeout and the credentials. */
+  private HttpRequest.Builder request(String pathAndQuery) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout);
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return b;
   }
 
   private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException {
@@ -250,8 +265,7 @@ public final class PrometheusClient {
     try (SnappyCompressorOutputStream out = new SnappyCompressorOutputStream(compressed, raw.length)) {
       out.write(raw);
     }
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/read"))
-        .timeout(timeout)
+    HttpRequest req = request("/api/v1/read")
         .header("Content-Encoding", "snappy")
         .header("Content-Type", "application/x-protobuf")
         .header("X-Prometheus-Remote-Read-Version", "0.1.0")
