@@ -1,5 +1,6 @@
 package dev.orrery.examples.cli;
 
+import dev.orrery.core.io.UrlCredentials;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.BucketProviders;
 import dev.orrery.objstore.block.Shipper;
@@ -84,7 +85,8 @@ public final class SidecarCommand implements Callable<Integer> {
       }
       Server server = grpc.startServer(sidecar, exec, metrics);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("Sidecar for %s with external labels %s serving gRPC at %s%s%n", prometheusUrl,
+      out.printf("Sidecar for %s with external labels %s serving gRPC at %s%s%n",
+          UrlCredentials.redacted(prometheusUrl),
           sidecar.externalLabels(), grpc.grpcAddress.replaceFirst(":\\d+$", ":" + server.getPort()),
           ops == null ? "" : "; metrics at " + ops.uri() + "metrics");
       out.flush();
