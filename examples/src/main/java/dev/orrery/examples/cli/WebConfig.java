@@ -97,6 +97,9 @@ final class WebConfig {
     }
     Map<String, String> users = new TreeMap<>();
     JsonNode u = root.path("basic_auth_users");
+    if (!u.isMissingNode() && !u.isNull() && !u.isObject()) {
+      throw new IllegalArgumentException(where + "basic_auth_users: expected a mapping of users to bcrypt hashes");
+    }
     for (Iterator<Map.Entry<String, JsonNode>> it = u.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String hash = e.getValue().asText();

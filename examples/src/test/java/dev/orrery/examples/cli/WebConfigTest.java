@@ -185,7 +185,9 @@ class WebConfigTest {
         """))).hasMessageContaining("client_ca_file and a client_auth_type");
     assertThatThrownBy(() -> WebConfig.read(writeConfig("e.yml", "basic_auth_users:\n  alice: plaintext\n")))
         .hasMessageContaining("basic_auth_users.alice: not a bcrypt hash");
-    WebConfig users = WebConfig.read(writeConfig("f.yml", "basic_auth_users:\n  alice: " + bcrypt("pw") + "\n"));
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("g.yml", "basic_auth_users:\n  - alice\n")))
+        .hasMessageContaining("basic_auth_users: expected a mapping");
+        WebConfig users = WebConfig.read(writeConfig("f.yml", "basic_auth_users:\n  alice: " + bcrypt("pw") + "\n"));
     assertThat(users.check("alice", "pw")).isTrue();
     assertThat(users.check("alice", "pw")).as("the cached answer").isTrue();
     assertThat(users.check("alice", "PW")).isFalse();
