@@ -66,12 +66,12 @@ final class WebConfig {
       return NONE;
     }
     String where = "--http.config " + file + ": ";
-    checkKeys(root, TOP_KEYS, where);
+    checkKeys(root, TOP_KEYS, where, "");
     TlsConfig tls = null;
     ApiServer.ClientAuth clientAuth = ApiServer.ClientAuth.NONE;
     JsonNode t = root.path("tls_server_config");
     if (!t.isMissingNode() && !t.isNull()) {
-      checkKeys(t, TLS_KEYS, where + "tls_server_config.");
+      checkKeys(t, TLS_KEYS, where, "tls_server_config");
       Path dir = file.toAbsolutePath().getParent();
       Path cert = path(dir, t, "cert_file");
       Path key = path(dir, t, "key_file");
@@ -113,15 +113,16 @@ final class WebConfig {
     return new WebConfig(tls, clientAuth, users);
   }
 
-  private static void checkKeys(JsonNode node, Set<String> known, String where) {
+  /** Checks that {@code node}, the setting {@code name} ("" for the file), is a mapping of {@code known} keys. */
+  private static void checkKeys(JsonNode node, Set<String> known, String where, String name) {
     if (!node.isObject()) {
-      throw new IllegalArgumentException(where.substring(0, where.length() - 2) + ": expected a mapping");
+      throw new IllegalArgumentException(where + (name.isEmpty() ? "" : name + ": ") + "expected a mapping");
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!known.contains(key)) {
-        throw new IllegalArgumentException(where + key + ": not supported (known: "
-            + String.join(", ", new TreeSet<>(known)) + ")");
+        throw new IllegalArgumentException(where + (name.isEmpty() ? "" : name + ".") + key + ": not supported "
+            + "(known: " + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
   }

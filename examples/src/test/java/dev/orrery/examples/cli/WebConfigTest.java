@@ -185,6 +185,8 @@ class WebConfigTest {
         """))).hasMessageContaining("client_ca_file and a client_auth_type");
     assertThatThrownBy(() -> WebConfig.read(writeConfig("e.yml", "basic_auth_users:\n  alice: plaintext\n")))
         .hasMessageContaining("basic_auth_users.alice: not a bcrypt hash");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("h.yml", "tls_server_config: yes\n")))
+        .hasMessageEndingWith("h.yml: tls_server_config: expected a mapping");
     assertThatThrownBy(() -> WebConfig.read(writeConfig("g.yml", "basic_auth_users:\n  - alice\n")))
         .hasMessageContaining("basic_auth_users: expected a mapping");
         WebConfig users = WebConfig.read(writeConfig("f.yml", "basic_auth_users:\n  alice: " + bcrypt("pw") + "\n"));
