@@ -70,7 +70,8 @@ public final class RuleCommand implements Callable<Integer> {
   private static final long BLOCK_MILLIS = Duration.ofHours(2).toMillis();
 
   @Option(names = "--rule-file", required = true, paramLabel = "<file>",
-      description = "Prometheus rule file (repeatable).")
+      description = "Prometheus rule file or glob pattern such as /etc/rules/*.yml, re-expanded at every reload "
+          + "(repeatable).")
   List<Path> ruleFiles = new ArrayList<>();
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -194,10 +195,10 @@ public final class RuleCommand implements Callable<Integer> {
     }
   }
 
-  /** The groups of every {@code --rule-file}; a file given twice is read once. */
+  /** The groups of every {@code --rule-file}, patterns expanded; a file given twice is read once. */
   private List<RuleGroup> readRuleFiles(Duration interval) throws IOException {
     List<RuleGroup> groups = new ArrayList<>();
-    for (Path f : ruleFiles.stream().distinct().toList()) {
+    for (Path f : RuleFileGlobs.expand(ruleFiles)) {
       groups.addAll(RuleFiles.read(f, interval));
     }
     return groups;

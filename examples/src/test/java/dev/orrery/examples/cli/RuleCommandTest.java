@@ -82,7 +82,9 @@ class RuleCommandTest {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-    Thread ruler = Thread.ofPlatform().name("ruler").start(() -> cl.execute("rule", "--rule-file", rules.toString(),
+    // A pattern, as Kubernetes deployments mount a directory of rule files: expanded again at every reload.
+    Thread ruler = Thread.ofPlatform().name("ruler").start(() -> cl.execute("rule", "--rule-file",
+        dir.resolve("*.yml").toString(),
         "--data", data.toString(), "--http-address", "127.0.0.1:0",
         "--grpc-address", "127.0.0.1:0", "--tsdb.path", dir.resolve("ruler").toString(), "--label",
         "ruler=\"r1\""));
@@ -149,6 +151,17 @@ class RuleCommandTest {
       Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(ProcessHandle.current().pid())).start();
       assertThat(kill.waitFor()).isZero();
       await(() -> ruleNames(http, api).equals(List.of("cluster:up:sum")) ? true : null, err);
+
+      Files.writeString(dir.resolve("team.yml"), """
+          groups:
+            - name: team
+              rules:
+                - record: team:up:count
+                  expr: count(up)
+          """);
+      assertThat(post(http, api.resolve("-/reload")).statusCode()).isEqualTo(200);
+      assertThat(ruleNames(http, api)).as("a file added to the directory").containsExactlyInAnyOrder(
+          "cluster:up:sum", "team:up:count");
     } finally {
       ruler.interrupt();
       ruler.join(Duration.ofSeconds(30));
