@@ -70,7 +70,8 @@ final class SelfMetrics {
    * TLS and authentication of {@code web}.
    */
   ApiServer startOpsServer(String address, WebConfig web) throws Exception {
-    QueuedThreadPool pool = new QueuedThreadPool(8, 1);
+    // Room for Jetty's acceptors and selectors (up to 8 on a large machine) besides the few scrapes at a time.
+    QueuedThreadPool pool = new QueuedThreadPool(32, 2);
     pool.setName("orrery-http");
     return web.start(address, new InstrumentedHandler(new OpsHandler(registry), http, OpsHandler::routeName), pool);
   }
