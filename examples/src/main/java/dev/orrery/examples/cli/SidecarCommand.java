@@ -41,6 +41,10 @@ public final class SidecarCommand implements Callable<Integer> {
   @Option(names = "--shipper.upload-compacted", description = "Also upload compacted blocks (level > 1).")
   boolean uploadCompacted;
 
+  @Option(names = "--prometheus.ready_timeout", defaultValue = "10m",
+      description = "How long to wait at start for Prometheus to answer (default ${DEFAULT-VALUE}).")
+  String readyTimeout;
+
   @Option(names = "--refresh-interval", defaultValue = "30s",
       description = "How often external labels, time range and new blocks are checked (default ${DEFAULT-VALUE}).")
   String refresh;
@@ -71,7 +75,8 @@ public final class SidecarCommand implements Callable<Integer> {
       SidecarStore sidecar = new SidecarStore(new PrometheusClient(prometheusUrl, http, Duration.ofMinutes(2)),
           tsdbPath);
       sidecar.registerMetrics(metrics.registry);
-      sidecar.refresh();
+      sidecar.awaitPrometheus(QueryApiLauncher.parseDuration("--prometheus.ready_timeout", readyTimeout),
+          Duration.ofSeconds(2));
       sidecar.schedule(scheduler, interval);
       if (objstoreConfig != null) {
         if (tsdbPath == null) {

@@ -106,6 +106,30 @@ public final class SidecarStore implements StoreApi, MetricMetadataSource, RuleG
   }
 
   /**
+   * {@link #refresh()} until Prometheus answers, every {@code interval}, for at most {@code timeout} (Thanos' {@code
+   * --prometheus.ready_timeout}): a sidecar usually starts beside a Prometheus that is not up yet.
+   *
+   * @throws IOException naming Prometheus and the last failure, when it did not answer in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void awaitPrometheus(Duration timeout, Duration interval) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        refresh();
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() + interval.toNanos() > deadline) {
+          throw new IOException("Prometheus at " + prometheus.base() + " did not answer within " + timeout + ": "
+              + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+        LOG.info("waiting for Prometheus at {}: {}", prometheus.base(), e.toString());
+        Thread.sleep(interval);
+      }
+    }
+  }
+
+  /**
    * Reads Prometheus' external labels and the oldest timestamp it holds.
    *
    * @throws IOException if Prometheus cannot be reached
