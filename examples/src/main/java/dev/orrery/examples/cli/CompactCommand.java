@@ -5,6 +5,8 @@ import dev.orrery.downsample.compact.BucketCompactor;
 import dev.orrery.downsample.compact.RetentionPolicy;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.promql.http.ApiServer;
+import io.prometheus.metrics.core.metrics.Counter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,17 +121,42 @@ public final class CompactCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage(), e);
       }
-      while (true) {
+      if (!waitForever) {
         BucketCompactor.Report report = compactor.runOnce();
-        out.printf("%s: %d blocks compacted, %d downsampled, %d marked for deletion, %d deleted%n", bucket.name(),
-            report.compacted(), report.downsampled(), report.markedForDeletion(), report.deleted());
-        report.halted().forEach((group, reason) -> out.printf("group %s halted: %s%n", group, reason));
-        out.flush();
-        if (!waitForever) {
-          return report.halted().isEmpty() ? 0 : 1;
-        }
-        Thread.sleep(interval);
+        print(out, bucket.name(), report);
+        return report.halted().isEmpty() ? 0 : 1;
       }
+      Counter retries = Counter.builder().name("thanos_compact_retries_total")
+          .help("Total number of retries after retriable compactor error.").register(metrics.registry);
+      runWaiting(compactor::runOnce, report -> print(out, bucket.name(), report), interval, retries,
+          spec.commandLine().getErr());
+      return 0;
+    }
+  }
+
+  private static void print(PrintWriter out, String bucket, BucketCompactor.Report report) {
+    out.printf("%s: %d blocks compacted, %d downsampled, %d marked for deletion, %d deleted%n", bucket,
+        report.compacted(), report.downsampled(), report.markedForDeletion(), report.deleted());
+    report.halted().forEach((group, reason) -> out.printf("group %s halted: %s%n", group, reason));
+    out.flush();
+  }
+
+  /**
+   * {@code --wait}: a pass every {@code interval} until interrupted. A pass that fails (the bucket unreachable, a
+   * block that cannot be read) is reported and tried again at the next interval, counted in {@code retries}, as
+   * Thanos' compactor retries: the process keeps running and serving its metrics, so that alerts see the failures.
+   */
+  static void runWaiting(Callable<BucketCompactor.Report> pass, Consumer<BucketCompactor.Report> print,
+      Duration interval, Counter retries, PrintWriter err) throws Exception {
+    while (true) {
+      try {
+        print.accept(pass.call());
+      } catch (IOException | RuntimeException e) {
+        retries.inc();
+        err.println("orrery: compaction pass failed, retrying in " + interval + ": " + e.getMessage());
+        err.flush();
+      }
+      Thread.sleep(interval);
     }
   }
 

@@ -2,17 +2,29 @@ package dev.orrery.examples.cli;
 
 import static dev.orrery.examples.cli.BlockToolsCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orrery.core.block.BlockDirectory;
 import dev.orrery.core.block.BlockMeta;
+import dev.orrery.downsample.compact.BucketCompactor;
 import dev.orrery.examples.cli.BlockToolsCommandTest.Result;
 import dev.orrery.objstore.Bucket;
 import dev.orrery.objstore.BucketProviders;
 import dev.orrery.objstore.block.BlockBucket;
 import dev.orrery.objstore.block.MetaFetcher;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +77,24 @@ class CompactCommandTest {
         .allSatisfy(m -> assertThat(m.thanos().labels()).doesNotContainKey("prometheus_replica")
             .containsKeys("cluster", "environment"))
         .allSatisfy(m -> assertThat(m.compaction().sources()).hasSize(8));
+  }
+
+  @Test
+  void waitingRetriesAFailedPassAtTheNextIntervalAndCountsIt() throws Exception {
+    Counter retries = Counter.builder().name("thanos_compact_retries_total").help("retries")
+        .register(new PrometheusRegistry());
+    AtomicInteger calls = new AtomicInteger();
+    List<BucketCompactor.Report> printed = new ArrayList<>();
+    StringWriter err = new StringWriter();
+    assertThatThrownBy(() -> CompactCommand.runWaiting(() -> switch (calls.incrementAndGet()) {
+      case 1 -> throw new IOException("bucket unreachable");
+      case 2 -> new BucketCompactor.Report(1, 0, 4, 0, Map.of());
+      default -> throw new InterruptedException("stop");
+    }, printed::add, Duration.ofMillis(10), retries, new PrintWriter(err))).isInstanceOf(InterruptedException.class);
+    assertThat(calls.get()).isEqualTo(3);
+    assertThat(printed).singleElement().satisfies(r -> assertThat(r.compacted()).isEqualTo(1));
+    assertThat(retries.get()).isEqualTo(1);
+    assertThat(err.toString()).contains("compaction pass failed, retrying in PT0.01S: bucket unreachable");
   }
 
   @Test
