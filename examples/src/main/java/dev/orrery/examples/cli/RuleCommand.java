@@ -89,6 +89,11 @@ public final class RuleCommand implements Callable<Integer> {
     @Option(names = "--query", paramLabel = "<url>", description = "Prometheus-compatible query API the rules are "
         + "evaluated by, e.g. a querier's http://127.0.0.1:10902 (repeatable: tried in order), as Thanos' ruler.")
     List<URI> queryUrls;
+
+    @Option(names = "--query.config-file", paramLabel = "<file>", description = "Query endpoints in the Thanos "
+        + "ruler's format (static_configs, scheme, path_prefix, http_config with basic_auth, bearer_token and "
+        + "tls_config), for queriers behind TLS or authentication.")
+    Path queryConfigFile;
   }
 
   @Option(names = "--query.replica-label", description = "Label telling replicas apart; replicas are deduplicated "
@@ -334,8 +339,10 @@ public final class RuleCommand implements Callable<Integer> {
   }
 
   private Stores openStores(SelfMetrics metrics) throws Exception {
-    if (source.queryUrls != null) {
-      PrometheusApiRuleQuery query = new PrometheusApiRuleQuery(source.queryUrls, Duration.ofMinutes(2));
+    if (source.queryUrls != null || source.queryConfigFile != null) {
+      PrometheusApiRuleQuery query = source.queryUrls != null
+          ? new PrometheusApiRuleQuery(source.queryUrls, Duration.ofMinutes(2))
+          : PrometheusApiRuleQuery.of(queryEndpoints(source.queryConfigFile), Duration.ofMinutes(2));
       return new Stores(null, query, query::close);
     }
     if (source.data != null) {
@@ -348,6 +355,17 @@ public final class RuleCommand implements Callable<Integer> {
     StoreFanOut fanOut = StoreFanOut.open(new FanOutQueryLauncher.FanOutSettings(source.endpoints, null,
         replicaLabels, true, true, Duration.ofMinutes(2), Duration.ofSeconds(30), false), grpc, metrics);
     return new Stores(fanOut.queryable, null, fanOut::close);
+  }
+
+  private List<PrometheusApiRuleQuery.Endpoint> queryEndpoints(Path file) {
+    try {
+      return QueryEndpointsConfig.parse(Files.readString(file), "--query.config-file " + file,
+          file.toAbsolutePath().getParent());
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--query.config-file " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
   }
 
   /** What the rules query (the engine over a queryable, or a remote query API), and how to release it. */

@@ -16,7 +16,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.eclipse.jetty.server.Handler;
@@ -65,13 +64,13 @@ final class WebConfig {
     if (root == null || root.isMissingNode() || root.isNull()) {
       return NONE;
     }
-    String where = "--http.config " + file + ": ";
-    checkKeys(root, TOP_KEYS, where, "");
+    String where = file(file) + ": ";
+    YamlKeys.check(root, TOP_KEYS, file(file), "");
     TlsConfig tls = null;
     ApiServer.ClientAuth clientAuth = ApiServer.ClientAuth.NONE;
     JsonNode t = root.path("tls_server_config");
     if (!t.isMissingNode() && !t.isNull()) {
-      checkKeys(t, TLS_KEYS, where, "tls_server_config");
+      YamlKeys.check(t, TLS_KEYS, file(file), "tls_server_config");
       Path dir = file.toAbsolutePath().getParent();
       Path cert = path(dir, t, "cert_file");
       Path key = path(dir, t, "key_file");
@@ -113,18 +112,8 @@ final class WebConfig {
     return new WebConfig(tls, clientAuth, users);
   }
 
-  /** Checks that {@code node}, the setting {@code name} ("" for the file), is a mapping of {@code known} keys. */
-  private static void checkKeys(JsonNode node, Set<String> known, String where, String name) {
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(where + (name.isEmpty() ? "" : name + ": ") + "expected a mapping");
-    }
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!known.contains(key)) {
-        throw new IllegalArgumentException(where + (name.isEmpty() ? "" : name + ".") + key + ": not supported "
-            + "(known: " + String.join(", ", new TreeSet<>(known)) + ")");
-      }
-    }
+  private static String file(Path file) {
+    return "--http.config " + file;
   }
 
   private static Path path(Path dir, JsonNode node, String key) {

@@ -108,6 +108,55 @@ class WebConfigTest {
   }
 
   @Test
+  void aRulerQueriesAnHttpsQuerierThroughTheThanosQueryConfig() throws Exception {
+    TestCertificates.Ca ca = TestCertificates.ca(dir, "ca");
+    TestCertificates.issue(ca, dir, "server");
+    Path web = writeConfig("web.yml", """
+        tls_server_config:
+          cert_file: server.pem
+          key_file: server-key.pem
+        basic_auth_users:
+          ruler: %s
+        """.formatted(bcrypt("r")));
+    new DemoDataSet(START, 3).writeTo(dir.resolve("data"));
+    var settings = new QueryApiLauncher.Settings("127.0.0.1:0", Duration.ofMinutes(5), Duration.ofMinutes(2),
+        50_000_000, WebConfig.read(web));
+    RuleGroup group = RuleFiles.parse("groups:\n- name: g\n  rules:\n  - record: up:count\n    expr: count(up)\n",
+        "r.yml", Duration.ofMinutes(1)).getFirst();
+    try (QueryApiLauncher querier = QueryApiLauncher.start(dir.resolve("data"), settings)) {
+      Files.writeString(dir.resolve("password"), "r\n");
+      String config = """
+          - static_configs: ["127.0.0.1:%d"]
+            scheme: https
+            http_config:
+              basic_auth: {username: ruler, password_file: password}
+              tls_config: {ca_file: %s}
+          """.formatted(URI.create(querier.url()).getPort(), ca.certFile().getFileName());
+      try (PrometheusApiRuleQuery query = PrometheusApiRuleQuery.of(QueryEndpointsConfig.parse(config, "q.yml", dir),
+          Duration.ofSeconds(10))) {
+        assertThat(query.evaluate(group, group.rules().getFirst(), 1_704_074_400_000L)).singleElement()
+            .satisfies(sample -> assertThat(sample.value()).isPositive());
+      }
+      // Without the CA the querier's certificate is not trusted.
+      try (PrometheusApiRuleQuery untrusting = PrometheusApiRuleQuery.of(QueryEndpointsConfig.parse(
+          config.replace("tls_config: {ca_file: " + ca.certFile().getFileName() + "}", "tls_config: {}"), "q.yml",
+          dir), Duration.ofSeconds(10))) {
+        assertThatThrownBy(() -> untrusting.evaluate(group, group.rules().getFirst(), 1_704_074_400_000L))
+            .hasMessageContaining("no query endpoint answered");
+      }
+    }
+    for (String refused : new String[] {
+        "- static_configs: [a:1]\n  http_config: {tls_config: {insecure_skip_verify: true}}\n",
+        "- file_sd_configs: [{files: [x.yml]}]\n",
+        "- static_configs: [a:1]\n  http_config: {proxy_url: 'http://proxy:3128'}\n",
+        "- static_configs: [a:1]\n  http_config: {follow_redirects: true}\n",
+        "- static_configs: [a:1]\n  scheme: ftp\n"}) {
+      assertThatThrownBy(() -> QueryEndpointsConfig.parse(refused, "q.yml", dir))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("q.yml: [0]");
+    }
+  }
+
+  @Test
   void aComponentsMetricsRequireAVerifiedClientCertificateAndPrometheusScrapesThem() throws Exception {
     TestCertificates.Ca ca = TestCertificates.ca(dir, "ca");
     TestCertificates.Ca other = TestCertificates.ca(dir.resolve(Files.createDirectories(dir.resolve("other"))),

@@ -18,9 +18,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Evaluates rules through the Prometheus HTTP API ({@code POST /api/v1/query}) of a Prometheus or a Thanos querier,
@@ -35,22 +38,59 @@ import java.util.Map;
 public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The endpoints without credentials, each with its basic auth header, if any. */
-  private final List<UrlCredentials> endpoints;
+  /**
+   * A query endpoint: its base URL, without credentials ({@code https://querier:10902/thanos}), the {@code
+   * Authorization} header to send ({@code Basic ...}, {@code Bearer ...}) or {@code null}, and the TLS context that
+   * verifies it (and presents a client certificate), or {@code null} for the JDK's default.
+   */
+  public record Endpoint(URI url, @Nullable String authorization, @Nullable SSLContext tls) {
+    /** Checks the URL. */
+    public Endpoint {
+      requireNonNull(url, "url is null");
+    }
+
+    /** An endpoint from a URL whose user information, if any, is its basic auth. */
+    public static Endpoint of(URI url) {
+      UrlCredentials credentials = UrlCredentials.of(url);
+      return new Endpoint(credentials.url(), credentials.authorization(), null);
+    }
+  }
+
+  private final List<Endpoint> endpoints;
   private final Duration timeout;
-  private final HttpClient http;
+  /** One client per TLS context (the default's under {@code null}). */
+  private final Map<SSLContext, HttpClient> clients = new IdentityHashMap<>();
+  private final HttpClient defaultClient;
 
   /**
-   * Queries {@code endpoints} (base URLs such as {@code http://querier:10902}), each request limited to {@code
-   * timeout}.
+   * Queries {@code endpoints} (base URLs such as {@code http://querier:10902}; user information is basic auth), each
+   * request limited to {@code timeout}.
    */
   public PrometheusApiRuleQuery(List<URI> endpoints, Duration timeout) {
-    if (endpoints.isEmpty()) {
+    this(endpoints.stream().map(Endpoint::of).toArray(Endpoint[]::new), timeout);
+  }
+
+  /**
+   * Queries {@code endpoints}, each with its own credentials and TLS settings, each request limited to {@code
+   * timeout}.
+   */
+  public static PrometheusApiRuleQuery of(List<Endpoint> endpoints, Duration timeout) {
+    return new PrometheusApiRuleQuery(endpoints.toArray(Endpoint[]::new), timeout);
+  }
+
+  private PrometheusApiRuleQuery(Endpoint[] endpoints, Duration timeout) {
+    if (endpoints.length == 0) {
       throw new IllegalArgumentException("no query endpoint");
     }
-    this.endpoints = endpoints.stream().map(UrlCredentials::of).toList();
+    this.endpoints = List.of(endpoints);
     this.timeout = requireNonNull(timeout, "timeout is null");
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    this.defaultClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    for (Endpoint e : this.endpoints) {
+      if (e.tls() != null) {
+        clients.computeIfAbsent(e.tls(), tls -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .sslContext(tls).build());
+      }
+    }
   }
 
   @Override
@@ -60,14 +100,15 @@ public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
         + timestampMillis / 1000 + "." + String.format("%03d", timestampMillis % 1000) + "&partial_response="
         + (group.partialResponse() == RuleGroup.PartialResponse.WARN);
     IOException failure = null;
-    for (UrlCredentials credentials : endpoints) {
-      URI endpoint = credentials.url();
+    for (Endpoint target : endpoints) {
+      URI endpoint = target.url();
       HttpRequest.Builder request = HttpRequest.newBuilder(queryUri(endpoint)).timeout(timeout)
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString(form));
-      if (credentials.authorization() != null) {
-        request.header("Authorization", credentials.authorization());
+      if (target.authorization() != null) {
+        request.header("Authorization", target.authorization());
       }
+      HttpClient http = target.tls() == null ? defaultClient : clients.get(target.tls());
       HttpResponse<String> response;
       try {
         response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -162,6 +203,7 @@ public final class PrometheusApiRuleQuery implements RuleQuery, AutoCloseable {
 
   @Override
   public void close() {
-    http.close();
+    defaultClient.close();
+    clients.values().forEach(HttpClient::close);
   }
 }

@@ -72,6 +72,25 @@ public final class GrpcTls {
   }
 
   /**
+   * A JDK {@link SSLContext} for a client of servers other than gRPC's (an HTTP API): it verifies the server against
+   * the CA file (or the JDK's trust store) and presents the certificate when one is configured, re-read when it
+   * changes. A {@link TlsConfig#serverName()} is not applied here.
+   *
+   * @throws IOException if a file cannot be read or parsed
+   */
+  public static SSLContext clientSslContext(TlsConfig config) throws IOException {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(config.certFile() == null ? null : new KeyManager[] {new ReloadingKeyManager(config.certFile(),
+          requireNonNull(config.keyFile()))},
+          config.caFile() == null ? null : new TrustManager[] {new ReloadingTrustManager(config.caFile())}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Client credentials: plaintext when {@code config} is {@code null}. A configured {@link TlsConfig#serverName()}
    * is applied by the caller with {@code overrideAuthority} on the channel builder.
    *
