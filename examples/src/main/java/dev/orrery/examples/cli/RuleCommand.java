@@ -182,7 +182,8 @@ public final class RuleCommand implements Callable<Integer> {
         RuleStorage storage = once ? new RuleStorage() : RuleStorage.open(tsdbPath, retention)) {
       Engine engine = Engine.builder().metrics(metrics.registry).build();
       RuleManager.Builder b = (stores.query() != null ? RuleManager.builder(stores.query())
-          : RuleManager.builder(engine, stores.queryable())).storage(storage).externalLabels(external).metrics(metrics.registry)
+          : RuleManager.builder(engine, stores.queryable())).storage(storage).externalLabels(external)
+          .metrics(metrics.registry)
           .resendDelay(resend).externalUrl(queryUrl);
       if (notifier != null) {
         b.notifier(notifier);
