@@ -26,14 +26,20 @@ public record UrlCredentials(URI url, String authorization) {
     if (userInfo == null) {
       return new UrlCredentials(url, null);
     }
-    String pair = userInfo.indexOf(':') >= 0 ? userInfo : userInfo + ":";
-    String header = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    int colon = userInfo.indexOf(':');
+    String header = colon >= 0 ? basic(userInfo.substring(0, colon), userInfo.substring(colon + 1))
+        : basic(userInfo, "");
     try {
       return new UrlCredentials(new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(),
           url.getQuery(), url.getFragment()), header);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("invalid URL " + redacted(url) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The {@code Authorization} header of HTTP basic auth for {@code user} and {@code password}. */
+  public static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code url} without its user information, for messages. */

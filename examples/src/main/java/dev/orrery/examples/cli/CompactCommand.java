@@ -82,12 +82,9 @@ public final class CompactCommand implements Callable<Integer> {
           + "querier's penalty deduplication (needs --deduplication.replica-label).")
   String dedupFunc;
 
-  @Option(names = "--http-address", paramLabel = "<host:port>",
-      description = "Listen address of /metrics, /-/healthy and /-/ready; none when not given.")
-  String httpAddress;
-
   @Mixin
-  WebConfigOption web;
+  OpsServerOptions opsServer;
+
 
   @Spec
   CommandSpec spec;
@@ -111,7 +108,7 @@ public final class CompactCommand implements Callable<Integer> {
     SelfMetrics metrics = new SelfMetrics();
     try (Bucket bucket = metrics.instrument(objstore.open());
         ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
-        ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress, web.read(spec))) {
+        ApiServer ops = opsServer.start(metrics, spec)) {
       BucketCompactor compactor;
       try {
         compactor = BucketCompactor.builder(bucket, dataDir).executor(exec).metrics(metrics.registry)

@@ -3,6 +3,7 @@ package dev.orrery.examples.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.orrery.core.io.UrlCredentials;
 import dev.orrery.promql.rules.PrometheusApiRuleQuery;
 import dev.orrery.storeapi.tls.GrpcTls;
 import dev.orrery.storeapi.tls.TlsConfig;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -111,8 +111,7 @@ final class QueryEndpointsConfig {
     if (!passwordFile.isEmpty()) {
       password = Files.readString(dir.resolve(passwordFile), StandardCharsets.UTF_8).strip();
     }
-    String pair = basic.path("username").asText("") + ":" + password;
-    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    return UrlCredentials.basic(basic.path("username").asText(""), password);
   }
 
   private static SSLContext tls(JsonNode t, String where, String path, Path dir) throws IOException {
@@ -128,17 +127,13 @@ final class QueryEndpointsConfig {
       throw new IllegalArgumentException(at + ".server_name: not supported; address the endpoint by a name its "
           + "certificate holds");
     }
-    Path ca = file(t, "ca_file", dir);
-    Path cert = file(t, "cert_file", dir);
-    Path key = file(t, "key_file", dir);
+    Path ca = YamlKeys.path(t, "ca_file", dir);
+    Path cert = YamlKeys.path(t, "cert_file", dir);
+    Path key = YamlKeys.path(t, "key_file", dir);
     if ((cert == null) != (key == null)) {
       throw new IllegalArgumentException(at + ": cert_file and key_file go together");
     }
     return GrpcTls.clientSslContext(new TlsConfig(cert, key, ca, null));
   }
 
-  private static Path file(JsonNode node, String key, Path dir) {
-    String value = node.path(key).asText("");
-    return value.isEmpty() ? null : dir.resolve(value);
-  }
 }

@@ -49,15 +49,12 @@ public final class SidecarCommand implements Callable<Integer> {
       description = "How often external labels, time range and new blocks are checked (default ${DEFAULT-VALUE}).")
   String refresh;
 
-  @Option(names = "--http-address", paramLabel = "<host:port>",
-      description = "Listen address of /metrics, /-/healthy and /-/ready; none when not given.")
-  String httpAddress;
+  @Mixin
+  OpsServerOptions opsServer;
 
   @Mixin
   GrpcOptions grpc;
 
-  @Mixin
-  WebConfigOption web;
 
   @Spec
   CommandSpec spec;
@@ -71,7 +68,7 @@ public final class SidecarCommand implements Callable<Integer> {
     HttpClient http = HttpClient.newBuilder().executor(exec).connectTimeout(Duration.ofSeconds(10)).build();
     Bucket bucket = null;
     SelfMetrics metrics = new SelfMetrics();
-    try (ApiServer ops = httpAddress == null ? null : metrics.startOpsServer(httpAddress, web.read(spec))) {
+    try (ApiServer ops = opsServer.start(metrics, spec)) {
       SidecarStore sidecar = new SidecarStore(new PrometheusClient(prometheusUrl, http, Duration.ofMinutes(2)),
           tsdbPath);
       sidecar.registerMetrics(metrics.registry);

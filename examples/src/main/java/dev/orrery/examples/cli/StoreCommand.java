@@ -74,15 +74,12 @@ public final class StoreCommand implements Callable<Integer> {
       description = "Series requests served at once (default ${DEFAULT-VALUE}).")
   int maxConcurrency;
 
-  @Option(names = "--http-address", paramLabel = "<host:port>",
-      description = "Listen address of /metrics, /-/healthy and /-/ready; none when not given.")
-  String httpAddress;
+  @Mixin
+  OpsServerOptions opsServer;
 
   @Mixin
   GrpcOptions grpc;
 
-  @Mixin
-  WebConfigOption web;
 
   @Spec
   CommandSpec spec;
@@ -112,8 +109,7 @@ public final class StoreCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     Duration interval = QueryApiLauncher.parseDuration("--sync-block-duration", syncInterval);
-    try (BucketStore store = b.build(); ApiServer ops = httpAddress == null ? null
-        : metrics.startOpsServer(httpAddress, web.read(spec))) {
+    try (BucketStore store = b.build(); ApiServer ops = opsServer.start(metrics, spec)) {
       BucketStore.SyncResult first = store.sync();
       store.schedule(scheduler, interval);
       Server server = grpc.startServer(store, exec, metrics);

@@ -72,9 +72,9 @@ final class WebConfig {
     if (!t.isMissingNode() && !t.isNull()) {
       YamlKeys.check(t, TLS_KEYS, file(file), "tls_server_config");
       Path dir = file.toAbsolutePath().getParent();
-      Path cert = path(dir, t, "cert_file");
-      Path key = path(dir, t, "key_file");
-      Path ca = path(dir, t, "client_ca_file");
+      Path cert = YamlKeys.path(t, "cert_file", dir);
+      Path key = YamlKeys.path(t, "key_file", dir);
+      Path ca = YamlKeys.path(t, "client_ca_file", dir);
       if (cert == null || key == null) {
         throw new IllegalArgumentException(where + "tls_server_config needs cert_file and key_file");
       }
@@ -114,11 +114,6 @@ final class WebConfig {
 
   private static String file(Path file) {
     return "--http.config " + file;
-  }
-
-  private static Path path(Path dir, JsonNode node, String key) {
-    String value = node.path(key).asText("");
-    return value.isEmpty() ? null : dir.resolve(value);
   }
 
   /**

@@ -1,11 +1,15 @@
 package dev.orrery.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Strict reading of configuration files: a key Orrery does not know is an error naming it, never ignored. */
+/**
+ * Reading of YAML configuration files: strictly (a key Orrery does not know is an error naming it, never ignored), and
+ * with file names relative to the configuration's directory, as Prometheus resolves them.
+ */
 final class YamlKeys {
   private YamlKeys() {}
 
@@ -27,5 +31,11 @@ final class YamlKeys {
             + ": not supported (known: " + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
+  }
+
+  /** The file named by {@code key} of {@code node}, resolved against {@code dir}; {@code null} when not set. */
+  static Path path(JsonNode node, String key, Path dir) {
+    String value = node.path(key).asText("");
+    return value.isEmpty() ? null : dir.resolve(value);
   }
 }

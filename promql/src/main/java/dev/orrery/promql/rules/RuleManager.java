@@ -334,6 +334,8 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
   private final class GroupState {
     final RuleGroup group;
     final List<RuleState> rules = new ArrayList<>();
+    /** Prometheus' identity of the group, {@code <file>;<name>}: its schedule offset and its metrics label. */
+    private final String key;
     private final long offsetMillis;
     private final ReentrantLock evaluation = new ReentrantLock();
     private volatile long lastEvaluation;
@@ -354,7 +356,8 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
         });
       }
       // Prometheus spreads groups over their interval by a hash of the group's identity.
-      this.offsetMillis = Math.floorMod((group.file() + ";" + group.name()).hashCode(), group.interval().toMillis());
+      this.key = RuleMetrics.groupKey(group);
+      this.offsetMillis = Math.floorMod(key.hashCode(), group.interval().toMillis());
     }
 
     /** The evaluation time on this group's grid at or before {@code now}. */
@@ -387,7 +390,6 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
           return;
         }
         long ts = evaluationTime(clock.millis());
-        String key = RuleMetrics.groupKey(group);
         // A run that started late after a long evaluation (the executor catches up at once) would repeat its point.
         if (ts <= lastEvaluation) {
           metrics.iterationsScheduled.labelValues(key).inc();
@@ -411,7 +413,6 @@ public final class RuleManager implements RuleGroupsSource, AutoCloseable {
 
     private void evaluateRules(long ts) {
       long start = System.nanoTime();
-      String key = RuleMetrics.groupKey(group);
       // With a query offset the rules query, store and alert as of that much earlier (Prometheus' query_offset).
       long at = ts - group.queryOffset().toMillis();
       long samples = 0;
