@@ -7,6 +7,7 @@ import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
 import dev.orrery.core.chunk.XorAppender;
+import dev.orrery.core.chunk.XorChunkLanes;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.Postings;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,7 +38,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * samples per chunk (Prometheus' default), counters and gauges with short decimals. Each invocation handles
  * {@value #CHUNKS} chunks of {@value #SAMPLES} samples, so the score is ns per sample. The chunks come from a pool of
  * {@link #pool} chunks, each invocation taking the next {@value #CHUNKS}: with 64 every invocation repeats the same
- * samples (cache-resident, and branch predictors partly learn them); with 1,024 a cycle is 122,880 samples.
+ * samples (cache-resident, and branch predictors partly learn them); with 1,024 a cycle is 122,880 samples. The
+ * decode benchmarks read every timestamp and value and add them up as integers (raw bits for values): a floating-point
+ * sum would put its add latency, about as long as decoding a sample, on a chain through every sample.
  *
  * <p>The {@code harness} kind takes its chunks from a real block instead: full chunks of series spread evenly over a
  * promtool-made block of the harness data set (every metric family in its share). The block is the oldest under {@code -Dorrery.jmh.harness.blocks}
@@ -48,7 +52,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+// The Vector API module, so that XorChunkLanes decodes with vectors.
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class XorChunkBenchmark {
   static final int SAMPLES = 120;
   static final int CHUNKS = 64;
@@ -75,6 +80,8 @@ public class XorChunkBenchmark {
   private XorAppender appender;
   private SampleIterator iterator;
   private final FloatSamples bulk = new FloatSamples();
+  private final XorChunkLanes lanes = new XorChunkLanes();
+  private List<Chunk> chunkList;
 
   @Setup
   public void setUp() throws IOException {
@@ -84,6 +91,7 @@ public class XorChunkBenchmark {
     } else {
       generate();
     }
+    chunkList = List.of(chunks);
   }
 
   private void generate() {
@@ -206,14 +214,14 @@ public class XorChunkBenchmark {
   @OperationsPerInvocation(CHUNKS * SAMPLES)
   public void decode(Blackhole bh) {
     long tSum = 0;
-    double vSum = 0;
+    long vSum = 0;
     int first = firstChunk();
     for (int c = first; c < first + CHUNKS; c++) {
       SampleIterator it = chunks[c].iterator(iterator);
       iterator = it;
       while (it.next() != ValueType.NONE) {
         tSum += it.atT();
-        vSum += it.atV();
+        vSum += Double.doubleToRawLongBits(it.atV());
       }
     }
     bh.consume(tSum);
@@ -226,7 +234,7 @@ public class XorChunkBenchmark {
   public void decodeBulk(Blackhole bh) {
     FloatSamples out = bulk;
     long tSum = 0;
-    double vSum = 0;
+    long vSum = 0;
     int first = firstChunk();
     for (int c = first; c < first + CHUNKS; c++) {
       SampleIterator it = chunks[c].iterator(iterator);
@@ -237,7 +245,57 @@ public class XorChunkBenchmark {
       double[] vs = out.values;
       for (int i = 0; i < out.count; i++) {
         tSum += ts[i];
-        vSum += vs[i];
+        vSum += Double.doubleToRawLongBits(vs[i]);
+      }
+    }
+    bh.consume(tSum);
+    bh.consume(vSum);
+  }
+
+  /**
+   * The same chunks through {@link XorChunkLanes}, {@value XorChunkLanes#LANES} at a time, every sample read once
+   * through {@link XorChunkLanes#time} and {@link XorChunkLanes#value} and summed as in {@link #decode}.
+   */
+  @Benchmark
+  @OperationsPerInvocation(CHUNKS * SAMPLES)
+  public void decodeLanes(Blackhole bh) {
+    XorChunkLanes decoder = lanes;
+    long tSum = 0;
+    long vSum = 0;
+    int first = firstChunk();
+    for (int c = first; c < first + CHUNKS; c += XorChunkLanes.LANES) {
+      decoder.decode(chunkList.subList(c, c + XorChunkLanes.LANES));
+      for (int lane = 0; lane < XorChunkLanes.LANES; lane++) {
+        for (int i = 0, n = decoder.count(lane); i < n; i++) {
+          tSum += decoder.time(lane, i);
+          vSum += decoder.valueBits(lane, i);
+        }
+      }
+    }
+    bh.consume(tSum);
+    bh.consume(vSum);
+  }
+
+  /** {@link #decodeLanes}, each lane copied out through {@link XorChunkLanes#appendFloats} as in {@link #decodeBulk}. */
+  @Benchmark
+  @OperationsPerInvocation(CHUNKS * SAMPLES)
+  public void decodeLanesBulk(Blackhole bh) {
+    XorChunkLanes decoder = lanes;
+    FloatSamples out = bulk;
+    long tSum = 0;
+    long vSum = 0;
+    int first = firstChunk();
+    for (int c = first; c < first + CHUNKS; c += XorChunkLanes.LANES) {
+      decoder.decode(chunkList.subList(c, c + XorChunkLanes.LANES));
+      for (int lane = 0; lane < XorChunkLanes.LANES; lane++) {
+        out.count = 0;
+        decoder.appendFloats(lane, out);
+        long[] ts = out.ts;
+        double[] vs = out.values;
+        for (int i = 0; i < out.count; i++) {
+          tSum += ts[i];
+          vSum += Double.doubleToRawLongBits(vs[i]);
+        }
       }
     }
     bh.consume(tSum);

@@ -45,6 +45,22 @@ public final class BitReader {
     return finishReset(length, resource, baseOffset);
   }
 
+  /**
+   * Positions the reader at the start of the first {@code length} bytes of {@code padded}, read in place: the caller
+   * guarantees {@value #PADDING_BYTES} zero bytes after them and leaves the array unchanged while reading.
+   */
+  BitReader wrap(byte[] padded, int length, String resource, long baseOffset) {
+    if (length < 0 || length > MAX_BYTES || padded.length < length + PADDING_BYTES) {
+      throw new IllegalArgumentException(length + " bytes in an array of " + padded.length);
+    }
+    buf = padded;
+    pos = 0;
+    limit = length << 3;
+    this.resource = resource;
+    this.baseOffset = baseOffset;
+    return this;
+  }
+
   private void ensure(int length, String resource, long baseOffset) {
     if (length < 0 || length > MAX_BYTES) {
       throw new CorruptChunkException(resource, baseOffset, "chunk too large", length + " bytes");

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** {@code core} stands on the JDK, SLF4J, RE2/J and Jackson only (ARCHITECTURE.md). */
+/** {@code core} stands on the JDK, SLF4J, RE2/J, Jackson and Commons Compress only (ARCHITECTURE.md). */
 class CoreDependenciesTest {
   static final JavaClasses CORE = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .importPackages("dev.orrery.core");
@@ -29,7 +29,16 @@ class CoreDependenciesTest {
   @Test
   void onlyTheAllowedLibraries() {
     noClasses().should().dependOnClassesThat().resideOutsideOfPackages("java..", "javax..", "dev.orrery.core..",
-        "org.slf4j..", "com.google.re2j..", "com.fasterxml.jackson..", "org.apache.commons.compress..")
+        "org.slf4j..", "com.google.re2j..", "com.fasterxml.jackson..", "org.apache.commons.compress..",
+        "jdk.incubator.vector..")
+        .check(CORE);
+  }
+
+  @Test
+  void onlyTheVectorKernelUsesTheIncubatorModule() {
+    // Everything else must load without the module: XorChunkLanes falls back to the one-chunk decoder.
+    noClasses().that().doNotHaveFullyQualifiedName("dev.orrery.core.chunk.XorLaneKernel")
+        .should().dependOnClassesThat().resideInAPackage("jdk.incubator.vector..")
         .check(CORE);
   }
 }
