@@ -15,6 +15,7 @@ import dev.orrery.core.chunk.FloatSamples;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.StaleNaN;
 import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.chunk.XorChunkLanes;
 import dev.orrery.core.histogram.FloatHistogram;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.IndexReader;
@@ -84,11 +85,12 @@ public final class BlockDownsampler {
       ChunkMetas in = new ChunkMetas();
       ChunkMetas written = new ChunkMetas();
       long[] refs = Postings.expand(index.allPostings());
+      RawSeriesReader raw = new RawSeriesReader();
       for (long ref : refs) {
         Labels labels = index.series(ref, in.clear());
         List<DownsampledChunk> aggregates;
         if (from == 0) {
-          aggregates = downsampleRaw(source, labels, in);
+          aggregates = downsampleRaw(source, labels, in, raw);
         } else {
           aggregates = HourDownsampler.downsample(aggregateChunks(source, labels, in));
         }
@@ -120,11 +122,9 @@ public final class BlockDownsampler {
    * histogram chunks are accumulated separately, and where the series switches between them, what was accumulated is
    * downsampled first.
    */
-  private static List<DownsampledChunk> downsampleRaw(Block source, Labels labels, ChunkMetas metas) {
-    List<DownsampledChunk> out = new ArrayList<>();
-    FloatSamples floats = new FloatSamples();
-    HistogramSamples histograms = new HistogramSamples();
-    SampleIterator it = null;
+  private static List<DownsampledChunk> downsampleRaw(Block source, Labels labels, ChunkMetas metas,
+      RawSeriesReader reader) {
+    reader.start();
     for (int c = 0; c < metas.size(); c++) {
       RawChunk raw = source.chunks().rawChunk(metas.ref(c));
       ChunkEncoding encoding = ChunkEncoding.fromCode(raw.encoding());
@@ -134,10 +134,70 @@ public final class BlockDownsampler {
             + " has a chunk of encoding " + raw.encoding() + " at offset " + raw.dataOffset() + " of "
             + raw.resource() + ": only XOR, histogram and float histogram chunks are downsampled");
       }
+      Chunk chunk = Chunk.of(encoding, raw.data(), raw.resource(), raw.dataOffset());
+      if (histogram) {
+        reader.addHistogramChunk(chunk);
+      } else {
+        reader.addFloatChunk(chunk);
+      }
+    }
+    return reader.finish();
+  }
+
+  /**
+   * Accumulates a raw series chunk by chunk, in order: float chunks decoded {@value XorChunkLanes#LANES} at a time,
+   * histogram chunks one by one. Reused from series to series.
+   */
+  private static final class RawSeriesReader {
+    private final List<Chunk> floatChunks = new ArrayList<>(XorChunkLanes.LANES);
+    private final XorChunkLanes lanes = new XorChunkLanes();
+    private final FloatSamples floats = new FloatSamples();
+    private final HistogramSamples histograms = new HistogramSamples();
+    private List<DownsampledChunk> out;
+
+    void start() {
+      out = new ArrayList<>();
+    }
+
+    void addFloatChunk(Chunk chunk) {
+      floatChunks.add(chunk);
+      if (floatChunks.size() == XorChunkLanes.LANES) {
+        readFloatChunks();
+      }
+    }
+
+    void addHistogramChunk(Chunk chunk) {
+      readFloatChunks();
+      read(chunk.iterator(null), true);
+    }
+
+    /** The series' 5m chunks. */
+    List<DownsampledChunk> finish() {
+      readFloatChunks();
+      flush(floats, histograms, out);
+      return out;
+    }
+
+    private void readFloatChunks() {
+      if (floatChunks.isEmpty()) {
+        return;
+      }
+      lanes.decode(floatChunks);
+      for (int lane = 0; lane < floatChunks.size(); lane++) {
+        read(lanes.iterator(lane), false);
+      }
+      floatChunks.clear();
+    }
+
+    /**
+     * Reads one chunk's samples as Thanos does (7.3 step 1): staleness markers dropped, samples earlier than the
+     * previous one skipped (the check starts at 0 in every chunk); where the series switches between float and
+     * histogram chunks, what was accumulated is downsampled first.
+     */
+    private void read(SampleIterator it, boolean histogram) {
       if (histogram ? floats.count > 0 : histograms.count > 0) {
         flush(floats, histograms, out);
       }
-      it = Chunk.of(encoding, raw.data(), raw.resource(), raw.dataOffset()).iterator(it);
       long lastT = 0;
       for (ValueType type = it.next(); type != ValueType.NONE; type = it.next()) {
         long t = it.atT();
@@ -159,8 +219,6 @@ public final class BlockDownsampler {
         lastT = t;
       }
     }
-    flush(floats, histograms, out);
-    return out;
   }
 
   /** Downsamples and empties what was accumulated (one of the two is empty). */

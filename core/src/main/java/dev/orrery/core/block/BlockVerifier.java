@@ -8,6 +8,7 @@ import dev.orrery.core.chunk.ChunkSegmentReader.RawChunk;
 import dev.orrery.core.chunk.CorruptChunkException;
 import dev.orrery.core.chunk.SampleIterator;
 import dev.orrery.core.chunk.ValueType;
+import dev.orrery.core.chunk.XorChunkLanes;
 import dev.orrery.core.index.ChunkMetas;
 import dev.orrery.core.index.Postings;
 import dev.orrery.core.labels.Labels;
@@ -22,7 +23,7 @@ import java.util.List;
  * (symbols, series order, postings), and every chunk of every series (decodes, sample count, timestamps increasing and
  * inside both the chunk's meta and the block's range), then compares the totals with meta.json's stats. In a
  * downsampled block every sub-chunk of an aggregate chunk must decode, and its count sub-chunk, one sample per window,
- * is the one checked and counted.
+ * is the one checked and counted. XOR chunks are decoded many at a time ({@link XorChunkLanes}).
  */
 public final class BlockVerifier {
   private static final int MAX_PROBLEMS = 100;
@@ -60,7 +61,7 @@ public final class BlockVerifier {
       problems.addAll(block.chunks().verify());
       LabelsBuilder builder = new LabelsBuilder();
       ChunkMetas metas = new ChunkMetas();
-      SampleIterator it = null;
+      ChunkChecks checks = new ChunkChecks(problems);
       Labels previous = null;
       Postings all = block.index().allPostings();
       while (all.next() && problems.size() < MAX_PROBLEMS) {
@@ -92,34 +93,14 @@ public final class BlockVerifier {
             Chunk c = raw.encoding() == ChunkEncoding.AGGR.code()
                 ? aggregateCount(raw)
                 : Chunk.of(raw.encoding(), raw.data(), raw.resource(), raw.dataOffset());
-            it = c.iterator(it);
-            int n = 0;
-            long last = Long.MIN_VALUE;
-            long first = Long.MIN_VALUE;
-            for (ValueType vt = it.next(); vt != ValueType.NONE; vt = it.next()) {
-              long t = it.atT();
-              if (n == 0) {
-                first = t;
-              } else if (t <= last) {
-                problems.add(where + ": timestamp " + t + " not after " + last);
-                break;
-              }
-              last = t;
-              n++;
-            }
-            if (n != c.numSamples()) {
-              problems.add(where + ": decoded " + n + " samples, header says " + c.numSamples());
-            }
-            if (n > 0 && (first != cmin || last != cmax)) {
-              problems.add(where + ": samples span [" + first + ", " + last + "], index says [" + cmin + ", "
-                  + cmax + "]");
-            }
-            samples += n;
+            checks.add(where, cmin, cmax, c);
           } catch (OrreryException e) {
             problems.add(where + ": " + e.getMessage());
           }
         }
       }
+      checks.flush();
+      samples = checks.samples;
       if (problems.isEmpty()) {
         BlockMeta.Stats st = meta.stats();
         check(problems, "numSeries", st.numSeries(), series);
@@ -158,5 +139,82 @@ public final class BlockVerifier {
           "");
     }
     return slots[AggrChunkSlots.COUNT];
+  }
+
+  /**
+   * Checks chunks' samples against their metas: XOR chunks {@value XorChunkLanes#LANES} at a time through
+   * {@link XorChunkLanes}, others one by one, in the order they come.
+   */
+  private static final class ChunkChecks {
+    private final List<String> problems;
+    private final XorChunkLanes lanes = new XorChunkLanes();
+    private final List<Chunk> pending = new ArrayList<>();
+    private final String[] where = new String[XorChunkLanes.LANES];
+    private final long[] minTime = new long[XorChunkLanes.LANES];
+    private final long[] maxTime = new long[XorChunkLanes.LANES];
+    private SampleIterator it;
+    long samples;
+
+    ChunkChecks(List<String> problems) {
+      this.problems = problems;
+    }
+
+    void add(String where, long minTime, long maxTime, Chunk chunk) {
+      if (chunk.encoding() != ChunkEncoding.XOR) {
+        flush();
+        it = chunk.iterator(it);
+        check(where, minTime, maxTime, chunk.numSamples(), it);
+        return;
+      }
+      int at = pending.size();
+      this.where[at] = where;
+      this.minTime[at] = minTime;
+      this.maxTime[at] = maxTime;
+      pending.add(chunk);
+      if (pending.size() == XorChunkLanes.LANES) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (pending.isEmpty()) {
+        return;
+      }
+      lanes.decode(pending);
+      for (int lane = 0; lane < pending.size(); lane++) {
+        check(where[lane], minTime[lane], maxTime[lane], pending.get(lane).numSamples(), lanes.iterator(lane));
+      }
+      pending.clear();
+    }
+
+    /** Decodes the chunk's samples: their count, order and span. */
+    private void check(String where, long cmin, long cmax, int numSamples, SampleIterator samples) {
+      try {
+        int n = 0;
+        long last = Long.MIN_VALUE;
+        long first = Long.MIN_VALUE;
+        for (ValueType vt = samples.next(); vt != ValueType.NONE; vt = samples.next()) {
+          long t = samples.atT();
+          if (n == 0) {
+            first = t;
+          } else if (t <= last) {
+            problems.add(where + ": timestamp " + t + " not after " + last);
+            break;
+          }
+          last = t;
+          n++;
+        }
+        if (n != numSamples) {
+          problems.add(where + ": decoded " + n + " samples, header says " + numSamples);
+        }
+        if (n > 0 && (first != cmin || last != cmax)) {
+          problems.add(where + ": samples span [" + first + ", " + last + "], index says [" + cmin + ", "
+              + cmax + "]");
+        }
+        this.samples += n;
+      } catch (OrreryException e) {
+        problems.add(where + ": " + e.getMessage());
+      }
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.orrery.core.chunk;
 
+import dev.orrery.core.histogram.FloatHistogram;
+import dev.orrery.core.histogram.Histogram;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +15,11 @@ import org.slf4j.LoggerFactory;
  * (the {@code jdk.incubator.vector} module, added with {@code --add-modules jdk.incubator.vector}, on a CPU with
  * AVX-512) each chunk takes a lane and all are decoded in one loop without data-dependent branches; that costs the same
  * per sample whatever the data, where the one-chunk decoder is slowed by value codes it cannot predict. The loop runs
- * eight or sixteen lanes, so calls with nine to sixteen chunks use it best. Without vectors, or for a chunk the vector
- * loop does not decode (the scrape interval changing by more than 65 s inside it, corruption), each chunk goes through
- * the one-chunk decoder: the results, and the errors, are the same either way.
+ * eight or sixteen lanes, so calls with sixteen chunks (or eight) use it best, and calls with fewer than
+ * {@value #MIN_VECTOR_LANES} do not use it. Without vectors, or for a chunk the vector loop does not decode (the scrape
+ * interval changing by more than 65 s inside it, corruption), each chunk goes through the one-chunk decoder: the
+ * results, and the errors, are the same either way. The vector code needs the JIT to compile it before it is fast
+ * (about half a second of warm-up per JVM), so it suits long-running processes and large jobs.
  *
  * <p>A corrupt chunk does not fail the others: its lane holds the samples before the corruption and
  * {@link #error(int)} the exception that the one-chunk decoder raises there.
@@ -27,6 +31,11 @@ public final class XorChunkLanes {
   public static final int LANES = XorLaneState.LANES;
   private static final Logger LOG = LoggerFactory.getLogger(XorChunkLanes.class);
   private static final boolean VECTORIZED = detectVectors();
+  /**
+   * Fewest chunks the vector loop takes: it runs eight lanes whatever the number used, and with fewer than this the
+   * one-chunk decoder is as fast.
+   */
+  static final int MIN_VECTOR_LANES = 7;
 
   private final boolean useVectors;
   private final XorLaneState state = new XorLaneState();
@@ -89,7 +98,7 @@ public final class XorChunkLanes {
     ensureCapacity(capacity);
     Arrays.fill(errors, null);
     Arrays.fill(counts, 0);
-    int redo = useVectors ? decodeVectors(chunks, maxCount) : (1 << lanes) - 1;
+    int redo = useVectors && lanes >= MIN_VECTOR_LANES ? decodeVectors(chunks, maxCount) : (1 << lanes) - 1;
     vectorLanes = lanes - Integer.bitCount(redo);
     for (int lane = 0; lane < lanes; lane++) {
       XorChunk chunk = (XorChunk) chunks.get(lane);
@@ -267,6 +276,15 @@ public final class XorChunkLanes {
     return errors[lane];
   }
 
+  /**
+   * The lane's samples as an iterator, which, like the chunk's own, throws the lane's {@link #error} after the samples
+   * before it. Valid until the next {@link #decode}.
+   */
+  public SampleIterator iterator(int lane) {
+    checkLane(lane);
+    return new LaneIterator(lane);
+  }
+
   /** Appends the lane's samples to {@code out}; returns how many. */
   public int appendFloats(int lane, FloatSamples out) {
     int n = count(lane);
@@ -292,6 +310,66 @@ public final class XorChunkLanes {
   private void checkLane(int lane) {
     if (lane < 0 || lane >= lanes) {
       throw new IndexOutOfBoundsException("lane " + lane + " of " + lanes);
+    }
+  }
+
+  /** One lane's samples, read in place. */
+  private final class LaneIterator implements SampleIterator {
+    private final int lane;
+    private final int count;
+    private int i = -1;
+
+    LaneIterator(int lane) {
+      this.lane = lane;
+      this.count = counts[lane];
+    }
+
+    @Override
+    public ValueType next() {
+      if (i < count) {
+        i++;
+      }
+      if (i < count) {
+        return ValueType.FLOAT;
+      }
+      if (errors[lane] != null) {
+        throw errors[lane];
+      }
+      return ValueType.NONE;
+    }
+
+    @Override
+    public ValueType seek(long t) {
+      if (i < 0) {
+        i = 0;
+      }
+      while (i < count && time(lane, i) < t) {
+        i++;
+      }
+      if (i == count && errors[lane] != null) {
+        throw errors[lane];
+      }
+      return i < count ? ValueType.FLOAT : ValueType.NONE;
+    }
+
+    @Override
+    public long atT() {
+      return time(lane, i);
+    }
+
+    @Override
+    public double atV() {
+      return value(lane, i);
+    }
+
+    @Override
+    public Histogram atHistogram() {
+      throw new IllegalStateException("an XOR chunk holds float samples only");
+    }
+
+    @Override
+    public FloatHistogram atFloatHistogram() {
+      throw new IllegalStateException("an XOR chunk holds float samples only");
     }
   }
 }

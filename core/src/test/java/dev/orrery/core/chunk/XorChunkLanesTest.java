@@ -187,6 +187,19 @@ class XorChunkLanesTest {
       assertThat(actual).as("lane %d of %d", lane, chunks.size()).isEqualTo(expected);
       CorruptChunkException error = lanes.error(lane);
       assertThat(error == null ? null : error.getMessage()).as("lane %d error", lane).isEqualTo(expectedError);
+      // The lane's iterator: the same samples, then the same error.
+      List<FloatSample> iterated = new ArrayList<>();
+      String iteratedError = null;
+      SampleIterator laneIterator = lanes.iterator(lane);
+      try {
+        while (laneIterator.next() == ValueType.FLOAT) {
+          iterated.add(new FloatSample(laneIterator.atT(), Double.doubleToRawLongBits(laneIterator.atV())));
+        }
+      } catch (CorruptChunkException e) {
+        iteratedError = e.getMessage();
+      }
+      assertThat(iterated).isEqualTo(expected);
+      assertThat(iteratedError).isEqualTo(expectedError);
     }
   }
 }
