@@ -40,7 +40,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link #pool} chunks, each invocation taking the next {@value #CHUNKS}: with 64 every invocation repeats the same
  * samples (cache-resident, and branch predictors partly learn them); with 1,024 a cycle is 122,880 samples. The
  * decode benchmarks read every timestamp and value and add them up as integers (raw bits for values): a floating-point
- * sum would put its add latency, about as long as decoding a sample, on a chain through every sample.
+ * sum would chain its add latency, close to the cost of decoding a sample, through every sample.
  *
  * <p>The {@code harness} kind takes its chunks from a real block instead: full chunks of series spread evenly over a
  * promtool-made block of the harness data set (every metric family in its share). The block is the oldest under {@code -Dorrery.jmh.harness.blocks}
@@ -213,67 +213,54 @@ public class XorChunkBenchmark {
   @Benchmark
   @OperationsPerInvocation(CHUNKS * SAMPLES)
   public void decode(Blackhole bh) {
-    long tSum = 0;
-    long vSum = 0;
+    long sum = 0;
     int first = firstChunk();
     for (int c = first; c < first + CHUNKS; c++) {
       SampleIterator it = chunks[c].iterator(iterator);
       iterator = it;
       while (it.next() != ValueType.NONE) {
-        tSum += it.atT();
-        vSum += Double.doubleToRawLongBits(it.atV());
+        sum += it.atT() + Double.doubleToRawLongBits(it.atV());
       }
     }
-    bh.consume(tSum);
-    bh.consume(vSum);
+    bh.consume(sum);
   }
 
-  /** {@link #decode} through {@link SampleIterator#appendFloats}: the same samples and sums, copied per chunk. */
+  /** {@link #decode} through {@link SampleIterator#appendFloats}: the same samples and sum, copied per chunk. */
   @Benchmark
   @OperationsPerInvocation(CHUNKS * SAMPLES)
   public void decodeBulk(Blackhole bh) {
     FloatSamples out = bulk;
-    long tSum = 0;
-    long vSum = 0;
+    long sum = 0;
     int first = firstChunk();
     for (int c = first; c < first + CHUNKS; c++) {
       SampleIterator it = chunks[c].iterator(iterator);
       iterator = it;
       out.count = 0;
       it.appendFloats(out, Long.MAX_VALUE);
-      long[] ts = out.ts;
-      double[] vs = out.values;
-      for (int i = 0; i < out.count; i++) {
-        tSum += ts[i];
-        vSum += Double.doubleToRawLongBits(vs[i]);
-      }
+      sum += sum(out);
     }
-    bh.consume(tSum);
-    bh.consume(vSum);
+    bh.consume(sum);
   }
 
   /**
    * The same chunks through {@link XorChunkLanes}, {@value XorChunkLanes#LANES} at a time, every sample read once
-   * through {@link XorChunkLanes#time} and {@link XorChunkLanes#value} and summed as in {@link #decode}.
+   * through {@link XorChunkLanes#time} and {@link XorChunkLanes#valueBits} and summed as in {@link #decode}.
    */
   @Benchmark
   @OperationsPerInvocation(CHUNKS * SAMPLES)
   public void decodeLanes(Blackhole bh) {
     XorChunkLanes decoder = lanes;
-    long tSum = 0;
-    long vSum = 0;
+    long sum = 0;
     int first = firstChunk();
     for (int c = first; c < first + CHUNKS; c += XorChunkLanes.LANES) {
       decoder.decode(chunkList.subList(c, c + XorChunkLanes.LANES));
       for (int lane = 0; lane < XorChunkLanes.LANES; lane++) {
         for (int i = 0, n = decoder.count(lane); i < n; i++) {
-          tSum += decoder.time(lane, i);
-          vSum += decoder.valueBits(lane, i);
+          sum += decoder.time(lane, i) + decoder.valueBits(lane, i);
         }
       }
     }
-    bh.consume(tSum);
-    bh.consume(vSum);
+    bh.consume(sum);
   }
 
   /** {@link #decodeLanes}, each lane copied out through {@link XorChunkLanes#appendFloats} as in {@link #decodeBulk}. */
@@ -282,23 +269,27 @@ public class XorChunkBenchmark {
   public void decodeLanesBulk(Blackhole bh) {
     XorChunkLanes decoder = lanes;
     FloatSamples out = bulk;
-    long tSum = 0;
-    long vSum = 0;
+    long sum = 0;
     int first = firstChunk();
     for (int c = first; c < first + CHUNKS; c += XorChunkLanes.LANES) {
       decoder.decode(chunkList.subList(c, c + XorChunkLanes.LANES));
       for (int lane = 0; lane < XorChunkLanes.LANES; lane++) {
         out.count = 0;
         decoder.appendFloats(lane, out);
-        long[] ts = out.ts;
-        double[] vs = out.values;
-        for (int i = 0; i < out.count; i++) {
-          tSum += ts[i];
-          vSum += Double.doubleToRawLongBits(vs[i]);
-        }
+        sum += sum(out);
       }
     }
-    bh.consume(tSum);
-    bh.consume(vSum);
+    bh.consume(sum);
+  }
+
+  /** Timestamps and raw value bits added up. */
+  private static long sum(FloatSamples samples) {
+    long sum = 0;
+    long[] ts = samples.ts;
+    double[] vs = samples.values;
+    for (int i = 0; i < samples.count; i++) {
+      sum += ts[i] + Double.doubleToRawLongBits(vs[i]);
+    }
+    return sum;
   }
 }

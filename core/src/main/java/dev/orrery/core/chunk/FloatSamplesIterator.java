@@ -1,10 +1,7 @@
 package dev.orrery.core.chunk;
 
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
-
 /** Float samples from parallel arrays ({@link FloatSamples#iterator()}). Confined to one thread. */
-final class FloatSamplesIterator implements SampleIterator {
+final class FloatSamplesIterator implements FloatSampleIterator {
   private final long[] ts;
   private final double[] vs;
   private final int count;
@@ -43,15 +40,5 @@ final class FloatSamplesIterator implements SampleIterator {
   @Override
   public double atV() {
     return vs[i];
-  }
-
-  @Override
-  public Histogram atHistogram() {
-    throw new IllegalStateException("float samples only");
-  }
-
-  @Override
-  public FloatHistogram atFloatHistogram() {
-    throw new IllegalStateException("float samples only");
   }
 }

@@ -1,7 +1,5 @@
 package dev.orrery.core.chunk;
 
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -314,7 +312,7 @@ public final class XorChunkLanes {
   }
 
   /** One lane's samples, read in place. */
-  private final class LaneIterator implements SampleIterator {
+  private final class LaneIterator implements FloatSampleIterator {
     private final int lane;
     private final int count;
     private int i = -1;
@@ -360,16 +358,6 @@ public final class XorChunkLanes {
     @Override
     public double atV() {
       return value(lane, i);
-    }
-
-    @Override
-    public Histogram atHistogram() {
-      throw new IllegalStateException("an XOR chunk holds float samples only");
-    }
-
-    @Override
-    public FloatHistogram atFloatHistogram() {
-      throw new IllegalStateException("an XOR chunk holds float samples only");
     }
   }
 }

@@ -1,7 +1,5 @@
 package dev.orrery.core.chunk;
 
-import dev.orrery.core.histogram.FloatHistogram;
-import dev.orrery.core.histogram.Histogram;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -18,7 +16,7 @@ import java.nio.ByteOrder;
  *
  * <p>Confined to one thread.
  */
-final class XorIterator implements SampleIterator {
+final class XorIterator implements FloatSampleIterator {
   private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   static final int BATCH = 128;
   /**
@@ -342,15 +340,5 @@ final class XorIterator implements SampleIterator {
 
   int trailing() {
     return trailing;
-  }
-
-  @Override
-  public Histogram atHistogram() {
-    throw new IllegalStateException("an XOR chunk holds float samples only");
-  }
-
-  @Override
-  public FloatHistogram atFloatHistogram() {
-    throw new IllegalStateException("an XOR chunk holds float samples only");
   }
 }
