@@ -12,11 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.util.thread.ThreadPool;
@@ -24,28 +27,37 @@ import org.eclipse.jetty.util.thread.ThreadPool;
 /**
  * The HTTP server settings of {@code --http.config}, a Prometheus web configuration file as Thanos and Prometheus take
  * it: {@code tls_server_config} ({@code cert_file}, {@code key_file}, {@code client_auth_type}, {@code
- * client_ca_file}; paths relative to the file) turns on HTTPS, certificates re-read when they change, and {@code
- * basic_auth_users} (user: bcrypt hash) requires HTTP basic auth on every endpoint. Keys Orrery does not apply are
+ * client_ca_file}, {@code min_version}, {@code max_version}, {@code cipher_suites}, {@code prefer_server_cipher_suites};
+ * paths relative to the file) turns on HTTPS, certificates re-read when they change, and {@code basic_auth_users}
+ * (user: bcrypt hash) requires HTTP basic auth on every endpoint. Keys Orrery does not apply are
  * refused rather than ignored, so that a security setting is never silently dropped. Immutable.
  */
 final class WebConfig {
   /** Plain HTTP without authentication. */
-  static final WebConfig NONE = new WebConfig(null, ApiServer.ClientAuth.NONE, Map.of());
+  static final WebConfig NONE =
+      new WebConfig(null, ApiServer.ClientAuth.NONE, ApiServer.TlsOptions.DEFAULTS, Map.of());
 
   private static final Set<String> TOP_KEYS = Set.of("tls_server_config", "basic_auth_users");
-  private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file");
+  private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
+      "min_version", "max_version", "cipher_suites", "prefer_server_cipher_suites");
+  /** Go's TLS version names, oldest first, and the JSSE protocol of each. */
+  private static final List<String> GO_VERSIONS = List.of("TLS10", "TLS11", "TLS12", "TLS13");
+  private static final List<String> JSSE_PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
   /** A bcrypt hash checked for unknown users too, so that a response's timing does not tell which users exist. */
   private static final String DUMMY_HASH = "$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi";
 
   private final TlsConfig tls;
   private final ApiServer.ClientAuth clientAuth;
+  private final ApiServer.TlsOptions tlsOptions;
   private final Map<String, String> users;
   /** The SHA-256 of each user's last accepted password: bcrypt is slow by design, and clients send it every time. */
   private final Map<String, byte[]> accepted = new ConcurrentHashMap<>();
 
-  private WebConfig(TlsConfig tls, ApiServer.ClientAuth clientAuth, Map<String, String> users) {
+  private WebConfig(TlsConfig tls, ApiServer.ClientAuth clientAuth, ApiServer.TlsOptions tlsOptions,
+      Map<String, String> users) {
     this.tls = tls;
     this.clientAuth = clientAuth;
+    this.tlsOptions = tlsOptions;
     this.users = Map.copyOf(users);
   }
 
@@ -68,6 +80,7 @@ final class WebConfig {
     YamlKeys.check(root, TOP_KEYS, file(file), "");
     TlsConfig tls = null;
     ApiServer.ClientAuth clientAuth = ApiServer.ClientAuth.NONE;
+    ApiServer.TlsOptions tlsOptions = ApiServer.TlsOptions.DEFAULTS;
     JsonNode t = root.path("tls_server_config");
     if (!t.isMissingNode() && !t.isNull()) {
       YamlKeys.check(t, TLS_KEYS, file(file), "tls_server_config");
@@ -93,6 +106,7 @@ final class WebConfig {
             + "verifies client certificates go together");
       }
       tls = new TlsConfig(cert, key, ca, null);
+      tlsOptions = tlsOptions(t, where);
     }
     Map<String, String> users = new TreeMap<>();
     JsonNode u = root.path("basic_auth_users");
@@ -109,7 +123,63 @@ final class WebConfig {
       }
       users.put(e.getKey(), hash);
     }
-    return new WebConfig(tls, clientAuth, users);
+    return new WebConfig(tls, clientAuth, tlsOptions, users);
+  }
+
+  /**
+   * The versions and cipher suites of {@code tls_server_config}, with Prometheus' defaults: TLS 1.2 and up, the JVM's
+   * cipher suites, the server's order preferred. As in Go, {@code cipher_suites} restricts TLS 1.2 and older only:
+   * TLS 1.3's suites stay enabled.
+   */
+  private static ApiServer.TlsOptions tlsOptions(JsonNode t, String where) {
+    int min = version(t, "min_version", "TLS12", where);
+    int max = version(t, "max_version", "TLS13", where);
+    if (min > max) {
+      throw new IllegalArgumentException(where + "tls_server_config: min_version " + GO_VERSIONS.get(min)
+          + " is above max_version " + GO_VERSIONS.get(max));
+    }
+    List<String> suites = new ArrayList<>();
+    JsonNode s = t.path("cipher_suites");
+    if (!s.isMissingNode() && !s.isNull()) {
+      if (!s.isArray()) {
+        throw new IllegalArgumentException(where + "tls_server_config.cipher_suites: expected a list");
+      }
+      Set<String> supported = Set.of(jvmTls().getSupportedSSLParameters().getCipherSuites());
+      for (JsonNode suite : s) {
+        String name = suite.asText();
+        if (name.startsWith("TLS_AES_") || name.startsWith("TLS_CHACHA20_") || !supported.contains(name)) {
+          throw new IllegalArgumentException(where + "tls_server_config.cipher_suites: " + name
+              + " is not a TLS 1.2 cipher suite this JVM offers");
+        }
+        suites.add(name);
+      }
+      for (String name : jvmTls().getDefaultSSLParameters().getCipherSuites()) {
+        if (name.startsWith("TLS_AES_") || name.startsWith("TLS_CHACHA20_")) {
+          suites.add(name);
+        }
+      }
+    }
+    boolean serverOrder = t.path("prefer_server_cipher_suites").asBoolean(true);
+    return new ApiServer.TlsOptions(JSSE_PROTOCOLS.subList(min, max + 1), suites, serverOrder);
+  }
+
+  /** The index in {@link #GO_VERSIONS} of a version setting. */
+  private static int version(JsonNode t, String key, String fallback, String where) {
+    String name = t.path(key).asText(fallback);
+    int i = GO_VERSIONS.indexOf(name.isEmpty() ? fallback : name);
+    if (i < 0) {
+      throw new IllegalArgumentException(where + "tls_server_config." + key + ": unknown TLS version " + name
+          + " (TLS10, TLS11, TLS12 or TLS13)");
+    }
+    return i;
+  }
+
+  private static SSLContext jvmTls() {
+    try {
+      return SSLContext.getDefault();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no default TLS context", e);
+    }
   }
 
   private static String file(Path file) {
@@ -128,7 +198,7 @@ final class WebConfig {
       b.threadPool(pool);
     }
     if (tls != null) {
-      b.tls(GrpcTls.serverSslContext(tls), clientAuth);
+      b.tls(GrpcTls.serverSslContext(tls), clientAuth, tlsOptions);
     }
     return b.start();
   }

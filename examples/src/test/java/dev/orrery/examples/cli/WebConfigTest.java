@@ -29,8 +29,13 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -210,6 +215,61 @@ class WebConfigTest {
   }
 
   @Test
+  void tlsVersionsAndCipherSuitesAreEnforcedInTheHandshake() throws Exception {
+    TestCertificates.Ca ca = TestCertificates.ca(dir, "ca");
+    TestCertificates.issue(ca, dir, "server");
+    Path tls13 = writeConfig("tls13.yml", """
+        tls_server_config:
+          cert_file: server.pem
+          key_file: server-key.pem
+          min_version: TLS13
+        """);
+    Path oneSuite = writeConfig("suite.yml", """
+        tls_server_config:
+          cert_file: server.pem
+          key_file: server-key.pem
+          max_version: TLS12
+          cipher_suites:
+            - TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+          prefer_server_cipher_suites: true
+        """);
+    assertPromtoolAccepts(tls13);
+    assertPromtoolAccepts(oneSuite);
+    Handler ok = new Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        response.setStatus(200);
+        callback.succeeded();
+        return true;
+      }
+    };
+    try (ApiServer server = WebConfig.read(tls13).start("127.0.0.1:0", ok, null)) {
+      assertThat(handshake(server, ca, "TLSv1.3", null)).isEqualTo(200);
+      assertThatThrownBy(() -> handshake(server, ca, "TLSv1.2", null)).isInstanceOf(IOException.class);
+    }
+    try (ApiServer server = WebConfig.read(oneSuite).start("127.0.0.1:0", ok, null)) {
+      assertThat(handshake(server, ca, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")).isEqualTo(200);
+      assertThatThrownBy(() -> handshake(server, ca, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
+          .isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> handshake(server, ca, "TLSv1.3", null)).as("max_version TLS12")
+          .isInstanceOf(IOException.class);
+    }
+  }
+
+  /** The status of a GET over a connection limited to {@code protocol} and, if given, {@code suite}. */
+  private static int handshake(ApiServer server, TestCertificates.Ca ca, String protocol, String suite)
+      throws Exception {
+    SSLParameters params = new SSLParameters();
+    params.setProtocols(new String[] {protocol});
+    if (suite != null) {
+      params.setCipherSuites(new String[] {suite});
+    }
+    HttpClient client = HttpClient.newBuilder().sslContext(trusting(ca)).sslParameters(params).build();
+    return client.send(HttpRequest.newBuilder(server.uri()).build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  @Test
   void settingsThatWouldNotBeHonouredAreRefused() throws Exception {
     assertThatThrownBy(() -> WebConfig.read(writeConfig("a.yml", "http_server_config:\n  http2: false\n")))
         .hasMessageContaining("a.yml: http_server_config: not supported");
@@ -217,8 +277,27 @@ class WebConfigTest {
         tls_server_config:
           cert_file: s.pem
           key_file: k.pem
+          curve_preferences: [X25519]
+        """))).hasMessageContaining("tls_server_config.curve_preferences: not supported");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("i.yml", """
+        tls_server_config:
+          cert_file: s.pem
+          key_file: k.pem
           min_version: TLS13
-        """))).hasMessageContaining("tls_server_config.min_version: not supported");
+          max_version: TLS12
+        """))).hasMessageContaining("min_version TLS13 is above max_version TLS12");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("j.yml", """
+        tls_server_config:
+          cert_file: s.pem
+          key_file: k.pem
+          min_version: SSL30
+        """))).hasMessageContaining("tls_server_config.min_version: unknown TLS version SSL30");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("k.yml", """
+        tls_server_config:
+          cert_file: s.pem
+          key_file: k.pem
+          cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]
+        """))).hasMessageContaining("cipher_suites: TLS_RSA_WITH_RC4_128_SHA is not a TLS 1.2 cipher suite this JVM");
     assertThatThrownBy(() -> WebConfig.read(writeConfig("c.yml", """
         tls_server_config:
           cert_file: s.pem

@@ -2,6 +2,7 @@ package dev.orrery.promql.http;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
@@ -36,6 +37,24 @@ public final class ApiServer implements AutoCloseable {
     OPTIONAL,
     /** A client must present one that verifies; without it the handshake fails. */
     REQUIRED
+  }
+
+  /**
+   * Which TLS versions and cipher suites a server accepts.
+   *
+   * @param protocols JSSE protocol names ({@code TLSv1.2}, {@code TLSv1.3}); empty for the JVM's defaults
+   * @param cipherSuites cipher suite names; empty for the JVM's defaults
+   * @param serverOrder whether the server's preference order of cipher suites wins over the client's
+   */
+  public record TlsOptions(List<String> protocols, List<String> cipherSuites, boolean serverOrder) {
+    /** The JVM's defaults, the server's order first. */
+    public static final TlsOptions DEFAULTS = new TlsOptions(List.of(), List.of(), true);
+
+    /** Copies the lists. */
+    public TlsOptions {
+      protocols = List.copyOf(protocols);
+      cipherSuites = List.copyOf(cipherSuites);
+    }
   }
 
   /** A new builder. */
@@ -81,6 +100,7 @@ public final class ApiServer implements AutoCloseable {
     private ThreadPool threadPool;
     private SSLContext sslContext;
     private ClientAuth clientAuth = ClientAuth.NONE;
+    private TlsOptions tlsOptions = TlsOptions.DEFAULTS;
 
     private Builder() {}
 
@@ -89,8 +109,14 @@ public final class ApiServer implements AutoCloseable {
      * certificates), asking clients for certificates as {@code clientAuth} says.
      */
     public Builder tls(SSLContext sslContext, ClientAuth clientAuth) {
+      return tls(sslContext, clientAuth, TlsOptions.DEFAULTS);
+    }
+
+    /** {@link #tls(SSLContext, ClientAuth)}, accepting only the TLS versions and cipher suites of {@code options}. */
+    public Builder tls(SSLContext sslContext, ClientAuth clientAuth, TlsOptions options) {
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext is null");
       this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth is null");
+      this.tlsOptions = Objects.requireNonNull(options, "options is null");
       return this;
     }
 
@@ -173,6 +199,15 @@ public final class ApiServer implements AutoCloseable {
         ssl.setSslContext(sslContext);
         ssl.setNeedClientAuth(clientAuth == ClientAuth.REQUIRED);
         ssl.setWantClientAuth(clientAuth == ClientAuth.OPTIONAL);
+        if (!tlsOptions.protocols().isEmpty()) {
+          ssl.setIncludeProtocols(tlsOptions.protocols().toArray(new String[0]));
+          // Jetty excludes old protocols by default; what the options name is what is wanted.
+          ssl.setExcludeProtocols();
+        }
+        if (!tlsOptions.cipherSuites().isEmpty()) {
+          ssl.setIncludeCipherSuites(tlsOptions.cipherSuites().toArray(new String[0]));
+        }
+        ssl.setUseCipherSuitesOrder(tlsOptions.serverOrder());
         connector = new ServerConnector(server, ssl);
       }
       connector.setHost(host);
