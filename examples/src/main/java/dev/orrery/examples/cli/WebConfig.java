@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orrery.promql.http.ApiServer;
 import dev.orrery.promql.http.BasicAuthHandler;
+import dev.orrery.promql.http.ResponseHeadersHandler;
 import dev.orrery.storeapi.tls.GrpcTls;
 import dev.orrery.storeapi.tls.TlsConfig;
 import java.io.IOException;
@@ -27,19 +28,34 @@ import org.eclipse.jetty.util.thread.ThreadPool;
 /**
  * The HTTP server settings of {@code --http.config}, a Prometheus web configuration file as Thanos and Prometheus take
  * it: {@code tls_server_config} ({@code cert_file}, {@code key_file}, {@code client_auth_type}, {@code
- * client_ca_file}, {@code min_version}, {@code max_version}, {@code cipher_suites}, {@code prefer_server_cipher_suites};
- * paths relative to the file) turns on HTTPS, certificates re-read when they change, and {@code basic_auth_users}
+ * client_ca_file}, {@code min_version}, {@code max_version}, {@code cipher_suites}, {@code curve_preferences},
+ * {@code prefer_server_cipher_suites}; paths relative to the file) turns on HTTPS, certificates re-read when they
+ * change, {@code http_server_config.headers} sets security headers on every response, and {@code basic_auth_users}
  * (user: bcrypt hash) requires HTTP basic auth on every endpoint. Keys Orrery does not apply are
  * refused rather than ignored, so that a security setting is never silently dropped. Immutable.
  */
 final class WebConfig {
   /** Plain HTTP without authentication. */
   static final WebConfig NONE =
-      new WebConfig(null, ApiServer.ClientAuth.NONE, ApiServer.TlsOptions.DEFAULTS, Map.of());
+      new WebConfig(null, ApiServer.ClientAuth.NONE, ApiServer.TlsOptions.DEFAULTS, Map.of(), Map.of());
 
-  private static final Set<String> TOP_KEYS = Set.of("tls_server_config", "basic_auth_users");
+  private static final Set<String> TOP_KEYS = Set.of("tls_server_config", "http_server_config", "basic_auth_users");
+  private static final Set<String> HTTP_KEYS = Set.of("http2", "headers");
+  /**
+   * The response headers {@code http_server_config.headers} may set, and the values each may take (any when empty), as
+   * in Prometheus.
+   */
+  private static final Map<String, List<String>> HEADERS = Map.of(
+      "Strict-Transport-Security", List.of(),
+      "X-Content-Type-Options", List.of("nosniff"),
+      "X-Frame-Options", List.of("deny", "sameorigin"),
+      "X-XSS-Protection", List.of(),
+      "Content-Security-Policy", List.of());
+  /** Go's names of {@code curve_preferences} and the JSSE named group of each. */
+  private static final Map<String, String> CURVES = Map.of("CurveP256", "secp256r1", "CurveP384", "secp384r1",
+      "CurveP521", "secp521r1", "X25519", "x25519");
   private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "client_auth_type", "client_ca_file",
-      "min_version", "max_version", "cipher_suites", "prefer_server_cipher_suites");
+      "min_version", "max_version", "cipher_suites", "curve_preferences", "prefer_server_cipher_suites");
   /** Go's TLS version names, oldest first, and the JSSE protocol of each. */
   private static final List<String> GO_VERSIONS = List.of("TLS10", "TLS11", "TLS12", "TLS13");
   private static final List<String> JSSE_PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
@@ -49,15 +65,17 @@ final class WebConfig {
   private final TlsConfig tls;
   private final ApiServer.ClientAuth clientAuth;
   private final ApiServer.TlsOptions tlsOptions;
+  private final Map<String, String> headers;
   private final Map<String, String> users;
   /** The SHA-256 of each user's last accepted password: bcrypt is slow by design, and clients send it every time. */
   private final Map<String, byte[]> accepted = new ConcurrentHashMap<>();
 
   private WebConfig(TlsConfig tls, ApiServer.ClientAuth clientAuth, ApiServer.TlsOptions tlsOptions,
-      Map<String, String> users) {
+      Map<String, String> headers, Map<String, String> users) {
     this.tls = tls;
     this.clientAuth = clientAuth;
     this.tlsOptions = tlsOptions;
+    this.headers = Map.copyOf(headers);
     this.users = Map.copyOf(users);
   }
 
@@ -123,7 +141,41 @@ final class WebConfig {
       }
       users.put(e.getKey(), hash);
     }
-    return new WebConfig(tls, clientAuth, tlsOptions, users);
+    return new WebConfig(tls, clientAuth, tlsOptions, headers(root.path("http_server_config"), file), users);
+  }
+
+  /**
+   * The response headers of {@code http_server_config}. Its {@code http2} may only be false: the server speaks
+   * HTTP/1.1.
+   */
+  private static Map<String, String> headers(JsonNode http, Path file) {
+    if (http.isMissingNode() || http.isNull()) {
+      return Map.of();
+    }
+    String where = file(file) + ": http_server_config";
+    YamlKeys.check(http, HTTP_KEYS, file(file), "http_server_config");
+    if (http.path("http2").asBoolean(false)) {
+      throw new IllegalArgumentException(where + ".http2: HTTP/2 is not served; set it to false");
+    }
+    Map<String, String> out = new TreeMap<>();
+    JsonNode h = http.path("headers");
+    if (!h.isMissingNode() && !h.isNull() && !h.isObject()) {
+      throw new IllegalArgumentException(where + ".headers: expected a mapping of header names to values");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      List<String> allowed = HEADERS.get(e.getKey());
+      String value = e.getValue().asText();
+      if (allowed == null) {
+        throw new IllegalArgumentException(where + ".headers: HTTP header " + e.getKey() + " can not be configured");
+      }
+      if (!allowed.isEmpty() && !allowed.contains(value)) {
+        throw new IllegalArgumentException(where + ".headers." + e.getKey() + ": expected one of " + allowed
+            + ", got " + value);
+      }
+      out.put(e.getKey(), value);
+    }
+    return out;
   }
 
   /**
@@ -159,8 +211,23 @@ final class WebConfig {
         }
       }
     }
+    List<String> groups = new ArrayList<>();
+    JsonNode c = t.path("curve_preferences");
+    if (!c.isMissingNode() && !c.isNull()) {
+      if (!c.isArray()) {
+        throw new IllegalArgumentException(where + "tls_server_config.curve_preferences: expected a list");
+      }
+      for (JsonNode curve : c) {
+        String group = CURVES.get(curve.asText());
+        if (group == null) {
+          throw new IllegalArgumentException(where + "tls_server_config.curve_preferences: unknown curve "
+              + curve.asText() + " (CurveP256, CurveP384, CurveP521 or X25519)");
+        }
+        groups.add(group);
+      }
+    }
     boolean serverOrder = t.path("prefer_server_cipher_suites").asBoolean(true);
-    return new ApiServer.TlsOptions(JSSE_PROTOCOLS.subList(min, max + 1), suites, serverOrder);
+    return new ApiServer.TlsOptions(JSSE_PROTOCOLS.subList(min, max + 1), suites, groups, serverOrder);
   }
 
   /** The index in {@link #GO_VERSIONS} of a version setting. */
@@ -192,8 +259,9 @@ final class WebConfig {
    * @param pool the server's threads, or {@code null} for Jetty's default pool
    */
   ApiServer start(String address, Handler handler, ThreadPool pool) throws Exception {
+    Handler protectedHandler = users.isEmpty() ? handler : new BasicAuthHandler(handler, this::check);
     ApiServer.Builder b = ApiServer.builder().address(address)
-        .handler(users.isEmpty() ? handler : new BasicAuthHandler(handler, this::check));
+        .handler(headers.isEmpty() ? protectedHandler : new ResponseHeadersHandler(protectedHandler, headers));
     if (pool != null) {
       b.threadPool(pool);
     }

@@ -29,7 +29,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.eclipse.jetty.server.Handler;
@@ -247,6 +249,37 @@ class WebConfigTest {
       assertThat(handshake(server, ca, "TLSv1.3", null)).isEqualTo(200);
       assertThatThrownBy(() -> handshake(server, ca, "TLSv1.2", null)).isInstanceOf(IOException.class);
     }
+    Path oneCurve = writeConfig("curve.yml", """
+        tls_server_config:
+          cert_file: server.pem
+          key_file: server-key.pem
+          curve_preferences: [CurveP384]
+        http_server_config:
+          http2: false
+          headers:
+            Strict-Transport-Security: max-age=31536000; includeSubDomains
+            X-Frame-Options: deny
+            X-Content-Type-Options: nosniff
+        basic_auth_users:
+          grafana: %s
+        """.formatted(bcrypt("s3cret")));
+    assertPromtoolAccepts(oneCurve);
+    try (ApiServer server = WebConfig.read(oneCurve).start("127.0.0.1:0", ok, null)) {
+      assertThat(handshakes(server, ca, "secp384r1")).isTrue();
+      assertThat(handshakes(server, ca, "x25519")).as("curve_preferences").isFalse();
+      HttpClient https = HttpClient.newBuilder().sslContext(trusting(ca)).build();
+      HttpResponse<Void> refused = https.send(HttpRequest.newBuilder(server.uri()).build(),
+          HttpResponse.BodyHandlers.discarding());
+      assertThat(refused.statusCode()).isEqualTo(401);
+      HttpResponse<String> served = send(https, server.uri().toString(), "grafana", "s3cret");
+      assertThat(served.statusCode()).isEqualTo(200);
+      for (HttpResponse<?> r : List.of(refused, served)) {
+        assertThat(r.headers().firstValue("Strict-Transport-Security"))
+            .hasValue("max-age=31536000; includeSubDomains");
+        assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("deny");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      }
+    }
     try (ApiServer server = WebConfig.read(oneSuite).start("127.0.0.1:0", ok, null)) {
       assertThat(handshake(server, ca, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")).isEqualTo(200);
       assertThatThrownBy(() -> handshake(server, ca, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
@@ -269,16 +302,40 @@ class WebConfigTest {
         .statusCode();
   }
 
+  /**
+   * Whether a TLS handshake offering only the key exchange group {@code group} succeeds (a raw socket: the HTTP
+   * client does not pass named groups on).
+   */
+  private static boolean handshakes(ApiServer server, TestCertificates.Ca ca, String group) throws Exception {
+    try (SSLSocket socket = (SSLSocket) trusting(ca).getSocketFactory().createSocket(server.host(), server.port())) {
+      SSLParameters params = socket.getSSLParameters();
+      params.setNamedGroups(new String[] {group});
+      socket.setSSLParameters(params);
+      socket.startHandshake();
+      return true;
+    } catch (SSLException e) {
+      return false;
+    }
+  }
+
   @Test
   void settingsThatWouldNotBeHonouredAreRefused() throws Exception {
-    assertThatThrownBy(() -> WebConfig.read(writeConfig("a.yml", "http_server_config:\n  http2: false\n")))
-        .hasMessageContaining("a.yml: http_server_config: not supported");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("a.yml", "http_server_config:\n  http2: true\n")))
+        .hasMessageContaining("a.yml: http_server_config.http2: HTTP/2 is not served; set it to false");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("l.yml",
+        "http_server_config:\n  headers:\n    X-Powered-By: x\n")))
+        .hasMessageContaining("http_server_config.headers: HTTP header X-Powered-By can not be configured");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("m.yml",
+        "http_server_config:\n  headers:\n    X-Frame-Options: allow\n")))
+        .hasMessageContaining("headers.X-Frame-Options: expected one of [deny, sameorigin], got allow");
+    assertThatThrownBy(() -> WebConfig.read(writeConfig("n.yml", "http_server_config:\n  compression: true\n")))
+        .hasMessageContaining("http_server_config.compression: not supported");
     assertThatThrownBy(() -> WebConfig.read(writeConfig("b.yml", """
         tls_server_config:
           cert_file: s.pem
           key_file: k.pem
-          curve_preferences: [X25519]
-        """))).hasMessageContaining("tls_server_config.curve_preferences: not supported");
+          curve_preferences: [CurveP224]
+        """))).hasMessageContaining("tls_server_config.curve_preferences: unknown curve CurveP224");
     assertThatThrownBy(() -> WebConfig.read(writeConfig("i.yml", """
         tls_server_config:
           cert_file: s.pem

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -44,16 +45,20 @@ public final class ApiServer implements AutoCloseable {
    *
    * @param protocols JSSE protocol names ({@code TLSv1.2}, {@code TLSv1.3}); empty for the JVM's defaults
    * @param cipherSuites cipher suite names; empty for the JVM's defaults
+   * @param namedGroups key exchange groups ({@code x25519}, {@code secp256r1}), most preferred first; empty for the
+   *     JVM's defaults
    * @param serverOrder whether the server's preference order of cipher suites wins over the client's
    */
-  public record TlsOptions(List<String> protocols, List<String> cipherSuites, boolean serverOrder) {
+  public record TlsOptions(List<String> protocols, List<String> cipherSuites, List<String> namedGroups,
+      boolean serverOrder) {
     /** The JVM's defaults, the server's order first. */
-    public static final TlsOptions DEFAULTS = new TlsOptions(List.of(), List.of(), true);
+    public static final TlsOptions DEFAULTS = new TlsOptions(List.of(), List.of(), List.of(), true);
 
     /** Copies the lists. */
     public TlsOptions {
       protocols = List.copyOf(protocols);
       cipherSuites = List.copyOf(cipherSuites);
+      namedGroups = List.copyOf(namedGroups);
     }
   }
 
@@ -195,7 +200,17 @@ public final class ApiServer implements AutoCloseable {
       if (sslContext == null) {
         connector = new ServerConnector(server);
       } else {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        List<String> groups = tlsOptions.namedGroups();
+        SslContextFactory.Server ssl = new SslContextFactory.Server() {
+          @Override
+          public SSLParameters customize(SSLParameters parameters) {
+            SSLParameters customized = super.customize(parameters);
+            if (!groups.isEmpty()) {
+              customized.setNamedGroups(groups.toArray(new String[0]));
+            }
+            return customized;
+          }
+        };
         ssl.setSslContext(sslContext);
         ssl.setNeedClientAuth(clientAuth == ClientAuth.REQUIRED);
         ssl.setWantClientAuth(clientAuth == ClientAuth.OPTIONAL);
