@@ -28,7 +28,10 @@ public final class XorChunkLanes {
   /** Most chunks decoded at once. */
   public static final int LANES = XorLaneState.LANES;
   private static final Logger LOG = LoggerFactory.getLogger(XorChunkLanes.class);
-  private static final boolean VECTORIZED = detectVectors();
+  /** Whether the Vector API is there: the incubator module is in the JVM and the kernel links. */
+  private static final boolean VECTOR_API = detectVectorApi();
+  /** Whether vectors are also fast here: the CPU runs 512-bit vectors natively. */
+  private static final boolean VECTORIZED = VECTOR_API && XorLaneKernel.supported();
   /**
    * Fewest chunks the vector loop takes: it runs eight lanes whatever the number used, and with fewer than this the
    * one-chunk decoder is as fast.
@@ -50,12 +53,20 @@ public final class XorChunkLanes {
 
   /** A decoder that uses vectors when {@link #vectorized()}. */
   public XorChunkLanes() {
-    this(true);
+    this(VECTORIZED);
   }
 
-  /** A decoder that uses vectors only when asked and {@link #vectorized()}: tests compare both. */
+  /**
+   * A decoder that uses vectors when asked and the Vector API is there, even on a CPU where they are slow (the API
+   * then computes lane by lane): tests run the vector loop on any machine and compare it with the one-chunk decoder.
+   */
   XorChunkLanes(boolean useVectors) {
-    this.useVectors = useVectors && VECTORIZED;
+    this.useVectors = useVectors && VECTOR_API;
+  }
+
+  /** Whether the vector loop is in use: see {@link #XorChunkLanes(boolean)}. */
+  boolean usesVectors() {
+    return useVectors;
   }
 
   /** Whether this JVM decodes with vectors: the incubator module is present and the CPU has 512-bit vectors. */
@@ -63,12 +74,13 @@ public final class XorChunkLanes {
     return VECTORIZED;
   }
 
-  private static boolean detectVectors() {
+  private static boolean detectVectorApi() {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
       return false;
     }
     try {
-      return XorLaneKernel.supported();
+      XorLaneKernel.supported();
+      return true;
     } catch (LinkageError e) {
       LOG.debug("vector decoding unavailable", e);
       return false;
