@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@value #MIN_VECTOR_LANES} do not use it. Without vectors, or for a chunk the vector loop does not decode (the scrape
  * interval changing by more than 65 s inside it, corruption), each chunk goes through the one-chunk decoder: the
  * results, and the errors, are the same either way. The vector code needs the JIT to compile it before it is fast
- * (about half a second of warm-up per JVM), so it suits long-running processes and large jobs.
+ * (0.6-0.9 s of warm-up per JVM as measured in the README), so it suits long-running processes and large jobs.
  *
  * <p>A corrupt chunk does not fail the others: its lane holds the samples before the corruption and
  * {@link #error(int)} the exception that the one-chunk decoder raises there.
