@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,12 +126,8 @@ final class WebConfig {
       tlsOptions = tlsOptions(t, where);
     }
     Map<String, String> users = new TreeMap<>();
-    JsonNode u = root.path("basic_auth_users");
-    if (!u.isMissingNode() && !u.isNull() && !u.isObject()) {
-      throw new IllegalArgumentException(where + "basic_auth_users: expected a mapping of users to bcrypt hashes");
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = u.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : YamlKeys.mapping(root.path("basic_auth_users"), where + "basic_auth_users",
+        "users to bcrypt hashes")) {
       String hash = e.getValue().asText();
       try {
         OpenBSDBCrypt.checkPassword(hash, new char[] {'x'});
@@ -158,12 +153,8 @@ final class WebConfig {
       throw new IllegalArgumentException(where + ".http2: HTTP/2 is not served; set it to false");
     }
     Map<String, String> out = new TreeMap<>();
-    JsonNode h = http.path("headers");
-    if (!h.isMissingNode() && !h.isNull() && !h.isObject()) {
-      throw new IllegalArgumentException(where + ".headers: expected a mapping of header names to values");
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : YamlKeys.mapping(http.path("headers"), where + ".headers",
+        "header names to values")) {
       List<String> allowed = HEADERS.get(e.getKey());
       String value = e.getValue().asText();
       if (allowed == null) {
@@ -191,43 +182,39 @@ final class WebConfig {
           + " is above max_version " + GO_VERSIONS.get(max));
     }
     List<String> suites = new ArrayList<>();
-    JsonNode s = t.path("cipher_suites");
-    if (!s.isMissingNode() && !s.isNull()) {
-      if (!s.isArray()) {
-        throw new IllegalArgumentException(where + "tls_server_config.cipher_suites: expected a list");
-      }
+    List<JsonNode> asked = YamlKeys.list(t.path("cipher_suites"), where + "tls_server_config.cipher_suites");
+    if (!asked.isEmpty()) {
       Set<String> supported = Set.of(jvmTls().getSupportedSSLParameters().getCipherSuites());
-      for (JsonNode suite : s) {
+      for (JsonNode suite : asked) {
         String name = suite.asText();
-        if (name.startsWith("TLS_AES_") || name.startsWith("TLS_CHACHA20_") || !supported.contains(name)) {
+        if (isTls13Suite(name) || !supported.contains(name)) {
           throw new IllegalArgumentException(where + "tls_server_config.cipher_suites: " + name
               + " is not a TLS 1.2 cipher suite this JVM offers");
         }
         suites.add(name);
       }
       for (String name : jvmTls().getDefaultSSLParameters().getCipherSuites()) {
-        if (name.startsWith("TLS_AES_") || name.startsWith("TLS_CHACHA20_")) {
+        if (isTls13Suite(name)) {
           suites.add(name);
         }
       }
     }
     List<String> groups = new ArrayList<>();
-    JsonNode c = t.path("curve_preferences");
-    if (!c.isMissingNode() && !c.isNull()) {
-      if (!c.isArray()) {
-        throw new IllegalArgumentException(where + "tls_server_config.curve_preferences: expected a list");
+    for (JsonNode curve : YamlKeys.list(t.path("curve_preferences"), where + "tls_server_config.curve_preferences")) {
+      String group = CURVES.get(curve.asText());
+      if (group == null) {
+        throw new IllegalArgumentException(where + "tls_server_config.curve_preferences: unknown curve "
+            + curve.asText() + " (CurveP256, CurveP384, CurveP521 or X25519)");
       }
-      for (JsonNode curve : c) {
-        String group = CURVES.get(curve.asText());
-        if (group == null) {
-          throw new IllegalArgumentException(where + "tls_server_config.curve_preferences: unknown curve "
-              + curve.asText() + " (CurveP256, CurveP384, CurveP521 or X25519)");
-        }
-        groups.add(group);
-      }
+      groups.add(group);
     }
     boolean serverOrder = t.path("prefer_server_cipher_suites").asBoolean(true);
     return new ApiServer.TlsOptions(JSSE_PROTOCOLS.subList(min, max + 1), suites, groups, serverOrder);
+  }
+
+  /** Whether a cipher suite is one of TLS 1.3's, which Go does not let a configuration restrict. */
+  private static boolean isTls13Suite(String name) {
+    return name.startsWith("TLS_AES_") || name.startsWith("TLS_CHACHA20_");
   }
 
   /** The index in {@link #GO_VERSIONS} of a version setting. */

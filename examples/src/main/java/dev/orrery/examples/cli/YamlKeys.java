@@ -2,7 +2,10 @@ package dev.orrery.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -37,5 +40,39 @@ final class YamlKeys {
   static Path path(JsonNode node, String key, Path dir) {
     String value = node.path(key).asText("");
     return value.isEmpty() ? null : dir.resolve(value);
+  }
+
+  /**
+   * The entries of a mapping, none when it is absent.
+   *
+   * @throws IllegalArgumentException starting with {@code where} when the node is something else
+   */
+  static List<Map.Entry<String, JsonNode>> mapping(JsonNode node, String where, String of) {
+    if (node.isMissingNode() || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(where + ": expected a mapping of " + of);
+    }
+    List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+    node.fields().forEachRemaining(entries::add);
+    return entries;
+  }
+
+  /**
+   * The items of a list, none when it is absent.
+   *
+   * @throws IllegalArgumentException starting with {@code where} when the node is something else
+   */
+  static List<JsonNode> list(JsonNode node, String where) {
+    if (node.isMissingNode() || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      throw new IllegalArgumentException(where + ": expected a list");
+    }
+    List<JsonNode> items = new ArrayList<>();
+    node.forEach(items::add);
+    return items;
   }
 }
