@@ -2,9 +2,11 @@ package dev.orrery.storeapi;
 
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The five metric families Go's gRPC Prometheus middleware keeps for one side of a call, server or client, with its
@@ -67,6 +69,42 @@ final class GrpcCallFamilies {
     handling = Histogram.builder().name(p + "handling_seconds").help(side.handlingHelp)
         .labelNames("grpc_type", "grpc_service", "grpc_method").classicOnly().classicUpperBounds(HANDLING_BOUNDS)
         .withoutExemplars().register(registry);
+  }
+
+  /** Counts the start of a call of {@code descriptor}; the returned record counts the rest of it. */
+  Call start(MethodDescriptor<?, ?> descriptor) {
+    return new Call(descriptor);
+  }
+
+  /**
+   * One call: its series, resolved once rather than at every message, its start, and whether its completion was
+   * counted (a server call's close and cancel may both come).
+   */
+  final class Call {
+    private final String type;
+    private final String service;
+    private final String method;
+    final CounterDataPoint received;
+    final CounterDataPoint sent;
+    private final long startNanos = System.nanoTime();
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    private Call(MethodDescriptor<?, ?> descriptor) {
+      type = typeName(descriptor.getType());
+      service = descriptor.getServiceName();
+      method = descriptor.getBareMethodName();
+      started.labelValues(type, service, method).inc();
+      received = GrpcCallFamilies.this.received.labelValues(type, service, method);
+      sent = GrpcCallFamilies.this.sent.labelValues(type, service, method);
+    }
+
+    /** Counts the call's completion with {@code code} and its duration, once. */
+    void finish(Status.Code code) {
+      if (finished.compareAndSet(false, true)) {
+        handled.labelValues(type, service, method, codeName(code)).inc();
+        handling.labelValues(type, service, method).observe((System.nanoTime() - startNanos) / 1e9);
+      }
+    }
   }
 
   /** The middleware's {@code grpc_type}. */

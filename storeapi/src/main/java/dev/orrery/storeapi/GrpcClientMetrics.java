@@ -38,27 +38,22 @@ public final class GrpcClientMetrics implements ClientInterceptor {
 
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-    String type = GrpcCallFamilies.typeName(method.getType());
-    String service = method.getServiceName();
-    String name = method.getBareMethodName();
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-      private long startNanos;
+      private GrpcCallFamilies.Call record;
 
       @Override
       public void start(Listener<R> listener, Metadata headers) {
-        startNanos = System.nanoTime();
-        families.started.labelValues(type, service, name).inc();
+        record = families.start(method);
         super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
           @Override
           public void onMessage(R message) {
-            families.received.labelValues(type, service, name).inc();
+            record.received.inc();
             super.onMessage(message);
           }
 
           @Override
           public void onClose(Status status, Metadata trailers) {
-            families.handled.labelValues(type, service, name, GrpcCallFamilies.codeName(status.getCode())).inc();
-            families.handling.labelValues(type, service, name).observe((System.nanoTime() - startNanos) / 1e9);
+            record.finish(status.getCode());
             super.onClose(status, trailers);
           }
         }, headers);
@@ -66,7 +61,7 @@ public final class GrpcClientMetrics implements ClientInterceptor {
 
       @Override
       public void sendMessage(Q message) {
-        families.sent.labelValues(type, service, name).inc();
+        record.sent.inc();
         super.sendMessage(message);
       }
     };

@@ -3,14 +3,11 @@ package dev.orrery.storeapi;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A server interceptor that records every call in the metric families of Go's gRPC Prometheus middleware, which Thanos'
@@ -51,7 +48,7 @@ public final class GrpcServerMetrics implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    CallRecord record = new CallRecord(call.getMethodDescriptor());
+    GrpcCallFamilies.Call record = families.start(call.getMethodDescriptor());
     ServerCall<Q, R> monitored = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
       public void sendMessage(R message) {
@@ -79,32 +76,4 @@ public final class GrpcServerMetrics implements ServerInterceptor {
       }
     };
   }
-
-  /** One call: its series, its start, and whether its completion was counted (close and cancel may both come). */
-  private final class CallRecord {
-    private final String type;
-    private final String service;
-    private final String method;
-    private final CounterDataPoint received;
-    private final CounterDataPoint sent;
-    private final long startNanos = System.nanoTime();
-    private final AtomicBoolean finished = new AtomicBoolean();
-
-    CallRecord(MethodDescriptor<?, ?> descriptor) {
-      type = GrpcCallFamilies.typeName(descriptor.getType());
-      service = descriptor.getServiceName();
-      method = descriptor.getBareMethodName();
-      families.started.labelValues(type, service, method).inc();
-      received = families.received.labelValues(type, service, method);
-      sent = families.sent.labelValues(type, service, method);
-    }
-
-    void finish(Status.Code code) {
-      if (finished.compareAndSet(false, true)) {
-        families.handled.labelValues(type, service, method, GrpcCallFamilies.codeName(code)).inc();
-        families.handling.labelValues(type, service, method).observe((System.nanoTime() - startNanos) / 1e9);
-      }
-    }
-  }
-
 }

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The compactor's metric families, named as Thanos' compactor names them (label {@code group}: the compaction group's
  * key, {@code <resolution>@{<external labels>}}, where Thanos writes a hash of the labels), so the Thanos mixin's
- * compactor dashboards and alerts (halted compactor, failing compactions, no recent iteration) work unchanged. Kept in a registry of their own when none is
- * given. Thread-safe.
+ * compactor dashboards and alerts (halted compactor, failing compactions, no recent iteration) work unchanged. Kept in
+ * a registry of their own when none is given. Thread-safe.
  */
 final class CompactorMetrics {
   final Counter iterations;
